@@ -1,0 +1,34 @@
+package dev.lakeops.common.config;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A validated project: every name it references exists and every expression type-checks. Built only
+ * by {@link ProjectLoader}.
+ *
+ * @param database the catalog database the offline tables are registered in
+ */
+public record ProjectConfig(
+    Path dir,
+    String name,
+    String database,
+    Map<String, EntityConfig> entities,
+    Map<String, SourceConfig> sources,
+    Map<String, FeatureViewConfig> featureViews,
+    Map<String, LabelConfig> labels,
+    Map<String, TrainingSetConfig> trainingSets) {
+
+  public List<FeatureViewConfig> viewsOf(String source) {
+    return featureViews.values().stream().filter(v -> v.source().equals(source)).toList();
+  }
+
+  /** Resolves a source path: absolute paths and URIs stay, others are relative to the project. */
+  public String resolvePath(String path) {
+    if (path.contains("://") || path.startsWith("/") || path.matches("^[a-zA-Z]+:.*")) {
+      return path;
+    }
+    return dir.resolve(path).toAbsolutePath().normalize().toString();
+  }
+}

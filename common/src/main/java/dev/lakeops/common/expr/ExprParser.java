@@ -1,0 +1,282 @@
+package dev.lakeops.common.expr;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * Parses the feature expression language: numbers, 'strings', true/false/null, column names, {@code
+ * + - * / %}, comparisons, {@code and or not}, parentheses and function calls.
+ */
+public final class ExprParser {
+  private static final Set<String> COMPARISONS = Set.of("==", "!=", "<", "<=", ">", ">=");
+  private static final String SYNTAX_HELP =
+      "write e.g. \"price * quantity\", \"amount > 50 and country == 'DE'\" or \"log(price)\".";
+
+  private final String text;
+  private final List<Token> tokens;
+  private int pos;
+
+  private ExprParser(String text) {
+    this.text = text;
+    this.tokens = tokenize(text);
+  }
+
+  public static Expr parse(String text) {
+    ExprParser p = new ExprParser(text);
+    Expr e = p.or();
+    if (p.peek().kind != Kind.END) {
+      throw p.error("unexpected '" + p.peek().text + "'");
+    }
+    return e;
+  }
+
+  private Expr or() {
+    Expr e = and();
+    while (peekWord("or")) {
+      pos++;
+      e = new Expr.Binary("or", e, and());
+    }
+    return e;
+  }
+
+  private Expr and() {
+    Expr e = not();
+    while (peekWord("and")) {
+      pos++;
+      e = new Expr.Binary("and", e, not());
+    }
+    return e;
+  }
+
+  private Expr not() {
+    if (peekWord("not")) {
+      pos++;
+      return new Expr.Unary("not", not());
+    }
+    return comparison();
+  }
+
+  private Expr comparison() {
+    Expr e = additive();
+    if (peek().kind == Kind.OP && COMPARISONS.contains(peek().text)) {
+      String op = tokens.get(pos++).text;
+      e = new Expr.Binary(op, e, additive());
+    }
+    return e;
+  }
+
+  private Expr additive() {
+    Expr e = multiplicative();
+    while (peekOp("+") || peekOp("-")) {
+      String op = tokens.get(pos++).text;
+      e = new Expr.Binary(op, e, multiplicative());
+    }
+    return e;
+  }
+
+  private Expr multiplicative() {
+    Expr e = unary();
+    while (peekOp("*") || peekOp("/") || peekOp("%")) {
+      String op = tokens.get(pos++).text;
+      e = new Expr.Binary(op, e, unary());
+    }
+    return e;
+  }
+
+  private Expr unary() {
+    if (peekOp("-")) {
+      pos++;
+      return new Expr.Unary("-", unary());
+    }
+    return primary();
+  }
+
+  private Expr primary() {
+    Token t = tokens.get(pos);
+    switch (t.kind) {
+      case NUMBER -> {
+        pos++;
+        return new Expr.Literal(Double.parseDouble(t.text));
+      }
+      case STRING -> {
+        pos++;
+        return new Expr.Literal(t.text);
+      }
+      case IDENT -> {
+        pos++;
+        String lower = t.text.toLowerCase(Locale.ROOT);
+        if (lower.equals("true") || lower.equals("false")) {
+          return new Expr.Literal(Boolean.parseBoolean(lower));
+        }
+        if (lower.equals("null")) {
+          return new Expr.Literal(null);
+        }
+        if (peekOp("(")) {
+          return call(lower);
+        }
+        return new Expr.Column(t.text);
+      }
+      case OP -> {
+        if (t.text.equals("(")) {
+          pos++;
+          Expr e = or();
+          expect(")");
+          return e;
+        }
+        throw error("unexpected '" + t.text + "'");
+      }
+      default -> throw error("the expression ends too early");
+    }
+  }
+
+  private Expr call(String name) {
+    expect("(");
+    List<Expr> args = new ArrayList<>();
+    if (!peekOp(")")) {
+      args.add(or());
+      while (peekOp(",")) {
+        pos++;
+        args.add(or());
+      }
+    }
+    expect(")");
+    int[] arity = Functions.ARITY.get(name);
+    if (arity == null) {
+      throw new ExprException(
+          "unknown function '" + name + "' in \"" + text + "\"",
+          "use one of the functions " + Functions.names() + ".");
+    }
+    if (args.size() < arity[0] || (arity[1] >= 0 && args.size() > arity[1])) {
+      String expected =
+          arity[0] == arity[1]
+              ? String.valueOf(arity[0])
+              : arity[1] < 0 ? "at least " + arity[0] : arity[0] + " to " + arity[1];
+      throw new ExprException(
+          "function '" + name + "' takes " + expected + " argument(s), got " + args.size(),
+          "pass " + expected + " argument(s).");
+    }
+    return new Expr.Call(name, args);
+  }
+
+  private void expect(String op) {
+    if (!peekOp(op)) {
+      throw error("expected '" + op + "'");
+    }
+    pos++;
+  }
+
+  private boolean peekOp(String op) {
+    Token t = peek();
+    return t.kind == Kind.OP && t.text.equals(op);
+  }
+
+  private boolean peekWord(String word) {
+    Token t = peek();
+    return t.kind == Kind.IDENT && t.text.equalsIgnoreCase(word);
+  }
+
+  private Token peek() {
+    return tokens.get(pos);
+  }
+
+  private ExprException error(String what) {
+    int at = peek().offset;
+    return new ExprException(
+        what + " at position " + (at + 1) + " of \"" + text + "\"", SYNTAX_HELP);
+  }
+
+  private enum Kind {
+    NUMBER,
+    STRING,
+    IDENT,
+    OP,
+    END
+  }
+
+  private record Token(Kind kind, String text, int offset) {}
+
+  private static List<Token> tokenize(String s) {
+    List<Token> out = new ArrayList<>();
+    int i = 0;
+    while (i < s.length()) {
+      char c = s.charAt(i);
+      if (Character.isWhitespace(c)) {
+        i++;
+      } else if (Character.isDigit(c)
+          || (c == '.' && i + 1 < s.length() && Character.isDigit(s.charAt(i + 1)))) {
+        int start = i;
+        while (i < s.length() && (Character.isDigit(s.charAt(i)) || s.charAt(i) == '.')) {
+          i++;
+        }
+        if (i < s.length() && (s.charAt(i) == 'e' || s.charAt(i) == 'E')) {
+          i++;
+          if (i < s.length() && (s.charAt(i) == '+' || s.charAt(i) == '-')) {
+            i++;
+          }
+          while (i < s.length() && Character.isDigit(s.charAt(i))) {
+            i++;
+          }
+        }
+        String num = s.substring(start, i);
+        try {
+          Double.parseDouble(num);
+        } catch (NumberFormatException e) {
+          throw new ExprException(
+              "'" + num + "' is not a number at position " + (start + 1) + " of \"" + s + "\"",
+              SYNTAX_HELP);
+        }
+        out.add(new Token(Kind.NUMBER, num, start));
+      } else if (c == '\'' || c == '"') {
+        int start = i++;
+        StringBuilder sb = new StringBuilder();
+        while (i < s.length() && s.charAt(i) != c) {
+          sb.append(s.charAt(i++));
+        }
+        if (i >= s.length()) {
+          throw new ExprException(
+              "unterminated string starting at position " + (start + 1) + " of \"" + s + "\"",
+              "close the string with " + c + ".");
+        }
+        i++;
+        out.add(new Token(Kind.STRING, sb.toString(), start));
+      } else if (Character.isLetter(c) || c == '_') {
+        int start = i;
+        while (i < s.length() && (Character.isLetterOrDigit(s.charAt(i)) || s.charAt(i) == '_')) {
+          i++;
+        }
+        out.add(new Token(Kind.IDENT, s.substring(start, i), start));
+      } else if (c == '`') {
+        int start = i++;
+        int end = s.indexOf('`', i);
+        if (end < 0) {
+          throw new ExprException(
+              "unterminated `column name` at position " + (start + 1) + " of \"" + s + "\"",
+              "close the column name with `.");
+        }
+        out.add(new Token(Kind.IDENT, s.substring(i, end), start));
+        i = end + 1;
+      } else {
+        String two = i + 1 < s.length() ? s.substring(i, i + 2) : "";
+        if (COMPARISONS.contains(two)) {
+          out.add(new Token(Kind.OP, two, i));
+          i += 2;
+        } else if ("+-*/%(),<>".indexOf(c) >= 0) {
+          out.add(new Token(Kind.OP, String.valueOf(c), i));
+          i++;
+        } else if (c == '=') {
+          throw new ExprException(
+              "'=' at position " + (i + 1) + " of \"" + s + "\" is not an operator",
+              "compare with '==' (e.g. \"country == 'DE'\").");
+        } else {
+          throw new ExprException(
+              "unexpected character '" + c + "' at position " + (i + 1) + " of \"" + s + "\"",
+              SYNTAX_HELP);
+        }
+      }
+    }
+    out.add(new Token(Kind.END, "", s.length()));
+    return out;
+  }
+}
