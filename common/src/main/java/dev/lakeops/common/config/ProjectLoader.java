@@ -556,6 +556,7 @@ public final class ProjectLoader {
       String name = checkName(n.get("name"), n.get("name").requiredText("the training set name"));
       String labelName = reference(n.get("label"), "label", labels.keySet(), LABELS);
       List<TrainingSetConfig.FeatureRef> refs = new java.util.ArrayList<>();
+      Map<String, String> owners = new HashMap<>();
       if (!n.get("features").isPresent()) {
         n.problem(
             "missing required field: features (a list of 'view' or 'view.feature').",
@@ -599,6 +600,26 @@ public final class ProjectLoader {
                   + "'.",
               "join views of the label's entity only.");
           continue;
+        }
+        List<String> brought =
+            parts.length == 2
+                ? List.of(parts[1])
+                : view.features().stream().map(FeatureSpec::name).toList();
+        for (String feature : brought) {
+          String other = owners.putIfAbsent(feature, view.name());
+          if (feature.equals("label") || (other != null && !other.equals(view.name()))) {
+            f.problem(
+                "feature '"
+                    + feature
+                    + "' of view '"
+                    + view.name()
+                    + "' clashes with "
+                    + (other == null ? "the label column" : "a feature of view '" + other + "'")
+                    + "; a training set's columns must have distinct names.",
+                "rename one of the features in "
+                    + FEATURE_VIEWS
+                    + ", or pick features with 'view.feature'.");
+          }
         }
         refs.add(
             new TrainingSetConfig.FeatureRef(view.name(), parts.length == 2 ? parts[1] : null));

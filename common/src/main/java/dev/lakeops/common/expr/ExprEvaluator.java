@@ -55,8 +55,8 @@ public final class ExprEvaluator {
       return null;
     }
     return switch (b.op()) {
-      case "==" -> l.equals(r);
-      case "!=" -> !l.equals(r);
+      case "==" -> compare(l, r) == 0;
+      case "!=" -> compare(l, r) != 0;
       case "<" -> compare(l, r) < 0;
       case "<=" -> compare(l, r) <= 0;
       case ">" -> compare(l, r) > 0;
@@ -78,6 +78,9 @@ public final class ExprEvaluator {
 
   @SuppressWarnings("unchecked")
   private static int compare(Object l, Object r) {
+    if (l instanceof Double x && r instanceof Double y && x.doubleValue() == y.doubleValue()) {
+      return 0; // -0.0 equals 0.0, as in SQL (Double.compareTo and equals set them apart)
+    }
     return ((Comparable<Object>) l).compareTo(r);
   }
 

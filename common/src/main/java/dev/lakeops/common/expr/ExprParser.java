@@ -118,6 +118,10 @@ public final class ExprParser {
         }
         return new Expr.Column(t.text);
       }
+      case QUOTED -> {
+        pos++;
+        return new Expr.Column(t.text);
+      }
       case OP -> {
         if (t.text.equals("(")) {
           pos++;
@@ -191,6 +195,8 @@ public final class ExprParser {
     NUMBER,
     STRING,
     IDENT,
+    /** A `quoted` column name: never a keyword, literal or function. */
+    QUOTED,
     OP,
     END
   }
@@ -255,7 +261,7 @@ public final class ExprParser {
               "unterminated `column name` at position " + (start + 1) + " of \"" + s + "\"",
               "close the column name with `.");
         }
-        out.add(new Token(Kind.IDENT, s.substring(i, end), start));
+        out.add(new Token(Kind.QUOTED, s.substring(i, end), start));
         i = end + 1;
       } else {
         String two = i + 1 < s.length() ? s.substring(i, i + 2) : "";

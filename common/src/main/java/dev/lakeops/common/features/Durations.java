@@ -28,13 +28,17 @@ public final class Durations {
     if (n <= 0) {
       return Optional.empty();
     }
-    return Optional.of(
-        switch (m.group(2)) {
-          case "s" -> Duration.ofSeconds(n);
-          case "m" -> Duration.ofMinutes(n);
-          case "h" -> Duration.ofHours(n);
-          default -> Duration.ofDays(n);
-        });
+    try {
+      return Optional.of(
+          switch (m.group(2)) {
+            case "s" -> Duration.ofSeconds(n);
+            case "m" -> Duration.ofMinutes(n);
+            case "h" -> Duration.ofHours(n);
+            default -> Duration.ofDays(n);
+          });
+    } catch (ArithmeticException e) {
+      return Optional.empty(); // too long to represent
+    }
   }
 
   /** Prints a duration in the largest unit that divides it: 24h → "1d", 90m → "90m". */

@@ -1,0 +1,71 @@
+package dev.lakeops.spark.cli;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/** The parsed command line: a command, {@code --name value} options and {@code --flag}s. */
+final class CliArgs {
+  final String command;
+  private final Map<String, String> options = new LinkedHashMap<>();
+  private final List<String> flags = new ArrayList<>();
+
+  private CliArgs(String command) {
+    this.command = command;
+  }
+
+  /**
+   * Parses {@code args}; options must be among {@code valued} or {@code flags}.
+   *
+   * @throws UsageException for an unknown option or a missing value
+   */
+  static CliArgs parse(
+      String command, String[] args, int from, Set<String> valued, Set<String> flagNames) {
+    CliArgs out = new CliArgs(command);
+    for (int i = from; i < args.length; i++) {
+      String a = args[i];
+      if (a.equals("-h") || a.equals("--help")) {
+        out.flags.add("--help");
+      } else if (valued.contains(a)) {
+        if (i + 1 >= args.length || args[i + 1].startsWith("--")) {
+          throw new UsageException(command, "option " + a + " needs a value.");
+        }
+        out.options.put(a, args[++i]);
+      } else if (flagNames.contains(a)) {
+        out.flags.add(a);
+      } else {
+        List<String> known = new ArrayList<>(valued);
+        known.addAll(flagNames);
+        throw new UsageException(
+            command, "unknown argument '" + a + "'; '" + command + "' accepts " + known + ".");
+      }
+    }
+    return out;
+  }
+
+  Optional<String> option(String name) {
+    return Optional.ofNullable(options.get(name));
+  }
+
+  String required(String name, String what) {
+    return option(name)
+        .orElseThrow(() -> new UsageException(command, "missing " + name + " <" + what + ">."));
+  }
+
+  boolean flag(String name) {
+    return flags.contains(name);
+  }
+
+  /** A command line that cannot be run; the CLI prints the message and the command's help. */
+  static final class UsageException extends RuntimeException {
+    final String command;
+
+    UsageException(String command, String message) {
+      super(message);
+      this.command = command;
+    }
+  }
+}

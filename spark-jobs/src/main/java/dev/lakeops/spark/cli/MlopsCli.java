@@ -1,0 +1,237 @@
+package dev.lakeops.spark.cli;
+
+import dev.lakeops.common.config.FeatureViewConfig;
+import dev.lakeops.common.config.ProjectConfig;
+import dev.lakeops.common.config.ProjectLoader;
+import dev.lakeops.common.config.SourceConfig;
+import dev.lakeops.common.error.ConfigException;
+import dev.lakeops.common.error.LakeOpsException;
+import dev.lakeops.spark.features.FeaturePipeline;
+import dev.lakeops.spark.metadata.RunRecord;
+import dev.lakeops.spark.session.SparkSessions;
+import dev.lakeops.spark.store.Warehouse;
+import dev.lakeops.spark.training.TrainingSetBuilder;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.spark.sql.SparkSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The user's entry point: {@code mlops <command> --project <dir> [--warehouse <path>]}. Exit codes:
+ * 0 done, 1 the job failed, 2 the command line or configuration is wrong (nothing was run).
+ */
+public final class MlopsCli {
+  private static final Logger LOG = LoggerFactory.getLogger(MlopsCli.class);
+  private static final String DEFAULT_WAREHOUSE = "warehouse";
+
+  private static final Map<String, String> COMMANDS =
+      Map.of(
+          "validate", "check a project's configuration; starts no engine",
+          "features",
+              "run the feature pipeline: validate input, quarantine bad rows, write the offline store",
+          "training-set",
+              "build point-in-time correct training sets from labels and feature views");
+
+  private final PrintStream out;
+  private final PrintStream err;
+
+  public MlopsCli(PrintStream out, PrintStream err) {
+    this.out = out;
+    this.err = err;
+  }
+
+  public static void main(String[] args) {
+    System.exit(new MlopsCli(System.out, System.err).run(args));
+  }
+
+  /** Runs a command line; returns the exit code. */
+  public int run(String[] args) {
+    if (args.length == 0
+        || args[0].equals("-h")
+        || args[0].equals("--help")
+        || args[0].equals("help")) {
+      out.print(usage());
+      return args.length == 0 ? 2 : 0;
+    }
+    String command = args[0];
+    try {
+      return switch (command) {
+        case "validate" -> validate(CliArgs.parse(command, args, 1, Set.of("--project"), Set.of()));
+        case "features" ->
+            features(
+                CliArgs.parse(
+                    command,
+                    args,
+                    1,
+                    Set.of("--project", "--warehouse", "--source"),
+                    Set.of("--full-refresh")));
+        case "training-set" ->
+            trainingSet(
+                CliArgs.parse(
+                    command, args, 1, Set.of("--project", "--warehouse", "--name"), Set.of()));
+        default -> {
+          err.println("error: unknown command '" + command + "'.");
+          err.print(usage());
+          yield 2;
+        }
+      };
+    } catch (CliArgs.UsageException e) {
+      err.println("error: " + e.getMessage());
+      err.print(help(e.command));
+      return 2;
+    } catch (ConfigException e) {
+      err.println("error: " + e.getMessage());
+      return 2;
+    } catch (LakeOpsException e) {
+      err.println("error: " + e.getMessage());
+      LOG.debug("failure", e);
+      return 1;
+    } catch (Exception e) { // Spark's AnalysisException is a checked exception
+      err.println(
+          "error: the job failed: "
+              + e.getClass().getSimpleName()
+              + ": "
+              + firstLine(e.getMessage()));
+      err.println("(the full stack trace is in the log above)");
+      LOG.error("job failed", e);
+      return 1;
+    }
+  }
+
+  private int validate(CliArgs a) {
+    if (a.flag("--help")) {
+      out.print(help("validate"));
+      return 0;
+    }
+    ProjectConfig p = ProjectLoader.load(Path.of(a.required("--project", "dir")));
+    out.printf(
+        "%s: valid (%d entities, %d sources, %d feature views with %d features, %d labels, %d training sets)%n",
+        p.dir(),
+        p.entities().size(),
+        p.sources().size(),
+        p.featureViews().size(),
+        p.featureViews().values().stream().mapToInt(v -> v.features().size()).sum(),
+        p.labels().size(),
+        p.trainingSets().size());
+    return 0;
+  }
+
+  private int features(CliArgs a) {
+    if (a.flag("--help")) {
+      out.print(help("features"));
+      return 0;
+    }
+    ProjectConfig p = ProjectLoader.load(Path.of(a.required("--project", "dir")));
+    List<SourceConfig> sources = new ArrayList<>(p.sources().values());
+    if (a.option("--source").isPresent()) {
+      String name = a.option("--source").get();
+      SourceConfig s = p.sources().get(name);
+      if (s == null) {
+        throw new CliArgs.UsageException(
+            "features",
+            "unknown source '" + name + "'; the project has " + p.sources().keySet() + ".");
+      }
+      sources = List.of(s);
+    }
+    String root = a.option("--warehouse").orElse(DEFAULT_WAREHOUSE);
+    Warehouse wh = Warehouse.of(absolute(root), p);
+    SparkSession spark = SparkSessions.getOrCreate("lakeops features " + p.name(), wh.root());
+    FeaturePipeline pipeline = new FeaturePipeline(spark, p, wh);
+    for (SourceConfig s : sources) {
+      RunRecord r = pipeline.run(s, a.flag("--full-refresh"));
+      out.printf(
+          "source %-20s %-11s read %d, written %d, quarantined %d (run %s)%n",
+          s.name(), r.status(), r.rowsRead(), r.rowsWritten(), r.rowsQuarantined(), r.runId());
+      r.outputs().forEach((t, v) -> out.printf("  %-40s version %d%n", t, v));
+    }
+    for (FeatureViewConfig v : p.featureViews().values()) {
+      out.printf("feature view %-22s -> %s%n", v.name(), wh.featureView(v.name()).path());
+    }
+    return 0;
+  }
+
+  private int trainingSet(CliArgs a) {
+    if (a.flag("--help")) {
+      out.print(help("training-set"));
+      return 0;
+    }
+    ProjectConfig p = ProjectLoader.load(Path.of(a.required("--project", "dir")));
+    List<String> names =
+        a.option("--name").map(List::of).orElse(new ArrayList<>(p.trainingSets().keySet()));
+    if (names.isEmpty()) {
+      throw new CliArgs.UsageException(
+          "training-set",
+          "the project defines no training sets; add training_sets.yaml (see conf/examples/cdnow).");
+    }
+    Warehouse wh = Warehouse.of(absolute(a.option("--warehouse").orElse(DEFAULT_WAREHOUSE)), p);
+    SparkSession spark = SparkSessions.getOrCreate("lakeops training-set " + p.name(), wh.root());
+    TrainingSetBuilder builder = new TrainingSetBuilder(spark, p, wh);
+    for (String n : names) {
+      RunRecord r = builder.build(n);
+      out.printf(
+          "training set %s: %d rows -> %s (run %s)%n",
+          n, r.rowsWritten(), wh.trainingSet(n).name(), r.runId());
+      r.inputs().forEach((t, v) -> out.printf("  read %-40s %s%n", t, v));
+    }
+    return 0;
+  }
+
+  private static String absolute(String path) {
+    if (path.contains("://")) {
+      return path;
+    }
+    return Path.of(path).toAbsolutePath().normalize().toString();
+  }
+
+  private static String firstLine(String s) {
+    if (s == null) {
+      return "";
+    }
+    int nl = s.indexOf('\n');
+    return nl < 0 ? s : s.substring(0, nl);
+  }
+
+  static String usage() {
+    StringBuilder sb = new StringBuilder("Usage: mlops <command> [options]\n\nCommands:\n");
+    for (String c : List.of("validate", "features", "training-set")) {
+      sb.append(String.format("  %-14s %s%n", c, COMMANDS.get(c)));
+    }
+    sb.append("\nRun 'mlops <command> --help' for a command's options.\n");
+    return sb.toString();
+  }
+
+  static String help(String command) {
+    String common =
+        "  --project <dir>     the project directory (project.yaml, sources.yaml, ...)\n";
+    String warehouse =
+        "  --warehouse <path>  the warehouse root: a local path or any Hadoop URI (default: ./warehouse)\n";
+    return switch (command) {
+      case "validate" ->
+          "Usage: mlops validate --project <dir>\n  "
+              + COMMANDS.get(command)
+              + "\n\nOptions:\n"
+              + common;
+      case "features" ->
+          "Usage: mlops features --project <dir> [--warehouse <path>] [--source <name>] [--full-refresh]\n  "
+              + COMMANDS.get(command)
+              + "\n\nOptions:\n"
+              + common
+              + warehouse
+              + "  --source <name>     run only this source and its feature views\n"
+              + "  --full-refresh      rebuild the source's tables from all input files\n";
+      case "training-set" ->
+          "Usage: mlops training-set --project <dir> [--warehouse <path>] [--name <training set>]\n  "
+              + COMMANDS.get(command)
+              + "\n\nOptions:\n"
+              + common
+              + warehouse
+              + "  --name <name>       the training set to build (default: all of them)\n";
+      default -> usage();
+    };
+  }
+}

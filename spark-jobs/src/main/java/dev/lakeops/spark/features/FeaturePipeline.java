@@ -1,0 +1,353 @@
+package dev.lakeops.spark.features;
+
+import static org.apache.spark.sql.functions.array;
+import static org.apache.spark.sql.functions.array_join;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.concat;
+import static org.apache.spark.sql.functions.current_timestamp;
+import static org.apache.spark.sql.functions.element_at;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.min;
+import static org.apache.spark.sql.functions.monotonically_increasing_id;
+import static org.apache.spark.sql.functions.row_number;
+import static org.apache.spark.sql.functions.size;
+import static org.apache.spark.sql.functions.struct;
+import static org.apache.spark.sql.functions.timestamp_micros;
+import static org.apache.spark.sql.functions.to_json;
+import static org.apache.spark.sql.functions.unix_micros;
+import static org.apache.spark.sql.functions.when;
+
+import dev.lakeops.common.config.FeatureViewConfig;
+import dev.lakeops.common.config.ProjectConfig;
+import dev.lakeops.common.config.ProjectFingerprint;
+import dev.lakeops.common.config.SourceConfig;
+import dev.lakeops.common.config.SourceFormat;
+import dev.lakeops.common.error.LakeOpsException;
+import dev.lakeops.spark.ingest.IngestLog;
+import dev.lakeops.spark.ingest.InputFile;
+import dev.lakeops.spark.ingest.InputFiles;
+import dev.lakeops.spark.ingest.RowValidator;
+import dev.lakeops.spark.ingest.SourceReader;
+import dev.lakeops.spark.metadata.RunLog;
+import dev.lakeops.spark.metadata.RunRecord;
+import dev.lakeops.spark.store.DeltaTables;
+import dev.lakeops.spark.store.TableRef;
+import dev.lakeops.spark.store.Warehouse;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.storage.StorageLevel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The offline feature pipeline of a project: for each source, read the new input → validate
+ * (failing rows to the quarantine table with rule and reason) → append clean rows to the source's
+ * events table → compute its feature views for the entities with new events → merge them into the
+ * offline tables on (entity key, event time). A re-run on the same input does nothing; new files
+ * are added incrementally. Every run is recorded with its inputs and output Delta versions.
+ */
+public final class FeaturePipeline {
+  private static final Logger LOG = LoggerFactory.getLogger(FeaturePipeline.class);
+
+  private final SparkSession spark;
+  private final ProjectConfig project;
+  private final Warehouse warehouse;
+  private final DeltaTables tables;
+  private final IngestLog ingestLog;
+  private final RunLog runLog;
+
+  public FeaturePipeline(SparkSession spark, ProjectConfig project, Warehouse warehouse) {
+    this.spark = spark;
+    this.project = project;
+    this.warehouse = warehouse;
+    this.tables = new DeltaTables(spark);
+    this.ingestLog = new IngestLog(spark, tables, warehouse.ingestedFiles());
+    this.runLog = new RunLog(spark, tables, warehouse.runs());
+  }
+
+  /** Runs every source of the project; {@code fullRefresh} rebuilds its tables from all input. */
+  public List<RunRecord> run(boolean fullRefresh) {
+    List<RunRecord> out = new ArrayList<>();
+    for (SourceConfig s : project.sources().values()) {
+      out.add(run(s, fullRefresh));
+    }
+    return out;
+  }
+
+  /** Runs one source and its feature views. */
+  public RunRecord run(SourceConfig source, boolean fullRefresh) {
+    String runId = UUID.randomUUID().toString();
+    Instant started = Instant.now();
+    try {
+      RunRecord r = ingest(source, runId, started, fullRefresh);
+      runLog.record(r);
+      LOG.info(
+          "source {}: {} (read {}, written {}, quarantined {})",
+          source.name(),
+          r.status(),
+          r.rowsRead(),
+          r.rowsWritten(),
+          r.rowsQuarantined());
+      return r;
+    } catch (Exception e) { // Spark's AnalysisException is a checked exception
+      runLog.record(
+          record(runId, source, "failed", started, 0, 0, 0, Map.of(), Map.of(), e.getMessage()));
+      throw e;
+    }
+  }
+
+  private RunRecord ingest(
+      SourceConfig source, String runId, Instant started, boolean fullRefresh) {
+    Map<String, String> inputs = new LinkedHashMap<>();
+    Dataset<Row> read;
+    List<InputFile> newFiles = List.of();
+    boolean replace = fullRefresh;
+    if (source.format() == SourceFormat.DELTA || source.table() != null) {
+      // Tables are read whole at their current version and replace the previous snapshot.
+      TableRef in =
+          new TableRef(
+              source.path() == null ? null : project.resolvePath(source.path()), source.table());
+      Dataset<Row> table = source.table() != null ? spark.table(source.table()) : tables.read(in);
+      String label = source.table() != null ? source.table() : in.path();
+      if (source.format() == SourceFormat.DELTA && source.path() != null) {
+        label = label + "@v" + tables.version(in);
+      }
+      inputs.put(label, "snapshot");
+      read = new SourceReader(spark).readTable(source, label, table);
+      replace = true;
+    } else {
+      if (fullRefresh) {
+        ingestLog.forget(source.name());
+      }
+      Map<InputFile, Long> done = ingestLog.ingested(source.name());
+      List<InputFile> listed =
+          InputFiles.list(
+              source.name(),
+              project.resolvePath(source.path()),
+              spark.sparkContext().hadoopConfiguration());
+      newFiles = newFiles(source, listed, done);
+      if (newFiles.isEmpty()) {
+        return record(runId, source, "up_to_date", started, 0, 0, 0, inputs, Map.of(), null);
+      }
+      newFiles.forEach(f -> inputs.put(f.path(), String.valueOf(f.size())));
+      long offset = done.values().stream().mapToLong(Long::longValue).sum();
+      read = new SourceReader(spark).readFiles(source, newFiles, offset);
+    }
+
+    String key = project.entities().get(source.entity()).key();
+    Dataset<Row> validated =
+        withDuplicateCheck(RowValidator.validate(source, key, read), source, replace);
+    validated.persist(StorageLevel.MEMORY_AND_DISK());
+    try {
+      Column ok = size(col(RowValidator.VIOLATIONS)).equalTo(0);
+      long total = validated.count();
+      Dataset<Row> clean = events(source, key, validated.filter(ok), runId);
+      Dataset<Row> bad = quarantine(source, validated.filter(ok.equalTo(false)), runId);
+      long quarantined = validated.filter(ok.equalTo(false)).count();
+
+      Map<String, Long> outputs = new LinkedHashMap<>();
+      TableRef q = warehouse.quarantine(source.name());
+      outputs.put(q.name(), replace ? tables.overwrite(q, bad) : tables.append(q, bad));
+      TableRef ev = warehouse.events(source.name());
+      outputs.put(ev.name(), replace ? tables.overwrite(ev, clean) : tables.append(ev, clean));
+
+      Dataset<Row> newEvents = tables.read(ev).filter(col("_run_id").equalTo(lit(runId)));
+      for (FeatureViewConfig view : project.viewsOf(source.name())) {
+        TableRef out = warehouse.featureView(view.name());
+        long version =
+            replace || !tables.exists(out)
+                ? tables.overwrite(out, FeatureComputer.compute(view, key, tables.read(ev)))
+                : tables.merge(
+                    out,
+                    incremental(view, key, tables.read(ev), newEvents),
+                    List.of(key, RowValidator.EVENT_TIME));
+        outputs.put(out.name(), version);
+      }
+      if (!newFiles.isEmpty()) {
+        ingestLog.record(source.name(), runId, newFiles, validated);
+      }
+      return record(
+          runId,
+          source,
+          "succeeded",
+          started,
+          total,
+          total - quarantined,
+          quarantined,
+          inputs,
+          outputs,
+          null);
+    } finally {
+      validated.unpersist();
+    }
+  }
+
+  /**
+   * The view's rows for entities with new events, from their earliest new event on: recomputed over
+   * all their events in reach of the longest window, so late events update later rows too.
+   */
+  private static Dataset<Row> incremental(
+      FeatureViewConfig view, String key, Dataset<Row> allEvents, Dataset<Row> newEvents) {
+    String since = "_since";
+    Dataset<Row> affected = newEvents.groupBy(col(key)).agg(min(RowValidator.EVENT_TIME).as(since));
+    long reach = view.maxWindow().toNanos() / 1000;
+    Dataset<Row> context =
+        allEvents
+            .join(affected, key)
+            .filter(
+                col(RowValidator.EVENT_TIME)
+                    .geq(timestamp_micros(unix_micros(col(since)).minus(lit(reach)))))
+            .drop(since);
+    return FeatureComputer.compute(view, key, context)
+        .join(affected, key)
+        .filter(col(RowValidator.EVENT_TIME).geq(col(since)))
+        .drop(since);
+  }
+
+  private static List<InputFile> newFiles(
+      SourceConfig source, List<InputFile> listed, Map<InputFile, Long> done) {
+    Map<String, InputFile> byPath = new LinkedHashMap<>();
+    done.keySet().forEach(f -> byPath.put(f.path(), f));
+    List<InputFile> out = new ArrayList<>();
+    for (InputFile f : listed) {
+      InputFile before = byPath.get(f.path());
+      if (before == null) {
+        out.add(f);
+      } else if (!before.equals(f)) {
+        throw new LakeOpsException(
+            "Source '"
+                + source.name()
+                + "': the input file "
+                + f.path()
+                + " changed after it was ingested (size "
+                + before.size()
+                + " -> "
+                + f.size()
+                + "). Input files are append-only: put new rows in a new file, or run"
+                + " 'features --full-refresh' to rebuild the source's tables from all files.");
+      }
+    }
+    return out;
+  }
+
+  /** Adds a {@code duplicate_key} violation to repeats of the unique key, in and across runs. */
+  private Dataset<Row> withDuplicateCheck(
+      Dataset<Row> validated, SourceConfig source, boolean replace) {
+    List<String> unique = source.uniqueKey();
+    if (unique.isEmpty()) {
+      return validated;
+    }
+    Column[] keyCols = unique.stream().map(c -> col("`" + c + "`")).toArray(Column[]::new);
+    String order = "_order";
+    String seen = "_seen";
+    Dataset<Row> df = validated.withColumn(order, monotonically_increasing_id());
+    TableRef ev = warehouse.events(source.name());
+    Column seenBefore = lit(false);
+    if (!replace && tables.exists(ev)) {
+      List<Column> earlierCols = new ArrayList<>();
+      Column on = lit(true);
+      for (String c : unique) {
+        earlierCols.add(col("`" + c + "`").as("_e_" + c));
+        on = on.and(col("`" + c + "`").equalTo(col("_e_" + c)));
+      }
+      Dataset<Row> earlier =
+          tables
+              .read(ev)
+              .select(earlierCols.toArray(Column[]::new))
+              .distinct()
+              .withColumn(seen, lit(true));
+      df = df.join(earlier, on, "left");
+      for (String c : unique) {
+        df = df.drop("_e_" + c);
+      }
+      seenBefore = col(seen).equalTo(lit(true));
+    }
+    Column complete = lit(true);
+    for (Column k : keyCols) {
+      complete = complete.and(k.isNotNull());
+    }
+    Column otherwiseClean = size(col(RowValidator.VIOLATIONS)).equalTo(0);
+    Column repeat =
+        row_number()
+            .over(Window.partitionBy(keyCols).orderBy(otherwiseClean.desc(), col(order).asc()))
+            .gt(1);
+    Column reason =
+        concat(
+            lit("unique key " + unique + " = "),
+            to_json(struct(keyCols)),
+            when(seenBefore, lit(" was ingested by an earlier run"))
+                .otherwise(lit(" repeats an earlier row")));
+    Column violation = struct(lit("duplicate_key").as("rule"), reason.as("reason"));
+    Dataset<Row> out =
+        df.withColumn(
+            RowValidator.VIOLATIONS,
+            when(
+                    complete.and(repeat.or(seenBefore)),
+                    concat(col(RowValidator.VIOLATIONS), array(violation)))
+                .otherwise(col(RowValidator.VIOLATIONS)));
+    return out.drop(order).drop(seen);
+  }
+
+  private Dataset<Row> events(SourceConfig source, String key, Dataset<Row> clean, String runId) {
+    List<Column> cols = new ArrayList<>();
+    cols.add(col("`" + key + "`"));
+    cols.add(col(RowValidator.EVENT_TIME));
+    source.schema().stream()
+        .filter(c -> !c.name().equals(key)) // a source column named like the key is the key
+        .forEach(c -> cols.add(col("`" + c.name() + "`")));
+    cols.add(col(SourceReader.SOURCE_FILE));
+    cols.add(lit(runId).as("_run_id"));
+    return clean.select(cols.toArray(Column[]::new));
+  }
+
+  private Dataset<Row> quarantine(SourceConfig source, Dataset<Row> bad, String runId) {
+    Column v = col(RowValidator.VIOLATIONS);
+    return bad.select(
+        lit(source.name()).as("source"),
+        col(SourceReader.SOURCE_FILE).as("source_file"),
+        col(SourceReader.RAW).as("raw"),
+        element_at(v, 1).getField("rule").as("rule"),
+        array_join(v.getField("reason"), "; ").as("reason"),
+        v.as("violations"),
+        lit(runId).as("run_id"),
+        current_timestamp().as("quarantined_at"));
+  }
+
+  private RunRecord record(
+      String runId,
+      SourceConfig source,
+      String status,
+      Instant started,
+      long read,
+      long written,
+      long quarantined,
+      Map<String, String> inputs,
+      Map<String, Long> outputs,
+      String error) {
+    return new RunRecord(
+        runId,
+        project.name(),
+        "features",
+        source.name(),
+        status,
+        started,
+        Instant.now(),
+        read,
+        written,
+        quarantined,
+        inputs,
+        outputs,
+        ProjectFingerprint.codeVersion(project.dir()),
+        ProjectFingerprint.configHash(project.dir()),
+        error);
+  }
+}

@@ -1,0 +1,66 @@
+package dev.lakeops.spark.metadata;
+
+import dev.lakeops.spark.store.DeltaTables;
+import dev.lakeops.spark.store.TableRef;
+import java.sql.Timestamp;
+import java.util.List;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import scala.jdk.javaapi.CollectionConverters;
+
+/** Appends run records to the warehouse's runs table (a Delta table notebooks can query). */
+public final class RunLog {
+  static final StructType SCHEMA =
+      new StructType()
+          .add("run_id", DataTypes.StringType, false)
+          .add("project", DataTypes.StringType)
+          .add("command", DataTypes.StringType)
+          .add("target", DataTypes.StringType)
+          .add("status", DataTypes.StringType)
+          .add("started_at", DataTypes.TimestampType)
+          .add("ended_at", DataTypes.TimestampType)
+          .add("duration_ms", DataTypes.LongType)
+          .add("rows_read", DataTypes.LongType)
+          .add("rows_written", DataTypes.LongType)
+          .add("rows_quarantined", DataTypes.LongType)
+          .add("inputs", DataTypes.createMapType(DataTypes.StringType, DataTypes.StringType))
+          .add("outputs", DataTypes.createMapType(DataTypes.StringType, DataTypes.LongType))
+          .add("code_version", DataTypes.StringType)
+          .add("config_hash", DataTypes.StringType)
+          .add("error", DataTypes.StringType);
+
+  private final SparkSession spark;
+  private final DeltaTables tables;
+  private final TableRef table;
+
+  public RunLog(SparkSession spark, DeltaTables tables, TableRef table) {
+    this.spark = spark;
+    this.tables = tables;
+    this.table = table;
+  }
+
+  public void record(RunRecord r) {
+    Row row =
+        RowFactory.create(
+            r.runId(),
+            r.project(),
+            r.command(),
+            r.target(),
+            r.status(),
+            Timestamp.from(r.startedAt()),
+            Timestamp.from(r.endedAt()),
+            r.endedAt().toEpochMilli() - r.startedAt().toEpochMilli(),
+            r.rowsRead(),
+            r.rowsWritten(),
+            r.rowsQuarantined(),
+            CollectionConverters.asScala(r.inputs()),
+            CollectionConverters.asScala(r.outputs()),
+            r.codeVersion(),
+            r.configHash(),
+            r.error());
+    tables.append(table, spark.createDataFrame(List.of(row), SCHEMA));
+  }
+}

@@ -1,0 +1,100 @@
+package dev.lakeops.spark.store;
+
+import io.delta.tables.DeltaTable;
+import java.util.List;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+
+/** Writes, merges and registers the warehouse's Delta tables. */
+public final class DeltaTables {
+  private final SparkSession spark;
+
+  public DeltaTables(SparkSession spark) {
+    this.spark = spark;
+  }
+
+  public boolean exists(TableRef table) {
+    return DeltaTable.isDeltaTable(spark, table.path());
+  }
+
+  public Dataset<Row> read(TableRef table) {
+    return spark.read().format("delta").load(table.path());
+  }
+
+  /** Reads the table as of a version (time travel). */
+  public Dataset<Row> read(TableRef table, long version) {
+    return spark.read().format("delta").option("versionAsOf", version).load(table.path());
+  }
+
+  /** Appends rows, creating the table on first use; returns the new version. */
+  public long append(TableRef table, Dataset<Row> rows) {
+    rows.write().format("delta").mode(SaveMode.Append).save(table.path());
+    register(table);
+    return version(table);
+  }
+
+  /** Replaces the table's rows (history stays for time travel); returns the new version. */
+  public long overwrite(TableRef table, Dataset<Row> rows) {
+    rows.write()
+        .format("delta")
+        .mode(SaveMode.Overwrite)
+        .option("overwriteSchema", "true")
+        .save(table.path());
+    register(table);
+    return version(table);
+  }
+
+  /**
+   * Upserts rows on the given key columns: matching rows are replaced, new ones inserted. Creates
+   * the table if it does not exist. Returns the new version.
+   */
+  public long merge(TableRef table, Dataset<Row> rows, List<String> keys) {
+    if (!exists(table)) {
+      return overwrite(table, rows);
+    }
+    String on =
+        String.join(" AND ", keys.stream().map(k -> "t.`" + k + "` = s.`" + k + "`").toList());
+    DeltaTable.forPath(spark, table.path())
+        .as("t")
+        .merge(rows.as("s"), on)
+        .whenMatched()
+        .updateAll()
+        .whenNotMatched()
+        .insertAll()
+        .execute();
+    register(table);
+    return version(table);
+  }
+
+  /** The table's current version. */
+  public long version(TableRef table) {
+    return DeltaTable.forPath(spark, table.path()).history(1).select("version").head().getLong(0);
+  }
+
+  /**
+   * Registers the table by name in the session catalog (idempotent), so notebooks can use {@code
+   * spark.table("db.name")}, SQL and time travel as well as the path.
+   */
+  public void register(TableRef table) {
+    String db = table.name().substring(0, table.name().indexOf('.'));
+    if (!spark.catalog().databaseExists(db)) {
+      spark.sql("CREATE DATABASE IF NOT EXISTS `" + db + "`");
+    }
+    if (spark.catalog().tableExists(table.name())) {
+      return;
+    }
+    spark.sql(
+        "CREATE TABLE IF NOT EXISTS "
+            + quoted(table.name())
+            + " USING DELTA LOCATION '"
+            + table.path().replace("'", "\\'")
+            + "'");
+  }
+
+  private static String quoted(String name) {
+    int dot = name.indexOf('.');
+    return "`" + name.substring(0, dot) + "`.`" + name.substring(dot + 1) + "`";
+  }
+}

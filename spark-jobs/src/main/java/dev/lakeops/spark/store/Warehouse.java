@@ -1,0 +1,48 @@
+package dev.lakeops.spark.store;
+
+import dev.lakeops.common.config.ProjectConfig;
+
+/**
+ * Where each table of a project lives under the warehouse root (a local path or any Hadoop URI),
+ * and the name it is registered under in the catalog.
+ */
+public record Warehouse(String root, String database) {
+
+  public static Warehouse of(String root, ProjectConfig project) {
+    String r = root.endsWith("/") ? root.substring(0, root.length() - 1) : root;
+    return new Warehouse(r, project.database());
+  }
+
+  /** Validated source rows (the input of feature views and labels). */
+  public TableRef events(String source) {
+    return table("events/" + source, "events_" + source);
+  }
+
+  /** Source rows that failed validation, with the rule and the reason. */
+  public TableRef quarantine(String source) {
+    return table("quarantine/" + source, "quarantine_" + source);
+  }
+
+  /** A feature view's offline table: one row per entity key and event time. */
+  public TableRef featureView(String view) {
+    return table("features/" + view, view);
+  }
+
+  public TableRef trainingSet(String name) {
+    return table("training_sets/" + name, "training_" + name);
+  }
+
+  /** Every job run: inputs, outputs with Delta versions, counts, status. */
+  public TableRef runs() {
+    return table("_lakeops/runs", "lakeops_runs");
+  }
+
+  /** Input files already ingested, per source (for incremental runs). */
+  public TableRef ingestedFiles() {
+    return table("_lakeops/ingested_files", "lakeops_ingested_files");
+  }
+
+  private TableRef table(String relative, String name) {
+    return new TableRef(root + "/" + database + "/" + relative, database + "." + name);
+  }
+}

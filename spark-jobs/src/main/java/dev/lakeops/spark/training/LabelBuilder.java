@@ -1,0 +1,58 @@
+package dev.lakeops.spark.training;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lead;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.timestamp_micros;
+import static org.apache.spark.sql.functions.unix_micros;
+import static org.apache.spark.sql.functions.when;
+
+import dev.lakeops.common.config.LabelConfig;
+import dev.lakeops.spark.expr.SparkExprs;
+import dev.lakeops.spark.ingest.RowValidator;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.types.DataTypes;
+
+/** Builds label rows (entity key, event time, label) from a source's validated events. */
+public final class LabelBuilder {
+  public static final String LABEL = "label";
+
+  private LabelBuilder() {}
+
+  /**
+   * One row per entity key and distinct event time. For {@code next_event_within} the label is 1.0
+   * when the entity's next event follows within the horizon, else 0.0; rows whose horizon ends
+   * after the last event of the data are dropped, as their label is not known yet.
+   */
+  public static Dataset<Row> build(LabelConfig label, String key, Dataset<Row> events) {
+    Column k = col("`" + key + "`");
+    Column t = col(RowValidator.EVENT_TIME);
+    if (label.value() != null) {
+      // Several events at one time: the greatest value, the same tie rule as 'last' features.
+      return events
+          .select(k, t, SparkExprs.toColumn(label.value()).as(LABEL))
+          .groupBy(k, t)
+          .agg(max(col(LABEL)).as(LABEL));
+    }
+    long horizon = label.nextEventWithin().toNanos() / 1000;
+    Dataset<Row> times = events.select(k, t).distinct();
+    Column next = lead(t, 1).over(Window.partitionBy(k).orderBy(t));
+    Column deadline = timestamp_micros(unix_micros(t).plus(lit(horizon)));
+    Dataset<Row> end = events.agg(max(t).as("_end"));
+    return times
+        .withColumn("_next", next)
+        .crossJoin(end) // one row: the end of the observed data
+        .filter(timestamp_micros(unix_micros(t).plus(lit(horizon))).leq(col("_end")))
+        .select(
+            k,
+            t,
+            when(col("_next").isNotNull().and(col("_next").leq(deadline)), lit(1.0))
+                .otherwise(lit(0.0))
+                .cast(DataTypes.DoubleType)
+                .as(LABEL));
+  }
+}
