@@ -13,7 +13,9 @@ public final class SparkSessions {
 
   /** The session for a job writing to {@code warehouse}; reuses an active one (notebooks). */
   public static SparkSession getOrCreate(String appName, String warehouse) {
-    SparkSession active = SparkSession.getActiveSession().getOrElse(() -> null);
+    SparkSession active =
+        SparkSession.getActiveSession()
+            .getOrElse(() -> SparkSession.getDefaultSession().getOrElse(() -> null));
     if (active != null) {
       return configure(active);
     }
@@ -26,6 +28,7 @@ public final class SparkSessions {
           .config("spark.driver.host", "127.0.0.1")
           .config("spark.driver.bindAddress", "127.0.0.1")
           .config("spark.sql.shuffle.partitions", "8")
+          .config("spark.sql.debug.maxToStringFields", "200")
           .config("spark.sql.warehouse.dir", warehouse + "/catalog");
     }
     return configure(withDelta(builder).getOrCreate());

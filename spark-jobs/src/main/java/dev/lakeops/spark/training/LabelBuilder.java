@@ -42,11 +42,14 @@ public final class LabelBuilder {
     Dataset<Row> times = events.select(k, t).distinct();
     Column next = lead(t, 1).over(Window.partitionBy(k).orderBy(t));
     Column deadline = timestamp_micros(unix_micros(t).plus(lit(horizon)));
-    Dataset<Row> end = events.agg(max(t).as("_end"));
+    // The end of the observed data: one value, so labels stay a single pass with no join.
+    Row end = events.agg(max(t)).head();
+    if (end.isNullAt(0)) {
+      return times.withColumn(LABEL, lit(null).cast(DataTypes.DoubleType));
+    }
     return times
         .withColumn("_next", next)
-        .crossJoin(end) // one row: the end of the observed data
-        .filter(timestamp_micros(unix_micros(t).plus(lit(horizon))).leq(col("_end")))
+        .filter(deadline.leq(lit(end.get(0))))
         .select(
             k,
             t,
