@@ -24,12 +24,18 @@ public final class ConfigNode {
   private final String path;
   private final Node node;
   private final Problems problems;
+  private final int parentLine;
 
   ConfigNode(String file, String path, Node node, Problems problems) {
+    this(file, path, node, problems, 0);
+  }
+
+  private ConfigNode(String file, String path, Node node, Problems problems, int parentLine) {
     this.file = file;
     this.path = path;
     this.node = node;
     this.problems = problems;
+    this.parentLine = parentLine;
   }
 
   public String file() {
@@ -40,8 +46,9 @@ public final class ConfigNode {
     return path;
   }
 
+  /** The node's line, or for an absent field the line of the mapping it is missing from. */
   public int line() {
-    return node == null ? 0 : node.getStartMark().getLine() + 1;
+    return node == null ? parentLine : node.getStartMark().getLine() + 1;
   }
 
   public boolean isPresent() {
@@ -70,7 +77,7 @@ public final class ConfigNode {
         }
       }
     }
-    return new ConfigNode(file, childPath, null, problems);
+    return new ConfigNode(file, childPath, null, problems, line());
   }
 
   /** Reports keys of this mapping that are not in {@code allowed}, naming the accepted ones. */
