@@ -74,6 +74,10 @@ public final class MlopsCli {
             trainingSet(
                 CliArgs.parse(
                     command, args, 1, Set.of("--project", "--warehouse", "--name"), Set.of()));
+        case "sql" ->
+            sql(
+                CliArgs.parse(
+                    command, args, 1, Set.of("--project", "--warehouse", "--query"), Set.of()));
         default -> {
           err.println("error: unknown command '" + command + "'.");
           err.print(usage());
@@ -181,6 +185,21 @@ public final class MlopsCli {
     return 0;
   }
 
+  private int sql(CliArgs a) {
+    if (a.flag("--help")) {
+      out.print(help("sql"));
+      return 0;
+    }
+    ProjectConfig p = ProjectLoader.load(Path.of(a.required("--project", "dir")));
+    String query = a.required("--query", "SQL");
+    Warehouse wh = Warehouse.of(absolute(a.option("--warehouse").orElse(DEFAULT_WAREHOUSE)), p);
+    SparkSession spark = SparkSessions.getOrCreate("lakeops sql " + p.name(), wh.root());
+    List<String> registered = new dev.lakeops.spark.store.DeltaTables(spark).registerAll(wh, p);
+    LOG.info("registered {}", registered);
+    out.print(TablePrinter.render(spark.sql(query), 100));
+    return 0;
+  }
+
   private static String absolute(String path) {
     if (path.contains("://")) {
       return path;
@@ -198,7 +217,7 @@ public final class MlopsCli {
 
   static String usage() {
     StringBuilder sb = new StringBuilder("Usage: mlops <command> [options]\n\nCommands:\n");
-    for (String c : List.of("validate", "features", "training-set")) {
+    for (String c : List.of("validate", "features", "training-set", "sql")) {
       sb.append(String.format("  %-14s %s%n", c, COMMANDS.get(c)));
     }
     sb.append("\nRun 'mlops <command> --help' for a command's options.\n");
@@ -231,6 +250,15 @@ public final class MlopsCli {
               + common
               + warehouse
               + "  --name <name>       the training set to build (default: all of them)\n";
+      case "sql" ->
+          "Usage: mlops sql --project <dir> [--warehouse <path>] --query \"SELECT ...\"\n  "
+              + COMMANDS.get(command)
+              + "\n  Tables: <database>.<feature view>, <database>.events_<source>,"
+              + " <database>.quarantine_<source>, <database>.training_<name>, <database>.lakeops_runs\n"
+              + "\nOptions:\n"
+              + common
+              + warehouse
+              + "  --query <sql>       the query, e.g. \"SELECT * FROM cdnow.customer_spend VERSION AS OF 0 LIMIT 5\"\n";
       default -> usage();
     };
   }

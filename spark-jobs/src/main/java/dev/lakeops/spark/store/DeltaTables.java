@@ -1,6 +1,8 @@
 package dev.lakeops.spark.store;
 
+import dev.lakeops.common.config.ProjectConfig;
 import io.delta.tables.DeltaTable;
+import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -91,6 +93,34 @@ public final class DeltaTables {
             + " USING DELTA LOCATION '"
             + table.path().replace("'", "\\'")
             + "'");
+  }
+
+  /**
+   * Registers every existing table of the project's warehouse layout by name (a new session's
+   * catalog does not know them unless it is a shared metastore); returns the names registered.
+   */
+  public List<String> registerAll(Warehouse warehouse, ProjectConfig project) {
+    List<TableRef> candidates = new ArrayList<>();
+    candidates.add(warehouse.runs());
+    candidates.add(warehouse.ingestedFiles());
+    project
+        .sources()
+        .keySet()
+        .forEach(
+            s -> {
+              candidates.add(warehouse.events(s));
+              candidates.add(warehouse.quarantine(s));
+            });
+    project.featureViews().keySet().forEach(v -> candidates.add(warehouse.featureView(v)));
+    project.trainingSets().keySet().forEach(t -> candidates.add(warehouse.trainingSet(t)));
+    List<String> out = new ArrayList<>();
+    for (TableRef t : candidates) {
+      if (exists(t)) {
+        register(t);
+        out.add(t.name());
+      }
+    }
+    return out;
   }
 
   private static String quoted(String name) {
