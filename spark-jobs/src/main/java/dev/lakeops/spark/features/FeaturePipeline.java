@@ -99,8 +99,12 @@ public final class FeaturePipeline {
           r.rowsQuarantined());
       return r;
     } catch (Exception e) { // Spark's AnalysisException is a checked exception
-      runLog.record(
-          record(runId, source, "failed", started, 0, 0, 0, Map.of(), Map.of(), e.getMessage()));
+      try {
+        runLog.record(
+            record(runId, source, "failed", started, 0, 0, 0, Map.of(), Map.of(), e.getMessage()));
+      } catch (Exception recordFailure) { // keep the user's error, not the bookkeeping one
+        e.addSuppressed(recordFailure);
+      }
       throw e;
     }
   }

@@ -2,8 +2,13 @@ package dev.lakeops.spark.store;
 
 import dev.lakeops.common.config.ProjectConfig;
 import io.delta.tables.DeltaTable;
+import java.io.IOException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
@@ -12,6 +17,7 @@ import org.apache.spark.sql.SparkSession;
 /** Writes, merges and registers the warehouse's Delta tables. */
 public final class DeltaTables {
   private final SparkSession spark;
+  private final Set<String> registered = new HashSet<>();
 
   public DeltaTables(SparkSession spark) {
     this.spark = spark;
@@ -80,12 +86,20 @@ public final class DeltaTables {
    * spark.table("db.name")}, SQL and time travel as well as the path.
    */
   public void register(TableRef table) {
+    if (!registered.add(table.name())) {
+      return;
+    }
     String db = table.name().substring(0, table.name().indexOf('.'));
     if (!spark.catalog().databaseExists(db)) {
       spark.sql("CREATE DATABASE IF NOT EXISTS `" + db + "`");
     }
     if (spark.catalog().tableExists(table.name())) {
-      return;
+      if (samePath(location(table.name()), table.path())) {
+        return;
+      }
+      // The name points at another warehouse (or a deleted one): re-point it. The table was
+      // created with a LOCATION, so dropping it leaves the data in place.
+      spark.sql("DROP TABLE IF EXISTS " + quoted(table.name()));
     }
     spark.sql(
         "CREATE TABLE IF NOT EXISTS "
@@ -93,6 +107,30 @@ public final class DeltaTables {
             + " USING DELTA LOCATION '"
             + table.path().replace("'", "\\'")
             + "'");
+  }
+
+  private String location(String name) {
+    try {
+      return spark.sql("DESCRIBE DETAIL " + quoted(name)).head().getAs("location");
+    } catch (Exception e) { // a stale entry whose files are gone
+      return null;
+    }
+  }
+
+  private boolean samePath(String a, String b) {
+    if (a == null) {
+      return false;
+    }
+    try {
+      Configuration conf = spark.sparkContext().hadoopConfiguration();
+      Path pa = new Path(a);
+      Path pb = new Path(b);
+      return pa.getFileSystem(conf)
+          .makeQualified(pa)
+          .equals(pb.getFileSystem(conf).makeQualified(pb));
+    } catch (IOException e) {
+      return false;
+    }
   }
 
   /**

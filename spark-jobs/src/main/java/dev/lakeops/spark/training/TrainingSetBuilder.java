@@ -64,7 +64,11 @@ public final class TrainingSetBuilder {
       runLog.record(r);
       return r;
     } catch (Exception e) { // Spark's AnalysisException is a checked exception
-      runLog.record(record(runId, set, "failed", started, 0, inputs, Map.of(), e.getMessage()));
+      try {
+        runLog.record(record(runId, set, "failed", started, 0, inputs, Map.of(), e.getMessage()));
+      } catch (Exception recordFailure) { // keep the user's error, not the bookkeeping one
+        e.addSuppressed(recordFailure);
+      }
       throw e;
     }
   }
