@@ -29,7 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The Elec2 example on the real data. Expected values are recomputed here from the CSV with plain
  * Java loops, independently of Spark.
  */
-class Elec2PipelineTest {
+class Elec2PipelineIT {
   static final Instant START = Instant.parse("1996-05-07T00:00:00Z");
   @TempDir static Path dir;
   static SparkSession spark;

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The CDNOW example end to end on the real data: counts, hand-checked values, idempotence. */
-class CdnowPipelineTest {
+class CdnowPipelineIT {
   @TempDir static Path dir;
   static SparkSession spark;
   static ProjectConfig project;
