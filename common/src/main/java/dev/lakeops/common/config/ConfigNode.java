@@ -86,7 +86,7 @@ public final class ConfigNode {
       return;
     }
     for (NodeTuple t : map.getValue()) {
-      String key = ((ScalarNode) t.getKeyNode()).getValue();
+      String key = t.getKeyNode() instanceof ScalarNode k ? k.getValue() : "<a complex key>";
       if (!allowed.contains(key)) {
         String childPath = path.isEmpty() ? key : path + "." + key;
         problems.add(
@@ -117,7 +117,9 @@ public final class ConfigNode {
     List<String> keys = new ArrayList<>();
     if (node instanceof MappingNode map) {
       for (NodeTuple t : map.getValue()) {
-        keys.add(((ScalarNode) t.getKeyNode()).getValue());
+        if (t.getKeyNode() instanceof ScalarNode k) {
+          keys.add(k.getValue());
+        }
       }
     }
     return keys;

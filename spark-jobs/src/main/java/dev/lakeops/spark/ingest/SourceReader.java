@@ -15,7 +15,6 @@ import static org.apache.spark.sql.functions.when;
 import dev.lakeops.common.config.ColumnSpec;
 import dev.lakeops.common.config.EventTime;
 import dev.lakeops.common.config.SourceConfig;
-import dev.lakeops.common.config.SourceFormat;
 import dev.lakeops.common.error.LakeOpsException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -227,9 +226,5 @@ public final class SourceReader {
     List<Column> all = new ArrayList<>(first);
     all.addAll(Arrays.asList(more));
     return all.toArray(Column[]::new);
-  }
-
-  static boolean isText(SourceFormat f) {
-    return f.isText();
   }
 }
