@@ -352,6 +352,8 @@ public final class FeaturePipeline {
         outputs,
         ProjectFingerprint.codeVersion(project.dir()),
         ProjectFingerprint.configHash(project.dir()),
-        error);
+        error,
+        Map.of(),
+        Map.of());
   }
 }

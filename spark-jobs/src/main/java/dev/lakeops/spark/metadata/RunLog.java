@@ -30,7 +30,9 @@ public final class RunLog {
           .add("outputs", DataTypes.createMapType(DataTypes.StringType, DataTypes.LongType))
           .add("code_version", DataTypes.StringType)
           .add("config_hash", DataTypes.StringType)
-          .add("error", DataTypes.StringType);
+          .add("error", DataTypes.StringType)
+          .add("params", DataTypes.createMapType(DataTypes.StringType, DataTypes.StringType))
+          .add("metrics", DataTypes.createMapType(DataTypes.StringType, DataTypes.DoubleType));
 
   private final SparkSession spark;
   private final DeltaTables tables;
@@ -60,7 +62,9 @@ public final class RunLog {
             CollectionConverters.asScala(r.outputs()),
             r.codeVersion(),
             r.configHash(),
-            r.error());
+            r.error(),
+            CollectionConverters.asScala(r.params()),
+            CollectionConverters.asScala(r.metrics()));
     tables.append(table, spark.createDataFrame(List.of(row), SCHEMA));
   }
 }

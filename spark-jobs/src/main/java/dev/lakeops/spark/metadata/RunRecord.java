@@ -11,6 +11,8 @@ import java.util.Map;
  * @param inputs what was read: file paths, or table names with their Delta versions
  * @param outputs table name → the Delta version the run wrote
  * @param codeVersion the git commit of the project, or null
+ * @param params what the run was asked to do (e.g. model spec, training set version)
+ * @param metrics what it measured (e.g. holdout metrics)
  */
 public record RunRecord(
     String runId,
@@ -27,4 +29,29 @@ public record RunRecord(
     Map<String, Long> outputs,
     String codeVersion,
     String configHash,
-    String error) {}
+    String error,
+    Map<String, String> params,
+    Map<String, Double> metrics) {
+
+  /** The same run with params and metrics (the feature and training-set commands have none). */
+  public RunRecord with(Map<String, String> params, Map<String, Double> metrics) {
+    return new RunRecord(
+        runId,
+        project,
+        command,
+        target,
+        status,
+        startedAt,
+        endedAt,
+        rowsRead,
+        rowsWritten,
+        rowsQuarantined,
+        inputs,
+        outputs,
+        codeVersion,
+        configHash,
+        error,
+        params,
+        metrics);
+  }
+}

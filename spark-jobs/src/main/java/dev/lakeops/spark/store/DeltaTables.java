@@ -85,7 +85,7 @@ public final class DeltaTables {
    * Registers the table by name in the session catalog (idempotent), so notebooks can use {@code
    * spark.table("db.name")}, SQL and time travel as well as the path.
    */
-  public void register(TableRef table) {
+  public synchronized void register(TableRef table) {
     if (!registered.add(table.name())) {
       return;
     }
@@ -93,7 +93,7 @@ public final class DeltaTables {
     if (!spark.catalog().databaseExists(db)) {
       spark.sql("CREATE DATABASE IF NOT EXISTS `" + db + "`");
     }
-    if (spark.catalog().tableExists(table.name())) {
+    if (catalogHas(table.name())) {
       if (samePath(location(table.name()), table.path())) {
         return;
       }
@@ -107,6 +107,14 @@ public final class DeltaTables {
             + " USING DELTA LOCATION '"
             + table.path().replace("'", "\\'")
             + "'");
+  }
+
+  private boolean catalogHas(String name) {
+    try {
+      return spark.catalog().tableExists(name);
+    } catch (Exception e) { // the entry exists but its files are gone
+      return true;
+    }
   }
 
   private String location(String name) {

@@ -150,6 +150,8 @@ public final class TrainingSetBuilder {
         outputs,
         ProjectFingerprint.codeVersion(project.dir()),
         ProjectFingerprint.configHash(project.dir()),
-        error);
+        error,
+        Map.of(),
+        Map.of());
   }
 }
