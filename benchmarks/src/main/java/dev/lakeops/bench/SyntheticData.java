@@ -1,0 +1,325 @@
+package dev.lakeops.bench;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.format_string;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.pmod;
+import static org.apache.spark.sql.functions.timestamp_seconds;
+import static org.apache.spark.sql.functions.xxhash64;
+
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+
+/**
+ * Repeatable synthetic inputs: the same arguments always give the same bytes (CSV, seeded {@link
+ * Random}) or the same rows (Spark, values from {@code xxhash64} of the row id and a seed, so they
+ * do not depend on partitioning).
+ */
+final class SyntheticData {
+  /** 2024-01-01T00:00:00Z: the data spans one year from here. */
+  static final long START_SECOND = 1_704_067_200L;
+
+  static final long YEAR_SECONDS = 365L * 86_400;
+  static final String TS_FORMAT = "yyyy-MM-dd HH:mm:ss";
+
+  private SyntheticData() {}
+
+  /** The id of entity {@code i}: {@code c} and a zero-padded number, e.g. c000042. */
+  static String customerId(long i, int entities) {
+    return String.format("c%0" + width(entities) + "d", i);
+  }
+
+  private static int width(int entities) {
+    return Math.max(6, String.valueOf(Math.max(0, entities - 1)).length());
+  }
+
+  // ---- features: one CSV of transactions -------------------------------------------------
+
+  /**
+   * Writes {@code rows} transactions in random order: customer_id (uniform over {@code entities}),
+   * ts ({@value #TS_FORMAT}, uniform over the year, UTC), amount (0.01-500.00), quantity (1-10).
+   */
+  static void writeTransactionsCsv(Path file, long rows, int entities, long seed) {
+    String[] ids = new String[entities];
+    for (int i = 0; i < entities; i++) {
+      ids[i] = customerId(i, entities);
+    }
+    Random r = new Random(seed);
+    StringBuilder line = new StringBuilder(64);
+    try (BufferedWriter w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+      w.write("customer_id,ts,amount,quantity\n");
+      for (long n = 0; n < rows; n++) {
+        String id = ids[r.nextInt(entities)];
+        LocalDateTime ts =
+            LocalDateTime.ofEpochSecond(
+                START_SECOND + (long) (r.nextDouble() * YEAR_SECONDS), 0, ZoneOffset.UTC);
+        int cents = 1 + r.nextInt(50_000);
+        int quantity = 1 + r.nextInt(10);
+        line.setLength(0);
+        line.append(id).append(',');
+        line.append(ts.getYear()).append('-');
+        pad2(line, ts.getMonthValue()).append('-');
+        pad2(line, ts.getDayOfMonth()).append(' ');
+        pad2(line, ts.getHour()).append(':');
+        pad2(line, ts.getMinute()).append(':');
+        pad2(line, ts.getSecond()).append(',');
+        line.append(cents / 100).append('.');
+        pad2(line, cents % 100).append(',');
+        line.append(quantity).append('\n');
+        w.append(line);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static StringBuilder pad2(StringBuilder sb, int v) {
+    return sb.append(v < 10 ? "0" : "").append(v);
+  }
+
+  /** A feature of the features benchmark's one view. */
+  record Feature(String name, String agg, String column, int days) {}
+
+  static final String SOURCE = "transactions";
+  static final String VIEW = "customer_txn";
+  static final String KEY = "customer_id";
+
+  /** count/sum/mean over 7d and 30d, plus a max over 30d. */
+  static final List<Feature> FEATURES =
+      List.of(
+          new Feature("txn_count_7d", "count", null, 7),
+          new Feature("amount_sum_7d", "sum", "amount", 7),
+          new Feature("amount_mean_7d", "mean", "amount", 7),
+          new Feature("txn_count_30d", "count", null, 30),
+          new Feature("quantity_sum_30d", "sum", "quantity", 30),
+          new Feature("amount_mean_30d", "mean", "amount", 30),
+          new Feature("amount_max_30d", "max", "amount", 30));
+
+  /** The project directory of the features benchmark, reading {@code csv}. */
+  static void writeFeaturesProject(Path dir, Path csv) {
+    StringBuilder features = new StringBuilder();
+    for (Feature f : FEATURES) {
+      features
+          .append("      - {name: ")
+          .append(f.name())
+          .append(", agg: ")
+          .append(f.agg())
+          .append(f.column() == null ? "" : ", expr: " + f.column())
+          .append(", window: ")
+          .append(f.days())
+          .append("d}\n");
+    }
+    write(
+        dir,
+        "project.yaml",
+        """
+        name: bench_features
+        database: bench_features
+        description: Synthetic transactions for the feature pipeline benchmark.
+        """);
+    write(dir, "entities.yaml", ENTITIES);
+    write(
+        dir,
+        "sources.yaml",
+        """
+        sources:
+          - name: %s
+            format: csv
+            path: %s
+            header: true
+            entity: customer
+            entity_key: customer_id
+            event_time: {column: ts, format: "%s"}
+            schema:
+              - {name: customer_id, type: string, nullable: false}
+              - {name: ts, type: string, nullable: false}
+              - {name: amount, type: double, nullable: false, min: 0, max: 100000}
+              - {name: quantity, type: int, nullable: false, min: 1, max: 1000}
+        """
+            .formatted(SOURCE, csv.toAbsolutePath(), TS_FORMAT));
+    write(
+        dir,
+        "feature_views.yaml",
+        """
+        feature_views:
+          - name: %s
+            entity: customer
+            source: %s
+            ttl: 365d
+            features:
+        %s"""
+            .formatted(VIEW, SOURCE, features));
+  }
+
+  private static final String ENTITIES =
+      """
+      entities:
+        - name: customer
+          key: customer_id
+      """;
+
+  // ---- training set: feature view tables and label events ---------------------------------
+
+  /** A synthetic feature view of the training-set benchmark. */
+  record View(String name, int ttlDays, List<String> features, long seed) {}
+
+  static final String LABEL_SOURCE = "purchases";
+  static final String TRAINING_SET = "bench_set";
+
+  /** Three views with 4, 3 and 4 double features and TTLs of 30, 90 and 365 days. */
+  static final List<View> VIEWS =
+      List.of(
+          new View("spend_short", 30, names("spend_short", 4), 101),
+          new View("spend_medium", 90, names("spend_medium", 3), 202),
+          new View("spend_long", 365, names("spend_long", 4), 303));
+
+  private static List<String> names(String view, int n) {
+    List<String> out = new ArrayList<>();
+    for (int i = 1; i <= n; i++) {
+      out.add(view + "_f" + i);
+    }
+    return out;
+  }
+
+  /**
+   * The training-set benchmark's project: a purchases source (its events table is written directly,
+   * the CSV path is never read), the three views (declared as means of amount; their tables are
+   * written directly), a label {@code if(amount > 250, 1, 0)} and a training set of all three
+   * views.
+   */
+  static void writeTrainingProject(Path dir) {
+    write(
+        dir,
+        "project.yaml",
+        """
+        name: bench_training
+        database: bench_training
+        description: Synthetic feature views and labels for the training-set benchmark.
+        """);
+    write(dir, "entities.yaml", ENTITIES);
+    write(
+        dir,
+        "sources.yaml",
+        """
+        sources:
+          - name: %s
+            format: csv
+            path: purchases.csv
+            header: true
+            entity: customer
+            entity_key: customer_id
+            event_time: {column: ts, format: "%s"}
+            schema:
+              - {name: customer_id, type: string, nullable: false}
+              - {name: ts, type: string, nullable: false}
+              - {name: amount, type: double, nullable: false, min: 0, max: 100000}
+        """
+            .formatted(LABEL_SOURCE, TS_FORMAT));
+    StringBuilder views = new StringBuilder("feature_views:\n");
+    for (View v : VIEWS) {
+      views
+          .append("  - name: ")
+          .append(v.name())
+          .append("\n    entity: customer\n    source: ")
+          .append(LABEL_SOURCE)
+          .append("\n    ttl: ")
+          .append(v.ttlDays())
+          .append("d\n    features:\n");
+      for (int i = 0; i < v.features().size(); i++) {
+        views
+            .append("      - {name: ")
+            .append(v.features().get(i))
+            .append(", agg: mean, expr: amount, window: ")
+            .append(7 * (i + 1))
+            .append("d}\n");
+      }
+    }
+    write(dir, "feature_views.yaml", views.toString());
+    write(
+        dir,
+        "labels.yaml",
+        """
+        labels:
+          - name: big_purchase
+            source: %s
+            value: "if(amount > 250, 1, 0)"
+        """
+            .formatted(LABEL_SOURCE));
+    write(
+        dir,
+        "training_sets.yaml",
+        """
+        training_sets:
+          - name: %s
+            label: big_purchase
+            features: [%s]
+        """
+            .formatted(TRAINING_SET, String.join(", ", VIEWS.stream().map(View::name).toList())));
+  }
+
+  /**
+   * {@code rows} rows keyed (customer_id, event_time), unique per key: row {@code id} belongs to
+   * entity {@code id % entities} and is its {@code id / entities}-th row, at a random second of the
+   * matching slice of the year (so times of one entity never collide).
+   */
+  static Dataset<Row> keyedRows(SparkSession spark, long rows, int entities, long seed) {
+    long perEntity = (rows + entities - 1) / entities;
+    long slot = YEAR_SECONDS / perEntity;
+    Column id = col("id");
+    Column second =
+        lit(START_SECOND)
+            .plus(id.divide(lit(entities)).cast(DataTypes.LongType).multiply(lit(slot)))
+            .plus(pmod(xxhash64(lit(seed), id), lit(slot)));
+    return spark
+        .range(0, rows, 1, 8)
+        .select(
+            id,
+            format_string("c%0" + width(entities) + "d", pmod(id, lit((long) entities))).as(KEY),
+            timestamp_seconds(second).as("event_time"));
+  }
+
+  /** A uniform double in [0, 1000) with two decimals, from the row id and a seed. */
+  static Column value(long seed) {
+    return pmod(xxhash64(lit(seed), col("id")), lit(100_000L))
+        .cast(DataTypes.DoubleType)
+        .divide(100);
+  }
+
+  /** The rows of a synthetic feature view table: key, event_time and the view's features. */
+  static Dataset<Row> viewRows(SparkSession spark, View v, long rows, int entities) {
+    List<Column> cols = new ArrayList<>(List.of(col(KEY), col("event_time")));
+    for (int i = 0; i < v.features().size(); i++) {
+      cols.add(value(v.seed() * 100 + i).as(v.features().get(i)));
+    }
+    return keyedRows(spark, rows, entities, v.seed()).select(cols.toArray(Column[]::new));
+  }
+
+  /** The label source's events table: key, event_time and amount in [0, 500). */
+  static Dataset<Row> labelEvents(SparkSession spark, long rows, int entities) {
+    return keyedRows(spark, rows, entities, 7)
+        .select(col(KEY), col("event_time"), value(8).divide(2).as("amount"));
+  }
+
+  private static void write(Path dir, String name, String text) {
+    try {
+      Files.createDirectories(dir);
+      Files.writeString(dir.resolve(name), text, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

@@ -1,0 +1,193 @@
+package dev.lakeops.bench;
+
+import static dev.lakeops.bench.SyntheticData.KEY;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.row_number;
+import static org.apache.spark.sql.functions.timestamp_micros;
+import static org.apache.spark.sql.functions.unix_micros;
+import static org.apache.spark.sql.functions.when;
+
+import dev.lakeops.common.config.ProjectConfig;
+import dev.lakeops.common.config.ProjectLoader;
+import dev.lakeops.spark.metadata.RunRecord;
+import dev.lakeops.spark.store.DeltaTables;
+import dev.lakeops.spark.store.Warehouse;
+import dev.lakeops.spark.training.LabelBuilder;
+import dev.lakeops.spark.training.PointInTimeJoin;
+import dev.lakeops.spark.training.TrainingSetBuilder;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.expressions.Window;
+
+/**
+ * {@code training-set}: our {@link TrainingSetBuilder#build} (labels from the events table, the
+ * point-in-time join of three feature views, Delta write, read-back count, run log) against a naive
+ * but correct hand-written join: per view, a join on the key with feature time in [label time -
+ * ttl, label time], then {@code row_number()} over the label row by feature time descending = 1.
+ */
+final class TrainingSetBenchmark {
+  private final SparkSession spark;
+  private final Benchmarks.Options options;
+  private final Path projectDir;
+  private final String warehouseRoot;
+  private final String baselineTable;
+
+  TrainingSetBenchmark(SparkSession spark, Benchmarks.Options options) {
+    this.spark = spark;
+    this.options = options;
+    Path dir = options.workDir().resolve("training-set");
+    this.projectDir = dir.resolve("project");
+    this.warehouseRoot = dir.resolve("warehouse").toString();
+    this.baselineTable =
+        dir.resolve("warehouse-baseline").resolve(SyntheticData.TRAINING_SET).toString();
+  }
+
+  String run() {
+    long t0 = System.nanoTime();
+    SyntheticData.writeTrainingProject(projectDir);
+    ProjectConfig project = ProjectLoader.load(projectDir);
+    Warehouse warehouse = Warehouse.of(warehouseRoot, project);
+    DeltaTables tables = new DeltaTables(spark);
+    for (SyntheticData.View v : SyntheticData.VIEWS) {
+      tables.overwrite(
+          warehouse.featureView(v.name()),
+          SyntheticData.viewRows(spark, v, options.rows(), options.entities()));
+    }
+    tables.overwrite(
+        warehouse.events(SyntheticData.LABEL_SOURCE),
+        SyntheticData.labelEvents(spark, options.rows(), options.entities()));
+    System.out.printf(
+        "training-set: wrote %d feature views of %,d rows and %,d label events (%,d entities)"
+            + " in %.1f s%n",
+        SyntheticData.VIEWS.size(),
+        options.rows(),
+        options.rows(),
+        options.entities(),
+        (System.nanoTime() - t0) / 1e9);
+
+    Benchmarks.Result r =
+        Benchmarks.sideBySide(
+            "training-set",
+            "naive join",
+            options.rounds(),
+            this::ours,
+            this::baseline,
+            () -> verify(false));
+    if (options.fullCheck()) {
+      verify(true);
+    }
+    return r.line();
+  }
+
+  /** Ours: the whole training-set command, Delta write and run record included. */
+  private void ours() {
+    ProjectConfig project = ProjectLoader.load(projectDir);
+    RunRecord r =
+        new TrainingSetBuilder(spark, project, Warehouse.of(warehouseRoot, project))
+            .build(SyntheticData.TRAINING_SET);
+    Benchmarks.check(
+        r.status().equals("succeeded") && r.rowsWritten() == options.rows(),
+        () -> "our training-set run: " + r);
+  }
+
+  /** Naive but correct: one range join and row_number() per view, on the same inputs. */
+  private void baseline() {
+    ProjectConfig project = ProjectLoader.load(projectDir);
+    Warehouse warehouse = Warehouse.of(warehouseRoot, project);
+    Dataset<Row> events =
+        spark.read().format("delta").load(warehouse.events(SyntheticData.LABEL_SOURCE).path());
+    Dataset<Row> rows =
+        events
+            .groupBy(col(KEY), col("event_time"))
+            .agg(
+                max(when(col("amount").gt(lit(250.0)), lit(1.0)).otherwise(lit(0.0)))
+                    .as(LabelBuilder.LABEL));
+    for (SyntheticData.View v : SyntheticData.VIEWS) {
+      String fKey = "_f_key";
+      String fTime = "_f_time";
+      List<Column> side = new ArrayList<>(List.of(col(KEY).as(fKey), col("event_time").as(fTime)));
+      v.features().forEach(f -> side.add(col(f)));
+      Dataset<Row> features =
+          spark
+              .read()
+              .format("delta")
+              .load(warehouse.featureView(v.name()).path())
+              .select(side.toArray(Column[]::new));
+      long ttl = v.ttlDays() * 86_400L * 1_000_000L;
+      Column on =
+          col(KEY)
+              .equalTo(col(fKey))
+              .and(col(fTime).leq(col("event_time")))
+              .and(
+                  col(fTime).geq(timestamp_micros(unix_micros(col("event_time")).minus(lit(ttl)))));
+      Column latest =
+          row_number()
+              .over(Window.partitionBy(col(KEY), col("event_time")).orderBy(col(fTime).desc()));
+      List<Column> keep = new ArrayList<>();
+      for (String c : rows.columns()) {
+        keep.add(col(c));
+      }
+      v.features().forEach(f -> keep.add(col(f)));
+      keep.add(col(fTime).as(PointInTimeJoin.viewTimeColumn(v.name())));
+      rows =
+          rows.join(features, on, "left")
+              .withColumn("_rn", latest)
+              .filter(col("_rn").equalTo(1))
+              .select(keep.toArray(Column[]::new));
+    }
+    rows.write()
+        .format("delta")
+        .mode(SaveMode.Overwrite)
+        .option("overwriteSchema", "true")
+        .save(baselineTable);
+  }
+
+  /** Same rows and values (copied, so exactly equal) in both outputs. */
+  private void verify(boolean full) {
+    ProjectConfig project = ProjectLoader.load(projectDir);
+    Dataset<Row> ours =
+        spark
+            .read()
+            .format("delta")
+            .load(
+                Warehouse.of(warehouseRoot, project)
+                    .trainingSet(SyntheticData.TRAINING_SET)
+                    .path());
+    Dataset<Row> bare = spark.read().format("delta").load(baselineTable);
+    List<String> values = new ArrayList<>(List.of(LabelBuilder.LABEL));
+    List<Column> reach = new ArrayList<>();
+    for (SyntheticData.View v : SyntheticData.VIEWS) {
+      values.addAll(v.features());
+      values.add(PointInTimeJoin.viewTimeColumn(v.name()));
+      reach.add(count(col(PointInTimeJoin.viewTimeColumn(v.name()))));
+    }
+    Benchmarks.compare(
+        "training-set",
+        ours,
+        bare,
+        List.of(KEY, "event_time"),
+        values,
+        0.0,
+        options.entities(),
+        full);
+    Row r = ours.agg(reach.get(0), reach.subList(1, reach.size()).toArray(Column[]::new)).head();
+    StringBuilder s = new StringBuilder("training-set: label rows with a feature row in reach:");
+    for (int i = 0; i < SyntheticData.VIEWS.size(); i++) {
+      SyntheticData.View v = SyntheticData.VIEWS.get(i);
+      s.append(
+          String.format(
+              " %s (ttl %dd) %.0f%%",
+              v.name(), v.ttlDays(), 100.0 * r.getLong(i) / options.rows()));
+    }
+    System.out.println(s);
+  }
+}
