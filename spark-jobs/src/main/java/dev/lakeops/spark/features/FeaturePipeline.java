@@ -153,23 +153,32 @@ public final class FeaturePipeline {
     validated.persist(StorageLevel.MEMORY_AND_DISK());
     try {
       Column ok = size(col(RowValidator.VIOLATIONS)).equalTo(0);
-      long total = validated.count();
+      long total = 0;
+      long quarantined = 0;
+      for (Row c : validated.groupBy(ok.as("ok")).count().collectAsList()) { // one pass for both
+        total += c.getLong(1);
+        quarantined += c.getBoolean(0) ? 0 : c.getLong(1);
+      }
       Dataset<Row> clean = events(source, key, validated.filter(ok), runId);
       Dataset<Row> bad = quarantine(source, validated.filter(ok.equalTo(false)), runId);
-      long quarantined = validated.filter(ok.equalTo(false)).count();
 
       Map<String, Long> outputs = new LinkedHashMap<>();
       TableRef q = warehouse.quarantine(source.name());
-      outputs.put(q.name(), replace ? tables.overwrite(q, bad) : tables.append(q, bad));
+      if (replace || quarantined > 0 || !tables.exists(q)) { // no empty commit per clean run
+        outputs.put(q.name(), replace ? tables.overwrite(q, bad) : tables.append(q, bad));
+      }
       TableRef ev = warehouse.events(source.name());
+      boolean onlyThisRun = replace || !tables.exists(ev); // then all events are this run's
       outputs.put(ev.name(), replace ? tables.overwrite(ev, clean) : tables.append(ev, clean));
 
-      Dataset<Row> newEvents = tables.read(ev).filter(col("_run_id").equalTo(lit(runId)));
+      // This run's clean rows come from the cached validation; history from the events table.
+      Dataset<Row> newEvents = clean;
       for (FeatureViewConfig view : project.viewsOf(source.name())) {
         TableRef out = warehouse.featureView(view.name());
         long version =
             replace || !tables.exists(out)
-                ? tables.overwrite(out, FeatureComputer.compute(view, key, tables.read(ev)))
+                ? tables.overwrite(
+                    out, FeatureComputer.compute(view, key, onlyThisRun ? clean : tables.read(ev)))
                 : tables.merge(
                     out,
                     incremental(view, key, tables.read(ev), newEvents),
