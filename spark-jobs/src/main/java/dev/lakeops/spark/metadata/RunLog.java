@@ -44,6 +44,24 @@ public final class RunLog {
     this.table = table;
   }
 
+  /** The runs, newest first, as a Delta-backed DataFrame (empty schema if none yet). */
+  public org.apache.spark.sql.Dataset<Row> runs() {
+    if (!tables.exists(table)) {
+      return spark.createDataFrame(List.of(), SCHEMA);
+    }
+    return tables.read(table).orderBy(org.apache.spark.sql.functions.col("started_at").desc());
+  }
+
+  /** One run by id. */
+  public java.util.Optional<Row> find(String runId) {
+    List<Row> rows =
+        runs()
+            .filter(org.apache.spark.sql.functions.col("run_id").equalTo(runId))
+            .limit(1)
+            .collectAsList();
+    return rows.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(rows.get(0));
+  }
+
   public void record(RunRecord r) {
     Row row =
         RowFactory.create(

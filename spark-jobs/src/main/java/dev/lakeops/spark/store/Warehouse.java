@@ -37,6 +37,21 @@ public record Warehouse(String root, String database) {
     return table("_lakeops/runs", "lakeops_runs");
   }
 
+  /** Every task of every run: the steps of a training run with their timing and outputs. */
+  public TableRef tasks() {
+    return table("_lakeops/tasks", "lakeops_tasks");
+  }
+
+  /** The model registry: one row per model version with its stage and audit trail. */
+  public TableRef modelVersions() {
+    return table("_lakeops/model_versions", "lakeops_model_versions");
+  }
+
+  /** Where a training run keeps a model's artifact (saved PipelineModel, profile, signature). */
+  public String modelArtifact(String model, String runId) {
+    return root + "/" + database + "/models/" + model + "/" + runId;
+  }
+
   /** Input files already ingested, per source (for incremental runs). */
   public TableRef ingestedFiles() {
     return table("_lakeops/ingested_files", "lakeops_ingested_files");

@@ -75,10 +75,19 @@ public final class TrainingSetBuilder {
 
   /** The training set's rows, without writing them; {@code inputs} receives the versions read. */
   public Dataset<Row> assemble(TrainingSetConfig set, Map<String, String> inputs) {
+    return assemble(set, inputs, Map.of());
+  }
+
+  /**
+   * The training set's rows with some inputs pinned to recorded Delta versions (time travel), as
+   * {@code reproduce} needs; tables not in {@code pinned} are read at their current version.
+   */
+  public Dataset<Row> assemble(
+      TrainingSetConfig set, Map<String, String> inputs, Map<String, Long> pinned) {
     LabelConfig label = project.labels().get(set.label());
     String key = project.entities().get(label.entity()).key();
     TableRef events = existing(warehouse.events(label.source()), "source '" + label.source() + "'");
-    long eventsVersion = tables.version(events);
+    long eventsVersion = pinned.getOrDefault(events.name(), tables.version(events));
     inputs.put(events.name(), "v" + eventsVersion);
     Dataset<Row> labels = LabelBuilder.build(label, key, tables.read(events, eventsVersion));
 
@@ -87,7 +96,7 @@ public final class TrainingSetBuilder {
       FeatureViewConfig view = project.featureViews().get(e.getKey());
       TableRef table =
           existing(warehouse.featureView(view.name()), "feature view '" + view.name() + "'");
-      long version = tables.version(table);
+      long version = pinned.getOrDefault(table.name(), tables.version(table));
       inputs.put(table.name(), "v" + version);
       views.add(
           new PointInTimeJoin.ViewInput(

@@ -1,0 +1,126 @@
+package dev.lakeops.spark.metadata;
+
+import dev.lakeops.spark.store.DeltaTables;
+import dev.lakeops.spark.store.TableRef;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import scala.jdk.javaapi.CollectionConverters;
+
+/**
+ * The tasks table of the metadata store: each step of a run (pipeline, task, start, end, duration,
+ * status, error, params, metrics, inputs and outputs with their versions).
+ */
+public final class TaskLog {
+  static final StructType SCHEMA =
+      new StructType()
+          .add("run_id", DataTypes.StringType, false)
+          .add("pipeline", DataTypes.StringType)
+          .add("task", DataTypes.StringType, false)
+          .add("status", DataTypes.StringType)
+          .add("started_at", DataTypes.TimestampType)
+          .add("ended_at", DataTypes.TimestampType)
+          .add("duration_ms", DataTypes.LongType)
+          .add("params", DataTypes.createMapType(DataTypes.StringType, DataTypes.StringType))
+          .add("metrics", DataTypes.createMapType(DataTypes.StringType, DataTypes.DoubleType))
+          .add("inputs", DataTypes.createMapType(DataTypes.StringType, DataTypes.StringType))
+          .add("outputs", DataTypes.createMapType(DataTypes.StringType, DataTypes.StringType))
+          .add("error", DataTypes.StringType);
+
+  private final SparkSession spark;
+  private final DeltaTables tables;
+  private final TableRef table;
+
+  public TaskLog(SparkSession spark, DeltaTables tables, TableRef table) {
+    this.spark = spark;
+    this.tables = tables;
+    this.table = table;
+  }
+
+  /** What a task reports about itself when it is done. */
+  public record Outcome<T>(
+      T value,
+      Map<String, String> params,
+      Map<String, Double> metrics,
+      Map<String, String> inputs,
+      Map<String, String> outputs) {
+    public static <T> Outcome<T> of(T value) {
+      return new Outcome<>(value, Map.of(), Map.of(), Map.of(), Map.of());
+    }
+  }
+
+  /** Runs a task and records it, also when it fails (then the error is rethrown). */
+  public <T> T run(String runId, String pipeline, String task, Supplier<Outcome<T>> body) {
+    Instant started = Instant.now();
+    try {
+      Outcome<T> o = body.get();
+      write(
+          runId,
+          pipeline,
+          task,
+          "succeeded",
+          started,
+          o.params(),
+          o.metrics(),
+          o.inputs(),
+          o.outputs(),
+          null);
+      return o.value();
+    } catch (RuntimeException e) {
+      try {
+        write(
+            runId,
+            pipeline,
+            task,
+            "failed",
+            started,
+            Map.of(),
+            Map.of(),
+            Map.of(),
+            Map.of(),
+            e.getMessage());
+      } catch (RuntimeException recordFailure) {
+        e.addSuppressed(recordFailure);
+      }
+      throw e;
+    }
+  }
+
+  private void write(
+      String runId,
+      String pipeline,
+      String task,
+      String status,
+      Instant started,
+      Map<String, String> params,
+      Map<String, Double> metrics,
+      Map<String, String> inputs,
+      Map<String, String> outputs,
+      String error) {
+    Instant ended = Instant.now();
+    tables.append(
+        table,
+        spark.createDataFrame(
+            List.of(
+                RowFactory.create(
+                    runId,
+                    pipeline,
+                    task,
+                    status,
+                    Timestamp.from(started),
+                    Timestamp.from(ended),
+                    ended.toEpochMilli() - started.toEpochMilli(),
+                    CollectionConverters.asScala(params),
+                    CollectionConverters.asScala(metrics),
+                    CollectionConverters.asScala(inputs),
+                    CollectionConverters.asScala(outputs),
+                    error)),
+            SCHEMA));
+  }
+}
