@@ -30,12 +30,41 @@ public final class MlopsCli {
   private static final String DEFAULT_WAREHOUSE = "warehouse";
 
   private static final Map<String, String> COMMANDS =
+      Map.ofEntries(
+          Map.entry(
+              "train", "train a model from models.yaml, evaluate it and register a new version"),
+          Map.entry(
+              "runs", "list runs of the metadata store, or show one with its tasks (--run <id>)"),
+          Map.entry(
+              "models",
+              "list models, a model's versions (--model), one (--version) or two compared (--compare a,b)"),
+          Map.entry(
+              "promote", "promote a version to production through the gate (or --force --reason)"),
+          Map.entry(
+              "demote",
+              "move a version out of production (--to staging|archived|none) with a reason"),
+          Map.entry(
+              "reproduce",
+              "retrain a run from its recorded config and Delta versions and compare predictions"),
+          Map.entry("validate", "check a project's configuration; starts no engine"),
+          Map.entry(
+              "features",
+              "run the feature pipeline: validate input, quarantine bad rows, write the offline store"),
+          Map.entry(
+              "training-set",
+              "build point-in-time correct training sets from labels and feature views"),
+          Map.entry(
+              "sql",
+              "run a SQL query on the project's tables (registered by name in the catalog)"));
+
+  private static final Map<String, Set<String>> MODEL_OPTIONS =
       Map.of(
-          "validate", "check a project's configuration; starts no engine",
-          "features",
-              "run the feature pipeline: validate input, quarantine bad rows, write the offline store",
-          "training-set",
-              "build point-in-time correct training sets from labels and feature views");
+          "train", Set.of("--model", "--by"),
+          "runs", Set.of("--run", "--limit"),
+          "models", Set.of("--model", "--version", "--compare"),
+          "promote", Set.of("--model", "--version", "--reason", "--to", "--by"),
+          "demote", Set.of("--model", "--version", "--reason", "--to", "--by"),
+          "reproduce", Set.of("--run"));
 
   private final PrintStream out;
   private final PrintStream err;
@@ -74,6 +103,8 @@ public final class MlopsCli {
             trainingSet(
                 CliArgs.parse(
                     command, args, 1, Set.of("--project", "--warehouse", "--name"), Set.of()));
+        case "train", "runs", "models", "promote", "demote", "reproduce" ->
+            modelCommand(command, args);
         case "sql" ->
             sql(
                 CliArgs.parse(
@@ -185,6 +216,35 @@ public final class MlopsCli {
     return 0;
   }
 
+  private int modelCommand(String command, String[] args) {
+    Set<String> valued = new java.util.HashSet<>(MODEL_OPTIONS.get(command));
+    valued.addAll(Set.of("--project", "--warehouse"));
+    CliArgs a =
+        CliArgs.parse(
+            command, args, 1, valued, command.equals("promote") ? Set.of("--force") : Set.of());
+    if (a.flag("--help")) {
+      out.print(help(command));
+      return 0;
+    }
+    ProjectConfig p = ProjectLoader.load(Path.of(a.required("--project", "dir")));
+    Warehouse wh = Warehouse.of(absolute(a.option("--warehouse").orElse(DEFAULT_WAREHOUSE)), p);
+    if (command.equals("train")) {
+      dev.lakeops.spark.training.TrainingJob.spec(
+          p, a.required("--model", "model")); // fail before Spark
+    }
+    SparkSession spark =
+        SparkSessions.getOrCreate("lakeops " + command + " " + p.name(), wh.root());
+    ModelCommands c = new ModelCommands(out, spark, p, wh);
+    return switch (command) {
+      case "train" -> c.train(a);
+      case "runs" -> c.runs(a);
+      case "models" -> c.models(a);
+      case "promote" -> c.promote(a);
+      case "demote" -> c.demote(a);
+      default -> c.reproduce(a);
+    };
+  }
+
   private int sql(CliArgs a) {
     if (a.flag("--help")) {
       out.print(help("sql"));
@@ -215,9 +275,42 @@ public final class MlopsCli {
     return nl < 0 ? s : s.substring(0, nl);
   }
 
+  private static String modelOptionHelp(String command) {
+    Map<String, String> text =
+        Map.of(
+            "--model", "  --model <name>      a model of models.yaml / the registry\n",
+            "--version", "  --version <n>       a registered version number\n",
+            "--compare",
+                "  --compare <a,b>     two versions side by side: metrics, params, inputs\n",
+            "--run", "  --run <id>          a run id (see 'mlops runs')\n",
+            "--limit", "  --limit <n>         how many runs to list (default 20)\n",
+            "--reason",
+                "  --reason <text>     why; recorded in the audit trail (required with --force and demote)\n",
+            "--to", "  --to <stage>        production (champion), staging, archived or none\n",
+            "--by",
+                "  --by <who>          who asks (default: the OS user); recorded in the audit trail\n");
+    StringBuilder sb = new StringBuilder();
+    MODEL_OPTIONS.get(command).stream().sorted().forEach(o -> sb.append(text.get(o)));
+    if (command.equals("promote")) {
+      sb.append("  --force             skip the gate (needs --reason)\n");
+    }
+    return sb.toString();
+  }
+
   static String usage() {
     StringBuilder sb = new StringBuilder("Usage: mlops <command> [options]\n\nCommands:\n");
-    for (String c : List.of("validate", "features", "training-set", "sql")) {
+    for (String c :
+        List.of(
+            "validate",
+            "features",
+            "training-set",
+            "train",
+            "models",
+            "promote",
+            "demote",
+            "runs",
+            "reproduce",
+            "sql")) {
       sb.append(String.format("  %-14s %s%n", c, COMMANDS.get(c)));
     }
     sb.append("\nRun 'mlops <command> --help' for a command's options.\n");
@@ -259,6 +352,20 @@ public final class MlopsCli {
               + common
               + warehouse
               + "  --query <sql>       the query, e.g. \"SELECT * FROM cdnow.customer_spend VERSION AS OF 0 LIMIT 5\"\n";
+      case "train", "runs", "models", "promote", "demote", "reproduce" ->
+          "Usage: mlops "
+              + command
+              + " --project <dir> [--warehouse <path>] "
+              + String.join(
+                  " ",
+                  MODEL_OPTIONS.get(command).stream().sorted().map(o -> "[" + o + " ...]").toList())
+              + (command.equals("promote") ? " [--force]" : "")
+              + "\n  "
+              + COMMANDS.get(command)
+              + "\n\nOptions:\n"
+              + common
+              + warehouse
+              + modelOptionHelp(command);
       default -> usage();
     };
   }

@@ -33,10 +33,12 @@ public final class LabelBuilder {
     Column t = col(RowValidator.EVENT_TIME);
     if (label.value() != null) {
       // Several events at one time: the greatest value, the same tie rule as 'last' features.
-      return events
-          .select(k, t, SparkExprs.toColumn(label.value()).as(LABEL))
-          .groupBy(k, t)
-          .agg(max(col(LABEL)).as(LABEL));
+      Column value = SparkExprs.toColumn(label.value());
+      org.apache.spark.sql.types.DataType type = events.select(value).schema().apply(0).dataType();
+      if (!type.equals(DataTypes.StringType)) {
+        value = value.cast(DataTypes.DoubleType); // MLlib labels are numbers; true/false → 1/0
+      }
+      return events.select(k, t, value.as(LABEL)).groupBy(k, t).agg(max(col(LABEL)).as(LABEL));
     }
     long horizon = label.nextEventWithin().toNanos() / 1000;
     Dataset<Row> times = events.select(k, t).distinct();
