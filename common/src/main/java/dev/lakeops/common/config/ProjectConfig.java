@@ -1,5 +1,6 @@
 package dev.lakeops.common.config;
 
+import dev.lakeops.common.training.ModelSpec;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -9,6 +10,7 @@ import java.util.Map;
  * by {@link ProjectLoader}.
  *
  * @param database the catalog database the offline tables are registered in
+ * @param models the models of {@code models.yaml}, checked against their training sets
  */
 public record ProjectConfig(
     Path dir,
@@ -18,7 +20,8 @@ public record ProjectConfig(
     Map<String, SourceConfig> sources,
     Map<String, FeatureViewConfig> featureViews,
     Map<String, LabelConfig> labels,
-    Map<String, TrainingSetConfig> trainingSets) {
+    Map<String, TrainingSetConfig> trainingSets,
+    Map<String, ModelSpec> models) {
 
   public List<FeatureViewConfig> viewsOf(String source) {
     return featureViews.values().stream().filter(v -> v.source().equals(source)).toList();

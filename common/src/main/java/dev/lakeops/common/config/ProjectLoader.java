@@ -8,6 +8,7 @@ import dev.lakeops.common.expr.ExprType;
 import dev.lakeops.common.expr.ExprTypes;
 import dev.lakeops.common.features.Aggregation;
 import dev.lakeops.common.features.Durations;
+import dev.lakeops.common.training.ModelSpec;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
@@ -30,9 +31,9 @@ import org.yaml.snakeyaml.nodes.Node;
 
 /**
  * Loads and validates a project directory: {@code project.yaml}, {@code entities.yaml}, {@code
- * sources.yaml}, {@code feature_views.yaml} and, optionally, {@code labels.yaml} and {@code
- * training_sets.yaml}. Every problem is reported with its file, field path, line and fix, all at
- * once, before any engine starts.
+ * sources.yaml}, {@code feature_views.yaml} and, optionally, {@code labels.yaml}, {@code
+ * training_sets.yaml} and {@code models.yaml}. Every problem is reported with its file, field path,
+ * line and fix, all at once, before any engine starts.
  */
 public final class ProjectLoader {
   public static final String PROJECT = "project.yaml";
@@ -41,9 +42,10 @@ public final class ProjectLoader {
   public static final String FEATURE_VIEWS = "feature_views.yaml";
   public static final String LABELS = "labels.yaml";
   public static final String TRAINING_SETS = "training_sets.yaml";
+  public static final String MODELS = "models.yaml";
 
-  private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9_]*");
-  private static final String NAME_FIX =
+  static final Pattern NAME = Pattern.compile("[a-z][a-z0-9_]*");
+  static final String NAME_FIX =
       "use lower-case letters, digits and '_', starting with a letter (it becomes a table name).";
 
   private final Path dir;
@@ -89,9 +91,22 @@ public final class ProjectLoader {
     Map<String, FeatureViewConfig> views = views(read(FEATURE_VIEWS, true), entities, sources);
     Map<String, LabelConfig> labels = labels(read(LABELS, false), entities, sources);
     Map<String, TrainingSetConfig> sets = trainingSets(read(TRAINING_SETS, false), labels, views);
+    Map<String, ModelSpec> models =
+        new ModelSpecParser(
+                new ModelSpecParser.ProjectConfigView(
+                    entities, views, labels, sets, !problems.isEmpty()))
+            .models(read(MODELS, false));
     problems.throwIfAny();
     return new ProjectConfig(
-        dir.toAbsolutePath().normalize(), name, database, entities, sources, views, labels, sets);
+        dir.toAbsolutePath().normalize(),
+        name,
+        database,
+        entities,
+        sources,
+        views,
+        labels,
+        sets,
+        models);
   }
 
   private ConfigNode read(String fileName, boolean required) {

@@ -204,11 +204,13 @@ class ProjectLoaderTest {
     Path dir = copy("cdnow");
     Files.delete(dir.resolve("labels.yaml"));
     Files.delete(dir.resolve("training_sets.yaml"));
+    Files.delete(dir.resolve("models.yaml"));
 
     ProjectConfig p = ProjectLoader.load(dir);
 
     assertThat(p.labels()).isEmpty();
     assertThat(p.trainingSets()).isEmpty();
+    assertThat(p.models()).isEmpty();
     assertThat(p.featureViews()).hasSize(2);
   }
 

@@ -1,0 +1,155 @@
+package dev.lakeops.common.training;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The distribution of a model's inputs and outputs on its training split, the reference that drift
+ * monitoring compares live traffic with (PSI, Kolmogorov-Smirnov).
+ *
+ * <p>One {@link ColumnProfile} per input feature, one for {@value #PREDICTION} and, for binary
+ * classification, one for {@value #POSITIVE_PROBABILITY} (the probability of class 1). Numeric
+ * columns have moments, extremes and 101 quantiles (the 0th to the 100th percentile); categorical
+ * columns (text, booleans, one-hot encoded features and class predictions) have the counts of their
+ * most frequent values.
+ *
+ * @param rows the rows profiled
+ * @param exactQuantiles true when the quantiles are exact (linear interpolation between the closest
+ *     ranks, as Spark's {@code percentile}); false when they are approximate with a rank error of
+ *     at most {@code rows / 100000}, for large training sets
+ */
+public record ReferenceProfile(
+    long rows, boolean exactQuantiles, Map<String, ColumnProfile> columns) {
+
+  /** The profile key of the model's prediction. */
+  public static final String PREDICTION = "prediction";
+
+  /** The profile key of the probability of class 1, for binary classification. */
+  public static final String POSITIVE_PROBABILITY = "positive_probability";
+
+  /** The number of quantiles of a numeric column: the 0th to the 100th percentile. */
+  public static final int QUANTILES = 101;
+
+  /** How many of the most frequent values a categorical column keeps; the rest are "other". */
+  public static final int TOP_VALUES = 100;
+
+  public ReferenceProfile {
+    columns = Collections.unmodifiableMap(new LinkedHashMap<>(columns));
+  }
+
+  public Optional<ColumnProfile> column(String name) {
+    return Optional.ofNullable(columns.get(name));
+  }
+
+  public String toJson() {
+    return TrainingJson.write(this);
+  }
+
+  public static ReferenceProfile fromJson(String json) {
+    return TrainingJson.read(json, ReferenceProfile.class);
+  }
+
+  /** How a column is profiled. */
+  public enum Kind {
+    NUMERIC,
+    CATEGORICAL
+  }
+
+  /**
+   * One column's distribution. Null and NaN values are missing: they are counted in {@code
+   * nullCount} and take no part in the other statistics.
+   *
+   * @param count the rows profiled (missing values included)
+   * @param nullCount the rows whose value is null or NaN
+   * @param mean numeric: the mean of the present values; null if none
+   * @param stddev numeric: their sample standard deviation; null with fewer than two values
+   * @param min numeric: the smallest present value
+   * @param max numeric: the largest present value
+   * @param quantiles numeric: the 0th, 1st, ... 100th percentile of the present values (101 values;
+   *     empty if none)
+   * @param frequencies categorical: the {@value ReferenceProfile#TOP_VALUES} most frequent present
+   *     values (as text) with their row counts, most frequent first, ties by value
+   * @param otherCount categorical: the present rows whose value is not in {@code frequencies}
+   * @param distinctCount categorical: the number of distinct present values
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record ColumnProfile(
+      Kind kind,
+      long count,
+      long nullCount,
+      Double mean,
+      Double stddev,
+      Double min,
+      Double max,
+      List<Double> quantiles,
+      Map<String, Long> frequencies,
+      long otherCount,
+      long distinctCount) {
+
+    public ColumnProfile {
+      quantiles = quantiles == null ? null : List.copyOf(quantiles);
+      frequencies =
+          frequencies == null
+              ? null
+              : Collections.unmodifiableMap(new LinkedHashMap<>(frequencies));
+    }
+
+    public static ColumnProfile numeric(
+        long count,
+        long nullCount,
+        Double mean,
+        Double stddev,
+        Double min,
+        Double max,
+        List<Double> quantiles) {
+      return new ColumnProfile(
+          Kind.NUMERIC, count, nullCount, mean, stddev, min, max, quantiles, null, 0, 0);
+    }
+
+    public static ColumnProfile categorical(
+        long count,
+        long nullCount,
+        Map<String, Long> frequencies,
+        long otherCount,
+        long distinctCount) {
+      return new ColumnProfile(
+          Kind.CATEGORICAL,
+          count,
+          nullCount,
+          null,
+          null,
+          null,
+          null,
+          null,
+          frequencies,
+          otherCount,
+          distinctCount);
+    }
+
+    /** The {@code percent}-th percentile (0 to 100) of a numeric column. */
+    public double quantile(int percent) {
+      if (quantiles == null || quantiles.isEmpty()) {
+        throw new IllegalStateException("the column has no quantiles (no present values)");
+      }
+      return quantiles.get(percent);
+    }
+
+    /** The number of present values. */
+    public long presentCount() {
+      return count - nullCount;
+    }
+
+    /** The share of present rows that have {@code value}, for a categorical column. */
+    public double share(String value) {
+      long present = presentCount();
+      if (frequencies == null || present == 0) {
+        return 0.0;
+      }
+      return frequencies.getOrDefault(value, 0L) / (double) present;
+    }
+  }
+}

@@ -1,0 +1,637 @@
+package dev.lakeops.spark.training;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.floor;
+import static org.apache.spark.sql.functions.isnan;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.min;
+import static org.apache.spark.sql.functions.not;
+import static org.apache.spark.sql.functions.percentile;
+import static org.apache.spark.sql.functions.pmod;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.unix_micros;
+import static org.apache.spark.sql.functions.when;
+import static org.apache.spark.sql.functions.xxhash64;
+
+import dev.lakeops.common.error.LakeOpsException;
+import dev.lakeops.common.training.Metric;
+import dev.lakeops.common.training.ModelSpec;
+import dev.lakeops.common.training.ReferenceProfile;
+import dev.lakeops.common.training.Signature;
+import dev.lakeops.common.training.Task;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.ml.Model;
+import org.apache.spark.ml.PipelineModel;
+import org.apache.spark.ml.Transformer;
+import org.apache.spark.ml.classification.ClassificationModel;
+import org.apache.spark.ml.evaluation.BinaryClassificationEvaluator;
+import org.apache.spark.ml.evaluation.Evaluator;
+import org.apache.spark.ml.evaluation.MulticlassClassificationEvaluator;
+import org.apache.spark.ml.evaluation.RegressionEvaluator;
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.ml.param.Param;
+import org.apache.spark.ml.param.ParamMap;
+import org.apache.spark.ml.tuning.CrossValidator;
+import org.apache.spark.ml.tuning.TrainValidationSplit;
+import org.apache.spark.mllib.evaluation.BinaryClassificationMetrics;
+import org.apache.spark.mllib.evaluation.MulticlassMetrics;
+import org.apache.spark.mllib.evaluation.RegressionMetrics;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.storage.StorageLevel;
+import scala.Tuple3;
+import scala.Tuple4;
+
+/**
+ * Trains a {@link ModelSpec} on a training set with MLlib: drops rows without a label, splits off
+ * the holdout (the latest rows by event time, or a reproducible hash-based share), searches the
+ * hyperparameter grid on the training split only, refits the best pipeline on the whole training
+ * split, and measures it on the holdout. Everything is distributed; only statistics reach the
+ * driver.
+ */
+public final class ModelTrainer {
+  /** The bins of the ROC and PR curves, as BinaryClassificationEvaluator's default. */
+  private static final int BINS = 1000;
+
+  /** The clipping of probabilities in log loss, as MulticlassClassificationEvaluator's default. */
+  private static final double LOG_LOSS_EPS = 1e-15;
+
+  private static final String JOB_DESCRIPTION = "spark.job.description";
+
+  /** Hash buckets of the random split: the holdout share is resolved to 1 in a million. */
+  private static final long BUCKETS = 1_000_000L;
+
+  private ModelTrainer() {}
+
+  /** The train and holdout rows of a training set. */
+  public record Split(Dataset<Row> train, Dataset<Row> holdout) {}
+
+  /**
+   * Trains, tunes and evaluates the model.
+   *
+   * @param trainingSet the training set's rows: the entity key, {@code event_time}, the label and
+   *     the features (other columns are carried along)
+   * @throws LakeOpsException when the training set or a split is empty, a column is missing, or the
+   *     labels do not fit the task
+   */
+  public static TrainResult train(SparkSession spark, ModelSpec spec, Dataset<Row> trainingSet) {
+    ModelPipelines.checkParams(spec);
+    checkColumns(spec, trainingSet);
+    String description = spark.sparkContext().getLocalProperty(JOB_DESCRIPTION);
+    spark.sparkContext().setJobDescription("LakeOps: train model " + spec.name());
+    try {
+      return trainChecked(spec, trainingSet);
+    } finally {
+      spark.sparkContext().setJobDescription(description);
+    }
+  }
+
+  private static TrainResult trainChecked(ModelSpec spec, Dataset<Row> trainingSet) {
+
+    // One pass: rows, null labels, label range, and the time split's cutoff.
+    Column label = col(ModelPipelines.quote(spec.label())).cast(DataTypes.DoubleType);
+    Column missing = label.isNull().or(isnan(label));
+    List<Column> aggs =
+        new ArrayList<>(
+            List.of(
+                sum(when(missing, 1L).otherwise(0L)),
+                min(when(not(missing), label)),
+                max(when(not(missing), label)),
+                sum(when(not(missing).and(label.notEqual(floor(label))), 1L).otherwise(0L))));
+    if (spec.split().method() == ModelSpec.SplitMethod.TIME) {
+      aggs.add(timeCutoff(spec, not(missing)));
+    }
+    Row facts = trainingSet.agg(count(lit(1)), aggs.toArray(Column[]::new)).head();
+    long rows = facts.getLong(0);
+    long nullLabels = facts.isNullAt(1) ? 0 : facts.getLong(1);
+    if (rows == 0) {
+      throw new LakeOpsException(
+          "The training set '"
+              + spec.trainingSet()
+              + "' of model '"
+              + spec.name()
+              + "' is empty: there is nothing to train on. Build it with 'mlops training-set"
+              + " --name "
+              + spec.trainingSet()
+              + "' after 'mlops features', and check that its label source has rows.");
+    }
+    if (nullLabels == rows) {
+      throw new LakeOpsException(
+          "Every one of the "
+              + rows
+              + " rows of training set '"
+              + spec.trainingSet()
+              + "' has a null label '"
+              + spec.label()
+              + "', so model '"
+              + spec.name()
+              + "' has nothing to learn from. Check the label definition in labels.yaml"
+              + " (a next_event_within label is unknown for rows near the end of the data).");
+    }
+    int numClasses = 0;
+    if (spec.task() == Task.CLASSIFICATION) {
+      numClasses = checkClasses(spec, facts.getDouble(2), facts.getDouble(3), facts.getLong(4));
+    }
+    Double cutoff =
+        spec.split().method() == ModelSpec.SplitMethod.TIME && !facts.isNullAt(5)
+            ? facts.getDouble(5)
+            : null;
+
+    Split split = split(spec, labeled(spec, trainingSet), cutoff);
+    Dataset<Row> train = split.train().persist(StorageLevel.MEMORY_AND_DISK());
+    try {
+      long trainRows = train.count();
+      long holdoutRows = rows - nullLabels - trainRows;
+      checkSplit(spec, rows - nullLabels, trainRows, holdoutRows);
+
+      List<String> categorical = categorical(spec, trainingSet.schema());
+      ModelPipelines.Built built = ModelPipelines.build(spec, trainingSet.schema(), categorical);
+      PipelineModel model = fit(spec, built, train, numClasses);
+
+      Map<String, Double> metrics = evaluate(spec, model, split.holdout());
+      Map<String, String> params = params(model);
+      ReferenceProfile profile = profile(spec, model, train, categorical, numClasses, trainRows);
+      Signature signature = signature(spec, trainingSet.schema(), categorical, numClasses);
+      return new TrainResult(
+          model,
+          metrics,
+          params,
+          split.train(),
+          split.holdout(),
+          profile,
+          signature,
+          trainRows,
+          holdoutRows,
+          nullLabels);
+    } finally {
+      train.unpersist();
+    }
+  }
+
+  /**
+   * Splits a training set the way {@link #train} does, so the same holdout can be rebuilt later
+   * (e.g. to compare a champion and a challenger). Rows with a null or NaN label are dropped first.
+   *
+   * <p>{@code time}: the holdout is every row later than the {@code (1 - holdout)} percentile of
+   * the event times (exact, interpolated); rows at equal times stay together, so the training rows
+   * all come before the holdout rows. {@code random}: a row is held out when {@code xxhash64(key,
+   * event_time, seed)} falls in the first {@code holdout} share of a million buckets: the same rows
+   * for the same seed, whatever the partitioning or the Spark cluster.
+   */
+  public static Split split(ModelSpec spec, Dataset<Row> trainingSet) {
+    checkColumns(spec, trainingSet);
+    Dataset<Row> labeled = labeled(spec, trainingSet);
+    Double cutoff = null;
+    if (spec.split().method() == ModelSpec.SplitMethod.TIME) {
+      Row r = labeled.agg(timeCutoff(spec, lit(true))).head();
+      cutoff = r.isNullAt(0) ? null : r.getDouble(0);
+    }
+    return split(spec, labeled, cutoff);
+  }
+
+  /**
+   * The time split's cutoff in epoch microseconds: the exact {@code (1 - holdout)} percentile of
+   * the event times of the rows where {@code include} holds (the labeled rows).
+   */
+  private static Column timeCutoff(ModelSpec spec, Column include) {
+    return percentile(
+        when(include, unix_micros(col(ModelSpec.EVENT_TIME))), lit(1.0 - spec.split().holdout()));
+  }
+
+  private static Split split(ModelSpec spec, Dataset<Row> labeled, Double cutoff) {
+    if (spec.split().method() == ModelSpec.SplitMethod.TIME) {
+      if (cutoff == null) {
+        return new Split(labeled, labeled.limit(0));
+      }
+      Column micros = unix_micros(col(ModelSpec.EVENT_TIME));
+      return new Split(
+          labeled.filter(micros.leq(lit(cutoff))), labeled.filter(micros.gt(lit(cutoff))));
+    }
+    Column bucket =
+        pmod(
+            xxhash64(
+                col(ModelPipelines.quote(spec.keyColumn())),
+                col(ModelSpec.EVENT_TIME),
+                lit(spec.split().seed())),
+            lit(BUCKETS));
+    Column held = bucket.lt(lit(Math.round(spec.split().holdout() * BUCKETS)));
+    return new Split(labeled.filter(not(held)), labeled.filter(held));
+  }
+
+  /**
+   * Scores {@code rows} (rows with a null label are dropped) and returns the holdout metrics of the
+   * model's task: auc_roc, auc_pr (binary labels only), accuracy, log_loss and f1 for
+   * classification; rmse, mae and r2 for regression.
+   */
+  public static Map<String, Double> evaluate(
+      ModelSpec spec, PipelineModel model, Dataset<Row> rows) {
+    Dataset<Row> scored =
+        model.transform(labeled(spec, rows)).persist(StorageLevel.MEMORY_AND_DISK());
+    try {
+      return metrics(spec, numClasses(model), scored);
+    } finally {
+      scored.unpersist();
+    }
+  }
+
+  // ---- fitting --------------------------------------------------------------------------
+
+  private static PipelineModel fit(
+      ModelSpec spec, ModelPipelines.Built built, Dataset<Row> train, int numClasses) {
+    try {
+      if (!spec.tuned()) {
+        return built.pipeline().fit(train);
+      }
+      ModelSpec.Tuning t = spec.tuning();
+      ParamMap[] grid = ModelPipelines.grid(spec, built.estimator());
+      Evaluator evaluator = evaluator(spec, t.metric(), numClasses);
+      Model<?> best;
+      if (t.method() == ModelSpec.TuningMethod.CROSS_VALIDATION) {
+        best =
+            new CrossValidator()
+                .setEstimator(built.pipeline())
+                .setEstimatorParamMaps(grid)
+                .setEvaluator(evaluator)
+                .setNumFolds(t.folds())
+                .setParallelism(t.parallelism())
+                .setSeed(spec.seed())
+                .fit(train)
+                .bestModel();
+      } else {
+        best =
+            new TrainValidationSplit()
+                .setEstimator(built.pipeline())
+                .setEstimatorParamMaps(grid)
+                .setEvaluator(evaluator)
+                .setTrainRatio(t.trainRatio())
+                .setParallelism(t.parallelism())
+                .setSeed(spec.seed())
+                .fit(train)
+                .bestModel();
+      }
+      // The tuner refits the best parameters on everything it was given: the whole training split.
+      return (PipelineModel) best;
+    } catch (IllegalArgumentException e) {
+      throw new LakeOpsException(
+          "MLlib could not train model '" + spec.name() + "': " + e.getMessage(), e);
+    }
+  }
+
+  private static Evaluator evaluator(ModelSpec spec, Metric metric, int numClasses) {
+    String label = spec.label();
+    return switch (metric) {
+      case AUC_ROC, AUC_PR -> {
+        if (numClasses != 2) {
+          throw new LakeOpsException(
+              "Model '"
+                  + spec.name()
+                  + "' is tuned on "
+                  + metric.key()
+                  + ", which needs binary labels, but the labels have "
+                  + numClasses
+                  + " classes. Tune on accuracy, f1 or log_loss instead.");
+        }
+        yield new BinaryClassificationEvaluator()
+            .setLabelCol(label)
+            .setRawPredictionCol(ModelPipelines.RAW_PREDICTION)
+            .setMetricName(metric == Metric.AUC_ROC ? "areaUnderROC" : "areaUnderPR");
+      }
+      case ACCURACY, LOG_LOSS, F1 -> {
+        MulticlassClassificationEvaluator e =
+            new MulticlassClassificationEvaluator()
+                .setLabelCol(label)
+                .setPredictionCol(ModelPipelines.PREDICTION)
+                .setProbabilityCol(ModelPipelines.PROBABILITY);
+        yield switch (metric) {
+          case ACCURACY -> e.setMetricName("accuracy");
+          case LOG_LOSS -> e.setMetricName("logLoss");
+          default ->
+              numClasses == 2
+                  ? e.setMetricName("fMeasureByLabel").setMetricLabel(1.0)
+                  : e.setMetricName("f1");
+        };
+      }
+      case RMSE, MAE, R2 ->
+          new RegressionEvaluator()
+              .setLabelCol(label)
+              .setPredictionCol(ModelPipelines.PREDICTION)
+              .setMetricName(metric.key());
+    };
+  }
+
+  /**
+   * The task's metrics on scored rows, computed with the same MLlib metric classes (and the same
+   * settings) as the tuning evaluators, but each family in one pass: a binary curve for both AUCs,
+   * one confusion summary for accuracy, f1 and log loss, one summary for the regression errors.
+   */
+  private static Map<String, Double> metrics(ModelSpec spec, int numClasses, Dataset<Row> scored) {
+    Map<String, Double> out = new LinkedHashMap<>();
+    Column label = col(ModelPipelines.quote(spec.label())).cast(DataTypes.DoubleType);
+    Column prediction = col(ModelPipelines.PREDICTION);
+    if (spec.task() == Task.REGRESSION) {
+      RegressionMetrics m =
+          new RegressionMetrics(
+              scored
+                  .select(prediction, label)
+                  .javaRDD()
+                  .map(r -> new Tuple3<Object, Object, Object>(r.getDouble(0), r.getDouble(1), 1.0))
+                  .rdd(),
+              false);
+      out.put(Metric.RMSE.key(), m.rootMeanSquaredError());
+      out.put(Metric.MAE.key(), m.meanAbsoluteError());
+      out.put(Metric.R2.key(), m.r2());
+      return out;
+    }
+    if (numClasses == 2) {
+      BinaryClassificationMetrics b =
+          new BinaryClassificationMetrics(
+              scored
+                  .select(col(ModelPipelines.RAW_PREDICTION), label)
+                  .javaRDD()
+                  .map(
+                      r ->
+                          new Tuple3<Object, Object, Object>(
+                              ((Vector) r.get(0)).apply(1), r.getDouble(1), 1.0))
+                  .rdd(),
+              BINS);
+      try {
+        out.put(Metric.AUC_ROC.key(), b.areaUnderROC());
+        out.put(Metric.AUC_PR.key(), b.areaUnderPR());
+      } finally {
+        b.unpersist();
+      }
+    }
+    MulticlassMetrics m =
+        new MulticlassMetrics(
+            scored
+                .select(prediction, label, col(ModelPipelines.PROBABILITY))
+                .javaRDD()
+                .map(
+                    r ->
+                        new Tuple4<Object, Object, Object, Object>(
+                            r.getDouble(0), r.getDouble(1), 1.0, ((Vector) r.get(2)).toArray()))
+                .rdd());
+    out.put(Metric.ACCURACY.key(), m.accuracy());
+    out.put(Metric.LOG_LOSS.key(), m.logLoss(LOG_LOSS_EPS));
+    out.put(Metric.F1.key(), numClasses == 2 ? m.fMeasure(1.0, 1.0) : m.weightedFMeasure());
+    return out;
+  }
+
+  /** The number of classes of a classification pipeline, 0 for regression. */
+  private static int numClasses(PipelineModel model) {
+    Transformer last = model.stages()[model.stages().length - 1];
+    return last instanceof ClassificationModel<?, ?> c ? c.numClasses() : 0;
+  }
+
+  /** Every explicitly set parameter of the pipeline's final model, by name, as text. */
+  private static Map<String, String> params(PipelineModel model) {
+    Transformer last = model.stages()[model.stages().length - 1];
+    Map<String, String> out = new java.util.TreeMap<>();
+    for (Param<?> p : last.params()) {
+      if (last.isSet(p)) {
+        out.put(p.name(), text(last.getOrDefault(p)));
+      }
+    }
+    return new LinkedHashMap<>(out);
+  }
+
+  private static String text(Object v) {
+    if (v instanceof double[] a) {
+      return Arrays.toString(a);
+    }
+    if (v instanceof Object[] a) {
+      return Arrays.toString(a);
+    }
+    return String.valueOf(v);
+  }
+
+  // ---- profile and signature ------------------------------------------------------------
+
+  private static ReferenceProfile profile(
+      ModelSpec spec,
+      PipelineModel model,
+      Dataset<Row> train,
+      List<String> categorical,
+      int numClasses,
+      long trainRows) {
+    Dataset<Row> scored = model.transform(train);
+    Map<String, Column> columns = new LinkedHashMap<>();
+    List<String> cat = new ArrayList<>(categorical);
+    for (String f : spec.features()) {
+      columns.put(f, col(ModelPipelines.quote(f)));
+      if (train.schema().apply(f).dataType() == DataTypes.BooleanType && !cat.contains(f)) {
+        cat.add(f);
+      }
+    }
+    columns.put(ReferenceProfile.PREDICTION, col(ModelPipelines.PREDICTION));
+    if (spec.task() == Task.CLASSIFICATION) {
+      cat.add(ReferenceProfile.PREDICTION);
+    }
+    if (numClasses == 2) {
+      columns.put(
+          ReferenceProfile.POSITIVE_PROBABILITY,
+          org.apache
+              .spark
+              .ml
+              .functions
+              .vector_to_array(col(ModelPipelines.PROBABILITY), "float64")
+              .getItem(1));
+    }
+    return ReferenceProfiler.profile(scored, columns, cat, trainRows);
+  }
+
+  private static Signature signature(
+      ModelSpec spec, StructType schema, List<String> categorical, int numClasses) {
+    List<Signature.Field> inputs = new ArrayList<>();
+    for (String f : spec.features()) {
+      inputs.add(
+          new Signature.Field(f, typeName(schema.apply(f).dataType()), categorical.contains(f)));
+    }
+    List<Signature.Field> outputs = new ArrayList<>();
+    outputs.add(new Signature.Field(ModelPipelines.PREDICTION, "double"));
+    if (spec.task() == Task.CLASSIFICATION) {
+      outputs.add(new Signature.Field(ModelPipelines.PROBABILITY, "vector"));
+      outputs.add(new Signature.Field(ModelPipelines.RAW_PREDICTION, "vector"));
+    }
+    return new Signature(
+        spec.task(),
+        inputs,
+        new Signature.Field(spec.label(), typeName(schema.apply(spec.label()).dataType())),
+        outputs,
+        numClasses);
+  }
+
+  /** Engine-neutral type names. */
+  static String typeName(DataType t) {
+    if (t == DataTypes.DoubleType || t == DataTypes.FloatType) {
+      return "double";
+    }
+    if (t == DataTypes.LongType) {
+      return "long";
+    }
+    if (t == DataTypes.IntegerType || t == DataTypes.ShortType || t == DataTypes.ByteType) {
+      return "integer";
+    }
+    if (t == DataTypes.StringType) {
+      return "string";
+    }
+    if (t == DataTypes.BooleanType) {
+      return "boolean";
+    }
+    if (t == DataTypes.TimestampType) {
+      return "timestamp";
+    }
+    return t.simpleString();
+  }
+
+  // ---- checks ---------------------------------------------------------------------------
+
+  private static Dataset<Row> labeled(ModelSpec spec, Dataset<Row> rows) {
+    Column label = col(ModelPipelines.quote(spec.label())).cast(DataTypes.DoubleType);
+    return rows.filter(label.isNotNull().and(not(isnan(label))));
+  }
+
+  /** The categorical features: those of the spec, plus every text feature. */
+  private static List<String> categorical(ModelSpec spec, StructType schema) {
+    return spec.features().stream()
+        .filter(
+            f ->
+                spec.categorical().contains(f)
+                    || schema.apply(f).dataType() == DataTypes.StringType)
+        .toList();
+  }
+
+  private static void checkColumns(ModelSpec spec, Dataset<Row> rows) {
+    List<String> have = Arrays.asList(rows.columns());
+    List<String> need = new ArrayList<>();
+    need.add(spec.label());
+    need.add(ModelSpec.EVENT_TIME);
+    if (spec.split().method() == ModelSpec.SplitMethod.RANDOM) {
+      if (spec.keyColumn() == null) {
+        throw new LakeOpsException(
+            "Model '"
+                + spec.name()
+                + "' uses a random split, which hashes the entity key, but the spec names no key"
+                + " column. Set keyColumn (the loader sets it from the training set's entity).");
+      }
+      need.add(spec.keyColumn());
+    }
+    need.addAll(spec.features());
+    if (spec.features().isEmpty()) {
+      throw new LakeOpsException("Model '" + spec.name() + "' has no features. List some.");
+    }
+    List<String> absent = need.stream().filter(c -> !have.contains(c)).distinct().toList();
+    if (!absent.isEmpty()) {
+      throw new LakeOpsException(
+          "The training set of model '"
+              + spec.name()
+              + "' lacks the columns "
+              + absent
+              + "; it has "
+              + have
+              + ". Rebuild the training set with 'mlops training-set' after changing"
+              + " training_sets.yaml, or fix the model's features in models.yaml.");
+    }
+    for (StructField f : rows.schema().fields()) {
+      if (spec.features().contains(f.name()) && !supported(f.dataType())) {
+        throw new LakeOpsException(
+            "Feature '"
+                + f.name()
+                + "' of model '"
+                + spec.name()
+                + "' has type "
+                + f.dataType().simpleString()
+                + "; a model takes numbers, booleans and text only.");
+      }
+    }
+  }
+
+  private static boolean supported(DataType t) {
+    return t instanceof org.apache.spark.sql.types.NumericType
+        || t == DataTypes.BooleanType
+        || t == DataTypes.StringType;
+  }
+
+  private static int checkClasses(ModelSpec spec, double lo, double hi, long fractional) {
+    if (lo < 0 || fractional > 0) {
+      throw new LakeOpsException(
+          "Model '"
+              + spec.name()
+              + "' does classification, but its label '"
+              + spec.label()
+              + "' has "
+              + (lo < 0 ? "negative values (min " + lo + ")" : fractional + " non-whole values")
+              + "; class labels must be 0, 1, 2, ... Use task: regression, or a label such as"
+              + " if(x > 0, 1, 0).");
+    }
+    int numClasses = (int) hi + 1;
+    if (numClasses < 2) {
+      throw new LakeOpsException(
+          "Model '"
+              + spec.name()
+              + "' does classification, but every labeled row has class 0: there is nothing to"
+              + " tell apart. Check the label definition, or use more data.");
+    }
+    if (numClasses > 2 && !spec.algorithm().supportsMulticlass()) {
+      throw new LakeOpsException(
+          "Model '"
+              + spec.name()
+              + "' uses "
+              + spec.algorithm().key()
+              + ", which classifies two classes (0 and 1) only, but the labels go up to "
+              + (long) hi
+              + ". Use logistic_regression, decision_tree or random_forest.");
+    }
+    return numClasses;
+  }
+
+  private static void checkSplit(ModelSpec spec, long labeled, long trainRows, long holdoutRows) {
+    String how =
+        spec.split().method() == ModelSpec.SplitMethod.TIME
+            ? "the time split (holdout: the latest "
+                + spec.split().holdout()
+                + " of the rows by event_time)"
+            : "the random split (holdout "
+                + spec.split().holdout()
+                + ", seed "
+                + spec.split().seed()
+                + ")";
+    if (trainRows == 0) {
+      throw new LakeOpsException(
+          "The training split of model '"
+              + spec.name()
+              + "' is empty: "
+              + how
+              + " put all "
+              + labeled
+              + " labeled rows in the holdout. Lower split.holdout in models.yaml, or add rows.");
+    }
+    if (holdoutRows == 0) {
+      throw new LakeOpsException(
+          "The holdout of model '"
+              + spec.name()
+              + "' is empty: "
+              + how
+              + " kept all "
+              + labeled
+              + " labeled rows for training"
+              + (spec.split().method() == ModelSpec.SplitMethod.TIME
+                  ? " (they share too few distinct event times)"
+                  : "")
+              + ". Raise split.holdout in models.yaml, use 'split: {method: random}', or add"
+              + " rows.");
+    }
+  }
+}

@@ -1,0 +1,214 @@
+package dev.lakeops.spark.training;
+
+import static org.apache.spark.sql.functions.array;
+import static org.apache.spark.sql.functions.asc;
+import static org.apache.spark.sql.functions.avg;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.desc;
+import static org.apache.spark.sql.functions.explode;
+import static org.apache.spark.sql.functions.isnan;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.min;
+import static org.apache.spark.sql.functions.percentile;
+import static org.apache.spark.sql.functions.percentile_approx;
+import static org.apache.spark.sql.functions.row_number;
+import static org.apache.spark.sql.functions.stddev_samp;
+import static org.apache.spark.sql.functions.struct;
+import static org.apache.spark.sql.functions.when;
+
+import dev.lakeops.common.training.ReferenceProfile;
+import dev.lakeops.common.training.ReferenceProfile.ColumnProfile;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.expressions.WindowSpec;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.storage.StorageLevel;
+
+/**
+ * Computes a {@link ReferenceProfile}: one aggregation pass for every numeric column's moments,
+ * extremes and 101 percentiles (and the categorical columns' present counts), then one grouping per
+ * categorical column for its value counts.
+ *
+ * <p>Percentiles are exact (Spark's {@code percentile}: linear interpolation between the closest
+ * ranks) up to {@value #EXACT_QUANTILE_MAX_ROWS} rows; above that, {@code percentile_approx} with
+ * accuracy {@value #APPROX_ACCURACY} keeps memory bounded (rank error at most rows / accuracy).
+ */
+public final class ReferenceProfiler {
+  /** Up to this many rows, percentiles are exact. */
+  public static final long EXACT_QUANTILE_MAX_ROWS = 500_000;
+
+  /** The accuracy of approximate percentiles (relative rank error 1 / accuracy). */
+  public static final int APPROX_ACCURACY = 100_000;
+
+  private static final double[] PERCENTAGES = percentages();
+
+  private ReferenceProfiler() {}
+
+  /**
+   * Profiles columns of {@code rows}.
+   *
+   * @param columns profile key to column, in the order the profile lists them
+   * @param categorical the keys profiled by value counts; the others must be numeric
+   */
+  public static ReferenceProfile profile(
+      Dataset<Row> rows, Map<String, Column> columns, List<String> categorical) {
+    Dataset<Row> data = project(rows, columns, categorical).persist(StorageLevel.MEMORY_AND_DISK());
+    try {
+      return profile(data, new ArrayList<>(columns.keySet()), categorical, data.count());
+    } finally {
+      data.unpersist();
+    }
+  }
+
+  /** Profiles {@code rows}, whose row count is already known: one pass fewer. */
+  static ReferenceProfile profile(
+      Dataset<Row> rows, Map<String, Column> columns, List<String> categorical, long rowCount) {
+    Dataset<Row> data = project(rows, columns, categorical);
+    if (!categorical.isEmpty()) {
+      data =
+          data.persist(StorageLevel.MEMORY_AND_DISK()); // read twice: statistics, then value counts
+    }
+    try {
+      return profile(data, new ArrayList<>(columns.keySet()), categorical, rowCount);
+    } finally {
+      data.unpersist();
+    }
+  }
+
+  /** The profiled columns under aliases; numeric ones as doubles with NaN turned into null. */
+  private static Dataset<Row> project(
+      Dataset<Row> rows, Map<String, Column> columns, List<String> categorical) {
+    List<String> keys = new ArrayList<>(columns.keySet());
+    List<Column> projected = new ArrayList<>();
+    for (int i = 0; i < keys.size(); i++) {
+      Column c = columns.get(keys.get(i));
+      if (!categorical.contains(keys.get(i))) {
+        Column d = c.cast(DataTypes.DoubleType);
+        c = when(isnan(d), lit(null).cast(DataTypes.DoubleType)).otherwise(d);
+      }
+      projected.add(c.as(alias(i)));
+    }
+    return rows.select(projected.toArray(Column[]::new));
+  }
+
+  private static ReferenceProfile profile(
+      Dataset<Row> data, List<String> keys, List<String> categorical, long rowCount) {
+    boolean exact = rowCount <= EXACT_QUANTILE_MAX_ROWS;
+    List<Column> aggs = new ArrayList<>(List.of(count(lit(1))));
+    for (int i = 0; i < keys.size(); i++) {
+      Column v = col(alias(i));
+      aggs.add(count(v));
+      if (!categorical.contains(keys.get(i))) {
+        aggs.add(avg(v));
+        aggs.add(stddev_samp(v));
+        aggs.add(min(v));
+        aggs.add(max(v));
+        aggs.add(
+            exact
+                ? percentile(v, lit(PERCENTAGES))
+                : percentile_approx(v, lit(PERCENTAGES), lit(APPROX_ACCURACY)));
+      }
+    }
+    Row stats = data.agg(aggs.get(0), aggs.subList(1, aggs.size()).toArray(Column[]::new)).head();
+    long total = stats.getLong(0);
+
+    Map<String, Map<String, Long>> tops = new LinkedHashMap<>();
+    Map<String, Long> distinct = new LinkedHashMap<>();
+    valueCounts(data, keys, categorical, tops, distinct);
+
+    Map<String, ColumnProfile> out = new LinkedHashMap<>();
+    int at = 1;
+    for (int i = 0; i < keys.size(); i++) {
+      String key = keys.get(i);
+      long present = stats.getLong(at++);
+      if (categorical.contains(key)) {
+        Map<String, Long> top = tops.getOrDefault(key, Map.of());
+        long inTop = top.values().stream().mapToLong(Long::longValue).sum();
+        out.put(
+            key,
+            ColumnProfile.categorical(
+                total, total - present, top, present - inTop, distinct.getOrDefault(key, 0L)));
+        continue;
+      }
+      Double mean = nullableDouble(stats, at++);
+      Double stddev = nullableDouble(stats, at++);
+      Double lo = nullableDouble(stats, at++);
+      Double hi = nullableDouble(stats, at++);
+      List<Double> quantiles = new ArrayList<>();
+      if (!stats.isNullAt(at)) {
+        for (Object q : stats.getList(at)) {
+          quantiles.add(((Number) q).doubleValue());
+        }
+      }
+      at++;
+      out.put(key, ColumnProfile.numeric(total, total - present, mean, stddev, lo, hi, quantiles));
+    }
+    return new ReferenceProfile(total, exact, out);
+  }
+
+  /**
+   * The most frequent values of every categorical column and their number of distinct values, in
+   * one job: the columns are unpivoted to (column, value) pairs, counted, and ranked per column.
+   */
+  private static void valueCounts(
+      Dataset<Row> data,
+      List<String> keys,
+      List<String> categorical,
+      Map<String, Map<String, Long>> tops,
+      Map<String, Long> distinct) {
+    List<Column> pairs = new ArrayList<>();
+    for (int i = 0; i < keys.size(); i++) {
+      if (categorical.contains(keys.get(i))) {
+        pairs.add(struct(lit(i).as("k"), col(alias(i)).cast(DataTypes.StringType).as("v")));
+      }
+    }
+    if (pairs.isEmpty()) {
+      return;
+    }
+    WindowSpec byColumn = Window.partitionBy("k");
+    List<Row> rows =
+        data.select(explode(array(pairs.toArray(Column[]::new))).as("p"))
+            .select(col("p.k").as("k"), col("p.v").as("v"))
+            .filter(col("v").isNotNull())
+            .groupBy("k", "v")
+            .count()
+            .select(
+                col("k"),
+                col("v"),
+                col("count"),
+                row_number().over(byColumn.orderBy(desc("count"), asc("v"))).as("rank"),
+                count(lit(1)).over(byColumn).as("distinct"))
+            .filter(col("rank").leq(ReferenceProfile.TOP_VALUES))
+            .orderBy("k", "rank")
+            .collectAsList();
+    for (Row r : rows) {
+      String key = keys.get(r.getInt(0));
+      tops.computeIfAbsent(key, k -> new LinkedHashMap<>()).put(r.getString(1), r.getLong(2));
+      distinct.put(key, r.getLong(4));
+    }
+  }
+
+  private static Double nullableDouble(Row r, int i) {
+    return r.isNullAt(i) ? null : ((Number) r.get(i)).doubleValue();
+  }
+
+  private static String alias(int i) {
+    return "_lk_p" + i;
+  }
+
+  private static double[] percentages() {
+    double[] p = new double[ReferenceProfile.QUANTILES];
+    for (int i = 0; i < p.length; i++) {
+      p[i] = i / 100.0;
+    }
+    return p;
+  }
+}

@@ -1,0 +1,470 @@
+package dev.lakeops.spark.training;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.min;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.lakeops.common.error.LakeOpsException;
+import dev.lakeops.common.training.Algorithm;
+import dev.lakeops.common.training.Metric;
+import dev.lakeops.common.training.ModelSpec;
+import dev.lakeops.common.training.ReferenceProfile;
+import dev.lakeops.common.training.ReferenceProfile.ColumnProfile;
+import dev.lakeops.common.training.Signature;
+import dev.lakeops.common.training.Task;
+import dev.lakeops.spark.TestSpark;
+import java.nio.file.Path;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.stream.Stream;
+import org.apache.spark.ml.PipelineModel;
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** MLlib training on small synthetic training sets: every algorithm, splits, tuning, profiles. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ModelTrainerTest {
+  private static final int ROWS = 400;
+  private static final int NULL_LABELS = 7;
+  private static final List<String> FEATURES = List.of("x1", "x2", "cnt", "seg", "flag");
+  private static final Instant START = Instant.parse("2024-01-01T00:00:00Z");
+
+  final SparkSession spark = TestSpark.session();
+  Dataset<Row> classification;
+  Dataset<Row> regression;
+
+  @TempDir Path tmp;
+
+  @BeforeAll
+  void data() {
+    classification = trainingSet(Task.CLASSIFICATION).cache();
+    regression = trainingSet(Task.REGRESSION).cache();
+  }
+
+  // ---- every algorithm learns its task --------------------------------------------------
+
+  static Stream<Arguments> algorithmsAndTasks() {
+    List<Arguments> out = new ArrayList<>();
+    for (Algorithm a : Algorithm.values()) {
+      for (Task t : a.tasks()) {
+        out.add(Arguments.of(a, t));
+      }
+    }
+    return out.stream();
+  }
+
+  @ParameterizedTest(name = "{0} {1}")
+  @MethodSource("algorithmsAndTasks")
+  void everyAlgorithmLearnsItsTask(Algorithm algorithm, Task task) {
+    Trained t = trained(algorithm, task);
+    ModelSpec spec = t.spec();
+    TrainResult r = t.result();
+
+    assertThat(r.droppedNullLabels()).isEqualTo(NULL_LABELS);
+    assertThat(r.trainRows() + r.holdoutRows()).isEqualTo(ROWS - NULL_LABELS);
+    assertThat(r.holdoutRows()).isBetween(60L, 140L);
+    assertThat(r.metrics().keySet()).containsExactlyElementsOf(Metric.keys(task));
+    if (task == Task.CLASSIFICATION) {
+      assertThat(r.metrics().get("auc_roc")).isGreaterThan(0.8);
+      assertThat(r.metrics().get("auc_pr")).isGreaterThan(0.7);
+      assertThat(r.metrics().get("accuracy")).isGreaterThan(0.75);
+      assertThat(r.metrics().get("f1")).isGreaterThan(0.7);
+      // A deep single tree has pure leaves: confident mistakes make its log loss large.
+      assertThat(r.metrics().get("log_loss"))
+          .isBetween(0.0, algorithm == Algorithm.DECISION_TREE ? 5.0 : 0.6);
+      assertThat(r.profile().column(ReferenceProfile.POSITIVE_PROBABILITY)).isPresent();
+      assertThat(r.signature().numClasses()).isEqualTo(2);
+    } else {
+      assertThat(r.metrics().get("r2")).isGreaterThan(0.8);
+      assertThat(r.metrics().get("rmse")).isGreaterThan(0.0).isLessThan(1.6);
+      assertThat(r.metrics().get("mae")).isLessThan(r.metrics().get("rmse") + 1e-12);
+      assertThat(r.profile().column(ReferenceProfile.POSITIVE_PROBABILITY)).isEmpty();
+    }
+    spec.params().forEach((k, v) -> assertThat(r.params()).containsEntry(k, String.valueOf(v)));
+    assertThat(r.params()).containsEntry("labelCol", "label");
+    assertThat(r.profile().rows()).isEqualTo(r.trainRows());
+    assertThat(r.profile().columns().keySet()).startsWith("x1", "x2", "cnt", "seg", "flag");
+  }
+
+  // ---- tuning ---------------------------------------------------------------------------
+
+  @Test
+  void tuningPicksTheBestGridValueAndRefitsOnTheTrainingSplit() {
+    ModelSpec spec =
+        spec(Algorithm.LOGISTIC_REGRESSION, Task.CLASSIFICATION)
+            .param("maxIter", 10)
+            .grid("regParam", List.of(100.0, 0.0))
+            .tuning(
+                new ModelSpec.Tuning(
+                    ModelSpec.TuningMethod.CROSS_VALIDATION, 0.8, 2, 2, Metric.ACCURACY))
+            .build();
+
+    TrainResult r = ModelTrainer.train(spark, spec, classification);
+
+    // A huge penalty flattens the model to the majority class: the search must reject it.
+    assertThat(r.params()).containsEntry("regParam", "0.0").containsEntry("maxIter", "10");
+    assertThat(r.metrics().get("accuracy")).isGreaterThan(0.75);
+    // The refit saw the whole training split (the imputer's mean is over all of it).
+    double mean = r.train().agg(org.apache.spark.sql.functions.avg("x2")).head().getDouble(0);
+    assertThat(r.profile().column("x2").get().mean()).isCloseTo(mean, within(1e-12));
+  }
+
+  @Test
+  void trainValidationSplitTunesTrees() {
+    ModelSpec spec =
+        spec(Algorithm.DECISION_TREE, Task.REGRESSION)
+            .grid("maxDepth", List.of(1, 6))
+            .tuning(
+                new ModelSpec.Tuning(
+                    ModelSpec.TuningMethod.TRAIN_VALIDATION_SPLIT, 0.75, 3, 2, Metric.RMSE))
+            .build();
+
+    TrainResult r = ModelTrainer.train(spark, spec, regression);
+
+    assertThat(r.params()).containsEntry("maxDepth", "6").containsEntry("seed", "42");
+  }
+
+  // ---- splits ---------------------------------------------------------------------------
+
+  @Test
+  void randomSplitIsTheSameOnEveryCallAndPartitioning() {
+    ModelSpec spec = spec(Algorithm.GBT, Task.CLASSIFICATION).build();
+
+    List<String> first = keys(ModelTrainer.split(spec, classification).holdout());
+    List<String> again = keys(ModelTrainer.split(spec, classification.repartition(7)).holdout());
+    ModelSpec otherSeed =
+        spec(Algorithm.GBT, Task.CLASSIFICATION)
+            .split(new ModelSpec.Split(ModelSpec.SplitMethod.RANDOM, 0.25, 8))
+            .build();
+    List<String> other = keys(ModelTrainer.split(otherSeed, classification).holdout());
+
+    assertThat(again).isEqualTo(first);
+    assertThat(first.size()).isBetween(60, 140);
+    assertThat(other).isNotEqualTo(first);
+    List<String> train = keys(ModelTrainer.split(spec, classification).train());
+    assertThat(train).doesNotContainAnyElementsOf(first);
+    assertThat(train.size() + first.size()).isEqualTo(ROWS - NULL_LABELS);
+  }
+
+  @Test
+  void timeSplitHoldsOutOnlyTheLatestRows() {
+    // Two rows per event time: rows at one time must stay on one side.
+    Dataset<Row> tied =
+        classification.withColumn(
+            "event_time",
+            org.apache.spark.sql.functions.timestamp_seconds(
+                org.apache
+                    .spark
+                    .sql
+                    .functions
+                    .floor(
+                        org.apache.spark.sql.functions.unix_seconds(col("event_time")).divide(7200))
+                    .multiply(7200)));
+    ModelSpec spec =
+        spec(Algorithm.LOGISTIC_REGRESSION, Task.CLASSIFICATION)
+            .split(new ModelSpec.Split(ModelSpec.SplitMethod.TIME, 0.2, 0))
+            .build();
+
+    ModelTrainer.Split s = ModelTrainer.split(spec, tied);
+
+    Timestamp lastTrain = s.train().agg(max("event_time")).head().getTimestamp(0);
+    Timestamp firstHoldout = s.holdout().agg(min("event_time")).head().getTimestamp(0);
+    assertThat(lastTrain).isBefore(firstHoldout);
+    long holdout = s.holdout().count();
+    assertThat(holdout).isBetween(75L, 80L); // 20% of 393, whole event times only
+    assertThat(s.train().count() + holdout).isEqualTo(ROWS - NULL_LABELS);
+  }
+
+  // ---- persistence and evaluation -------------------------------------------------------
+
+  @Test
+  void savedAndLoadedModelPredictsIdentically() throws Exception {
+    Trained t = trained(Algorithm.RANDOM_FOREST, Task.CLASSIFICATION);
+    ModelSpec spec = t.spec();
+    TrainResult r = t.result();
+    String dir = tmp.resolve("model").toString();
+
+    r.model().write().save(dir);
+    PipelineModel loaded = PipelineModel.load(dir);
+
+    Dataset<Row> rows = r.holdout().orderBy("customer_id", "event_time");
+    List<Row> a = r.model().transform(rows).select("prediction", "probability").collectAsList();
+    List<Row> b = loaded.transform(rows).select("prediction", "probability").collectAsList();
+    assertThat(a).hasSize((int) r.holdoutRows());
+    for (int i = 0; i < a.size(); i++) {
+      assertThat(b.get(i).getDouble(0)).isEqualTo(a.get(i).getDouble(0));
+      assertThat(((Vector) b.get(i).get(1)).toArray())
+          .containsExactly(((Vector) a.get(i).get(1)).toArray());
+    }
+    // The registry's gate re-scores a holdout: the same metrics as training reported.
+    Map<String, Double> again = ModelTrainer.evaluate(spec, loaded, r.holdout());
+    assertThat(again.keySet()).isEqualTo(r.metrics().keySet());
+    again.forEach((k, v) -> assertThat(v).as(k).isCloseTo(r.metrics().get(k), within(1e-6)));
+  }
+
+  @Test
+  void unseenCategoriesAndMissingValuesAreScored() {
+    TrainResult r = trained(Algorithm.LOGISTIC_REGRESSION, Task.CLASSIFICATION).result();
+    Dataset<Row> odd =
+        classification
+            .limit(3)
+            .withColumn("seg", lit("never-seen"))
+            .withColumn("x2", lit(null).cast(DataTypes.DoubleType))
+            .withColumn("flag", lit(null).cast(DataTypes.BooleanType));
+
+    List<Row> scored = r.model().transform(odd).select("prediction").collectAsList();
+
+    assertThat(scored).hasSize(3).allSatisfy(row -> assertThat(row.isNullAt(0)).isFalse());
+  }
+
+  // ---- errors ---------------------------------------------------------------------------
+
+  @Test
+  void emptyTrainingSetIsAClearError() {
+    ModelSpec spec = spec(Algorithm.LOGISTIC_REGRESSION, Task.CLASSIFICATION).build();
+
+    LakeOpsException e =
+        assertThrows(
+            LakeOpsException.class, () -> ModelTrainer.train(spark, spec, classification.limit(0)));
+
+    assertThat(e.getMessage())
+        .startsWith("The training set 'm' of model 'm' is empty: there is nothing to train on.")
+        .contains("mlops training-set");
+  }
+
+  @Test
+  void emptySplitsAndUnlearnableLabelsAreClearErrors() {
+    ModelSpec time =
+        spec(Algorithm.LOGISTIC_REGRESSION, Task.CLASSIFICATION)
+            .split(new ModelSpec.Split(ModelSpec.SplitMethod.TIME, 0.2, 0))
+            .build();
+    Dataset<Row> oneTime = classification.withColumn("event_time", lit(Timestamp.from(START)));
+    LakeOpsException e =
+        assertThrows(LakeOpsException.class, () -> ModelTrainer.train(spark, time, oneTime));
+    assertThat(e.getMessage())
+        .startsWith("The holdout of model 'm' is empty: the time split")
+        .contains("Raise split.holdout");
+
+    Dataset<Row> noLabels = classification.withColumn("label", lit(null).cast("double"));
+    e = assertThrows(LakeOpsException.class, () -> ModelTrainer.train(spark, time, noLabels));
+    assertThat(e.getMessage()).startsWith("Every one of the 400 rows of training set 'm'");
+
+    Dataset<Row> fractional = classification.withColumn("label", col("label").plus(0.5));
+    e = assertThrows(LakeOpsException.class, () -> ModelTrainer.train(spark, time, fractional));
+    assertThat(e.getMessage()).contains("non-whole values").contains("task: regression");
+
+    ModelSpec badParam = spec(Algorithm.GBT, Task.CLASSIFICATION).param("numTrees", 5).build();
+    e =
+        assertThrows(
+            LakeOpsException.class, () -> ModelTrainer.train(spark, badParam, classification));
+    assertThat(e.getMessage()).contains("unknown parameter 'numTrees' for gbt");
+
+    ModelSpec missing =
+        spec(Algorithm.GBT, Task.CLASSIFICATION).features(List.of("x1", "x9")).build();
+    e =
+        assertThrows(
+            LakeOpsException.class, () -> ModelTrainer.train(spark, missing, classification));
+    assertThat(e.getMessage()).contains("lacks the columns [x9]");
+  }
+
+  // ---- profile and signature ------------------------------------------------------------
+
+  @Test
+  void profileMatchesSparkExactPercentilesAndCountsValues() {
+    TrainResult r = trained(Algorithm.LINEAR_REGRESSION, Task.REGRESSION).result();
+
+    ColumnProfile x2 = r.profile().column("x2").get();
+    assertThat(r.profile().exactQuantiles()).isTrue();
+    assertThat(x2.quantiles()).hasSize(101);
+    Row expected =
+        r.train()
+            .agg(
+                org.apache.spark.sql.functions.percentile(
+                    col("x2"), lit(new double[] {0.0, 0.07, 0.5, 0.93, 1.0})),
+                org.apache.spark.sql.functions.count(col("x2")),
+                org.apache.spark.sql.functions.stddev_samp(col("x2")))
+            .head();
+    List<Double> q = expected.getList(0);
+    assertThat(x2.quantile(0)).isEqualTo(q.get(0));
+    assertThat(x2.quantile(7)).isEqualTo(q.get(1));
+    assertThat(x2.quantile(50)).isEqualTo(q.get(2));
+    assertThat(x2.quantile(93)).isEqualTo(q.get(3));
+    assertThat(x2.quantile(100)).isEqualTo(q.get(4));
+    assertThat(x2.min()).isEqualTo(q.get(0));
+    assertThat(x2.nullCount()).isEqualTo(r.trainRows() - expected.getLong(1)).isPositive();
+    assertThat(x2.stddev()).isCloseTo(expected.getDouble(2), within(1e-12));
+
+    ColumnProfile seg = r.profile().column("seg").get();
+    assertThat(seg.kind()).isEqualTo(ReferenceProfile.Kind.CATEGORICAL);
+    assertThat(seg.frequencies().keySet()).containsExactlyInAnyOrder("a", "b", "c");
+    assertThat(seg.frequencies().values().stream().mapToLong(Long::longValue).sum())
+        .isEqualTo(r.trainRows());
+    assertThat(r.profile().column("flag").get().frequencies()).containsOnlyKeys("true", "false");
+    assertThat(r.profile().column("prediction").get().kind())
+        .isEqualTo(ReferenceProfile.Kind.NUMERIC);
+    assertThat(ReferenceProfile.fromJson(r.profile().toJson())).isEqualTo(r.profile());
+
+    Signature s = r.signature();
+    assertThat(s.inputs())
+        .containsExactly(
+            new Signature.Field("x1", "double", false),
+            new Signature.Field("x2", "double", false),
+            new Signature.Field("cnt", "long", false),
+            new Signature.Field("seg", "string", true),
+            new Signature.Field("flag", "boolean", false));
+    assertThat(s.label()).isEqualTo(new Signature.Field("label", "double"));
+    assertThat(s.outputs()).extracting(Signature.Field::name).containsExactly("prediction");
+    assertThat(Signature.fromJson(s.toJson())).isEqualTo(s);
+  }
+
+  @Test
+  void profilerHandlesNaNsNullsAndManyValues() {
+    List<Row> rows = new ArrayList<>();
+    List<Double> present = new ArrayList<>();
+    for (int i = 0; i < 37; i++) {
+      Double v = i % 9 == 0 ? null : i % 10 == 1 ? Double.NaN : (i * 7 % 37) / 3.0;
+      if (v != null && !v.isNaN()) {
+        present.add(v);
+      }
+      rows.add(RowFactory.create(v, "v" + (i % 120 == 0 ? 0 : i)));
+    }
+    for (int i = 0; i < 150; i++) {
+      rows.add(RowFactory.create(null, "w" + i));
+    }
+    StructType schema =
+        new StructType().add("v", DataTypes.DoubleType).add("s", DataTypes.StringType);
+    Dataset<Row> data = spark.createDataFrame(rows, schema);
+    Map<String, Column> columns = new LinkedHashMap<>();
+    columns.put("v", col("v"));
+    columns.put("s", col("s"));
+
+    ReferenceProfile p = ReferenceProfiler.profile(data, columns, List.of("s"));
+
+    ColumnProfile v = p.column("v").get();
+    assertThat(v.count()).isEqualTo(187);
+    assertThat(v.nullCount()).isEqualTo(187 - present.size());
+    present.sort(Double::compare);
+    for (int pct = 0; pct <= 100; pct++) {
+      double pos = pct / 100.0 * (present.size() - 1);
+      int lo = (int) Math.floor(pos);
+      int hi = (int) Math.ceil(pos);
+      double want = present.get(lo) + (pos - lo) * (present.get(hi) - present.get(lo));
+      assertThat(v.quantile(pct)).as("p%d", pct).isCloseTo(want, within(1e-12));
+    }
+    ColumnProfile s = p.column("s").get();
+    assertThat(s.frequencies()).hasSize(100);
+    assertThat(s.distinctCount()).isEqualTo(187);
+    assertThat(s.otherCount()).isEqualTo(87);
+    assertThat(s.frequencies().keySet()).startsWith("v0", "v1", "v10"); // ties by value
+  }
+
+  // ---- helpers --------------------------------------------------------------------------
+
+  record Trained(ModelSpec spec, TrainResult result) {}
+
+  private final Map<String, Trained> trained = new LinkedHashMap<>();
+
+  /** Each algorithm and task is trained once, with small settings, and shared by the tests. */
+  private Trained trained(Algorithm algorithm, Task task) {
+    return trained.computeIfAbsent(
+        algorithm.key() + "/" + task.key(),
+        k -> {
+          ModelSpec.Builder b = spec(algorithm, task);
+          switch (algorithm) {
+            case LOGISTIC_REGRESSION, LINEAR_REGRESSION -> b.param("maxIter", 20);
+            case DECISION_TREE -> b.param("maxDepth", 6);
+            case RANDOM_FOREST -> b.param("numTrees", 8).param("maxDepth", 6);
+            case GBT -> b.param("maxIter", 10).param("maxDepth", 4).param("stepSize", 0.3);
+          }
+          ModelSpec spec = b.build();
+          return new Trained(
+              spec,
+              ModelTrainer.train(
+                  spark, spec, task == Task.CLASSIFICATION ? classification : regression));
+        });
+  }
+
+  private static ModelSpec.Builder spec(Algorithm algorithm, Task task) {
+    return ModelSpec.builder("m", task, algorithm)
+        .keyColumn("customer_id")
+        .features(FEATURES)
+        .categorical(List.of("seg"))
+        .split(new ModelSpec.Split(ModelSpec.SplitMethod.RANDOM, 0.25, 7));
+  }
+
+  private static List<String> keys(Dataset<Row> rows) {
+    return rows
+        .select(
+            org.apache.spark.sql.functions.concat_ws(
+                "|", col("customer_id"), col("event_time").cast("string")))
+        .orderBy(col("concat_ws(|, customer_id, CAST(event_time AS STRING))"))
+        .collectAsList()
+        .stream()
+        .map(r -> r.getString(0))
+        .toList();
+  }
+
+  /**
+   * An easy synthetic training set: x1 drives the label, seg 'a' and flag push it up, x2 has gaps,
+   * cnt is a count. Regression: a linear target with a little noise.
+   */
+  private Dataset<Row> trainingSet(Task task) {
+    Random rnd = new Random(11);
+    List<Row> rows = new ArrayList<>();
+    String[] segs = {"a", "b", "c"};
+    for (int i = 0; i < ROWS; i++) {
+      double x1 = rnd.nextDouble() * 2 - 1;
+      Double x2 = i % 13 == 0 ? null : rnd.nextGaussian();
+      long cnt = rnd.nextInt(20);
+      String seg = segs[rnd.nextInt(3)];
+      boolean flag = rnd.nextBoolean();
+      double noise = rnd.nextGaussian();
+      double x2v = x2 == null ? 0 : x2;
+      Double label =
+          task == Task.CLASSIFICATION
+              ? (3 * x1 + (seg.equals("a") ? 1.5 : 0) + (flag ? 0.5 : 0) + 0.3 * noise > 0.5
+                  ? 1.0
+                  : 0.0)
+              : 4 * x1 + 1.5 * x2v + (seg.equals("a") ? 2 : 0) + 0.05 * cnt + 0.3 * noise;
+      if (i % 57 == 5) {
+        label = null;
+      }
+      Timestamp t = Timestamp.from(START.plusSeconds(3600L * i));
+      rows.add(RowFactory.create("c" + (i % 40), t, label, x1, x2, cnt, seg, flag, t));
+    }
+    StructType schema =
+        new StructType()
+            .add("customer_id", DataTypes.StringType)
+            .add("event_time", DataTypes.TimestampType)
+            .add("label", DataTypes.DoubleType)
+            .add("x1", DataTypes.DoubleType)
+            .add("x2", DataTypes.DoubleType)
+            .add("cnt", DataTypes.LongType)
+            .add("seg", DataTypes.StringType)
+            .add("flag", DataTypes.BooleanType)
+            .add("view__event_time", DataTypes.TimestampType);
+    return spark.createDataFrame(rows, schema);
+  }
+}
