@@ -530,7 +530,7 @@ public final class ProjectLoader {
     root.checkKeys(List.of("labels"));
     Map<String, LabelConfig> out = new LinkedHashMap<>();
     for (ConfigNode n : root.get("labels").list()) {
-      n.checkKeys(List.of("name", "source", "value", "next_event_within", "description"));
+      n.checkKeys(List.of("name", "source", "value", "ahead", "next_event_within", "description"));
       String name = checkName(n.get("name"), n.get("name").requiredText("the label name"));
       String sourceName = reference(n.get("source"), "source", sources.keySet(), SOURCES);
       SourceConfig source = sourceName == null ? null : sources.get(sourceName);
@@ -551,11 +551,22 @@ public final class ProjectLoader {
                 .orElse(null);
       }
       Duration next = hasNext ? duration(n.get("next_event_within"), true).orElse(null) : null;
+      Duration ahead = null;
+      if (n.get("ahead").isPresent()) {
+        if (!hasValue) {
+          n.get("ahead")
+              .problem(
+                  "'ahead' applies to 'value' labels only.",
+                  "remove it; 'next_event_within' already looks ahead.");
+        } else {
+          ahead = duration(n.get("ahead"), true).orElse(null);
+        }
+      }
       if (name != null && source != null && (value != null || next != null)) {
         putUnique(
             out,
             name,
-            new LabelConfig(name, sourceName, source.entity(), value, next),
+            new LabelConfig(name, sourceName, source.entity(), value, ahead, next),
             n.get("name"));
       }
     }

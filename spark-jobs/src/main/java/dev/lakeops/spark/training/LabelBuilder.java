@@ -38,7 +38,12 @@ public final class LabelBuilder {
       if (!type.equals(DataTypes.StringType)) {
         value = value.cast(DataTypes.DoubleType); // MLlib labels are numbers; true/false → 1/0
       }
-      return events.select(k, t, value.as(LABEL)).groupBy(k, t).agg(max(col(LABEL)).as(LABEL));
+      Column at =
+          label.ahead() == null
+              ? t
+              : timestamp_micros(unix_micros(t).minus(lit(label.ahead().toNanos() / 1000)))
+                  .as(RowValidator.EVENT_TIME);
+      return events.select(k, at, value.as(LABEL)).groupBy(k, t).agg(max(col(LABEL)).as(LABEL));
     }
     long horizon = label.nextEventWithin().toNanos() / 1000;
     Dataset<Row> times = events.select(k, t).distinct();

@@ -114,12 +114,14 @@ class Elec2TrainingIT {
     ModelPromotion promotion = new ModelPromotion(spark, warehouse);
     assertThat(promotion.promote("price_direction", 1, "ci", "first model").promoted()).isTrue();
 
-    // A deliberately weak challenger: one nearly constant feature.
+    // A deliberately weak challenger: one weak feature (of the champion's inputs, so the
+    // signatures stay compatible and the metric decides).
     Path models = projectDir.resolve("models.yaml");
     String good = Files.readString(models);
     Files.writeString(
         models,
-        good.replaceAll("(?s)    features:\\n(      - .*?\\n)+", "    features: [readings_7d]\n"));
+        good.replaceAll(
+            "(?s)    features:\\n(      - .*?\\n)+", "    features: [transfer_mean_24h]\n"));
     try {
       TrainingJob.Trained weak = job().train("price_direction", "bo");
       assertThat(weak.version().version()).isEqualTo(2);
