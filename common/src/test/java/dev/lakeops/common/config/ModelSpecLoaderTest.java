@@ -93,8 +93,8 @@ class ModelSpecLoaderTest {
             "big_orders_365d");
     assertThat(m.scale()).isEqualTo(ModelSpec.Scaling.NONE);
     assertThat(m.grid().get("maxDepth")).containsExactly(3, 5);
-    assertThat(m.tuning().method()).isEqualTo(ModelSpec.TuningMethod.CROSS_VALIDATION);
-    assertThat(m.tuning().folds()).isEqualTo(3);
+    assertThat(m.tuning().method()).isEqualTo(ModelSpec.TuningMethod.TRAIN_VALIDATION_SPLIT);
+    assertThat(m.tuning().trainRatio()).isEqualTo(0.8);
     assertThat(m.split()).isEqualTo(new ModelSpec.Split(ModelSpec.SplitMethod.RANDOM, 0.2, 42));
   }
 

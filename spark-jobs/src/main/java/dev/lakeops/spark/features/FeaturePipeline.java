@@ -168,11 +168,13 @@ public final class FeaturePipeline {
         outputs.put(q.name(), replace ? tables.overwrite(q, bad) : tables.append(q, bad));
       }
       TableRef ev = warehouse.events(source.name());
-      boolean onlyThisRun = replace || !tables.exists(ev); // then all events are this run's
+      // Then all events are this run's, and the validated rows do not depend on the table.
+      boolean onlyThisRun = replace || !tables.exists(ev);
       outputs.put(ev.name(), replace ? tables.overwrite(ev, clean) : tables.append(ev, clean));
 
-      // This run's clean rows come from the cached validation; history from the events table.
-      Dataset<Row> newEvents = clean;
+      // Writing the events table invalidates cached plans that read it (the duplicate check
+      // does on incremental runs), so this run's rows are read back from the table by run id.
+      Dataset<Row> newEvents = tables.read(ev).filter(col("_run_id").equalTo(lit(runId)));
       for (FeatureViewConfig view : project.viewsOf(source.name())) {
         TableRef out = warehouse.featureView(view.name());
         long version =

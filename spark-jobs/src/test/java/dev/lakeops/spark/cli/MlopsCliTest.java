@@ -103,6 +103,47 @@ class MlopsCliTest {
   }
 
   @Test
+  void unknownAlgorithmStopsTrainingBeforeSparkAndWritesNothing() throws IOException {
+    Path p = brokenCopy("cdnow", "models.yaml", "algorithm: gbt", "algorithm: xgboost");
+    assertTrainConfigError(
+        p, "models[0].algorithm", "unknown algorithm 'xgboost'", "logistic_regression");
+  }
+
+  @Test
+  void wronglyTypedHyperparameterStopsTraining() throws IOException {
+    Path p = brokenCopy("cdnow", "models.yaml", "maxIter: 20", "maxIter: lots");
+    assertTrainConfigError(p, "models[0].params.maxIter", "maxIter", "lots");
+  }
+
+  @Test
+  void missingLabelColumnStopsTraining() throws IOException {
+    Path p = brokenCopy("elec2", "models.yaml", "label: label", "label: price_class");
+    assertTrainConfigError(p, "models[0].label", "price_class", "label");
+  }
+
+  private void assertTrainConfigError(Path project, String field, String problem, String detail) {
+    Path warehouse = dir.resolve("wh");
+    int code =
+        run(
+            "train",
+            "--project",
+            project.toString(),
+            "--warehouse",
+            warehouse.toString(),
+            "--model",
+            project.getFileName().toString().equals("cdnow")
+                ? "repeat_purchase"
+                : "price_direction");
+    assertThat(code).as(err()).isEqualTo(2);
+    assertThat(err())
+        .contains(project.resolve("models.yaml").toString())
+        .contains(field)
+        .contains(problem)
+        .contains(detail);
+    assertThat(warehouse).as("nothing is written, the registry included").doesNotExist();
+  }
+
+  @Test
   void aMissingInputPathFailsWithAMessageNotAStackTrace() throws IOException {
     Path p =
         brokenCopy(

@@ -199,6 +199,29 @@ class CdnowPipelineIT {
         .isEqualTo(first.rowsQuarantined());
   }
 
+  @Test
+  void aRepeatPurchaseModelIsTrainedAndRegistered() {
+    dev.lakeops.spark.training.TrainingJob.Trained t =
+        new dev.lakeops.spark.training.TrainingJob(spark, project, warehouse)
+            .train("repeat_purchase", "ana");
+    assertThat(t.version().version()).isEqualTo(1);
+    assertThat(t.version().metrics().get("auc_roc")).isGreaterThan(0.6);
+    assertThat(t.version().lineage().inputs())
+        .containsKeys(
+            "cdnow.customer_spend",
+            "cdnow.customer_purchases",
+            "cdnow.events_purchases",
+            "cdnow.training_repeat_purchase");
+    assertThat(t.version().params()).containsKey("maxDepth");
+    // Random split: the same seed picks the same holdout rows.
+    assertThat(t.result().holdoutRows())
+        .isBetween((long) (0.15 * t.result().trainRows()), (long) (0.35 * t.result().trainRows()));
+    assertThat(
+            dev.lakeops.common.training.ReferenceProfile.fromJson(t.version().profile())
+                .column("spend_365d"))
+        .isPresent();
+  }
+
   private static Row trainingRow(Dataset<Row> set, String customer, String day) {
     List<Row> rows =
         set.filter(col("customer_id").equalTo(lit(customer)))
