@@ -27,27 +27,33 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * The benchmark command: {@code features}, {@code training-set} or {@code all}, each timing our
- * code against a hand-written Spark baseline in the same JVM and the same {@code local[2]} session.
+ * The benchmark command: {@code features}, {@code training-set}, {@code train} or {@code all}, each
+ * timing our code against a hand-written Spark (or MLlib) baseline in the same JVM and the same
+ * {@code local[2]} session.
  *
  * <pre>
  *   submit/bench features [--rows 1000000] [--entities N] [--rounds 3] [--work-dir DIR] [--keep]
  *   submit/bench training-set [--rows 1000000] [--entities N] [--rounds 3] [--full-check]
+ *   submit/bench train [--rows 1000000] [--rounds 3] [--algorithm lr|gbt] [--split time|random]
  *   submit/bench all ...
  * </pre>
  */
 public final class Benchmarks {
   static final String USAGE =
       """
-      usage: submit/bench <features|training-set|all> [options]
+      usage: submit/bench <features|training-set|train|all> [options]
         --rows N        rows to generate (features: CSV rows; training-set: label rows and rows
-                        per feature view); default 1000000
+                        per feature view; train: training set rows); default 1000000
         --entities N    distinct customer ids; default rows / 10 (100000 for 1M rows)
         --rounds N      measured rounds after one warm-up run of each side; default 3
         --work-dir DIR  where data, projects and warehouses go; default a new temp directory
         --keep          keep the work directory afterwards (a temp one is deleted by default)
         --full-check    also compare every row of both outputs (a full outer join), not only the
                   rows of a few sample entities
+        --algorithm A   train: lr (logistic_regression: maxIter 20, regParam 0.01; the default) or
+                        gbt (maxIter 10, maxDepth 4)
+        --split S       train: time (the latest 20% by event_time are the holdout; the default)
+                        or random (a hash of key, event_time and seed picks 20%)
       """;
 
   private Benchmarks() {}
@@ -61,7 +67,9 @@ public final class Benchmarks {
       Path workDir,
       boolean tempWorkDir,
       boolean keep,
-      boolean fullCheck) {}
+      boolean fullCheck,
+      String algorithm,
+      String split) {}
 
   public static void main(String[] args) throws Exception {
     if (args.length > 0 && (args[0].equals("--help") || args[0].equals("-h"))) {
@@ -97,6 +105,9 @@ public final class Benchmarks {
       if (o.command().equals("training-set") || o.command().equals("all")) {
         summary.add(new TrainingSetBenchmark(spark, o).run());
       }
+      if (o.command().equals("train") || o.command().equals("all")) {
+        summary.add(new TrainingBenchmark(spark, o).run());
+      }
     } finally {
       spark.stop();
       if (o.tempWorkDir() && !o.keep()) {
@@ -112,7 +123,7 @@ public final class Benchmarks {
       throw new IllegalArgumentException("missing command");
     }
     String command = args[0];
-    if (!List.of("features", "training-set", "all").contains(command)) {
+    if (!List.of("features", "training-set", "train", "all").contains(command)) {
       throw new IllegalArgumentException("unknown command '" + command + "'");
     }
     long rows = 1_000_000;
@@ -121,6 +132,8 @@ public final class Benchmarks {
     Path work = null;
     boolean keep = false;
     boolean fullCheck = false;
+    String algorithm = "lr";
+    String split = "time";
     for (int i = 1; i < args.length; i++) {
       String a = args[i];
       switch (a) {
@@ -130,12 +143,23 @@ public final class Benchmarks {
         case "--work-dir" -> work = Path.of(value(args, ++i, a)).toAbsolutePath();
         case "--keep" -> keep = true;
         case "--full-check" -> fullCheck = true;
+        case "--algorithm" -> algorithm = value(args, ++i, a);
+        case "--split" -> split = value(args, ++i, a);
         default -> throw new IllegalArgumentException("unknown option '" + a + "'");
       }
     }
     int e = entities != null ? entities : (int) Math.max(1, Math.min(Integer.MAX_VALUE, rows / 10));
     if (rows < 1 || e < 1 || rounds < 1) {
       throw new IllegalArgumentException("--rows, --entities and --rounds must be at least 1");
+    }
+    if (algorithm.equals("logistic_regression")) {
+      algorithm = "lr";
+    }
+    if (!List.of("lr", "gbt").contains(algorithm)) {
+      throw new IllegalArgumentException("--algorithm must be lr or gbt, not '" + algorithm + "'");
+    }
+    if (!List.of("time", "random").contains(split)) {
+      throw new IllegalArgumentException("--split must be time or random, not '" + split + "'");
     }
     boolean temp = work == null;
     if (temp) {
@@ -145,7 +169,7 @@ public final class Benchmarks {
         throw new UncheckedIOException(ex);
       }
     }
-    return new Options(command, rows, e, rounds, work, temp, keep, fullCheck);
+    return new Options(command, rows, e, rounds, work, temp, keep, fullCheck, algorithm, split);
   }
 
   private static String value(String[] args, int i, String option) {

@@ -1,10 +1,15 @@
 package dev.lakeops.bench;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.cos;
+import static org.apache.spark.sql.functions.exp;
 import static org.apache.spark.sql.functions.format_string;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.log;
 import static org.apache.spark.sql.functions.pmod;
+import static org.apache.spark.sql.functions.sqrt;
 import static org.apache.spark.sql.functions.timestamp_seconds;
+import static org.apache.spark.sql.functions.when;
 import static org.apache.spark.sql.functions.xxhash64;
 
 import java.io.BufferedWriter;
@@ -312,6 +317,83 @@ final class SyntheticData {
   static Dataset<Row> labelEvents(SparkSession spark, long rows, int entities) {
     return keyedRows(spark, rows, entities, 7)
         .select(col(KEY), col("event_time"), value(8).divide(2).as("amount"));
+  }
+
+  // ---- train: a labeled training set ----------------------------------------------------
+
+  /** A numeric feature of the train benchmark: mean, standard deviation, weight in the logit. */
+  record Numeric(String name, double mean, double sd, double weight) {}
+
+  /**
+   * Ten features on different scales; two carry no signal. The label's logit is {@value
+   * #TRAIN_INTERCEPT} plus the weighted sum of the standardized (true) feature values.
+   */
+  static final List<Numeric> TRAIN_FEATURES =
+      List.of(
+          new Numeric("x01", 0.0, 1.0, 1.0),
+          new Numeric("x02", 100.0, 15.0, -0.8),
+          new Numeric("x03", 5.0, 2.0, 0.6),
+          new Numeric("x04", 1_000.0, 250.0, -0.4),
+          new Numeric("x05", -3.0, 0.5, 0.3),
+          new Numeric("x06", 50.0, 10.0, 0.0),
+          new Numeric("x07", 0.01, 0.002, 0.0),
+          new Numeric("x08", 20.0, 8.0, 0.5),
+          new Numeric("x09", 7.5, 3.0, -1.2),
+          new Numeric("x10", 300.0, 90.0, 0.2));
+
+  static final double TRAIN_INTERCEPT = -0.3;
+
+  /** The share of each feature's values that are null (the imputer fills them). */
+  static final double TRAIN_NULL_SHARE = 0.01;
+
+  static final String TRAIN_LABEL = "label";
+
+  /** A uniform double in [0, 1) from the row id and a seed (53 random bits). */
+  static Column uniform(long seed) {
+    return pmod(xxhash64(lit(seed), col("id")), lit(1L << 53))
+        .cast(DataTypes.DoubleType)
+        .divide(lit((double) (1L << 53)));
+  }
+
+  /** A standard normal value from the row id and a seed (Box-Muller). */
+  static Column normal(long seed) {
+    Column u1 = lit(1.0).minus(uniform(seed)); // (0, 1]
+    Column u2 = uniform(seed + 1);
+    return sqrt(log(u1).multiply(-2.0)).multiply(cos(u2.multiply(2 * Math.PI)));
+  }
+
+  /**
+   * A training set of {@code rows} rows shaped like ours: the key ({@value #KEY}), event_time
+   * (unique per key), {@value #TRAIN_LABEL} (0.0 or 1.0) and the ten double features. Feature i is
+   * {@code mean + sd * z_i} with z_i standard normal, null in {@value #TRAIN_NULL_SHARE} of the
+   * rows; the label is 1 with probability {@code sigmoid(intercept + sum(weight_i * z_i))}: a noisy
+   * logistic function of the features (the null ones included). Values come from hashes of the row
+   * id, so the same arguments give the same rows.
+   */
+  static Dataset<Row> labeledRows(SparkSession spark, long rows, int entities) {
+    List<Column> z = new ArrayList<>();
+    for (int i = 0; i < TRAIN_FEATURES.size(); i++) {
+      z.add(normal(1_000 + 10L * i).as("_z" + i));
+    }
+    List<Column> with = new ArrayList<>(List.of(col("id"), col(KEY), col("event_time")));
+    with.addAll(z);
+    Dataset<Row> base = keyedRows(spark, rows, entities, 11).select(with.toArray(Column[]::new));
+    Column logit = lit(TRAIN_INTERCEPT);
+    List<Column> out = new ArrayList<>(List.of(col(KEY), col("event_time")));
+    for (int i = 0; i < TRAIN_FEATURES.size(); i++) {
+      logit = logit.plus(col("_z" + i).multiply(TRAIN_FEATURES.get(i).weight()));
+    }
+    Column p = lit(1.0).divide(lit(1.0).plus(exp(logit.multiply(-1.0))));
+    out.add(when(uniform(7_777).lt(p), lit(1.0)).otherwise(lit(0.0)).as(TRAIN_LABEL));
+    for (int i = 0; i < TRAIN_FEATURES.size(); i++) {
+      Numeric f = TRAIN_FEATURES.get(i);
+      Column v = lit(f.mean()).plus(col("_z" + i).multiply(f.sd()));
+      out.add(
+          when(uniform(2_000 + i).lt(TRAIN_NULL_SHARE), lit(null).cast(DataTypes.DoubleType))
+              .otherwise(v)
+              .as(f.name()));
+    }
+    return base.select(out.toArray(Column[]::new));
   }
 
   private static void write(Path dir, String name, String text) {
