@@ -478,7 +478,7 @@ final class TrainingBenchmark {
           tPersist,
           tFit,
           tEval,
-          trainRows <= 500_000 ? "exact" : "approximate",
+          trainRows <= dev.lakeops.spark.training.ReferenceProfiler.EXACT_QUANTILE_MAX_ROWS ? "exact" : "approximate",
           tProfile,
           sum,
           oursMedian,

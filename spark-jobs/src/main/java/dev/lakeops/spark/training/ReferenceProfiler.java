@@ -43,10 +43,10 @@ import org.apache.spark.storage.StorageLevel;
  */
 public final class ReferenceProfiler {
   /** Up to this many rows, percentiles are exact. */
-  public static final long EXACT_QUANTILE_MAX_ROWS = 500_000;
+  public static final long EXACT_QUANTILE_MAX_ROWS = 10_000;
 
   /** The accuracy of approximate percentiles (relative rank error 1 / accuracy). */
-  public static final int APPROX_ACCURACY = 100_000;
+  public static final int APPROX_ACCURACY = 10_000;
 
   private static final double[] PERCENTAGES = percentages();
 
