@@ -478,7 +478,9 @@ final class TrainingBenchmark {
           tPersist,
           tFit,
           tEval,
-          trainRows <= dev.lakeops.spark.training.ReferenceProfiler.EXACT_QUANTILE_MAX_ROWS ? "exact" : "approximate",
+          trainRows <= dev.lakeops.spark.training.ReferenceProfiler.EXACT_QUANTILE_MAX_ROWS
+              ? "exact"
+              : "approximate",
           tProfile,
           sum,
           oursMedian,

@@ -75,6 +75,9 @@ public final class ModelTrainer {
 
   private ModelTrainer() {}
 
+  /** Above this many training rows, the reference profile is computed on a seeded sample. */
+  public static final long PROFILE_SAMPLE_ROWS = 200_000;
+
   /** The train and holdout rows of a training set. */
   public record Split(Dataset<Row> train, Dataset<Row> holdout) {}
 
@@ -426,7 +429,14 @@ public final class ModelTrainer {
       List<String> categorical,
       int numClasses,
       long trainRows) {
-    Dataset<Row> scored = model.transform(train);
+    // Distributions are estimated from a seeded sample of at most ~PROFILE_SAMPLE_ROWS rows:
+    // quantiles of 200k rows are within ~0.1% in rank, far inside what drift tests resolve,
+    // and the profile no longer costs more than the fit on large training sets.
+    Dataset<Row> profiled =
+        trainRows > PROFILE_SAMPLE_ROWS
+            ? train.sample(false, (double) PROFILE_SAMPLE_ROWS / trainRows, spec.seed())
+            : train;
+    Dataset<Row> scored = model.transform(profiled);
     Map<String, Column> columns = new LinkedHashMap<>();
     List<String> cat = new ArrayList<>(categorical);
     for (String f : spec.features()) {
