@@ -151,6 +151,7 @@ public final class FeaturePipeline {
     Dataset<Row> validated =
         withDuplicateCheck(RowValidator.validate(source, key, read), source, replace);
     validated.persist(StorageLevel.MEMORY_AND_DISK());
+    long phase = System.nanoTime();
     try {
       Column ok = size(col(RowValidator.VIOLATIONS)).equalTo(0);
       long total = 0;
@@ -162,6 +163,9 @@ public final class FeaturePipeline {
       Dataset<Row> clean = events(source, key, validated.filter(ok), runId);
       Dataset<Row> bad = quarantine(source, validated.filter(ok.equalTo(false)), runId);
 
+      long t0 = System.nanoTime();
+      LOG.info(
+          "source {}: validated {} rows in {} ms", source.name(), total, (t0 - phase) / 1_000_000);
       Map<String, Long> outputs = new LinkedHashMap<>();
       TableRef q = warehouse.quarantine(source.name());
       if (replace || quarantined > 0 || !tables.exists(q)) { // no empty commit per clean run
@@ -172,6 +176,11 @@ public final class FeaturePipeline {
       boolean onlyThisRun = replace || !tables.exists(ev);
       outputs.put(ev.name(), replace ? tables.overwrite(ev, clean) : tables.append(ev, clean));
 
+      long t1 = System.nanoTime();
+      LOG.info(
+          "source {}: quarantine and events written in {} ms",
+          source.name(),
+          (t1 - t0) / 1_000_000);
       // Writing the events table invalidates cached plans that read it (the duplicate check
       // does on incremental runs), so this run's rows are read back from the table by run id.
       Dataset<Row> newEvents = tables.read(ev).filter(col("_run_id").equalTo(lit(runId)));
@@ -186,6 +195,7 @@ public final class FeaturePipeline {
                     incremental(view, key, tables.read(ev), newEvents),
                     List.of(key, RowValidator.EVENT_TIME));
         outputs.put(out.name(), version);
+        LOG.info("view {}: written in {} ms", view.name(), (System.nanoTime() - t1) / 1_000_000);
       }
       if (!newFiles.isEmpty()) {
         ingestLog.record(source.name(), runId, newFiles, validated);
