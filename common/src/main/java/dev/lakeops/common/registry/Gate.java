@@ -18,53 +18,27 @@ public final class Gate {
       Double champion,
       boolean noNaN,
       boolean signatureCompatible) {
+    String before = null;
     if (!noNaN) {
+      before = "the challenger predicts NaN for some holdout rows";
+    } else if (!signatureCompatible) {
+      before =
+          "the challenger needs inputs the champion's serving path does not provide (signature)";
+    } else if (Double.isNaN(challenger)) {
+      before = "the challenger's " + policy.metric() + " is NaN";
+    }
+    if (before != null || champion == null) {
+      // Decided before any comparison: a failed sanity check, or no champion to beat.
       return new GateDecision(
-          false,
+          before == null,
           policy.metric(),
           challenger,
           champion,
           Double.NaN,
           policy.minImprovement(),
-          false,
+          noNaN,
           signatureCompatible,
-          "the challenger predicts NaN for some holdout rows");
-    }
-    if (!signatureCompatible) {
-      return new GateDecision(
-          false,
-          policy.metric(),
-          challenger,
-          champion,
-          Double.NaN,
-          policy.minImprovement(),
-          true,
-          false,
-          "the challenger needs inputs the champion's serving path does not provide (signature)");
-    }
-    if (Double.isNaN(challenger)) {
-      return new GateDecision(
-          false,
-          policy.metric(),
-          challenger,
-          champion,
-          Double.NaN,
-          policy.minImprovement(),
-          true,
-          true,
-          "the challenger's " + policy.metric() + " is NaN");
-    }
-    if (champion == null) {
-      return new GateDecision(
-          true,
-          policy.metric(),
-          challenger,
-          null,
-          Double.NaN,
-          policy.minImprovement(),
-          true,
-          true,
-          "no champion yet");
+          before == null ? "no champion yet" : before);
     }
     double improvement = policy.higherIsBetter() ? challenger - champion : champion - challenger;
     boolean ok = improvement >= policy.minImprovement();
