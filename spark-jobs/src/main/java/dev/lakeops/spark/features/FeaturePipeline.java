@@ -19,7 +19,6 @@ import static org.apache.spark.sql.functions.when;
 
 import dev.lakeops.common.config.FeatureViewConfig;
 import dev.lakeops.common.config.ProjectConfig;
-import dev.lakeops.common.config.ProjectFingerprint;
 import dev.lakeops.common.config.SourceConfig;
 import dev.lakeops.common.config.SourceFormat;
 import dev.lakeops.common.error.LakeOpsException;
@@ -358,23 +357,18 @@ public final class FeaturePipeline {
       Map<String, String> inputs,
       Map<String, Long> outputs,
       String error) {
-    return new RunRecord(
+    return RunRecord.finished(
+        project,
         runId,
-        project.name(),
         "features",
         source.name(),
         status,
         started,
-        Instant.now(),
         read,
         written,
         quarantined,
         inputs,
         outputs,
-        ProjectFingerprint.codeVersion(project.dir()),
-        ProjectFingerprint.configHash(project.dir()),
-        error,
-        Map.of(),
-        Map.of());
+        error);
   }
 }

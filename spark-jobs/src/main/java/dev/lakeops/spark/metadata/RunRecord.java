@@ -33,6 +33,43 @@ public record RunRecord(
     Map<String, String> params,
     Map<String, Double> metrics) {
 
+  /**
+   * A finished run of {@code command} on {@code target}, stamped with the project's code version
+   * and configuration hash; params and metrics are empty (see {@link #with}).
+   */
+  public static RunRecord finished(
+      dev.lakeops.common.config.ProjectConfig project,
+      String runId,
+      String command,
+      String target,
+      String status,
+      Instant startedAt,
+      long rowsRead,
+      long rowsWritten,
+      long rowsQuarantined,
+      Map<String, String> inputs,
+      Map<String, Long> outputs,
+      String error) {
+    return new RunRecord(
+        runId,
+        project.name(),
+        command,
+        target,
+        status,
+        startedAt,
+        Instant.now(),
+        rowsRead,
+        rowsWritten,
+        rowsQuarantined,
+        inputs,
+        outputs,
+        dev.lakeops.common.config.ProjectFingerprint.codeVersion(project.dir()),
+        dev.lakeops.common.config.ProjectFingerprint.configHash(project.dir()),
+        error,
+        Map.of(),
+        Map.of());
+  }
+
   /** The same run with params and metrics (the feature and training-set commands have none). */
   public RunRecord with(Map<String, String> params, Map<String, Double> metrics) {
     return new RunRecord(

@@ -171,49 +171,40 @@ public final class TrainingJob {
               .orElseThrow();
       params.put("registered_version", String.valueOf(registered.version()));
       RunRecord run =
-          new RunRecord(
+          RunRecord.finished(
+                  project,
                   runId,
-                  project.name(),
                   PIPELINE,
                   model,
                   "succeeded",
                   started,
-                  Instant.now(),
                   result.trainRows() + result.holdoutRows(),
                   result.trainRows(),
                   0,
                   inputs,
                   Map.of(
                       warehouse.modelVersions().name(), tables.version(warehouse.modelVersions())),
-                  codeVersion,
-                  configHash,
-                  null,
-                  Map.of(),
-                  Map.of())
+                  null)
               .with(params, result.metrics());
       runs.record(run);
       return new Trained(run, registered, result);
     } catch (RuntimeException e) {
       try {
         runs.record(
-            new RunRecord(
-                runId,
-                project.name(),
-                PIPELINE,
-                model,
-                "failed",
-                started,
-                Instant.now(),
-                0,
-                0,
-                0,
-                inputs,
-                Map.of(),
-                ProjectFingerprint.codeVersion(project.dir()),
-                ProjectFingerprint.configHash(project.dir()),
-                e.getMessage(),
-                params,
-                Map.of()));
+            RunRecord.finished(
+                    project,
+                    runId,
+                    PIPELINE,
+                    model,
+                    "failed",
+                    started,
+                    0,
+                    0,
+                    0,
+                    inputs,
+                    Map.of(),
+                    e.getMessage())
+                .with(params, Map.of()));
       } catch (RuntimeException recordFailure) {
         e.addSuppressed(recordFailure);
       }

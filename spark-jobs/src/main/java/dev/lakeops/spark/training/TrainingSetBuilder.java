@@ -4,7 +4,6 @@ import dev.lakeops.common.config.FeatureSpec;
 import dev.lakeops.common.config.FeatureViewConfig;
 import dev.lakeops.common.config.LabelConfig;
 import dev.lakeops.common.config.ProjectConfig;
-import dev.lakeops.common.config.ProjectFingerprint;
 import dev.lakeops.common.config.TrainingSetConfig;
 import dev.lakeops.common.error.LakeOpsException;
 import dev.lakeops.spark.metadata.RunLog;
@@ -144,23 +143,18 @@ public final class TrainingSetBuilder {
       Map<String, String> inputs,
       Map<String, Long> outputs,
       String error) {
-    return new RunRecord(
+    return RunRecord.finished(
+        project,
         runId,
-        project.name(),
         "training-set",
         set.name(),
         status,
         started,
-        Instant.now(),
         rows,
         rows,
         0,
         inputs,
         outputs,
-        ProjectFingerprint.codeVersion(project.dir()),
-        ProjectFingerprint.configHash(project.dir()),
-        error,
-        Map.of(),
-        Map.of());
+        error);
   }
 }
