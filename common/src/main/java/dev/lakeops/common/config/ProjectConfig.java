@@ -1,5 +1,6 @@
 package dev.lakeops.common.config;
 
+import dev.lakeops.common.online.OnlineStoreConfig;
 import dev.lakeops.common.training.ModelSpec;
 import java.nio.file.Path;
 import java.util.List;
@@ -11,6 +12,8 @@ import java.util.Map;
  *
  * @param database the catalog database the offline tables are registered in
  * @param models the models of {@code models.yaml}, checked against their training sets
+ * @param onlineStore the online store of {@code project.yaml} ({@code online_store:}), embedded by
+ *     default
  */
 public record ProjectConfig(
     Path dir,
@@ -21,7 +24,8 @@ public record ProjectConfig(
     Map<String, FeatureViewConfig> featureViews,
     Map<String, LabelConfig> labels,
     Map<String, TrainingSetConfig> trainingSets,
-    Map<String, ModelSpec> models) {
+    Map<String, ModelSpec> models,
+    OnlineStoreConfig onlineStore) {
 
   public List<FeatureViewConfig> viewsOf(String source) {
     return featureViews.values().stream().filter(v -> v.source().equals(source)).toList();

@@ -8,6 +8,7 @@ import dev.lakeops.common.expr.ExprType;
 import dev.lakeops.common.expr.ExprTypes;
 import dev.lakeops.common.features.Aggregation;
 import dev.lakeops.common.features.Durations;
+import dev.lakeops.common.online.OnlineStoreConfig;
 import dev.lakeops.common.training.ModelSpec;
 import java.io.IOException;
 import java.io.Reader;
@@ -78,7 +79,7 @@ public final class ProjectLoader {
       problems.throwIfAny();
     }
     ConfigNode project = read(PROJECT, true);
-    project.checkKeys(List.of("name", "database", "description"));
+    project.checkKeys(List.of("name", "database", "description", "online_store"));
     String name =
         checkName(project.get("name"), project.get("name").requiredText("the project name"));
     String database =
@@ -86,6 +87,7 @@ public final class ProjectLoader {
             project.get("database"),
             Optional.of(project.get("database").textOr(name == null ? "lakeops" : name)));
 
+    OnlineStoreConfig onlineStore = onlineStore(project.get("online_store"));
     Map<String, EntityConfig> entities = entities(read(ENTITIES, true));
     Map<String, SourceConfig> sources = sources(read(SOURCES, true), entities);
     Map<String, FeatureViewConfig> views = views(read(FEATURE_VIEWS, true), entities, sources);
@@ -106,7 +108,30 @@ public final class ProjectLoader {
         views,
         labels,
         sets,
-        models);
+        models,
+        onlineStore);
+  }
+
+  private OnlineStoreConfig onlineStore(ConfigNode node) {
+    if (!node.isPresent()) {
+      return OnlineStoreConfig.embeddedDefault();
+    }
+    node.checkKeys(List.of("type", "path", "host", "port", "key_prefix"));
+    Optional<String> type =
+        node.get("type")
+            .oneOf(node.get("type").requiredText("the store type"), Set.of("embedded", "redis"));
+    if (type.isEmpty()) {
+      return OnlineStoreConfig.embeddedDefault();
+    }
+    if (type.get().equals("embedded")) {
+      return new OnlineStoreConfig.Embedded(node.get("path").text().orElse(null));
+    }
+    String host = node.get("host").textOr("127.0.0.1");
+    double port = node.get("port").number().orElse(6379.0);
+    if (port != Math.rint(port) || port < 1 || port > 65535) {
+      node.get("port").problem("expected a TCP port (1-65535).", "write e.g. port: 6379.");
+    }
+    return new OnlineStoreConfig.Redis(host, (int) port, node.get("key_prefix").textOr(""));
   }
 
   private ConfigNode read(String fileName, boolean required) {
