@@ -1,5 +1,7 @@
 package dev.lakeops.spark.cli;
 
+import dev.lakeops.common.cli.CliArgs;
+import dev.lakeops.common.cli.CliArgs.UsageException;
 import dev.lakeops.common.config.FeatureViewConfig;
 import dev.lakeops.common.config.ProjectConfig;
 import dev.lakeops.common.config.ProjectLoader;
@@ -115,7 +117,7 @@ public final class MlopsCli {
           yield 2;
         }
       };
-    } catch (CliArgs.UsageException e) {
+    } catch (UsageException e) {
       err.println("error: " + e.getMessage());
       err.print(help(e.command));
       return 2;
@@ -167,7 +169,7 @@ public final class MlopsCli {
       String name = a.option("--source").get();
       SourceConfig s = p.sources().get(name);
       if (s == null) {
-        throw new CliArgs.UsageException(
+        throw new UsageException(
             "features",
             "unknown source '" + name + "'; the project has " + p.sources().keySet() + ".");
       }
@@ -199,7 +201,7 @@ public final class MlopsCli {
     List<String> names =
         a.option("--name").map(List::of).orElse(new ArrayList<>(p.trainingSets().keySet()));
     if (names.isEmpty()) {
-      throw new CliArgs.UsageException(
+      throw new UsageException(
           "training-set",
           "the project defines no training sets; add training_sets.yaml (see conf/examples/cdnow).");
     }

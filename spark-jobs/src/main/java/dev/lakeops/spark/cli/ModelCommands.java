@@ -3,6 +3,8 @@ package dev.lakeops.spark.cli;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 
+import dev.lakeops.common.cli.CliArgs;
+import dev.lakeops.common.cli.CliArgs.UsageException;
 import dev.lakeops.common.config.ProjectConfig;
 import dev.lakeops.common.registry.ModelState;
 import dev.lakeops.common.registry.ModelVersion;
@@ -62,7 +64,7 @@ final class ModelCommands {
           log.find(id)
               .orElseThrow(
                   () ->
-                      new CliArgs.UsageException(
+                      new UsageException(
                           "runs", "no run '" + id + "'; list runs with 'mlops runs'."));
       for (String f : r.schema().fieldNames()) {
         out.printf(
@@ -112,7 +114,7 @@ final class ModelCommands {
     String model = a.option("--model").get();
     ModelState s = promotion.registry().state(model);
     if (s.versions().isEmpty()) {
-      throw new CliArgs.UsageException(
+      throw new UsageException(
           "models",
           "no versions of model '"
               + model
@@ -123,8 +125,7 @@ final class ModelCommands {
     if (a.option("--compare").isPresent()) {
       String[] vs = a.option("--compare").get().split(",");
       if (vs.length != 2) {
-        throw new CliArgs.UsageException(
-            "models", "--compare takes two versions, e.g. --compare 1,2.");
+        throw new UsageException("models", "--compare takes two versions, e.g. --compare 1,2.");
       }
       compare(s, Integer.parseInt(vs[0].trim()), Integer.parseInt(vs[1].trim()));
       return 0;
@@ -144,7 +145,7 @@ final class ModelCommands {
   private void show(ModelState s, int version) {
     ModelVersion v =
         s.version(version)
-            .orElseThrow(() -> new CliArgs.UsageException("models", "no version " + version + "."));
+            .orElseThrow(() -> new UsageException("models", "no version " + version + "."));
     out.printf(
         "model %s version %d (%s), created %s%n",
         v.model(), v.version(), v.stage().key(), v.createdAt());
@@ -170,11 +171,9 @@ final class ModelCommands {
 
   private void compare(ModelState s, int a, int b) {
     ModelVersion x =
-        s.version(a)
-            .orElseThrow(() -> new CliArgs.UsageException("models", "no version " + a + "."));
+        s.version(a).orElseThrow(() -> new UsageException("models", "no version " + a + "."));
     ModelVersion y =
-        s.version(b)
-            .orElseThrow(() -> new CliArgs.UsageException("models", "no version " + b + "."));
+        s.version(b).orElseThrow(() -> new UsageException("models", "no version " + b + "."));
     out.printf("%-28s %-20s %-20s%n", "", "v" + a, "v" + b);
     out.printf("%-28s %-20s %-20s%n", "stage", x.stage().key(), y.stage().key());
     row("metric ", x.metrics(), y.metrics());
@@ -204,7 +203,7 @@ final class ModelCommands {
           Stage.parse(a.option("--to").orElse("production"))
               .orElseThrow(
                   () ->
-                      new CliArgs.UsageException(
+                      new UsageException(
                           "promote", "--to takes one of " + Stage.keys() + " (or champion)."));
       promotion.force(model, version, to, by(a), a.option("--reason").orElse(null));
       out.printf("model %s version %d is now %s (forced)%n", model, version, to.key());
@@ -228,9 +227,7 @@ final class ModelCommands {
     Stage to =
         Stage.parse(a.option("--to").orElse("archived"))
             .orElseThrow(
-                () ->
-                    new CliArgs.UsageException(
-                        "demote", "--to takes one of " + Stage.keys() + "."));
+                () -> new UsageException("demote", "--to takes one of " + Stage.keys() + "."));
     new ModelPromotion(spark, warehouse)
         .force(model, version, to, by(a), a.required("--reason", "why"));
     out.printf("model %s version %d is now %s%n", model, version, to.key());

@@ -1,4 +1,4 @@
-package dev.lakeops.spark.cli;
+package dev.lakeops.common.cli;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -7,9 +7,12 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
-/** The parsed command line: a command, {@code --name value} options and {@code --flag}s. */
-final class CliArgs {
-  final String command;
+/**
+ * The parsed command line of an {@code mlops} command (Spark or Flink side): a command, {@code
+ * --name value} options and {@code --flag}s.
+ */
+public final class CliArgs {
+  public final String command;
   private final Map<String, String> options = new LinkedHashMap<>();
   private final List<String> flags = new ArrayList<>();
 
@@ -22,7 +25,7 @@ final class CliArgs {
    *
    * @throws UsageException for an unknown option or a missing value
    */
-  static CliArgs parse(
+  public static CliArgs parse(
       String command, String[] args, int from, Set<String> valued, Set<String> flagNames) {
     CliArgs out = new CliArgs(command);
     for (int i = from; i < args.length; i++) {
@@ -46,24 +49,24 @@ final class CliArgs {
     return out;
   }
 
-  Optional<String> option(String name) {
+  public Optional<String> option(String name) {
     return Optional.ofNullable(options.get(name));
   }
 
-  String required(String name, String what) {
+  public String required(String name, String what) {
     return option(name)
         .orElseThrow(() -> new UsageException(command, "missing " + name + " <" + what + ">."));
   }
 
-  boolean flag(String name) {
+  public boolean flag(String name) {
     return flags.contains(name);
   }
 
   /** A command line that cannot be run; the CLI prints the message and the command's help. */
-  static final class UsageException extends RuntimeException {
-    final String command;
+  public static final class UsageException extends RuntimeException {
+    public final String command;
 
-    UsageException(String command, String message) {
+    public UsageException(String command, String message) {
       super(message);
       this.command = command;
     }
