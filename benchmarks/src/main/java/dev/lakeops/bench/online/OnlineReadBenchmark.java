@@ -30,7 +30,7 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <pre>
  *   submit/bench online [--entities 100000] [--reads 200000] [--warmup 50000] [--features 50]
- *                       [--redis redis://127.0.0.1:6379] [--work-dir DIR]
+ *                       [--write-rate 5000] [--redis redis://127.0.0.1:6379] [--work-dir DIR]
  * </pre>
  */
 public final class OnlineReadBenchmark {
@@ -42,6 +42,8 @@ public final class OnlineReadBenchmark {
         --reads N      timed reads per measurement (random keys); default 200000
         --warmup N     untimed reads before each measurement; default 50000
         --features N   features per entity (doubles); default 50
+        --write-rate N rows/s the writer thread writes (batches of 100) during the second
+                       measurement, the same for both stores; 0 = as fast as it can; default 5000
         --redis URI    the Redis server; default redis://127.0.0.1:6379 (env LAKEOPS_REDIS_HOST/PORT)
         --work-dir DIR where the embedded store file goes; default a new temp directory (deleted)
       """;
@@ -50,13 +52,21 @@ public final class OnlineReadBenchmark {
   private final int reads;
   private final int warmup;
   private final int features;
+  private final int writeRate;
   private final OnlineStoreConfig.Redis redis;
   private final Path workDir;
   private final List<String> names = new ArrayList<>();
   private final String[] keys;
 
   OnlineReadBenchmark(
-      int entities, int reads, int warmup, int features, OnlineStoreConfig.Redis redis, Path dir) {
+      int entities,
+      int reads,
+      int warmup,
+      int features,
+      int writeRate,
+      OnlineStoreConfig.Redis redis,
+      Path dir) {
+    this.writeRate = writeRate;
     this.entities = entities;
     this.reads = reads;
     this.warmup = warmup;
@@ -99,6 +109,7 @@ public final class OnlineReadBenchmark {
     int reads = 200_000;
     int warmup = 50_000;
     int features = 50;
+    int writeRate = 5000;
     String host = System.getenv().getOrDefault("LAKEOPS_REDIS_HOST", "127.0.0.1");
     String port = System.getenv().getOrDefault("LAKEOPS_REDIS_PORT", "6379");
     String redisUri = "redis://" + host + ":" + port;
@@ -115,13 +126,15 @@ public final class OnlineReadBenchmark {
           case "--reads" -> reads = Integer.parseInt(v);
           case "--warmup" -> warmup = Integer.parseInt(v);
           case "--features" -> features = Integer.parseInt(v);
+          case "--write-rate" -> writeRate = Integer.parseInt(v);
           case "--redis" -> redisUri = args[i];
           case "--work-dir" -> work = Path.of(args[i]).toAbsolutePath();
           default -> throw new IllegalArgumentException("unknown option '" + a + "'");
         }
       }
-      if (entities < 1 || reads < 100 || warmup < 0 || features < 1) {
-        throw new IllegalArgumentException("--entities, --features >= 1, --reads >= 100");
+      if (entities < 1 || reads < 100 || warmup < 0 || features < 1 || writeRate < 0) {
+        throw new IllegalArgumentException(
+            "--entities, --features >= 1, --reads >= 100, --warmup and --write-rate >= 0");
       }
     } catch (IllegalArgumentException e) {
       System.err.println(e.getMessage());
@@ -137,7 +150,7 @@ public final class OnlineReadBenchmark {
     Path dir = temp ? Files.createTempDirectory("lakeops-bench-online-") : work;
     Files.createDirectories(dir);
     try {
-      new OnlineReadBenchmark(entities, reads, warmup, features, r, dir).run();
+      new OnlineReadBenchmark(entities, reads, warmup, features, writeRate, r, dir).run();
     } finally {
       if (temp) {
         try (var walk = Files.walk(dir)) {
@@ -156,7 +169,10 @@ public final class OnlineReadBenchmark {
         sum += x;
       }
       return new Stats(
-          at(s, 0.50) / 1e3, at(s, 0.99) / 1e3, at(s, 0.999) / 1e3, sum / s.length / 1e3,
+          at(s, 0.50) / 1e3,
+          at(s, 0.99) / 1e3,
+          at(s, 0.999) / 1e3,
+          sum / s.length / 1e3,
           s[s.length - 1] / 1e3);
     }
 
@@ -212,9 +228,12 @@ public final class OnlineReadBenchmark {
         "online read latency, 1 entity x %d features, %,d entities, %,d random-key reads, 1"
             + " thread (µs)%n",
         features, entities, reads);
-    System.out.printf("%-34s %10s %10s %16s%n", "", "embedded", "redis", "redis/embedded");
+    System.out.printf("%-44s %10s %10s %16s%n", "", "embedded", "redis", "redis/embedded");
     table("idle store", quiet);
-    table("while a writer thread writes", busy);
+    table(
+        "while a writer writes "
+            + (writeRate == 0 ? "flat out" : String.format(Locale.ROOT, "%,d rows/s", writeRate)),
+        busy);
     writes.forEach((k, v) -> System.out.printf("writer during the %s reads: %s%n", k, v));
   }
 
@@ -233,7 +252,7 @@ public final class OnlineReadBenchmark {
   }
 
   private static void row(String name, double e, double r) {
-    System.out.printf(Locale.ROOT, "%-34s %10.1f %10.1f %15.1fx%n", name, e, r, r / e);
+    System.out.printf(Locale.ROOT, "%-44s %10.1f %10.1f %15.1fx%n", name, e, r, r / e);
   }
 
   private void load(String name, OnlineStore store) {
@@ -302,7 +321,10 @@ public final class OnlineReadBenchmark {
     }
   }
 
-  /** The reads again while another thread writes batches of 100 newer rows as fast as it can. */
+  /**
+   * The reads again while another thread writes batches of 100 newer rows at {@code writeRate}
+   * rows/s (as fast as it can when 0).
+   */
   private Stats measureWhileWriting(
       String name, OnlineStore reader, OnlineStore writer, Map<String, String> writes) {
     AtomicBoolean stop = new AtomicBoolean();
@@ -314,8 +336,17 @@ public final class OnlineReadBenchmark {
             () -> {
               SplittableRandom rnd = new SplittableRandom(7);
               long t = 1_001L;
+              long begin = System.nanoTime();
               try {
                 while (!stop.get()) {
+                  if (writeRate > 0) {
+                    long due = begin + (long) (batches.get() * 100 * 1e9 / writeRate);
+                    long wait = due - System.nanoTime();
+                    if (wait > 0) {
+                      java.util.concurrent.locks.LockSupport.parkNanos(wait);
+                      continue;
+                    }
+                  }
                   List<FeatureRow> batch = new ArrayList<>(100);
                   for (int i = 0; i < 100; i++) {
                     batch.add(row(rnd.nextInt(entities), t));

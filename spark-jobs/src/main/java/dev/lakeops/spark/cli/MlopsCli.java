@@ -295,6 +295,9 @@ public final class MlopsCli {
     // Resolved before Spark starts: a bad store stops here with exit 2.
     dev.lakeops.common.online.OnlineStoreSpec store =
         dev.lakeops.common.online.OnlineStores.spec(storeConfig, wh.root(), p);
+    try (dev.lakeops.common.online.OnlineStore s = store.open()) {
+      LOG.info("online store {} is reachable", s); // an unreachable store fails before Spark
+    }
     SparkSession spark = SparkSessions.getOrCreate("lakeops materialize " + p.name(), wh.root());
     List<RunRecord> runs =
         new dev.lakeops.spark.online.Materializer(spark, p, wh, store).run(views, asOf);
