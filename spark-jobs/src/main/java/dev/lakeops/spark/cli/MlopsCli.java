@@ -290,6 +290,13 @@ public final class MlopsCli {
     dev.lakeops.common.online.OnlineStoreConfig storeConfig =
         a.option("--online-store")
             .map(dev.lakeops.common.online.OnlineStoreConfig::parse)
+            .map( // a relative file on the command line is relative to the working directory
+                c ->
+                    c instanceof dev.lakeops.common.online.OnlineStoreConfig.Embedded e
+                            && e.path() != null
+                        ? new dev.lakeops.common.online.OnlineStoreConfig.Embedded(
+                            absolute(e.path()))
+                        : c)
             .orElse(p.onlineStore());
     Warehouse wh = Warehouse.of(absolute(a.option("--warehouse").orElse(DEFAULT_WAREHOUSE)), p);
     // Resolved before Spark starts: a bad store stops here with exit 2.
