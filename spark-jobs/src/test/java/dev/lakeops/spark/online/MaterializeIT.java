@@ -187,7 +187,8 @@ class MaterializeIT {
         tables
             .read(warehouse.runs())
             .filter(col("command").equalTo(lit("materialize")))
-            .filter(col("target").equalTo(lit("customer_spend")));
+            .filter(col("target").equalTo(lit("customer_spend")))
+            .filter(col("params").getItem("online_store").equalTo(lit(spec.describe())));
     long version = tables.version(warehouse.featureView("customer_spend"));
     assertThat(runs.count()).isEqualTo(3);
     Row r = runs.orderBy(col("started_at")).head();
@@ -200,7 +201,8 @@ class MaterializeIT {
         .isEqualTo("v" + version);
     scala.collection.Map<String, String> params = r.getAs("params");
     assertThat(params.get("delta_version").get()).isEqualTo(Long.toString(version));
-    assertThat(params.get("online_store").get()).startsWith("embedded:");
+    assertThat(params.get("online_store").get())
+        .isEqualTo("embedded:" + warehouse.root() + "/cdnow/_online/features.db");
   }
 
   @Test
