@@ -246,6 +246,22 @@ class MaterializeIT {
     }
   }
 
+  @Test
+  void aViewWithoutAnOfflineTableFailsAndTheFailureIsRecorded() {
+    Warehouse empty = Warehouse.of(dir.resolve("empty-wh").toString(), project);
+    OnlineStoreSpec spec = OnlineStores.spec(project.onlineStore(), empty.root(), project);
+    Materializer m = new Materializer(spark, project, empty, spec);
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> m.run(List.of("customer_spend"), null))
+        .isInstanceOf(dev.lakeops.common.error.LakeOpsException.class)
+        .hasMessageContaining("feature view 'customer_spend' has no offline table")
+        .hasMessageContaining("Fix: run 'mlops features' first");
+    Row r = tables.read(empty.runs()).head();
+    assertThat(r.<String>getAs("command")).isEqualTo("materialize");
+    assertThat(r.<String>getAs("status")).isEqualTo("failed");
+    assertThat(r.<String>getAs("error")).contains("has no offline table");
+  }
+
   private static List<String> dump(Path file) throws Exception {
     List<String> out = new ArrayList<>();
     try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
