@@ -251,8 +251,7 @@ class MaterializeIT {
     Warehouse empty = Warehouse.of(dir.resolve("empty-wh").toString(), project);
     OnlineStoreSpec spec = OnlineStores.spec(project.onlineStore(), empty.root(), project);
     Materializer m = new Materializer(spark, project, empty, spec);
-    org.assertj.core.api.Assertions.assertThatThrownBy(
-            () -> m.run(List.of("customer_spend"), null))
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> m.run(List.of("customer_spend"), null))
         .isInstanceOf(dev.lakeops.common.error.LakeOpsException.class)
         .hasMessageContaining("feature view 'customer_spend' has no offline table")
         .hasMessageContaining("Fix: run 'mlops features' first");
