@@ -32,6 +32,11 @@ public final class FeatureHistory implements Serializable {
     return slots.isEmpty() ? null : slots.firstKey();
   }
 
+  /** The latest kept event time, or null when empty. */
+  public Long latest() {
+    return slots.isEmpty() ? null : slots.lastKey();
+  }
+
   /** The time up to which rows were produced ({@link Long#MIN_VALUE} before the first). */
   public long emittedUpTo() {
     return emittedUpTo;

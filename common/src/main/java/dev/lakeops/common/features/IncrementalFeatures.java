@@ -145,6 +145,17 @@ public final class IncrementalFeatures {
     h.slots.headMap(keepAfter, true).clear();
   }
 
+  /**
+   * Drops the slots no row after {@code now} can reach, once event time has passed {@code now} (no
+   * event at or before it will come): at or before {@code now - reach}.
+   *
+   * @return whether the history is now empty (its state can be cleared)
+   */
+  public boolean expire(FeatureHistory h, long now) {
+    h.slots.headMap(now - reachMicros, true).clear();
+    return h.slots.isEmpty();
+  }
+
   /** Whether an event at {@code t} comes after the rows already produced (else it is too late). */
   public boolean accepts(FeatureHistory h, long t) {
     return t > h.emittedUpTo;
