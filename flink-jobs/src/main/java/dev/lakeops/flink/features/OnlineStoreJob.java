@@ -59,8 +59,13 @@ public final class OnlineStoreJob {
    * Files under a directory (or one file).
    *
    * @param monitor how often to look for new files; null reads the files present and finishes
+   * @param format how records are written: null for the source's format, or JSONL
    */
-  public record Files(String path, Duration monitor) implements Input {}
+  public record Files(String path, Duration monitor, SourceFormat format) implements Input {
+    public Files(String path, Duration monitor) {
+      this(path, monitor, null);
+    }
+  }
 
   /**
    * A Kafka topic.
@@ -164,6 +169,7 @@ public final class OnlineStoreJob {
     DataStream<RawRecord> raw;
     SourceFormat format = null;
     if (o.input() instanceof Files f) {
+      format = f.format();
       raw =
           env.fromSource(
                   StreamSources.files(f.path(), f.monitor()),
