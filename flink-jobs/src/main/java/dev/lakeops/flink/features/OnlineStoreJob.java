@@ -46,9 +46,9 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * <p><b>Freshness and order</b>: a row at time {@code t} is emitted once the watermark passes
  * {@code t}, i.e. once an event later than {@code t + out-of-orderness} arrived (or the input
  * ended), so the store trails the stream by the bound. A monitored directory's files are read one
- * after another in the order they are found; files found in one scan come in no particular
- * order, so the bound must cover the time span of files dropped together. With {@code --once} the
- * whole input is read before rows are due (the command's default bound is then unlimited).
+ * after another in the order they are found; files found in one scan come in no particular order,
+ * so the bound must cover the time span of files dropped together. With {@code --once} the whole
+ * input is read before rows are due (the command's default bound is then unlimited).
  *
  * <p><b>Not done on the stream</b>: the offline {@code duplicate_key} rule ({@code unique_key}
  * needs all earlier events).

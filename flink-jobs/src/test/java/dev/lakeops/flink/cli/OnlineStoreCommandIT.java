@@ -45,7 +45,17 @@ class OnlineStoreCommandIT {
     Files.write(in.resolve("part-1.txt"), some);
     String wh = dir.resolve("wh").toString();
 
-    Run job = run("--project", project, "--warehouse", wh, "--input", in.toString(), "--once");
+    Run job =
+        run(
+            "--project",
+            project,
+            "--warehouse",
+            wh,
+            "--input",
+            in.toString(),
+            "--once",
+            "--flink-conf",
+            SparkRuns.repo().resolve("conf/flink/config.yaml").toString());
     assertThat(job.code()).as(job.err()).isZero();
     assertThat(job.out())
         .contains(
