@@ -207,10 +207,13 @@ public final class OnlineStoreCommand {
         throw new UsageException("online-store", "--parallelism needs a whole number >= 1.");
       }
     }
-    Map<String, String> flinkConf =
-        a.option("--flink-conf").isPresent()
-            ? readFlinkConf(Path.of(a.option("--flink-conf").get()))
-            : Map.of();
+    Map<String, String> flinkConf = new LinkedHashMap<>();
+    // Checkpoints on the filesystem next to the store (state can outgrow the JobManager's memory).
+    flinkConf.put("execution.checkpointing.storage", "filesystem");
+    flinkConf.put("execution.checkpointing.dir", checkpointDir(warehouse, p, job));
+    if (a.option("--flink-conf").isPresent()) {
+      flinkConf.putAll(readFlinkConf(Path.of(a.option("--flink-conf").get())));
+    }
 
     OnlineStoreJob.Options o =
         new OnlineStoreJob.Options(
@@ -317,6 +320,15 @@ public final class OnlineStoreCommand {
    */
   public static String deadLetterDir(String warehouse, ProjectConfig p, String job) {
     return warehouse + "/" + p.database() + "/_online/dead_letter/" + job;
+  }
+
+  /** Where a job's checkpoints go: {@code <warehouse>/<database>/_online/checkpoints/<job>}. */
+  public static String checkpointDir(String warehouse, ProjectConfig p, String job) {
+    String root =
+        warehouse.contains("://") || warehouse.startsWith("file:")
+            ? warehouse
+            : "file://" + warehouse;
+    return root + "/" + p.database() + "/_online/checkpoints/" + job;
   }
 
   private static Duration duration(CliArgs a, String option) {
