@@ -9,7 +9,6 @@ import dev.lakeops.common.events.SourceEvent;
 import dev.lakeops.common.features.FeatureHistory;
 import dev.lakeops.common.features.IncrementalFeatures;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -74,7 +73,7 @@ final class FeatureFunction extends KeyedProcessFunction<String, SourceEvent, Vi
                   + (watermark == Long.MIN_VALUE ? "(none)" : EventTimes.format(watermark * 1000))
                   + ": its rows were already emitted (raise the out-of-orderness bound to wait"
                   + " longer)",
-              Arrays.toString(e.values()),
+              e.raw(),
               e.origin()));
       return;
     }
