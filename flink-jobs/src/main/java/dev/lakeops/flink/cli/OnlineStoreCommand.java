@@ -123,7 +123,8 @@ public final class OnlineStoreCommand {
                             [--online-store <uri>] [--entity <name>] [--as-of <ISO instant>]
           Runs the online-store job on a local MiniCluster: the source's feature views computed
           on a stream (files under --input, default the source's path, watched for new files;
-          --once reads the files present and exits; or a Kafka topic), written to the online
+          --once reads the files present, or the topic up to its latest offsets, and exits; or
+          a Kafka topic: --kafka-format jsonl for JSON events), written to the online
           store (project.yaml's online_store, or --online-store embedded:<file> | redis://h:p).
           Rejected records go to <warehouse>/<database>/_online/dead_letter/<job>/ (or a topic).
           'get' prints each view's latest features of one entity key.
