@@ -80,12 +80,18 @@ public final class OnlineStoreCommand {
     this.err = err;
   }
 
-  /** Runs {@code args} (without the leading {@code online-store}) and returns the exit code. */
+  /**
+   * Runs a command line ({@code [online-store] [get <key>] --project ...}) and returns the exit
+   * code: 0 done, 1 the job failed, 2 the command line or configuration is wrong.
+   */
   public static int run(String[] args) {
     return new OnlineStoreCommand(System.out, System.err).execute(args);
   }
 
   public int execute(String[] args) {
+    if (args.length > 0 && args[0].equals("online-store")) {
+      args = java.util.Arrays.copyOfRange(args, 1, args.length); // the command name is optional
+    }
     try {
       if (args.length > 0 && args[0].equals("get")) {
         return get(args);
@@ -334,6 +340,9 @@ public final class OnlineStoreCommand {
 
   private static Duration duration(CliArgs a, String option) {
     String text = a.option(option).get();
+    if (text.strip().matches("0+[smhd]?")) {
+      return Duration.ZERO;
+    }
     return Durations.parse(text)
         .orElseThrow(
             () ->

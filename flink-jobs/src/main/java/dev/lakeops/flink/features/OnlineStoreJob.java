@@ -97,7 +97,7 @@ public final class OnlineStoreJob {
   /**
    * Everything the job needs.
    *
-   * @param projectDir the project directory (each task reads its configuration from there)
+   * @param projectDir the project directory (its files are shipped with the job's tasks)
    * @param outOfOrderness how far behind the latest event time an event may come and still count
    * @param checkpointInterval how often state is checkpointed and the sinks commit
    * @param featureLogDir where to log every computed row (JSON lines), or null
@@ -176,6 +176,7 @@ public final class OnlineStoreJob {
   /** Adds the job to {@code env}; returns the feature rows (before the sinks) for inspection. */
   public static DataStream<ViewRow> build(StreamExecutionEnvironment env, Options o) {
     env.setParallelism(o.parallelism());
+    ProjectFiles project = ProjectFiles.of(o.projectDir());
     DataStream<RawRecord> raw;
     SourceFormat format = null;
     if (o.input() instanceof Files f) {
@@ -198,9 +199,7 @@ public final class OnlineStoreJob {
     }
 
     SingleOutputStreamOperator<SourceEvent> decoded =
-        raw.process(new DecodeFunction(o.projectDir(), o.source(), format))
-            .name("decode")
-            .uid("decode");
+        raw.process(new DecodeFunction(project, o.source(), format)).name("decode").uid("decode");
     DataStream<Rejection> rejected = decoded.getSideOutput(DecodeFunction.REJECTED);
 
     DataStream<SourceEvent> events = decoded;
@@ -220,7 +219,7 @@ public final class OnlineStoreJob {
     SingleOutputStreamOperator<ViewRow> rows =
         timed
             .keyBy(SourceEvent::entityKey, Types.STRING)
-            .process(new FeatureFunction(o.projectDir(), o.source()))
+            .process(new FeatureFunction(project, o.source()))
             .name("features")
             .uid("features");
     DataStream<Rejection> late = rows.getSideOutput(FeatureFunction.LATE);
