@@ -226,7 +226,6 @@ public final class OnlineStoreCommand {
         new OnlineStoreJob.Options(
             job,
             Path.of(projectDir).toAbsolutePath().normalize().toString(),
-            p,
             source.name(),
             input,
             dead,

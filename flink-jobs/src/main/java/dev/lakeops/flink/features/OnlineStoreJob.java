@@ -1,6 +1,5 @@
 package dev.lakeops.flink.features;
 
-import dev.lakeops.common.config.ProjectConfig;
 import dev.lakeops.common.config.SourceFormat;
 import dev.lakeops.common.events.Rejection;
 import dev.lakeops.common.events.SourceEvent;
@@ -107,7 +106,6 @@ public final class OnlineStoreJob {
   public record Options(
       String jobName,
       String projectDir,
-      ProjectConfig project,
       String source,
       Input input,
       DeadLetterTarget deadLetter,
@@ -125,7 +123,6 @@ public final class OnlineStoreJob {
       return new Options(
           jobName,
           projectDir,
-          project,
           source,
           input,
           deadLetter,
@@ -144,7 +141,6 @@ public final class OnlineStoreJob {
       return new Options(
           jobName,
           projectDir,
-          project,
           source,
           in,
           deadLetter,

@@ -60,7 +60,6 @@ final class JobRuns {
     return new OnlineStoreJob.Options(
         "online_store_test",
         project(example).toString(),
-        p,
         p.sources().keySet().iterator().next(),
         input,
         new OnlineStoreJob.DeadLetterFiles(dir.resolve("dead_letter").toString()),

@@ -171,7 +171,6 @@ class OnlineStoreJobIT {
         new OnlineStoreJob.Options(
             o.jobName(),
             o.projectDir(),
-            o.project(),
             o.source(),
             o.input(),
             new OnlineStoreJob.DeadLetterKafka(kafka.bootstrap(), "purchases_dead_letter"),
