@@ -59,7 +59,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * scorer refuses.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class ScorerParityTest {
+class ScorerParityIT {
   static final double TOLERANCE = 1e-9;
   static final int TRAIN_ROWS = 2_000;
   static final int SCORE_ROWS = 10_000;
@@ -400,23 +400,39 @@ class ScorerParityTest {
     double maxPrediction;
     double maxProbability;
     double maxRaw;
+    String firstDifferent = "";
+    int differentShown;
 
     String summary() {
       return String.format(
-          java.util.Locale.ROOT,
-          "%d rows, %d skipped by both; max |diff| prediction %.3g, probability %.3g,"
-              + " rawPrediction %.3g; %d rows bit-identical",
-          compared,
-          skipped,
-          maxPrediction,
-          maxProbability,
-          maxRaw,
-          bitIdentical);
+              java.util.Locale.ROOT,
+              "%d rows, %d skipped by both; max |diff| prediction %.3g, probability %.3g,"
+                  + " rawPrediction %.3g; %d rows bit-identical",
+              compared,
+              skipped,
+              maxPrediction,
+              maxProbability,
+              maxRaw,
+              bitIdentical)
+          + firstDifferent;
     }
   }
 
   static Parity compare(
       PipelineModel model, PipelineScorer scorer, Dataset<Row> data, List<Row> rows) {
+    return compare(model, scorer, data, rows, ScorerParityIT::map);
+  }
+
+  /**
+   * Scores {@code data} with Spark and {@code rows} (the same rows, an id in column 0) with the
+   * scorer, and compares them by id.
+   */
+  static Parity compare(
+      PipelineModel model,
+      PipelineScorer scorer,
+      Dataset<Row> data,
+      List<Row> rows,
+      java.util.function.Function<Row, Map<String, Object>> toMap) {
     boolean classifier = scorer.numClasses() > 0;
     List<String> cols = new ArrayList<>(List.of("id", "prediction"));
     if (classifier) {
@@ -433,7 +449,7 @@ class ScorerParityTest {
       Row expected = spark.get(id);
       Scored got;
       try {
-        got = scorer.score(map(in));
+        got = scorer.score(toMap.apply(in));
       } catch (InvalidRowException e) {
         assertThat(e.skipped()).as("row %d: %s", id, e.getMessage()).isTrue();
         assertThat(expected)
@@ -466,6 +482,8 @@ class ScorerParityTest {
       }
       if (same) {
         p.bitIdentical++;
+      } else if (p.differentShown++ < 3) {
+        p.firstDifferent += "\n    not bit-identical: " + toMap.apply(in) + " spark " + expected;
       }
     }
     assertThat(p.compared + p.skipped).isEqualTo(rows.size());
