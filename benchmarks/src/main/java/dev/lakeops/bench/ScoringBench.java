@@ -142,34 +142,35 @@ final class ScoringBench {
       "oursMap", "oursArray", "mllibPredict", "mllibPredictProbability", "sparkTransformOneRow"
     };
     String[] heads = {
-      "ours (map)", "ours (array)", "MLlib predict*", "MLlib predictProb*", "transform+collect"
+      "ours (map)", "ours (array)", "MLlib predict*", "MLlib predictProb.*", "transform+collect"
     };
     System.out.println();
     System.out.println(
-        "Per-row scoring latency, µs/row (JMH average time ± 99.9% CI; ratio = x / ours"
-            + " (map)):");
+        "Per-row scoring latency, µs/row (JMH average time), and (x ours): the time relative to"
+            + " our scorer with a map row");
     StringBuilder h = new StringBuilder(String.format(Locale.ROOT, "%-6s", "model"));
     for (String head : heads) {
-      h.append(String.format(Locale.ROOT, " | %-26s", head));
+      h.append(String.format(Locale.ROOT, " | %22s", head));
     }
     System.out.println(h);
+    List<String> errors = new ArrayList<>();
     for (var e : byModel.entrySet()) {
       double ours = e.getValue().getOrDefault("oursMap", new double[] {Double.NaN})[0];
       StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%-6s", e.getKey()));
-      for (String c : cols) {
-        double[] v = e.getValue().get(c);
-        line.append(
-            v == null
-                ? String.format(Locale.ROOT, " | %-26s", "-")
-                : String.format(
-                    Locale.ROOT,
-                    " | %9.3f ± %-7.3f (%6.2fx)",
-                    v[0],
-                    Double.isNaN(v[1]) ? 0 : v[1],
-                    v[0] / ours));
+      for (int c = 0; c < cols.length; c++) {
+        double[] v = e.getValue().get(cols[c]);
+        if (v == null) {
+          line.append(String.format(Locale.ROOT, " | %22s", "-"));
+          continue;
+        }
+        line.append(String.format(Locale.ROOT, " | %11.3f (%8.2fx)", v[0], v[0] / ours));
+        errors.add(
+            String.format(
+                Locale.ROOT, "%s %s ± %.3f", e.getKey(), heads[c], Double.isNaN(v[1]) ? 0 : v[1]));
       }
       System.out.println(line);
     }
+    System.out.println("99.9% confidence half-widths (µs): " + String.join("; ", errors));
     System.out.println(
         "* MLlib's single-row path on the last stage only, with the features vector built before"
             + " the timed loop (Imputer, assembler and scaler not timed); ours and transform+collect"
