@@ -31,7 +31,7 @@ final class ScoringBench {
         --warmup N      warm-up iterations (default 2)
         --iterations N  measured iterations (default 3)
         --time S        seconds per iteration, warm-up and measured (default 1)
-        --train-rows N  rows the pipelines are fitted on (default 20000)
+        --train-rows N  rows the pipelines are fitted on (default 10000)
         --models M      which saved pipelines to measure (default lr,gbt)
       """;
 
@@ -42,7 +42,7 @@ final class ScoringBench {
     int warmup = 2;
     int iterations = 3;
     int seconds = 1;
-    int trainRows = 20_000;
+    int trainRows = 10_000;
     String models = "lr,gbt";
     Path work = null;
     for (int i = 0; i < args.length; i++) {
