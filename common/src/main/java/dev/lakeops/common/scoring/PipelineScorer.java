@@ -78,6 +78,18 @@ public final class PipelineScorer {
     return load(dir, inputTypes, new Configuration());
   }
 
+  /**
+   * Loads a registered model: {@code dir} is the version's {@code model/} directory, {@code
+   * signature} its signature (the input types are taken from it).
+   */
+  public static PipelineScorer load(String dir, dev.lakeops.common.training.Signature signature) {
+    Map<String, String> types = new HashMap<>();
+    for (dev.lakeops.common.training.Signature.Field f : signature.inputs()) {
+      types.put(f.name(), f.type());
+    }
+    return load(dir, types);
+  }
+
   /** As {@link #load(String, Map)}, with a Hadoop configuration (credentials, filesystems). */
   public static PipelineScorer load(
       String dir, Map<String, String> inputTypes, Configuration conf) {
