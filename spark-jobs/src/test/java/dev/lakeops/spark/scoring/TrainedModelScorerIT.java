@@ -83,10 +83,7 @@ class TrainedModelScorerIT {
     r.model().write().save(dir);
 
     Signature sig = r.signature();
-    Map<String, String> types =
-        sig.inputs().stream()
-            .collect(Collectors.toMap(Signature.Field::name, Signature.Field::type));
-    PipelineScorer scorer = PipelineScorer.load(dir, types);
+    PipelineScorer scorer = PipelineScorer.load(dir, sig); // types from the signature
     assertThat(scorer.inputColumns()).containsExactlyInAnyOrderElementsOf(FEATURES);
 
     List<Row> rows = rows(task, 2_000, 12, true);
