@@ -98,16 +98,33 @@ final class LogisticRegressionStage implements ModelStage {
       return;
     }
     int n = x.length;
-    for (int k = 0; k < numClasses; k++) {
-      double sum;
-      if (coefDense && rowMajor && xDense) {
-        sum = Linalg.fmaChain(x, coef[k], n);
-      } else if (coefDense && !rowMajor && xDense) {
-        sum = Linalg.fmaChain(x, coef[k], n);
-      } else {
-        sum = Linalg.sparseDot(xDense ? coef[k] : x, xDense ? x : coef[k], n);
+    if (rowMajor) {
+      // Row-major (as trained): one dot per class, then plus the intercept. Dense by dense goes
+      // through BLAS dgemv (a sequential fma chain per row), anything sparse through Spark's loop.
+      for (int k = 0; k < numClasses; k++) {
+        double sum =
+            coefDense && xDense
+                ? Linalg.fmaChain(x, coef[k], n)
+                : Linalg.dot(x, xDense, coef[k], coefDense);
+        raw[k] = sum + intercept[k];
       }
-      raw[k] = sum + intercept[k];
+    } else {
+      // Column-major: Spark's loops add each product to the intercept, feature by feature.
+      for (int k = 0; k < numClasses; k++) {
+        raw[k] = intercept[k];
+      }
+      for (int j = 0; j < n; j++) {
+        double xj = x[j];
+        if (!xDense && xj == 0.0) {
+          continue;
+        }
+        for (int k = 0; k < numClasses; k++) {
+          double a = coef[k][j];
+          if (coefDense || a != 0.0) {
+            raw[k] += a * xj;
+          }
+        }
+      }
     }
     softmax(raw, p);
     f.prediction = thresholds != null ? Linalg.thresholdArgmax(p, thresholds) : Linalg.argmax(raw);

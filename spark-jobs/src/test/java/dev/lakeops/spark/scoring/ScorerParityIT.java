@@ -186,6 +186,11 @@ class ScorerParityIT {
                 features("std-only", "mean", true),
                 lr("label3").setThresholds(new double[] {0.5, 0.2, 0.3}))),
         Arguments.of(
+            "lr-multinomial-l1",
+            pipeline(
+                features("minmax", "mean", true),
+                lr("label3").setRegParam(0.02).setElasticNetParam(1.0))),
+        Arguments.of(
             "linear-regression",
             pipeline(
                 features("minmax", "mean", true),
