@@ -21,15 +21,16 @@ import org.slf4j.LoggerFactory;
  * <p>Each writer subtask buffers its records and, when a checkpoint starts (or its buffer fills),
  * writes them as Parquet data files of the table, uncommitted. The files of one checkpoint become
  * one committable. Once the checkpoint completes, the committer commits them in one Delta commit
- * carrying the transaction id {@code (appId, version)}, where {@code appId} names the sink, the
- * job and the subtask, and {@code version} grows by one per checkpoint. Delta keeps the last
- * version committed per {@code appId}, so a committable replayed after a failure (restored from the
+ * carrying the transaction id {@code (appId, version)}, where {@code appId} names the sink, the job
+ * and the subtask, and {@code version} grows by one per checkpoint. Delta keeps the last version
+ * committed per {@code appId}, so a committable replayed after a failure (restored from the
  * checkpoint and committed again) is recognised and skipped: every record lands once. Files of a
  * checkpoint that never completed stay uncommitted (invisible to readers; VACUUM removes them).
  */
 public final class DeltaSink<T> implements Sink<T>, SupportsCommitter<DeltaCommittable> {
   private static final long serialVersionUID = 1L;
   private static final Logger LOG = LoggerFactory.getLogger(DeltaSink.class);
+
   /** Rows buffered before a writer writes them out as a data file (still uncommitted). */
   static final int ROWS_PER_FILE = 100_000;
 
@@ -139,7 +140,8 @@ public final class DeltaSink<T> implements Sink<T>, SupportsCommitter<DeltaCommi
       for (CommitRequest<DeltaCommittable> r : requests) {
         DeltaCommittable c = r.getCommittable();
         if (tables.commitOnce(path, c.appId(), c.version(), c.files())) {
-          LOG.debug("{}: committed {} v{} ({} files)", path, c.appId(), c.version(), c.files().size());
+          LOG.debug(
+              "{}: committed {} v{} ({} files)", path, c.appId(), c.version(), c.files().size());
         } else {
           LOG.info("{}: {} v{} was already committed; skipped", path, c.appId(), c.version());
           r.signalAlreadyCommitted();

@@ -9,9 +9,6 @@ import io.delta.kernel.Snapshot;
 import io.delta.kernel.TableManager;
 import io.delta.kernel.Transaction;
 import io.delta.kernel.TransactionCommitResult;
-import io.delta.kernel.hook.PostCommitHook;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import io.delta.kernel.data.ColumnarBatch;
 import io.delta.kernel.data.FilteredColumnarBatch;
 import io.delta.kernel.data.Row;
@@ -22,6 +19,7 @@ import io.delta.kernel.exceptions.ConcurrentTransactionException;
 import io.delta.kernel.exceptions.TableAlreadyExistsException;
 import io.delta.kernel.exceptions.TableNotFoundException;
 import io.delta.kernel.expressions.Predicate;
+import io.delta.kernel.hook.PostCommitHook;
 import io.delta.kernel.internal.InternalScanFileUtils;
 import io.delta.kernel.internal.data.ScanStateRow;
 import io.delta.kernel.types.StructField;
@@ -39,6 +37,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.hadoop.conf.Configuration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Delta tables through Delta Kernel, without Spark: reads of whole (small) tables, creation,
@@ -106,7 +106,8 @@ public final class KernelTables {
             CloseableIterator<ColumnarBatch> data =
                 engine
                     .getParquetHandler()
-                    .readParquetFiles(iterator(List.of(file).iterator()), physical, Optional.empty())
+                    .readParquetFiles(
+                        iterator(List.of(file).iterator()), physical, Optional.empty())
                     .map(FileReadResult::getData);
             try (CloseableIterator<FilteredColumnarBatch> logical =
                 Scan.transformPhysicalData(engine, scanState, fileRow, data)) {
