@@ -46,30 +46,46 @@ public final class RegistryReader {
 
   /** The model's production version, or empty when it has none (or there is no registry yet). */
   public Optional<Champion> champion(String model) {
-    Optional<Snapshot> snapshot = tables.snapshot(path);
-    if (snapshot.isEmpty()) {
-      return Optional.empty();
-    }
-    Predicate onModel = new Predicate("=", new Column("model"), Literal.ofString(model));
     Champion best = null;
-    for (Map<String, Object> r : tables.readAll(snapshot.get(), COLUMNS, onModel)) {
-      if (!model.equals(r.get("model"))
-          || Stage.parse((String) r.get("stage")).orElse(null) != Stage.PRODUCTION) {
+    for (Map<String, Object> r : rows(model)) {
+      if (Stage.parse((String) r.get("stage")).orElse(null) != Stage.PRODUCTION) {
         continue;
       }
-      Champion c =
-          new Champion(
-              model,
-              ((Number) r.get("version")).intValue(),
-              (String) r.get("artifact"),
-              (String) r.get("signature"),
-              ((Number) r.get("epoch")).longValue());
+      Champion c = of(model, r);
       // The registry keeps at most one production version; prefer the newest if it ever had two.
       if (best == null || c.version() > best.version()) {
         best = c;
       }
     }
     return Optional.ofNullable(best);
+  }
+
+  /** Any version of the model, whatever its stage. */
+  public Optional<Champion> version(String model, int version) {
+    return rows(model).stream()
+        .filter(r -> ((Number) r.get("version")).intValue() == version)
+        .map(r -> of(model, r))
+        .findFirst();
+  }
+
+  private List<Map<String, Object>> rows(String model) {
+    Optional<Snapshot> snapshot = tables.snapshot(path);
+    if (snapshot.isEmpty()) {
+      return List.of();
+    }
+    Predicate onModel = new Predicate("=", new Column("model"), Literal.ofString(model));
+    return tables.readAll(snapshot.get(), COLUMNS, onModel).stream()
+        .filter(r -> model.equals(r.get("model")))
+        .toList();
+  }
+
+  private static Champion of(String model, Map<String, Object> r) {
+    return new Champion(
+        model,
+        ((Number) r.get("version")).intValue(),
+        (String) r.get("artifact"),
+        (String) r.get("signature"),
+        ((Number) r.get("epoch")).longValue());
   }
 
   /** The model names that have any version (for error messages). */

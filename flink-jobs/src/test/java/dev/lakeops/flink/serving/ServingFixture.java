@@ -1,0 +1,217 @@
+package dev.lakeops.flink.serving;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.lakeops.common.config.FeatureSpec;
+import dev.lakeops.common.config.FeatureViewConfig;
+import dev.lakeops.common.config.ProjectConfig;
+import dev.lakeops.common.config.ProjectLoader;
+import dev.lakeops.common.online.FeatureRow;
+import dev.lakeops.common.online.OnlineStore;
+import dev.lakeops.flink.delta.KernelTables;
+import dev.lakeops.flink.registry.Champion;
+import dev.lakeops.flink.registry.RegistryReader;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * The serving tests' shared world, built once per JVM: the Elec2 example run through the real Spark
+ * launcher ({@code submit/mlops features}, {@code train}, {@code promote}) in a temporary
+ * warehouse, so the registry holds a production version 1 and a second, different version 2 (a
+ * stronger regularisation) not yet promoted; and an online store loaded with the latest feature row
+ * of each view, read from the Spark-written feature tables with Delta Kernel.
+ */
+public final class ServingFixture {
+  public static final String MODEL = "price_direction";
+  private static ServingFixture instance;
+
+  public final Path dir;
+  public final Path project;
+  public final Path projectV2;
+  public final String warehouse;
+  public final ProjectConfig config;
+
+  /** Per view: the latest feature row of each key. */
+  public final Map<String, List<FeatureRow>> latestRows = new LinkedHashMap<>();
+
+  /** The latest event time of the feature rows (events are sent shortly after it). */
+  public final long lastFeatureMillis;
+
+  public static synchronized ServingFixture get() {
+    if (instance == null) {
+      try {
+        instance = new ServingFixture();
+      } catch (Exception e) {
+        throw new IllegalStateException("the serving fixture could not be built", e);
+      }
+    }
+    return instance;
+  }
+
+  public static Path repo() {
+    return Path.of("..").toAbsolutePath().normalize();
+  }
+
+  private ServingFixture() throws Exception {
+    dir = Files.createTempDirectory("lakeops-serving");
+    warehouse = dir.resolve("warehouse").toString();
+    project = copyProject(dir.resolve("elec2"), null);
+    // Version 2 learns from the same data with a much stronger L2 penalty: other scores.
+    projectV2 = copyProject(dir.resolve("elec2-v2"), "regParam: [0.5]");
+    mlops("features", "--project", project.toString());
+    mlops("train", "--project", project.toString(), "--model", MODEL);
+    mlops("promote", "--project", project.toString(), "--model", MODEL, "--version", "1");
+    mlops("train", "--project", projectV2.toString(), "--model", MODEL);
+    config = ProjectLoader.load(project);
+    long last = 0;
+    KernelTables tables = new KernelTables();
+    for (FeatureViewConfig v : config.featureViews().values()) {
+      String key = config.entities().get(v.entity()).key();
+      String path = warehouse + "/" + config.database() + "/features/" + v.name();
+      Map<String, Map<String, Object>> latest = new HashMap<>();
+      for (Map<String, Object> r :
+          tables.readAll(tables.snapshot(path).orElseThrow(), List.of(), null)) {
+        String k = (String) r.get(key);
+        Map<String, Object> seen = latest.get(k);
+        if (seen == null || (Long) seen.get("event_time") < (Long) r.get("event_time")) {
+          latest.put(k, r);
+        }
+      }
+      List<FeatureRow> rows = new ArrayList<>();
+      for (Map.Entry<String, Map<String, Object>> e : latest.entrySet()) {
+        Map<String, Object> values = new LinkedHashMap<>();
+        for (FeatureSpec f : v.features()) {
+          values.put(f.name(), e.getValue().get(f.name()));
+        }
+        long millis = (Long) e.getValue().get("event_time") / 1000;
+        last = Math.max(last, millis);
+        rows.add(new FeatureRow(e.getKey(), millis, values));
+      }
+      latestRows.put(v.name(), rows);
+    }
+    lastFeatureMillis = last;
+  }
+
+  /** Writes the latest rows into a store (the embedded SQLite store in the tests). */
+  public void load(OnlineStore store) {
+    latestRows.forEach(store::write);
+  }
+
+  /** The online store the jobs read, loaded with the latest feature rows. */
+  public StoreOpener onlineStore() {
+    config.featureViews().values().forEach(v -> MemoryStore.TTLS.put(v.name(), v.ttl()));
+    try (MemoryStore s = new MemoryStore()) {
+      load(s);
+    }
+    return MemoryStore.opener();
+  }
+
+  /**
+   * The Spark-free scorer once it works; until then a stand-in that still tells versions apart
+   * (prediction = version, probability from the inputs' sum).
+   */
+  public ModelLoader loader() {
+    try {
+      ModelLoader.pipeline().load(champion());
+      return ModelLoader.pipeline();
+    } catch (UnsupportedOperationException e) {
+      return c ->
+          row -> {
+            double sum = 0;
+            for (Object v : row.values()) {
+              if (v instanceof Number n) {
+                sum += n.doubleValue();
+              }
+            }
+            double p = 1 / (1 + Math.exp(-sum / c.version()));
+            return new dev.lakeops.common.scoring.Scored(
+                c.version(), new double[] {1 - p, p}, new double[] {-sum, sum});
+          };
+    }
+  }
+
+  public Champion version(int v) {
+    return registry().version(MODEL, v).orElseThrow();
+  }
+
+  /** The model's input row as serving builds it for an event at {@code asOfMillis}. */
+  public Map<String, Object> featureVector(long asOfMillis) {
+    Map<String, Object> row = new HashMap<>();
+    try (MemoryStore s = new MemoryStore()) {
+      for (var f : champion().parsedSignature().inputs()) {
+        Object value = null;
+        for (FeatureViewConfig v : config.featureViews().values()) {
+          if (v.feature(f.name()).isPresent()) {
+            value =
+                s.read(v.name(), "NSW", asOfMillis).map(r -> r.values().get(f.name())).orElse(null);
+          }
+        }
+        row.put(f.name(), value);
+      }
+    }
+    return row;
+  }
+
+  public RegistryReader registry() {
+    return new RegistryReader(RegistryReader.tablePath(warehouse, config.database()));
+  }
+
+  public Champion champion() {
+    return registry().champion(MODEL).orElseThrow();
+  }
+
+  /** A project copy whose source path is absolute (optionally with another tuning grid). */
+  private static Path copyProject(Path to, String grid) throws IOException {
+    Path from = repo().resolve("conf/examples/elec2");
+    Files.createDirectories(to);
+    try (Stream<Path> files = Files.list(from)) {
+      for (Path f : files.toList()) {
+        String text = Files.readString(f);
+        text =
+            text.replace(
+                "../../../data/elec2/electricity.csv",
+                repo().resolve("data/elec2/electricity.csv").toString());
+        if (grid != null && f.getFileName().toString().equals("models.yaml")) {
+          text = text.replace("regParam: [0.0, 0.001, 0.01]", grid);
+        }
+        Files.writeString(to.resolve(f.getFileName()), text);
+      }
+    }
+    return to;
+  }
+
+  /** Runs the Spark launcher in its own JVM against the fixture's warehouse. */
+  public String mlops(String... args) throws IOException, InterruptedException {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(repo().resolve("submit/mlops").toString());
+    cmd.addAll(List.of(args));
+    cmd.addAll(List.of("--warehouse", warehouse));
+    Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor(10, TimeUnit.MINUTES)).isTrue();
+    assertThat(p.exitValue()).as("%s%n%s", cmd, out).isZero();
+    return out;
+  }
+
+  /** Polls {@code check} until it is true or {@code timeout} passes. */
+  public static void await(Duration timeout, String what, java.util.function.BooleanSupplier check)
+      throws InterruptedException {
+    long end = System.nanoTime() + timeout.toNanos();
+    while (!check.getAsBoolean()) {
+      if (System.nanoTime() > end) {
+        throw new AssertionError("timed out waiting for " + what);
+      }
+      Thread.sleep(200);
+    }
+  }
+}
