@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.UnaryOperator;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.serialization.SerializationSchema;
 import org.apache.flink.api.common.serialization.SimpleStringSchema;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.base.DeliveryGuarantee;
@@ -173,10 +174,30 @@ public final class ServeJob {
         .setRecordSerializer(
             KafkaRecordSerializationSchema.<Prediction>builder()
                 .setTopic(s.outputTopic())
-                .setKeySerializationSchema(p -> p.eventId().getBytes(StandardCharsets.UTF_8))
-                .setValueSerializationSchema(PredictionLog::json)
+                .setKeySerializationSchema(new EventIdKey())
+                .setValueSerializationSchema(new PredictionJson())
                 .build())
         .build();
+  }
+
+  /** The output record's key: the event id (so a topic can be compacted per event). */
+  static final class EventIdKey implements SerializationSchema<Prediction> {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public byte[] serialize(Prediction p) {
+      return p.eventId().getBytes(StandardCharsets.UTF_8);
+    }
+  }
+
+  /** The output record's value: the prediction as JSON. */
+  static final class PredictionJson implements SerializationSchema<Prediction> {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public byte[] serialize(Prediction p) {
+      return PredictionLog.json(p);
+    }
   }
 
   /** Builds the whole job on {@code env}. */
