@@ -1,6 +1,8 @@
 package dev.lakeops.common.online;
 
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -11,6 +13,8 @@ import java.util.Optional;
  * <p>Writes are idempotent: per (view, key) a row replaces the stored one only when its event time
  * is at or after the stored one's, so replaying rows after a failure, or materializing older
  * offline rows over fresher streamed ones, never moves a key backwards.
+ *
+ * <p>Open one with {@link OnlineStores#open} (or {@link OnlineStoreSpec#open} in a task).
  */
 public interface OnlineStore extends AutoCloseable {
 
@@ -22,6 +26,19 @@ public interface OnlineStore extends AutoCloseable {
    * {@code asOfMillis} (its event time is at or before {@code asOfMillis - ttl}).
    */
   Optional<FeatureRow> read(String view, String entityKey, long asOfMillis);
+
+  /**
+   * {@link #read} for many keys of one view, in the order of {@code entityKeys}; a store may do it
+   * in one round trip.
+   */
+  default List<Optional<FeatureRow>> readMany(
+      String view, List<String> entityKeys, long asOfMillis) {
+    List<Optional<FeatureRow>> out = new ArrayList<>(entityKeys.size());
+    for (String k : entityKeys) {
+      out.add(read(view, k, asOfMillis));
+    }
+    return out;
+  }
 
   /** How many keys the view holds (expired ones included): for checks and the CLI. */
   long count(String view);

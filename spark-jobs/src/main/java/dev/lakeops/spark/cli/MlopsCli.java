@@ -56,8 +56,10 @@ public final class MlopsCli {
               "training-set",
               "build point-in-time correct training sets from labels and feature views"),
           Map.entry(
-              "sql",
-              "run a SQL query on the project's tables (registered by name in the catalog)"));
+              "sql", "run a SQL query on the project's tables (registered by name in the catalog)"),
+          Map.entry(
+              "materialize",
+              "write the latest offline feature rows of each key to the online store"));
 
   private static final Map<String, Set<String>> MODEL_OPTIONS =
       Map.of(
@@ -111,6 +113,14 @@ public final class MlopsCli {
             sql(
                 CliArgs.parse(
                     command, args, 1, Set.of("--project", "--warehouse", "--query"), Set.of()));
+        case "materialize" ->
+            materialize(
+                CliArgs.parse(
+                    command,
+                    args,
+                    1,
+                    Set.of("--project", "--warehouse", "--view", "--online-store", "--as-of"),
+                    Set.of()));
         default -> {
           err.println("error: unknown command '" + command + "'.");
           err.print(usage());
@@ -262,6 +272,76 @@ public final class MlopsCli {
     return 0;
   }
 
+  private int materialize(CliArgs a) {
+    if (a.flag("--help")) {
+      out.print(help("materialize"));
+      return 0;
+    }
+    ProjectConfig p = ProjectLoader.load(Path.of(a.required("--project", "dir")));
+    List<String> views = a.option("--view").map(List::of).orElse(List.of());
+    for (String v : views) {
+      if (!p.featureViews().containsKey(v)) {
+        throw new UsageException(
+            "materialize",
+            "unknown feature view '" + v + "'; the project has " + p.featureViews().keySet() + ".");
+      }
+    }
+    java.time.Instant asOf = a.option("--as-of").map(MlopsCli::instant).orElse(null);
+    dev.lakeops.common.online.OnlineStoreConfig storeConfig =
+        a.option("--online-store")
+            .map(dev.lakeops.common.online.OnlineStoreConfig::parse)
+            .map( // a relative file on the command line is relative to the working directory
+                c ->
+                    c instanceof dev.lakeops.common.online.OnlineStoreConfig.Embedded e
+                            && e.path() != null
+                        ? new dev.lakeops.common.online.OnlineStoreConfig.Embedded(
+                            absolute(e.path()))
+                        : c)
+            .orElse(p.onlineStore());
+    Warehouse wh = Warehouse.of(absolute(a.option("--warehouse").orElse(DEFAULT_WAREHOUSE)), p);
+    // Resolved before Spark starts: a bad store stops here with exit 2.
+    dev.lakeops.common.online.OnlineStoreSpec store =
+        dev.lakeops.common.online.OnlineStores.spec(storeConfig, wh.root(), p);
+    try (dev.lakeops.common.online.OnlineStore s = store.open()) {
+      LOG.info("online store {} is reachable", s); // an unreachable store fails before Spark
+    }
+    SparkSession spark = SparkSessions.getOrCreate("lakeops materialize " + p.name(), wh.root());
+    List<RunRecord> runs =
+        new dev.lakeops.spark.online.Materializer(spark, p, wh, store).run(views, asOf);
+    for (RunRecord r : runs) {
+      out.printf(
+          "view %-22s %-9s %d keys -> %s (read %s, run %s)%n",
+          r.target(),
+          r.status(),
+          r.rowsWritten(),
+          store.describe(),
+          String.join(", ", r.inputs().values()),
+          r.runId());
+    }
+    return 0;
+  }
+
+  /** An instant for --as-of: ISO-8601 (2024-01-31T00:00:00Z) or a date (end of that day, UTC). */
+  private static java.time.Instant instant(String s) {
+    try {
+      return java.time.Instant.parse(s);
+    } catch (java.time.format.DateTimeParseException e) {
+      try {
+        return java.time.LocalDate.parse(s)
+            .plusDays(1)
+            .atStartOfDay(java.time.ZoneOffset.UTC)
+            .toInstant()
+            .minusMillis(1);
+      } catch (java.time.format.DateTimeParseException e2) {
+        throw new UsageException(
+            "materialize",
+            "--as-of '"
+                + s
+                + "' is not a time; write e.g. 1998-06-30T00:00:00Z or 1998-06-30 (end of day, UTC).");
+      }
+    }
+  }
+
   private static String absolute(String path) {
     if (path.contains("://")) {
       return path;
@@ -312,7 +392,8 @@ public final class MlopsCli {
             "demote",
             "runs",
             "reproduce",
-            "sql")) {
+            "sql",
+            "materialize")) {
       sb.append(String.format("  %-14s %s%n", c, COMMANDS.get(c)));
     }
     sb.append("\nRun 'mlops <command> --help' for a command's options.\n");
@@ -354,6 +435,21 @@ public final class MlopsCli {
               + common
               + warehouse
               + "  --query <sql>       the query, e.g. \"SELECT * FROM cdnow.customer_spend VERSION AS OF 0 LIMIT 5\"\n";
+      case "materialize" ->
+          "Usage: mlops materialize --project <dir> [--warehouse <path>] [--view <name>]"
+              + " [--online-store <uri>] [--as-of <time>]\n  "
+              + COMMANDS.get(command)
+              + "\n  Idempotent: a stored row is replaced only by one with an event time at or"
+              + " after it.\n\nOptions:\n"
+              + common
+              + warehouse
+              + "  --view <name>       materialize only this feature view (default: all of them)\n"
+              + "  --online-store <uri> redis://host:port[/key prefix], embedded or"
+              + " embedded:/path/file.db\n"
+              + "                      (default: online_store in project.yaml, else the embedded"
+              + " file <warehouse>/<database>/_online/features.db)\n"
+              + "  --as-of <time>      the latest rows at or before this time (ISO-8601, or a date"
+              + " for its end, UTC)\n";
       case "train", "runs", "models", "promote", "demote", "reproduce" ->
           "Usage: mlops "
               + command

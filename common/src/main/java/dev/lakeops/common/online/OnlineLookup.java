@@ -1,0 +1,126 @@
+package dev.lakeops.common.online;
+
+import dev.lakeops.common.config.FeatureViewConfig;
+import dev.lakeops.common.config.ProjectConfig;
+import dev.lakeops.common.error.LakeOpsException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Reads every feature view of one entity key from the online store and renders it, Spark- and
+ * Flink-free: the body of {@code mlops online-store get}.
+ */
+public final class OnlineLookup {
+  /**
+   * One view's answer for the key.
+   *
+   * @param row the row, or empty
+   * @param expired true when a row exists but is past the view's TTL at the lookup time
+   */
+  public record ViewResult(FeatureViewConfig view, Optional<FeatureRow> row, boolean expired) {}
+
+  private OnlineLookup() {}
+
+  /**
+   * Reads the key from each view of {@code entity} (or of every entity when null) at {@code
+   * asOfMillis}.
+   *
+   * @throws LakeOpsException for an unknown entity, naming the known ones
+   */
+  public static List<ViewResult> lookup(
+      ProjectConfig project, OnlineStore store, String entity, String key, long asOfMillis) {
+    if (entity != null && !project.entities().containsKey(entity)) {
+      throw new LakeOpsException(
+          "unknown entity '"
+              + entity
+              + "'; the project has "
+              + project.entities().keySet()
+              + ". Fix: pass one of them.");
+    }
+    List<ViewResult> out = new ArrayList<>();
+    for (FeatureViewConfig v : project.featureViews().values()) {
+      if (entity != null && !v.entity().equals(entity)) {
+        continue;
+      }
+      Optional<FeatureRow> row = store.read(v.name(), key, asOfMillis);
+      boolean expired = row.isEmpty() && store.read(v.name(), key, Long.MIN_VALUE / 2).isPresent();
+      out.add(new ViewResult(v, row, expired));
+    }
+    return out;
+  }
+
+  /**
+   * Renders a lookup as a key=value listing, one block per view:
+   *
+   * <pre>
+   * customer_spend (customer 00003) event_time 1998-05-28T00:00:00Z, age 12h
+   *   spend_30d          = 16.99
+   * customer_purchases (customer 00003): no row
+   * </pre>
+   */
+  public static String render(List<ViewResult> results, String key, long asOfMillis) {
+    StringBuilder sb = new StringBuilder();
+    for (ViewResult r : results) {
+      String head = r.view().name() + " (" + r.view().entity() + " " + key + ")";
+      if (r.row().isEmpty()) {
+        sb.append(head)
+            .append(
+                r.expired()
+                    ? ": expired (older than the view's ttl "
+                        + r.view().ttl()
+                        + " at "
+                        + Instant.ofEpochMilli(asOfMillis)
+                        + ")"
+                    : ": no row")
+            .append('\n');
+        continue;
+      }
+      FeatureRow row = r.row().get();
+      sb.append(head)
+          .append(" event_time ")
+          .append(Instant.ofEpochMilli(row.eventTimeMillis()))
+          .append(", age ")
+          .append(age(Duration.ofMillis(asOfMillis - row.eventTimeMillis())))
+          .append('\n');
+      int width = row.values().keySet().stream().mapToInt(String::length).max().orElse(0);
+      for (Map.Entry<String, Object> e : row.values().entrySet()) {
+        sb.append("  ")
+            .append(String.format("%-" + Math.max(1, width) + "s", e.getKey()))
+            .append(" = ")
+            .append(show(e.getValue()))
+            .append('\n');
+      }
+    }
+    return sb.toString();
+  }
+
+  private static String show(Object v) {
+    if (v == null) {
+      return "null";
+    }
+    if (v instanceof String s) {
+      return '"' + s.replace("\"", "\\\"") + '"';
+    }
+    return v.toString();
+  }
+
+  private static String age(Duration d) {
+    if (d.isNegative()) {
+      return "in the future by " + age(d.negated());
+    }
+    if (d.toDays() > 0) {
+      return d.toDays() + "d";
+    }
+    if (d.toHours() > 0) {
+      return d.toHours() + "h";
+    }
+    if (d.toMinutes() > 0) {
+      return d.toMinutes() + "m";
+    }
+    return d.toMillis() / 1000 + "s";
+  }
+}

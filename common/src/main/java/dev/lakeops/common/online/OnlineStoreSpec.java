@@ -1,0 +1,39 @@
+package dev.lakeops.common.online;
+
+import java.io.Serializable;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything needed to open a project's online store anywhere: the store (with the embedded file
+ * resolved to an absolute path) and each feature view's TTL and feature order. Serializable, so a
+ * driver builds it once ({@link OnlineStores#spec}) and every Spark task or Flink subtask opens its
+ * own store from it.
+ *
+ * @param ttls per view, how long a row stays valid for reads
+ * @param features per view, its features in declaration order (reads return them in this order)
+ */
+public record OnlineStoreSpec(
+    OnlineStoreConfig config, Map<String, Duration> ttls, Map<String, List<String>> features)
+    implements Serializable {
+
+  public OnlineStoreSpec {
+    ttls = Map.copyOf(ttls);
+    features = Map.copyOf(features);
+  }
+
+  /** Opens a new store; the caller closes it. */
+  public OnlineStore open() {
+    if (config instanceof OnlineStoreConfig.Redis r) {
+      return new RedisOnlineStore(r.host(), r.port(), r.keyPrefix(), ttls, features);
+    }
+    return new SqliteOnlineStore(Path.of(((OnlineStoreConfig.Embedded) config).path()), ttls);
+  }
+
+  /** Where the store is, e.g. {@code embedded:/wh/db/_online/features.db}. */
+  public String describe() {
+    return config.describe();
+  }
+}

@@ -1,0 +1,103 @@
+package dev.lakeops.common.online;
+
+import dev.lakeops.common.config.FeatureSpec;
+import dev.lakeops.common.config.FeatureViewConfig;
+import dev.lakeops.common.config.ProjectConfig;
+import dev.lakeops.common.config.ProjectLoader;
+import dev.lakeops.common.error.ConfigException;
+import dev.lakeops.common.error.ConfigProblem;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Opens a project's online store from its configuration. */
+public final class OnlineStores {
+  /** The embedded store's file under the warehouse: {@code <warehouse>/<database>/...}. */
+  public static final String DEFAULT_EMBEDDED_FILE = "_online/features.db";
+
+  private OnlineStores() {}
+
+  /**
+   * Opens the store: TTLs and feature order from the project's feature views; the embedded file
+   * defaults to {@code <warehouse>/<database>/_online/features.db}.
+   *
+   * @param config the store ({@code project.onlineStore()} or a command-line override)
+   * @param warehouseRoot the warehouse root (a local path or {@code file:} URI for the default
+   *     embedded file)
+   * @throws ConfigException when the embedded store has no local path to live at
+   */
+  public static OnlineStore open(
+      OnlineStoreConfig config, String warehouseRoot, ProjectConfig project) {
+    return spec(config, warehouseRoot, project).open();
+  }
+
+  /** The serializable form of {@link #open}: resolve once on the driver, open in each task. */
+  public static OnlineStoreSpec spec(
+      OnlineStoreConfig config, String warehouseRoot, ProjectConfig project) {
+    Map<String, Duration> ttls = new LinkedHashMap<>();
+    Map<String, List<String>> features = new LinkedHashMap<>();
+    for (FeatureViewConfig v : project.featureViews().values()) {
+      ttls.put(v.name(), v.ttl());
+      features.put(v.name(), v.features().stream().map(FeatureSpec::name).toList());
+    }
+    OnlineStoreConfig resolved = config == null ? OnlineStoreConfig.embeddedDefault() : config;
+    if (resolved instanceof OnlineStoreConfig.Embedded e) {
+      resolved = new OnlineStoreConfig.Embedded(embeddedFile(e, warehouseRoot, project).toString());
+    }
+    return new OnlineStoreSpec(resolved, ttls, features);
+  }
+
+  /** The embedded store's file: the configured path (relative to the project), or the default. */
+  static Path embeddedFile(
+      OnlineStoreConfig.Embedded e, String warehouseRoot, ProjectConfig project) {
+    if (e.path() != null) {
+      Path p = localPath(e.path());
+      if (p == null) {
+        throw new ConfigException(
+            new ConfigProblem(
+                project.dir().resolve(ProjectLoader.PROJECT).toString(),
+                "online_store.path",
+                0,
+                "the embedded online store is a local file, but the path is '" + e.path() + "'.",
+                "give a local file path, e.g. online_store: {type: embedded, path:"
+                    + " /data/online/features.db}, or use Redis (online_store: {type: redis,"
+                    + " host: ..., port: 6379})."));
+      }
+      return p.isAbsolute() ? p : project.dir().resolve(p).toAbsolutePath().normalize();
+    }
+    Path root = warehouseRoot == null ? null : localPath(warehouseRoot);
+    if (root == null) {
+      throw new ConfigException(
+          new ConfigProblem(
+              project.dir().resolve(ProjectLoader.PROJECT).toString(),
+              "online_store",
+              0,
+              "the embedded online store lives under the warehouse by default, but the warehouse '"
+                  + warehouseRoot
+                  + "' is not a local path.",
+              "set online_store: {type: embedded, path: /local/dir/features.db} in "
+                  + ProjectLoader.PROJECT
+                  + ", or pass --online-store embedded:/local/dir/features.db or"
+                  + " --online-store redis://host:6379."));
+    }
+    return root.resolve(project.database())
+        .resolve(DEFAULT_EMBEDDED_FILE)
+        .toAbsolutePath()
+        .normalize();
+  }
+
+  /** A local path for a plain path or a {@code file:} URI; null for any other URI. */
+  static Path localPath(String s) {
+    if (s.startsWith("file:")) {
+      String path = URI.create(s).getPath();
+      return Path.of(path == null ? s.substring("file:".length()) : path);
+    }
+    if (s.contains("://") || s.matches("^[a-zA-Z][a-zA-Z0-9+.-]+:.*")) {
+      return null;
+    }
+    return Path.of(s);
+  }
+}
