@@ -1,0 +1,296 @@
+package dev.lakeops.common.features;
+
+import dev.lakeops.common.config.FeatureSpec;
+import dev.lakeops.common.config.FeatureViewConfig;
+import dev.lakeops.common.config.SourceConfig;
+import dev.lakeops.common.events.SourceEvent;
+import dev.lakeops.common.expr.ExprEvaluator;
+import dev.lakeops.common.expr.ExprType;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.function.Function;
+
+/**
+ * Computes the feature views of one source for one entity at a time, event by event, with the
+ * semantics of the offline pipeline (Spark's {@code FeatureComputer}), so that both stores hold the
+ * same values:
+ *
+ * <ul>
+ *   <li>one row per view and distinct event time {@code t}; a window feature aggregates the events
+ *       in {@code (t - window, t]};
+ *   <li>the events of one time are first reduced to partials (count, sum, sum of squares, least,
+ *       greatest), then the partials of the window's times are combined in ascending time, sums
+ *       left to right from the first, as Spark's sliding range frame does, so doubles round the
+ *       same way;
+ *   <li>mean = sum / n (null when n = 0); stddev = sqrt(max(0, (ss - s * s / n) / (n - 1))) for n ≥
+ *       2, else null; count counts non-null values (events when there is no expression); sum, min,
+ *       max are null without values; {@code last} is the latest time's value, the greatest of that
+ *       time's values; a row-level feature is the greatest value at {@code t};
+ *   <li>a filter keeps an event's value only where the filter is true (false and null drop it);
+ *   <li>NaN orders above every number, strings by code point (as Spark's byte-wise UTF-8 order).
+ * </ul>
+ *
+ * <p>Thread-safe once built; the mutable state is the {@link FeatureHistory} passed in.
+ */
+public final class IncrementalFeatures {
+  private final List<FeatureViewConfig> views;
+  private final List<FeatureSpec> features = new ArrayList<>();
+  private final int[] viewStart;
+  private final long[] windowMicros;
+  private final long reachMicros;
+  private final Map<String, Integer> columns = new HashMap<>();
+
+  /**
+   * @param source the source whose events are added (its schema gives column positions)
+   * @param views the views computed from that source
+   */
+  public IncrementalFeatures(SourceConfig source, List<FeatureViewConfig> views) {
+    this.views = List.copyOf(views);
+    this.viewStart = new int[views.size() + 1];
+    for (int v = 0; v < views.size(); v++) {
+      viewStart[v] = features.size();
+      features.addAll(views.get(v).features());
+    }
+    viewStart[views.size()] = features.size();
+    windowMicros = new long[features.size()];
+    long reach = 0;
+    for (int i = 0; i < features.size(); i++) {
+      Duration w = features.get(i).window();
+      windowMicros[i] = w == null ? 0 : w.toNanos() / 1000;
+      reach = Math.max(reach, windowMicros[i]);
+    }
+    this.reachMicros = reach;
+    for (int i = 0; i < source.schema().size(); i++) {
+      columns.put(source.schema().get(i).name(), i);
+    }
+  }
+
+  public List<FeatureViewConfig> views() {
+    return views;
+  }
+
+  /** The longest window, in microseconds: how far back a row looks (0 if all are row-level). */
+  public long reachMicros() {
+    return reachMicros;
+  }
+
+  /** Adds an event of the history's entity to the slot of its event time. */
+  public void add(FeatureHistory h, SourceEvent e) {
+    FeatureHistory.Slot slot =
+        h.slots.computeIfAbsent(e.eventTimeMicros(), t -> new FeatureHistory.Slot(features.size()));
+    Object[] values = e.values();
+    Function<String, Object> row =
+        name -> {
+          Integer i = columns.get(name);
+          return i == null ? null : values[i];
+        };
+    for (int i = 0; i < features.size(); i++) {
+      Object v = value(features.get(i), row);
+      if (v == null) {
+        continue;
+      }
+      Aggregation a = features.get(i).aggregation();
+      if (a == null || a == Aggregation.LAST || a == Aggregation.MAX) {
+        slot.pick[i] = greatest(slot.pick[i], v);
+      } else if (a == Aggregation.MIN) {
+        slot.pick[i] = least(slot.pick[i], v);
+      } else {
+        double x = v instanceof Double d ? d : 1.0;
+        slot.s[i] = slot.n[i] == 0 ? x : slot.s[i] + x;
+        slot.ss[i] = slot.n[i] == 0 ? x * x : slot.ss[i] + x * x;
+        slot.n[i]++;
+      }
+    }
+  }
+
+  /** The value an event contributes to a feature (null: none), as the offline pipeline's. */
+  static Object value(FeatureSpec f, Function<String, Object> row) {
+    Object v = f.expr() == null ? (Object) 1.0 : ExprEvaluator.eval(f.expr(), row);
+    if (v instanceof Number n && f.exprType() == ExprType.NUMBER) {
+      v = n.doubleValue();
+    }
+    if (f.filter() != null && !Boolean.TRUE.equals(ExprEvaluator.eval(f.filter(), row))) {
+      return null;
+    }
+    return v;
+  }
+
+  /**
+   * The event times whose rows are due once event time has passed {@code upTo} (inclusive): every
+   * kept time after the last produced one, ascending.
+   */
+  public List<Long> due(FeatureHistory h, long upToMicros) {
+    if (upToMicros <= h.emittedUpTo) {
+      return List.of();
+    }
+    NavigableMap<Long, FeatureHistory.Slot> m =
+        h.emittedUpTo == Long.MIN_VALUE
+            ? h.slots.headMap(upToMicros, true)
+            : h.slots.subMap(h.emittedUpTo, false, upToMicros, true);
+    return new ArrayList<>(m.keySet());
+  }
+
+  /**
+   * Marks rows up to {@code t} as produced and drops the slots no later row can reach (at or before
+   * {@code t - reach}).
+   */
+  public void produced(FeatureHistory h, long t) {
+    h.emittedUpTo = Math.max(h.emittedUpTo, t);
+    long keepAfter = h.emittedUpTo - reachMicros;
+    h.slots.headMap(keepAfter, true).clear();
+  }
+
+  /**
+   * Drops the slots no row after {@code now} can reach, once event time has passed {@code now} (no
+   * event at or before it will come): at or before {@code now - reach}.
+   *
+   * @return whether the history is now empty (its state can be cleared)
+   */
+  public boolean expire(FeatureHistory h, long now) {
+    h.slots.headMap(now - reachMicros, true).clear();
+    return h.slots.isEmpty();
+  }
+
+  /** Whether an event at {@code t} comes after the rows already produced (else it is too late). */
+  public boolean accepts(FeatureHistory h, long t) {
+    return t > h.emittedUpTo;
+  }
+
+  /**
+   * The values of view {@code view} (an index into {@link #views()}) at event time {@code t}, in
+   * the view's feature order: {@code Long} for counts, {@code Double}, {@code String} or {@code
+   * Boolean} otherwise, or null.
+   */
+  public Map<String, Object> compute(FeatureHistory h, int view, long t) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    for (int i = viewStart[view]; i < viewStart[view + 1]; i++) {
+      FeatureSpec f = features.get(i);
+      out.put(f.name(), finish(h, i, f, t));
+    }
+    return out;
+  }
+
+  private Object finish(FeatureHistory h, int i, FeatureSpec f, long t) {
+    Aggregation a = f.aggregation();
+    if (a == null) {
+      FeatureHistory.Slot at = h.slots.get(t);
+      return at == null ? null : at.pick[i];
+    }
+    NavigableMap<Long, FeatureHistory.Slot> window =
+        h.slots.subMap(t - windowMicros[i], false, t, true);
+    switch (a) {
+      case COUNT, SUM, MEAN, STDDEV -> {
+        long n = 0;
+        Double s = null;
+        Double ss = null;
+        for (FeatureHistory.Slot slot : window.values()) {
+          if (slot.n[i] == 0) {
+            continue;
+          }
+          n += slot.n[i];
+          // Spark's Sum: coalesce(sum, 0) + x, folded left in frame order.
+          s = (s == null ? 0.0 : s) + slot.s[i];
+          ss = (ss == null ? 0.0 : ss) + slot.ss[i];
+        }
+        return switch (a) {
+          case COUNT -> n;
+          case SUM -> s;
+          case MEAN -> n > 0 ? s / (double) n : null;
+          default -> {
+            if (n < 2) {
+              yield null;
+            }
+            double variance = (ss - s * s / (double) n) / (double) (n - 1);
+            yield Math.sqrt(greatest(variance, 0.0));
+          }
+        };
+      }
+      case MIN -> {
+        Object best = null;
+        for (FeatureHistory.Slot slot : window.values()) {
+          best = least(best, slot.pick[i]);
+        }
+        return best;
+      }
+      case MAX -> {
+        Object best = null;
+        for (FeatureHistory.Slot slot : window.values()) {
+          best = greatest(best, slot.pick[i]);
+        }
+        return best;
+      }
+      case LAST -> {
+        for (FeatureHistory.Slot slot : window.descendingMap().values()) {
+          if (slot.pick[i] != null) {
+            return slot.pick[i];
+          }
+        }
+        return null;
+      }
+      default -> throw new IllegalStateException("unhandled aggregation " + a);
+    }
+  }
+
+  private static double greatest(double a, double b) {
+    return Double.isNaN(a) || Double.isNaN(b) ? Double.NaN : Math.max(a, b);
+  }
+
+  /** The greater of two values (null loses), in Spark's order. */
+  static Object greatest(Object a, Object b) {
+    if (a == null) {
+      return b;
+    }
+    if (b == null) {
+      return a;
+    }
+    return compare(b, a) > 0 ? b : a;
+  }
+
+  static Object least(Object a, Object b) {
+    if (a == null) {
+      return b;
+    }
+    if (b == null) {
+      return a;
+    }
+    return compare(b, a) < 0 ? b : a;
+  }
+
+  /** Spark's ordering: NaN above all numbers, -0.0 = 0.0, strings by code point, false < true. */
+  static int compare(Object a, Object b) {
+    if (a instanceof Double x && b instanceof Double y) {
+      if (Double.isNaN(x) || Double.isNaN(y)) {
+        return Double.isNaN(x) ? (Double.isNaN(y) ? 0 : 1) : -1;
+      }
+      return x == y.doubleValue() ? 0 : x < y ? -1 : 1;
+    }
+    if (a instanceof String x && b instanceof String y) {
+      return compareCodePoints(x, y);
+    }
+    if (a instanceof Boolean x && b instanceof Boolean y) {
+      return Boolean.compare(x, y);
+    }
+    throw new IllegalArgumentException(
+        "cannot order " + a.getClass().getSimpleName() + " and " + b.getClass().getSimpleName());
+  }
+
+  private static int compareCodePoints(String x, String y) {
+    int i = 0;
+    int j = 0;
+    while (i < x.length() && j < y.length()) {
+      int a = x.codePointAt(i);
+      int b = y.codePointAt(j);
+      if (a != b) {
+        return Integer.compare(a, b);
+      }
+      i += Character.charCount(a);
+      j += Character.charCount(b);
+    }
+    return Integer.compare(x.length() - i, y.length() - j);
+  }
+}

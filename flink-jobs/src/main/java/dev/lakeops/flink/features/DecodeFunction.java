@@ -1,0 +1,63 @@
+package dev.lakeops.flink.features;
+
+import dev.lakeops.common.config.ProjectConfig;
+import dev.lakeops.common.config.ProjectLoader;
+import dev.lakeops.common.config.SourceFormat;
+import dev.lakeops.common.events.Decoded;
+import dev.lakeops.common.events.Rejection;
+import dev.lakeops.common.events.SourceDecoder;
+import dev.lakeops.common.events.SourceEvent;
+import dev.lakeops.flink.io.RawRecord;
+import java.nio.file.Path;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.streaming.api.functions.ProcessFunction;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
+
+/**
+ * Decodes raw records into events with the source's validation rules; rejections go to the {@link
+ * #REJECTED} side output. A file's first non-blank line is its header when the source declares one;
+ * row-index event time uses the record's index among the file's data lines.
+ */
+final class DecodeFunction extends ProcessFunction<RawRecord, SourceEvent> {
+  private static final long serialVersionUID = 1L;
+  static final OutputTag<Rejection> REJECTED = new OutputTag<>("rejected") {};
+
+  private final String projectDir;
+  private final String sourceName;
+  private final SourceFormat format;
+  private transient SourceDecoder decoder;
+  private transient boolean header;
+
+  DecodeFunction(String projectDir, String sourceName, SourceFormat format) {
+    this.projectDir = projectDir;
+    this.sourceName = sourceName;
+    this.format = format;
+  }
+
+  @Override
+  public void open(OpenContext ctx) {
+    // The configuration is re-read in each task: its records (expressions) are not serializable.
+    ProjectConfig p = ProjectLoader.load(Path.of(projectDir));
+    var source = p.sources().get(sourceName);
+    decoder = format == null ? new SourceDecoder(source) : new SourceDecoder(source, format);
+    header = decoder.hasHeader();
+  }
+
+  @Override
+  public void processElement(RawRecord r, Context ctx, Collector<SourceEvent> out) {
+    long row = r.index();
+    if (header && row >= 0) {
+      if (row == 0) {
+        return;
+      }
+      row--;
+    }
+    Decoded d = decoder.decode(r.text(), row, r.origin());
+    if (d instanceof SourceEvent e) {
+      out.collect(e);
+    } else if (d instanceof Rejection x) {
+      ctx.output(REJECTED, x);
+    }
+  }
+}

@@ -1,0 +1,113 @@
+package dev.lakeops.flink.features;
+
+import dev.lakeops.common.config.FeatureViewConfig;
+import dev.lakeops.common.config.ProjectConfig;
+import dev.lakeops.common.config.ProjectLoader;
+import dev.lakeops.common.events.EventTimes;
+import dev.lakeops.common.events.Rejection;
+import dev.lakeops.common.events.SourceEvent;
+import dev.lakeops.common.features.FeatureHistory;
+import dev.lakeops.common.features.IncrementalFeatures;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
+
+/**
+ * Per entity: keeps the events within the longest window (as per-time partials, {@link
+ * FeatureHistory}) and, once the watermark passes an event time, emits one row per view at that
+ * time. An event-time timer is set per distinct time (per millisecond; times within one millisecond
+ * are emitted together, in order). Events at or behind the watermark go to {@link #LATE} with rule
+ * {@code late}: their time's rows were already emitted.
+ */
+final class FeatureFunction extends KeyedProcessFunction<String, SourceEvent, ViewRow> {
+  private static final long serialVersionUID = 1L;
+  static final OutputTag<Rejection> LATE = new OutputTag<>("late") {};
+
+  private final String projectDir;
+  private final String sourceName;
+  private transient IncrementalFeatures features;
+  private transient List<String> viewNames;
+  private transient ValueState<FeatureHistory> state;
+
+  FeatureFunction(String projectDir, String sourceName) {
+    this.projectDir = projectDir;
+    this.sourceName = sourceName;
+  }
+
+  @Override
+  public void open(OpenContext ctx) {
+    ProjectConfig p = ProjectLoader.load(Path.of(projectDir));
+    List<FeatureViewConfig> views = p.viewsOf(sourceName);
+    features = new IncrementalFeatures(p.sources().get(sourceName), views);
+    viewNames = views.stream().map(FeatureViewConfig::name).toList();
+    state =
+        getRuntimeContext()
+            .getState(
+                new ValueStateDescriptor<>("history", TypeInformation.of(FeatureHistory.class)));
+  }
+
+  @Override
+  public void processElement(SourceEvent e, Context ctx, Collector<ViewRow> out) throws Exception {
+    long ms = Math.floorDiv(e.eventTimeMicros(), 1000L);
+    long watermark = ctx.timerService().currentWatermark();
+    FeatureHistory h = state.value();
+    if (h == null) {
+      h = new FeatureHistory();
+    }
+    if (ms <= watermark || !features.accepts(h, e.eventTimeMicros())) {
+      ctx.output(
+          LATE,
+          new Rejection(
+              sourceName,
+              "late",
+              "event time "
+                  + EventTimes.format(e.eventTimeMicros())
+                  + " is at or behind the watermark "
+                  + (watermark == Long.MIN_VALUE ? "(none)" : EventTimes.format(watermark * 1000))
+                  + ": its rows were already emitted (raise the out-of-orderness bound to wait"
+                  + " longer)",
+              Arrays.toString(e.values()),
+              e.origin()));
+      return;
+    }
+    features.add(h, e);
+    state.update(h);
+    ctx.timerService().registerEventTimeTimer(ms);
+  }
+
+  @Override
+  public void onTimer(long timestamp, OnTimerContext ctx, Collector<ViewRow> out) throws Exception {
+    FeatureHistory h = state.value();
+    if (h == null) {
+      return;
+    }
+    List<Long> due = features.due(h, timestamp * 1000 + 999);
+    String key = ctx.getCurrentKey();
+    for (long t : due) {
+      for (int v = 0; v < viewNames.size(); v++) {
+        Map<String, Object> values = features.compute(h, v, t);
+        out.collect(new ViewRow(viewNames.get(v), key, t, values));
+      }
+    }
+    if (!due.isEmpty()) {
+      features.produced(h, due.get(due.size() - 1));
+    }
+    // Event time has passed the timer: what no later row reaches can go, and an idle entity's
+    // state goes entirely once its last window has passed (a timer is set for that moment).
+    if (features.expire(h, timestamp * 1000 + 999)) {
+      state.clear();
+    } else {
+      state.update(h);
+      ctx.timerService()
+          .registerEventTimeTimer(Math.floorDiv(h.latest() + features.reachMicros(), 1000L));
+    }
+  }
+}

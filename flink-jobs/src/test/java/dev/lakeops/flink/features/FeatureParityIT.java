@@ -1,0 +1,150 @@
+package dev.lakeops.flink.features;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.lakeops.common.config.FeatureViewConfig;
+import dev.lakeops.common.config.ProjectConfig;
+import dev.lakeops.common.online.FeatureRow;
+import dev.lakeops.common.online.OnlineStore;
+import dev.lakeops.flink.features.JobRuns.RowId;
+import dev.lakeops.flink.testing.DeltaTableReader;
+import dev.lakeops.flink.testing.SparkRuns;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Training/serving parity: the offline pipeline (Spark, its own process, Delta tables read back
+ * with Delta Kernel) and the online-store job (Flink MiniCluster) on the same events give the same
+ * row for every (entity, event time) of every view, and the online store holds each key's latest.
+ */
+class FeatureParityIT {
+  @RegisterExtension
+  static final MiniClusterExtension FLINK =
+      new MiniClusterExtension(
+          new MiniClusterResourceConfiguration.Builder()
+              .setNumberTaskManagers(1)
+              .setNumberSlotsPerTaskManager(2)
+              .build());
+
+  @TempDir Path dir;
+
+  @BeforeAll
+  static void startSpark() {
+    SparkRuns.start("elec2");
+    SparkRuns.start("cdnow");
+  }
+
+  @Test
+  void elec2MatchesTheOfflineStore() throws Exception {
+    // One file, in time order: row-index event time equals Spark's; nothing is out of order.
+    Path input = Files.createDirectories(dir.resolve("in"));
+    Files.copy(
+        SparkRuns.repo().resolve("data/elec2/electricity.csv"), input.resolve("electricity.csv"));
+    Result r = runAndCompare("elec2", input, Duration.ZERO);
+    assertThat(r.rows).isEqualTo(2 * 45312);
+    assertThat(r.keys).isEqualTo(2); // one market, two views
+  }
+
+  @Test
+  void cdnowMatchesTheOfflineStore() throws Exception {
+    // The file is sorted by customer, not time: the bound covers the whole 18 months.
+    Path input = Files.createDirectories(dir.resolve("in"));
+    Files.copy(SparkRuns.repo().resolve("data/cdnow/CDNOW_master.txt"), input.resolve("cdnow.txt"));
+    Result r = runAndCompare("cdnow", input, Duration.ofDays(1000));
+    assertThat(r.keys).isEqualTo(2 * 23570);
+    assertThat(r.rows).isGreaterThan(2 * 60000);
+  }
+
+  record Result(long rows, long keys, double maxDiff) {}
+
+  private Result runAndCompare(String example, Path input, Duration bound) throws Exception {
+    OnlineStoreJob.Options o =
+        JobRuns.options(example, dir, new OnlineStoreJob.Files(input.toString(), null), bound);
+    long t0 = System.nanoTime();
+    OnlineStoreJob.run(o);
+    System.out.printf("%s: Flink job %d ms%n", example, (System.nanoTime() - t0) / 1_000_000);
+    assertThat(JobRuns.jsonLines(dir.resolve("dead_letter"))).isEmpty();
+    Map<String, Map<RowId, Map<String, Object>>> flink =
+        JobRuns.featureLog(dir.resolve("feature_log"));
+
+    ProjectConfig p = JobRuns.load(example);
+    Path warehouse = SparkRuns.warehouse(example);
+    long rows = 0;
+    long keys = 0;
+    double maxDiff = 0;
+    try (OnlineStore store = o.store().open()) {
+      for (FeatureViewConfig view : p.featureViews().values()) {
+        String keyCol = p.entities().get(view.entity()).key();
+        List<Map<String, Object>> spark =
+            DeltaTableReader.read(SparkRuns.featureTable(warehouse, p.database(), view.name()));
+        Map<RowId, Map<String, Object>> mine = flink.getOrDefault(view.name(), Map.of());
+        assertThat(mine).as(view.name() + " rows").hasSameSizeAs(spark);
+        Map<String, Map<String, Object>> latest = new HashMap<>();
+        for (Map<String, Object> s : spark) {
+          String key = (String) s.get(keyCol);
+          long t = (Long) s.get("event_time");
+          Map<String, Object> f = mine.get(new RowId(key, t));
+          assertThat(f).as(view.name() + " row " + key + " @" + t).isNotNull();
+          for (var feature : view.features()) {
+            maxDiff =
+                Math.max(
+                    maxDiff,
+                    compare(
+                        view.name() + "." + feature.name() + " " + key + " @" + t,
+                        s.get(feature.name()),
+                        f.get(feature.name())));
+          }
+          rows++;
+          Map<String, Object> before = latest.get(key);
+          if (before == null || (Long) before.get("event_time") < t) {
+            latest.put(key, s);
+          }
+        }
+        // The online store: per key, the latest offline row.
+        for (Map.Entry<String, Map<String, Object>> e : latest.entrySet()) {
+          long t = (Long) e.getValue().get("event_time");
+          Optional<FeatureRow> online = store.read(view.name(), e.getKey(), t / 1000);
+          assertThat(online).as(view.name() + " online " + e.getKey()).isPresent();
+          assertThat(online.get().eventTimeMillis()).isEqualTo(t / 1000);
+          for (var feature : view.features()) {
+            maxDiff =
+                Math.max(
+                    maxDiff,
+                    compare(
+                        "online " + view.name() + "." + feature.name() + " " + e.getKey(),
+                        e.getValue().get(feature.name()),
+                        online.get().values().get(feature.name())));
+          }
+        }
+        assertThat(store.count(view.name())).isEqualTo(latest.size());
+        keys += latest.size();
+      }
+    }
+    System.out.printf(
+        "%s: %d rows and %d online keys compared, max |diff| %.3g%n", example, rows, keys, maxDiff);
+    return new Result(rows, keys, maxDiff);
+  }
+
+  /** Asserts equality (doubles within 1e-9, nulls equal) and returns |diff|. */
+  private static double compare(String what, Object spark, Object flink) {
+    if (spark instanceof Double d) {
+      assertThat(flink).as(what).isInstanceOf(Double.class);
+      double diff = Math.abs(d - (Double) flink);
+      assertThat(diff).as(what + ": spark " + d + ", flink " + flink).isLessThanOrEqualTo(1e-9);
+      return diff;
+    }
+    assertThat(flink).as(what).isEqualTo(spark);
+    return 0;
+  }
+}

@@ -1,0 +1,124 @@
+package dev.lakeops.flink.testing;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The offline pipeline's results for the example projects, from a real Spark run in its own process
+ * ({@code submit/mlops features}, which builds the Spark jar when needed): one run per example per
+ * test JVM, started in the background so Flink work can overlap it. Spark and Flink never share a
+ * classpath.
+ */
+public final class SparkRuns {
+  private static final Map<String, CompletableFuture<Path>> RUNS = new ConcurrentHashMap<>();
+  // One at a time: the first run may build the Spark jar, and two builds must not race.
+  private static final java.util.concurrent.ExecutorService ONE =
+      java.util.concurrent.Executors.newSingleThreadExecutor(
+          r -> {
+            Thread t = new Thread(r, "spark-runs");
+            t.setDaemon(true);
+            return t;
+          });
+
+  private SparkRuns() {}
+
+  /** The repository root (the parent of the flink-jobs module). */
+  public static Path repo() {
+    Path here = Path.of("").toAbsolutePath();
+    return Files.exists(here.resolve("submit/mlops")) ? here : here.getParent();
+  }
+
+  /** Starts (once) the feature pipeline for {@code conf/examples/<example>}. */
+  public static CompletableFuture<Path> start(String example) {
+    return RUNS.computeIfAbsent(
+        example, e -> CompletableFuture.supplyAsync(() -> runFeatures(e), ONE));
+  }
+
+  /** The warehouse of the example's finished run. */
+  public static Path warehouse(String example) throws Exception {
+    return start(example).get(10, TimeUnit.MINUTES);
+  }
+
+  /** The path of a feature view's offline table in a warehouse. */
+  public static String featureTable(Path warehouse, String database, String view) {
+    return warehouse.resolve(database).resolve("features").resolve(view).toString();
+  }
+
+  private static Path runFeatures(String example) {
+    try {
+      Path wh = Files.createTempDirectory("spark-" + example + "-");
+      List<String> cmd = new ArrayList<>();
+      cmd.add(repo().resolve("submit/mlops").toString());
+      cmd.addAll(
+          List.of(
+              "features",
+              "--project",
+              repo().resolve("conf/examples/" + example).toString(),
+              "--warehouse",
+              wh.toString()));
+      ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+      pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
+      String opts = parquetJacksonWorkaround();
+      if (opts != null) {
+        pb.environment().put("LAKEOPS_JAVA_OPTS", opts);
+      }
+      pb.redirectOutput(wh.resolve("spark.log").toFile());
+      Process p = pb.start();
+      if (!p.waitFor(10, TimeUnit.MINUTES) || p.exitValue() != 0) {
+        p.destroyForcibly();
+        throw new IllegalStateException(
+            "submit/mlops features failed for "
+                + example
+                + ":\n"
+                + tail(Files.readString(wh.resolve("spark.log"), StandardCharsets.UTF_8)));
+      }
+      return wh;
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /**
+   * The launcher's classpath file ({@code includeScope compile}) leaves out parquet-jackson, a
+   * runtime dependency of parquet-hadoop, and Spark's Parquet writer then fails with
+   * NoClassDefFoundError (shaded.parquet...ObjectMapper). Until the build lists it, the test puts
+   * the jar from the local Maven repository on the launcher's boot class path. Returns null when
+   * the classpath already has it.
+   */
+  private static String parquetJacksonWorkaround() throws IOException {
+    Path cp = repo().resolve("spark-jobs/target/local-classpath.txt");
+    if (Files.exists(cp) && Files.readString(cp).contains("parquet-jackson")) {
+      return null;
+    }
+    Path dir =
+        Path.of(
+            System.getProperty("user.home"), ".m2/repository/org/apache/parquet/parquet-jackson");
+    if (!Files.isDirectory(dir)) {
+      return null;
+    }
+    try (var versions = Files.list(dir)) {
+      for (Path v : versions.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Path jar = v.resolve("parquet-jackson-" + v.getFileName() + ".jar");
+        if (Files.exists(jar)) {
+          return "-Xbootclasspath/a:" + jar;
+        }
+      }
+    }
+    return null;
+  }
+
+  private static String tail(String s) {
+    return s.length() > 4000 ? s.substring(s.length() - 4000) : s;
+  }
+}
