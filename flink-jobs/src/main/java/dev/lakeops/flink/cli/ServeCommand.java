@@ -16,7 +16,6 @@ import dev.lakeops.flink.serving.ServeSettings;
 import dev.lakeops.flink.serving.ServingPlan;
 import dev.lakeops.flink.serving.StoreOpeners;
 import java.io.PrintStream;
-import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
@@ -206,32 +205,13 @@ public final class ServeCommand {
                     option + " takes " + Durations.ACCEPTED_FORMS + "; got '" + v.get() + "'."));
   }
 
-  /**
-   * {@code embedded:<file>} (or {@code sqlite:<file>}) for the embedded store, {@code
-   * redis://host:port[/key-prefix]} for Redis.
-   */
+  /** Relative embedded paths are relative to the working directory (as for materialize). */
   static OnlineStoreConfig storeUri(String uri) {
-    if (uri.startsWith("embedded:") || uri.startsWith("sqlite:")) {
-      String path = uri.substring(uri.indexOf(':') + 1);
-      if (path.isEmpty()) {
-        throw new UsageException("serve", "--online-store embedded:<file> needs a file path.");
-      }
-      return new OnlineStoreConfig.Embedded(absolute(path));
+    OnlineStoreConfig c = OnlineStoreConfig.parse(uri);
+    if (c instanceof OnlineStoreConfig.Embedded e && e.path() != null) {
+      return new OnlineStoreConfig.Embedded(absolute(e.path()));
     }
-    if (uri.startsWith("redis://")) {
-      URI u = URI.create(uri);
-      if (u.getHost() == null) {
-        throw new UsageException("serve", "--online-store redis://<host>:<port> needs a host.");
-      }
-      String prefix =
-          u.getPath() == null || u.getPath().length() <= 1 ? "" : u.getPath().substring(1);
-      return new OnlineStoreConfig.Redis(u.getHost(), u.getPort() < 0 ? 6379 : u.getPort(), prefix);
-    }
-    throw new UsageException(
-        "serve",
-        "--online-store takes embedded:<file> or redis://<host>:<port>[/<key prefix>]; got '"
-            + uri
-            + "'.");
+    return c;
   }
 
   private static String absolute(String path) {

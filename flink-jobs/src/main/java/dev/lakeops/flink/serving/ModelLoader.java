@@ -4,16 +4,23 @@ import dev.lakeops.common.scoring.PipelineScorer;
 import dev.lakeops.common.scoring.Scored;
 import dev.lakeops.flink.registry.Champion;
 import java.io.Serializable;
+import java.util.HashMap;
+import java.util.Map;
 
 /** Turns a registry version into a scorer; runs in the tasks. */
 @FunctionalInterface
 public interface ModelLoader extends Serializable {
   ModelScorer load(Champion champion);
 
-  /** The real one: the Spark-free scorer on the version's saved PipelineModel. */
+  /**
+   * The real one: the Spark-free scorer on the version's saved PipelineModel, told the input types
+   * of the version's signature.
+   */
   static ModelLoader pipeline() {
     return c -> {
-      PipelineScorer scorer = PipelineScorer.load(c.modelDir());
+      Map<String, String> types = new HashMap<>();
+      c.parsedSignature().inputs().forEach(f -> types.put(f.name(), f.type()));
+      PipelineScorer scorer = PipelineScorer.load(c.modelDir(), types);
       return scorer::score;
     };
   }

@@ -8,6 +8,9 @@ import dev.lakeops.common.config.ProjectConfig;
 import dev.lakeops.common.config.ProjectLoader;
 import dev.lakeops.common.online.FeatureRow;
 import dev.lakeops.common.online.OnlineStore;
+import dev.lakeops.common.online.OnlineStoreConfig;
+import dev.lakeops.common.online.OnlineStoreSpec;
+import dev.lakeops.common.online.OnlineStores;
 import dev.lakeops.flink.delta.KernelTables;
 import dev.lakeops.flink.registry.Champion;
 import dev.lakeops.flink.registry.RegistryReader;
@@ -46,6 +49,8 @@ public final class ServingFixture {
 
   /** The latest event time of the feature rows (events are sent shortly after it). */
   public final long lastFeatureMillis;
+
+  private StoreOpener store;
 
   public static synchronized ServingFixture get() {
     if (instance == null) {
@@ -107,37 +112,24 @@ public final class ServingFixture {
     latestRows.forEach(store::write);
   }
 
-  /** The online store the jobs read, loaded with the latest feature rows. */
-  public StoreOpener onlineStore() {
-    config.featureViews().values().forEach(v -> MemoryStore.TTLS.put(v.name(), v.ttl()));
-    try (MemoryStore s = new MemoryStore()) {
-      load(s);
+  /** The embedded (SQLite) online store the jobs read, loaded once with the latest rows. */
+  public synchronized StoreOpener onlineStore() {
+    if (store == null) {
+      OnlineStoreSpec spec =
+          OnlineStores.spec(
+              new OnlineStoreConfig.Embedded(dir.resolve("online/features.db").toString()),
+              warehouse,
+              config);
+      try (OnlineStore s = spec.open()) {
+        load(s);
+      }
+      store = spec::open;
     }
-    return MemoryStore.opener();
+    return store;
   }
 
-  /**
-   * The Spark-free scorer once it works; until then a stand-in that still tells versions apart
-   * (prediction = version, probability from the inputs' sum).
-   */
   public ModelLoader loader() {
-    try {
-      ModelLoader.pipeline().load(champion());
-      return ModelLoader.pipeline();
-    } catch (UnsupportedOperationException e) {
-      return c ->
-          row -> {
-            double sum = 0;
-            for (Object v : row.values()) {
-              if (v instanceof Number n) {
-                sum += n.doubleValue();
-              }
-            }
-            double p = 1 / (1 + Math.exp(-sum / c.version()));
-            return new dev.lakeops.common.scoring.Scored(
-                c.version(), new double[] {1 - p, p}, new double[] {-sum, sum});
-          };
-    }
+    return ModelLoader.pipeline();
   }
 
   public Champion version(int v) {
@@ -147,7 +139,7 @@ public final class ServingFixture {
   /** The model's input row as serving builds it for an event at {@code asOfMillis}. */
   public Map<String, Object> featureVector(long asOfMillis) {
     Map<String, Object> row = new HashMap<>();
-    try (MemoryStore s = new MemoryStore()) {
+    try (OnlineStore s = onlineStore().open()) {
       for (var f : champion().parsedSignature().inputs()) {
         Object value = null;
         for (FeatureViewConfig v : config.featureViews().values()) {
