@@ -16,7 +16,6 @@ import io.delta.kernel.defaults.engine.DefaultEngine;
 import io.delta.kernel.engine.Engine;
 import io.delta.kernel.engine.FileReadResult;
 import io.delta.kernel.exceptions.ConcurrentTransactionException;
-import io.delta.kernel.exceptions.TableAlreadyExistsException;
 import io.delta.kernel.exceptions.TableNotFoundException;
 import io.delta.kernel.expressions.Predicate;
 import io.delta.kernel.hook.PostCommitHook;
@@ -151,8 +150,12 @@ public final class KernelTables {
       TableManager.buildCreateTableTransaction(path, schema, ENGINE_INFO)
           .build(engine)
           .commit(engine, CloseableIterable.emptyIterable());
-    } catch (TableAlreadyExistsException | io.delta.kernel.exceptions.ConcurrentWriteException e) {
-      // another writer created it first
+    } catch (RuntimeException e) {
+      // Another writer may have created it first (TableAlreadyExists, a conflicting commit, or
+      // the log file already present, depending on the moment): fine if the table is there now.
+      if (snapshot(path).isEmpty()) {
+        throw e;
+      }
     }
   }
 

@@ -9,6 +9,7 @@ import dev.lakeops.common.error.ConfigException;
 import dev.lakeops.common.error.ConfigProblem;
 import dev.lakeops.common.training.ModelSpec;
 import dev.lakeops.flink.delta.DeltaSink;
+import dev.lakeops.flink.delta.KernelTables;
 import dev.lakeops.flink.registry.RegistryReader;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -145,6 +146,10 @@ public final class ServeJob {
       ServingPlan plan,
       ServeSettings s,
       UnaryOperator<DataStream<String>> hook) {
+    // Created here, once, before the tasks start (the writers create them too when missing).
+    KernelTables tables = new KernelTables();
+    tables.createIfMissing(s.predictionLog(), new PredictionLog.Rows().schema());
+    tables.createIfMissing(s.deadLetterLog(), new PredictionLog.DeadRows().schema());
     DataStream<String> in = hook == null ? lines : hook.apply(lines);
     SingleOutputStreamOperator<Prediction> predictions =
         in.process(new ScoreFunction(plan)).name("score-" + s.model()).uid("serve-score");

@@ -32,6 +32,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Topic → serving job → topic on a real in-process Kafka broker (KRaft), read back committed. */
 class ServeKafkaIT {
+  static {
+    ServingFixture.logging();
+  }
+
   @RegisterExtension
   static final MiniClusterExtension FLINK =
       new MiniClusterExtension(

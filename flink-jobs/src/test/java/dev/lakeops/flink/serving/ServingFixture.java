@@ -63,20 +63,40 @@ public final class ServingFixture {
     return instance;
   }
 
+  /** The project's log configuration (set before Flink's first logger). */
+  public static void logging() {
+    if (System.getProperty("log4j2.configurationFile") == null) {
+      System.setProperty(
+          "log4j2.configurationFile", repo().resolve("conf/log4j2.properties").toString());
+    }
+  }
+
   public static Path repo() {
     return Path.of("..").toAbsolutePath().normalize();
   }
 
   private ServingFixture() throws Exception {
-    dir = Files.createTempDirectory("lakeops-serving");
+    // Local reruns may keep the Spark-built world: LAKEOPS_SERVING_FIXTURE=<dir> (built there once).
+    String keep = System.getenv("LAKEOPS_SERVING_FIXTURE");
+    dir =
+        keep == null
+            ? Files.createTempDirectory("lakeops-serving")
+            : Files.createDirectories(Path.of(keep));
     warehouse = dir.resolve("warehouse").toString();
     // One fit each, no grid search (fast); version 2 has a much stronger L2 penalty: other scores.
     project = copyProject(dir.resolve("elec2"), "0.0");
     projectV2 = copyProject(dir.resolve("elec2-v2"), "0.5");
-    step("features", "--project", project.toString());
-    step("train", "--project", project.toString(), "--model", MODEL);
-    step("promote", "--project", project.toString(), "--model", MODEL, "--version", "1");
-    step("train", "--project", projectV2.toString(), "--model", MODEL);
+    Path ready = dir.resolve("ready");
+    if (!Files.exists(ready)) {
+      step("features", "--project", project.toString());
+      step("train", "--project", project.toString(), "--model", MODEL);
+      step("promote", "--project", project.toString(), "--model", MODEL, "--version", "1");
+      step("train", "--project", projectV2.toString(), "--model", MODEL);
+      Files.writeString(ready, "");
+    } else if (registry0().champion(MODEL).orElseThrow().version() != 1) {
+      step("promote", "--project", project.toString(), "--model", MODEL, "--version", "1",
+          "--force", "--reason", "test reset");
+    }
     config = ProjectLoader.load(project);
     long last = 0;
     KernelTables tables = new KernelTables();
@@ -152,6 +172,10 @@ public final class ServingFixture {
       }
     }
     return row;
+  }
+
+  private RegistryReader registry0() {
+    return new RegistryReader(RegistryReader.tablePath(warehouse, "elec2"));
   }
 
   public RegistryReader registry() {
