@@ -34,9 +34,9 @@ import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 /**
  * Streaming inference throughput: generated events (JSON lines) through the serving job's scoring
  * operator (parse → online-store lookups as of the event time → request-time overlay → score) on a
- * local MiniCluster, at parallelism 1 and 2, with the Spark-free scorer and with a no-op scorer, with
- * and without the online-store lookups. The outputs are discarded, so the figures are the scoring
- * path's, not a sink's.
+ * local MiniCluster, at parallelism 1 and 2, with the Spark-free scorer and with a no-op scorer,
+ * with and without the online-store lookups. The outputs are discarded, so the figures are the
+ * scoring path's, not a sink's.
  *
  * <pre>
  * ServeBenchmark --project conf/examples/elec2 --warehouse /path/wh [--model price_direction]
@@ -53,8 +53,10 @@ public final class ServeBenchmark {
     for (int i = 0; i + 1 < args.length; i += 2) {
       opts.put(args[i], args[i + 1]);
     }
-    ProjectConfig project = ProjectLoader.load(Path.of(opts.getOrDefault("--project", "conf/examples/elec2")));
-    String warehouse = Path.of(opts.getOrDefault("--warehouse", "warehouse")).toAbsolutePath().toString();
+    ProjectConfig project =
+        ProjectLoader.load(Path.of(opts.getOrDefault("--project", "conf/examples/elec2")));
+    String warehouse =
+        Path.of(opts.getOrDefault("--warehouse", "warehouse")).toAbsolutePath().toString();
     String model = opts.getOrDefault("--model", "price_direction");
     long events = Long.parseLong(opts.getOrDefault("--events", "2000000"));
     List<Integer> parallelisms = new ArrayList<>();
@@ -75,7 +77,14 @@ public final class ServeBenchmark {
             ? dev.lakeops.common.online.OnlineStoreConfig.parse(opts.get("--online-store"))
             : project.onlineStore();
     StoreOpener store = StoreOpeners.of(storeConfig, warehouse, project);
-    String key = ServeJob.plan(project, settings(model, warehouse, project), store, ModelLoader.noOp(), ChampionSource.fixed(champion)).keyField();
+    String key =
+        ServeJob.plan(
+                project,
+                settings(model, warehouse, project),
+                store,
+                ModelLoader.noOp(),
+                ChampionSource.fixed(champion))
+            .keyField();
     long at = latest(store, project, key);
     System.out.printf(
         "serving benchmark: model %s v%d, %,d generated events per run, entity key %s, event time"
@@ -89,12 +98,33 @@ public final class ServeBenchmark {
             new Variant("scorer, no store lookup", true, false),
             new Variant("no-op scorer, no store lookup", false, false));
     // Warm-up: JIT, class loading, the store's page cache.
-    run(project, warehouse, model, champion, store, key, at, variants.get(0), 1, Math.min(events, 200_000));
+    run(
+        project,
+        warehouse,
+        model,
+        champion,
+        store,
+        key,
+        at,
+        variants.get(0),
+        1,
+        Math.min(events, 200_000));
     Map<String, double[]> rates = new LinkedHashMap<>();
     for (Variant v : variants) {
       double[] r = new double[parallelisms.size()];
       for (int i = 0; i < parallelisms.size(); i++) {
-        r[i] = run(project, warehouse, model, champion, store, key, at, v, parallelisms.get(i), events);
+        r[i] =
+            run(
+                project,
+                warehouse,
+                model,
+                champion,
+                store,
+                key,
+                at,
+                v,
+                parallelisms.get(i),
+                events);
         System.out.printf(
             Locale.ROOT, "  %-32s p=%d  %,12.0f events/s%n", v.name(), parallelisms.get(i), r[i]);
       }

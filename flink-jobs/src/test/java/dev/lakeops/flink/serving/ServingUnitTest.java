@@ -21,7 +21,9 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The serving job's parts without a cluster: parsing, type checks, hot swap, idempotent commits. */
+/**
+ * The serving job's parts without a cluster: parsing, type checks, hot swap, idempotent commits.
+ */
 class ServingUnitTest {
   @TempDir Path tmp;
 
@@ -49,7 +51,8 @@ class ServingUnitTest {
         .hasMessage("malformed JSON: expected one object per line, got string");
     assertThatThrownBy(() -> parser.parse("{\"market_id\":\"NSW\",\"event_time\":1}"))
         .hasMessage("missing the event id 'event_id'");
-    assertThatThrownBy(() -> parser.parse("{\"event_id\":\"e\",\"market_id\":\"\",\"event_time\":1}"))
+    assertThatThrownBy(
+            () -> parser.parse("{\"event_id\":\"e\",\"market_id\":\"\",\"event_time\":1}"))
         .hasMessage("missing the entity key 'market_id' (empty text)");
     assertThatThrownBy(() -> parser.parse("{\"event_id\":\"e\",\"market_id\":\"NSW\"}"))
         .hasMessage("missing the event time 'event_time'");
@@ -57,7 +60,9 @@ class ServingUnitTest {
             () -> parser.parse("{\"event_id\":\"e\",\"market_id\":1.5,\"event_time\":1}"))
         .hasMessage("wrong type: 'market_id' (the entity key) must be text, got number 1.5");
     assertThatThrownBy(
-            () -> parser.parse("{\"event_id\":\"e\",\"market_id\":\"N\",\"event_time\":\"yesterday\"}"))
+            () ->
+                parser.parse(
+                    "{\"event_id\":\"e\",\"market_id\":\"N\",\"event_time\":\"yesterday\"}"))
         .hasMessageContaining("must be ISO-8601");
   }
 
@@ -114,7 +119,9 @@ class ServingUnitTest {
       assertThat(holder.current().scorer().score(Map.of()).prediction()).isEqualTo(3.0);
     }
     assertThatThrownBy(
-            () -> new ModelHolder("m", Optional::<Champion>empty, loader).start(java.time.Duration.ofSeconds(1)))
+            () ->
+                new ModelHolder("m", Optional::<Champion>empty, loader)
+                    .start(java.time.Duration.ofSeconds(1)))
         .hasMessageContaining("has no production version");
   }
 
@@ -159,7 +166,8 @@ class ServingUnitTest {
     assertThat(lines).hasSize(5);
     assertThat(lines[0]).startsWith("error: missing --project <dir>.");
     assertThat(lines[1]).startsWith("error: missing the events: --input <dir> or --topic <topic>.");
-    assertThat(lines[2]).startsWith("error: give either --input <dir> or --topic <topic>, not both.");
+    assertThat(lines[2])
+        .startsWith("error: give either --input <dir> or --topic <topic>, not both.");
     assertThat(lines[3]).startsWith("error: --model-poll-interval takes a whole number");
   }
 
@@ -174,8 +182,14 @@ class ServingUnitTest {
     int code =
         cmd.execute(
             new String[] {
-              "--project", project, "--model", "nope", "--input", tmp.toString(),
-              "--warehouse", tmp.resolve("wh").toString()
+              "--project",
+              project,
+              "--model",
+              "nope",
+              "--input",
+              tmp.toString(),
+              "--warehouse",
+              tmp.resolve("wh").toString()
             });
     assertThat(code).isEqualTo(2);
     assertThat(err.toString(StandardCharsets.UTF_8))
@@ -186,8 +200,14 @@ class ServingUnitTest {
     code =
         cmd.execute(
             new String[] {
-              "--project", project, "--model", "price_direction", "--input", tmp.toString(),
-              "--warehouse", tmp.resolve("wh").toString()
+              "--project",
+              project,
+              "--model",
+              "price_direction",
+              "--input",
+              tmp.toString(),
+              "--warehouse",
+              tmp.resolve("wh").toString()
             });
     assertThat(code).isEqualTo(2);
     assertThat(err.toString(StandardCharsets.UTF_8))
