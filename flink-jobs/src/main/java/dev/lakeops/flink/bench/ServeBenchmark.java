@@ -40,7 +40,7 @@ import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
  *
  * <pre>
  * ServeBenchmark --project conf/examples/elec2 --warehouse /path/wh [--model price_direction]
- *     [--events 2000000] [--parallelism 1,2] [--online-store embedded:/path/features.db]
+ *     [--events 2000000] [--parallelism 1,2] [--rounds 1] [--online-store embedded:/path/features.db]
  * </pre>
  */
 public final class ServeBenchmark {
@@ -59,6 +59,7 @@ public final class ServeBenchmark {
         Path.of(opts.getOrDefault("--warehouse", "warehouse")).toAbsolutePath().toString();
     String model = opts.getOrDefault("--model", "price_direction");
     long events = Long.parseLong(opts.getOrDefault("--events", "2000000"));
+    int rounds = Integer.parseInt(opts.getOrDefault("--rounds", "1"));
     List<Integer> parallelisms = new ArrayList<>();
     for (String p : opts.getOrDefault("--parallelism", "1,2").split(",")) {
       parallelisms.add(Integer.parseInt(p.trim()));
@@ -87,9 +88,15 @@ public final class ServeBenchmark {
             .keyField();
     long at = latest(store, project, key);
     System.out.printf(
-        "serving benchmark: model %s v%d, %,d generated events per run, entity key %s, event time"
-            + " %s%n",
-        model, champion.version(), events, key, java.time.Instant.ofEpochMilli(at));
+        "serving benchmark: model %s v%d, %,d generated events per run (best of %d), entity key %s,"
+            + " event time %s, %d cores%n",
+        model,
+        champion.version(),
+        events,
+        rounds,
+        key,
+        java.time.Instant.ofEpochMilli(at),
+        Runtime.getRuntime().availableProcessors());
 
     List<Variant> variants =
         List.of(
@@ -113,18 +120,22 @@ public final class ServeBenchmark {
     for (Variant v : variants) {
       double[] r = new double[parallelisms.size()];
       for (int i = 0; i < parallelisms.size(); i++) {
-        r[i] =
-            run(
-                project,
-                warehouse,
-                model,
-                champion,
-                store,
-                key,
-                at,
-                v,
-                parallelisms.get(i),
-                events);
+        for (int round = 0; round < rounds; round++) { // best of the rounds: least disturbed
+          r[i] =
+              Math.max(
+                  r[i],
+                  run(
+                      project,
+                      warehouse,
+                      model,
+                      champion,
+                      store,
+                      key,
+                      at,
+                      v,
+                      parallelisms.get(i),
+                      events));
+        }
         System.out.printf(
             Locale.ROOT, "  %-32s p=%d  %,12.0f events/s%n", v.name(), parallelisms.get(i), r[i]);
       }
