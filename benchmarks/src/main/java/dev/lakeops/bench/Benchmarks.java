@@ -42,6 +42,7 @@ public final class Benchmarks {
   static final String USAGE =
       """
       usage: submit/bench <features|training-set|train|all> [options]
+             submit/bench score [options]   (per-row scoring latency; score --help lists them)
         --rows N        rows to generate (features: CSV rows; training-set: label rows and rows
                         per feature view; train: training set rows); default 1000000
         --entities N    distinct customer ids; default rows / 10 (100000 for 1M rows)
@@ -74,6 +75,10 @@ public final class Benchmarks {
   public static void main(String[] args) throws Exception {
     if (args.length > 0 && (args[0].equals("--help") || args[0].equals("-h"))) {
       System.out.print(USAGE);
+      return;
+    }
+    if (args.length > 0 && args[0].equals("score")) {
+      ScoringBench.main(java.util.Arrays.copyOfRange(args, 1, args.length));
       return;
     }
     Options o;

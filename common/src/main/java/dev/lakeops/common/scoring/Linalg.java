@@ -78,7 +78,10 @@ final class Linalg {
     return sum;
   }
 
-  /** Whether Spark's {@code Vector.compressed} keeps a vector with this many non-zeros dense. */
+  /**
+   * Whether Spark's {@code Vector.compressed} keeps the vector dense: Spark 4 picks sparse only
+   * when its storage estimate {@code 12 * nnz + 28} bytes is below the dense {@code 8 * size + 12}.
+   */
   static boolean compressedIsDense(double[] v) {
     int nnz = 0;
     for (double d : v) {
@@ -86,7 +89,7 @@ final class Linalg {
         nnz++;
       }
     }
-    return !(1.5 * (nnz + 1.0) < v.length);
+    return !(12L * nnz + 28 < 8L * v.length + 12);
   }
 
   /** Index of the first largest value, as Spark's {@code Vector.argmax}. */

@@ -46,18 +46,22 @@ public final class ServeCommand {
     this.err = err;
   }
 
-  /** Runs {@code serve} with {@code args} (the options after the command name). */
+  /**
+   * Runs {@code serve} with {@code args}: the options, with or without the leading {@code serve}.
+   */
   public static int run(String[] args) {
     return new ServeCommand(System.out, System.err).execute(args);
   }
 
   public int execute(String[] args) {
     try {
+      // The options, optionally after the command name itself (mlops serve ...).
+      int from = args.length > 0 && args[0].equals("serve") ? 1 : 0;
       CliArgs a =
           CliArgs.parse(
               "serve",
               args,
-              0,
+              from,
               Set.of(
                   "--project",
                   "--model",
