@@ -29,7 +29,12 @@ public record OnlineStoreSpec(
     if (config instanceof OnlineStoreConfig.Redis r) {
       return new RedisOnlineStore(r.host(), r.port(), r.keyPrefix(), ttls, features);
     }
-    return new SqliteOnlineStore(Path.of(((OnlineStoreConfig.Embedded) config).path()), ttls);
+    String path = ((OnlineStoreConfig.Embedded) config).path();
+    if (path == null) {
+      throw new IllegalArgumentException(
+          "the embedded store's file is not resolved; build the spec with OnlineStores.spec");
+    }
+    return new SqliteOnlineStore(Path.of(path), ttls);
   }
 
   /** Where the store is, e.g. {@code embedded:/wh/db/_online/features.db}. */

@@ -208,4 +208,55 @@ abstract class OnlineStoreContract {
     assertThat(s.count(VIEW)).isEqualTo(5_000);
     assertThat(s.read(VIEW, "key-4321", T0).get()).isEqualTo(rows.get(4321));
   }
+
+  @Test
+  void concurrentWritersOfSeveralStoresLeaveEveryKeyAtItsNewestRow() throws Exception {
+    int writers = 4;
+    int keys = 200;
+    List<OnlineStore> stores = new ArrayList<>();
+    for (int w = 0; w < writers; w++) {
+      stores.add(store()); // one store per writer, as one per Flink subtask
+    }
+    java.util.concurrent.ExecutorService pool =
+        java.util.concurrent.Executors.newFixedThreadPool(writers);
+    List<java.util.concurrent.Future<?>> done = new ArrayList<>();
+    for (int w = 0; w < writers; w++) {
+      int id = w;
+      done.add(
+          pool.submit(
+              () -> {
+                java.util.SplittableRandom rnd = new java.util.SplittableRandom(id);
+                for (int b = 0; b < 20; b++) {
+                  List<FeatureRow> batch = new ArrayList<>();
+                  for (int i = 0; i < 50; i++) {
+                    int k = rnd.nextInt(keys);
+                    long t = T0 + rnd.nextInt(1000);
+                    batch.add(row("k" + k, t, t)); // the value says which row it is
+                  }
+                  stores.get(id).write(VIEW, batch);
+                }
+              }));
+    }
+    for (var f : done) {
+      f.get(60, java.util.concurrent.TimeUnit.SECONDS);
+    }
+    pool.shutdown();
+    // Replay every writer's rows to find each key's newest event time.
+    Map<String, Long> newest = new java.util.HashMap<>();
+    for (int w = 0; w < writers; w++) {
+      java.util.SplittableRandom rnd = new java.util.SplittableRandom(w);
+      for (int n = 0; n < 20 * 50; n++) {
+        int k = rnd.nextInt(keys);
+        long t = T0 + rnd.nextInt(1000);
+        newest.merge("k" + k, t, Math::max);
+      }
+    }
+    OnlineStore reader = stores.get(0);
+    for (var e : newest.entrySet()) {
+      FeatureRow got = reader.read(VIEW, e.getKey(), T0).orElseThrow();
+      assertThat(got.eventTimeMillis()).as(e.getKey()).isEqualTo(e.getValue());
+      assertThat(got.values().get("spend_30d")).isEqualTo((double) e.getValue());
+    }
+    assertThat(reader.count(VIEW)).isEqualTo(newest.size());
+  }
 }

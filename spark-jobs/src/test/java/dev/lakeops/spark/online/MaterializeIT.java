@@ -187,7 +187,8 @@ class MaterializeIT {
         tables
             .read(warehouse.runs())
             .filter(col("command").equalTo(lit("materialize")))
-            .filter(col("target").equalTo(lit("customer_spend")));
+            .filter(col("target").equalTo(lit("customer_spend")))
+            .filter(col("params").getItem("online_store").equalTo(lit(spec.describe())));
     long version = tables.version(warehouse.featureView("customer_spend"));
     assertThat(runs.count()).isEqualTo(3);
     Row r = runs.orderBy(col("started_at")).head();
@@ -200,7 +201,8 @@ class MaterializeIT {
         .isEqualTo("v" + version);
     scala.collection.Map<String, String> params = r.getAs("params");
     assertThat(params.get("delta_version").get()).isEqualTo(Long.toString(version));
-    assertThat(params.get("online_store").get()).startsWith("embedded:");
+    assertThat(params.get("online_store").get())
+        .isEqualTo("embedded:" + warehouse.root() + "/cdnow/_online/features.db");
   }
 
   @Test
@@ -242,6 +244,21 @@ class MaterializeIT {
       // CDNOW is the cohort of first-time buyers of 1997Q1: all of them have a row by then.
       assertThat(store.count("customer_spend")).isEqualTo(23_570);
     }
+  }
+
+  @Test
+  void aViewWithoutAnOfflineTableFailsAndTheFailureIsRecorded() {
+    Warehouse empty = Warehouse.of(dir.resolve("empty-wh").toString(), project);
+    OnlineStoreSpec spec = OnlineStores.spec(project.onlineStore(), empty.root(), project);
+    Materializer m = new Materializer(spark, project, empty, spec);
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> m.run(List.of("customer_spend"), null))
+        .isInstanceOf(dev.lakeops.common.error.LakeOpsException.class)
+        .hasMessageContaining("feature view 'customer_spend' has no offline table")
+        .hasMessageContaining("Fix: run 'mlops features' first");
+    Row r = tables.read(empty.runs()).head();
+    assertThat(r.<String>getAs("command")).isEqualTo("materialize");
+    assertThat(r.<String>getAs("status")).isEqualTo("failed");
+    assertThat(r.<String>getAs("error")).contains("has no offline table");
   }
 
   private static List<String> dump(Path file) throws Exception {
