@@ -263,7 +263,7 @@ public final class SourceDecoder {
       }
       return reject(violations.get(0)[0], reason.toString(), raw, origin);
     }
-    return new SourceEvent(key, micros, values, origin);
+    return new SourceEvent(key, micros, values, origin, raw);
   }
 
   /** The value of column {@code name} of an event, for expressions (numbers widen to Double). */

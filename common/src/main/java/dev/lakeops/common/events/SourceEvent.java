@@ -8,8 +8,10 @@ import java.util.Arrays;
  * Boolean}, or {@code Long} epoch microseconds for dates and timestamps; null when empty).
  *
  * @param origin where the record came from (file:line or topic-partition@offset), for logs
+ * @param raw the record as read, for a dead letter further on (e.g. a late event)
  */
-public record SourceEvent(String entityKey, long eventTimeMicros, Object[] values, String origin)
+public record SourceEvent(
+    String entityKey, long eventTimeMicros, Object[] values, String origin, String raw)
     implements Decoded {
 
   @Override

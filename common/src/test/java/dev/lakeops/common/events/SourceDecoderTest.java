@@ -157,6 +157,70 @@ class SourceDecoderTest {
     assertThat(nan.reason()).startsWith("column 'nswprice': expected double, got 'NaN'");
   }
 
+  /** A source with an int key column and an expression key, checked against ExprEvaluator. */
+  @Test
+  void entityKeysAsTheOfflinePipelineCastsThem() {
+    var schema =
+        java.util.List.of(
+            new dev.lakeops.common.config.ColumnSpec(
+                "id",
+                dev.lakeops.common.config.ColumnType.INT,
+                false,
+                null,
+                null,
+                java.util.List.of()),
+            new dev.lakeops.common.config.ColumnSpec(
+                "x",
+                dev.lakeops.common.config.ColumnType.DOUBLE,
+                true,
+                null,
+                null,
+                java.util.List.of()),
+            new dev.lakeops.common.config.ColumnSpec(
+                "t",
+                dev.lakeops.common.config.ColumnType.LONG,
+                false,
+                null,
+                null,
+                java.util.List.of()));
+    java.util.function.Function<String, SourceConfig> source =
+        key ->
+            new SourceConfig(
+                "s",
+                SourceFormat.JSONL,
+                "p",
+                null,
+                ",",
+                false,
+                java.util.Map.of(),
+                schema,
+                "e",
+                dev.lakeops.common.expr.ExprParser.parse(key),
+                key,
+                new dev.lakeops.common.config.EventTime.FromColumn("t", null),
+                java.util.List.of());
+    String line = "{\"id\": 7, \"x\": 2.5, \"t\": 1000}";
+    SourceEvent plain = (SourceEvent) new SourceDecoder(source.apply("id")).decode(line, -1, "o");
+    assertThat(plain.entityKey()).isEqualTo("7"); // an int column stays an int: "7", not "7.0"
+    assertThat(plain.eventTimeMicros()).isEqualTo(1_000_000L); // long: epoch milliseconds
+
+    String expr = "if(x > 2, 'hi', 'lo')";
+    SourceEvent e = (SourceEvent) new SourceDecoder(source.apply(expr)).decode(line, -1, "o");
+    Object want =
+        dev.lakeops.common.expr.ExprEvaluator.eval(
+            dev.lakeops.common.expr.ExprParser.parse(expr),
+            java.util.Map.<String, Object>of("id", 7, "x", 2.5, "t", 1000L)::get);
+    assertThat(e.entityKey()).isEqualTo(want).isEqualTo("hi");
+
+    SourceEvent sum = (SourceEvent) new SourceDecoder(source.apply("x + id")).decode(line, -1, "o");
+    assertThat(sum.entityKey()).isEqualTo("9.5");
+    Rejection none =
+        (Rejection)
+            new SourceDecoder(source.apply("x + id")).decode("{\"id\": 7, \"t\": 1}", -1, "o");
+    assertThat(none.rule()).isEqualTo("entity_key");
+    assertThat(none.reason()).isEqualTo("the entity key (x + id) is null");
+  }
+
   @Test
   void quotedCsvFieldsAndEmptyFields() {
     assertThat(SourceDecoder.splitDelimited("a,\"b,c\",\"d\"\"e\",", ','))

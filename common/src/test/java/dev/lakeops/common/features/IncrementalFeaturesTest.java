@@ -86,7 +86,7 @@ class IncrementalFeaturesTest {
               "v2", "e", "s", Duration.ofDays(1), FEATURES.subList(7, FEATURES.size())));
 
   private static SourceEvent ev(long hourTimes4, Double x, Integer n, String c) {
-    return new SourceEvent("k1", hourTimes4 * HOUR / 4, new Object[] {"k1", x, n, c}, "t");
+    return new SourceEvent("k1", hourTimes4 * HOUR / 4, new Object[] {"k1", x, n, c}, "t", "");
   }
 
   @Test

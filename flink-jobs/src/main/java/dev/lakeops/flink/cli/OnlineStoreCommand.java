@@ -80,12 +80,18 @@ public final class OnlineStoreCommand {
     this.err = err;
   }
 
-  /** Runs {@code args} (without the leading {@code online-store}) and returns the exit code. */
+  /**
+   * Runs a command line ({@code [online-store] [get <key>] --project ...}) and returns the exit
+   * code: 0 done, 1 the job failed, 2 the command line or configuration is wrong.
+   */
   public static int run(String[] args) {
     return new OnlineStoreCommand(System.out, System.err).execute(args);
   }
 
   public int execute(String[] args) {
+    if (args.length > 0 && args[0].equals("online-store")) {
+      args = java.util.Arrays.copyOfRange(args, 1, args.length); // the command name is optional
+    }
     try {
       if (args.length > 0 && args[0].equals("get")) {
         return get(args);
@@ -123,7 +129,8 @@ public final class OnlineStoreCommand {
                             [--online-store <uri>] [--entity <name>] [--as-of <ISO instant>]
           Runs the online-store job on a local MiniCluster: the source's feature views computed
           on a stream (files under --input, default the source's path, watched for new files;
-          --once reads the files present and exits; or a Kafka topic), written to the online
+          --once reads the files present, or the topic up to its latest offsets, and exits; or
+          a Kafka topic: --kafka-format jsonl for JSON events), written to the online
           store (project.yaml's online_store, or --online-store embedded:<file> | redis://h:p).
           Rejected records go to <warehouse>/<database>/_online/dead_letter/<job>/ (or a topic).
           'get' prints each view's latest features of one entity key.
@@ -207,16 +214,18 @@ public final class OnlineStoreCommand {
         throw new UsageException("online-store", "--parallelism needs a whole number >= 1.");
       }
     }
-    Map<String, String> flinkConf =
-        a.option("--flink-conf").isPresent()
-            ? readFlinkConf(Path.of(a.option("--flink-conf").get()))
-            : Map.of();
+    Map<String, String> flinkConf = new LinkedHashMap<>();
+    // Checkpoints on the filesystem next to the store (state can outgrow the JobManager's memory).
+    flinkConf.put("execution.checkpointing.storage", "filesystem");
+    flinkConf.put("execution.checkpointing.dir", checkpointDir(warehouse, p, job));
+    if (a.option("--flink-conf").isPresent()) {
+      flinkConf.putAll(readFlinkConf(Path.of(a.option("--flink-conf").get())));
+    }
 
     OnlineStoreJob.Options o =
         new OnlineStoreJob.Options(
             job,
             Path.of(projectDir).toAbsolutePath().normalize().toString(),
-            p,
             source.name(),
             input,
             dead,
@@ -319,8 +328,20 @@ public final class OnlineStoreCommand {
     return warehouse + "/" + p.database() + "/_online/dead_letter/" + job;
   }
 
+  /** Where a job's checkpoints go: {@code <warehouse>/<database>/_online/checkpoints/<job>}. */
+  public static String checkpointDir(String warehouse, ProjectConfig p, String job) {
+    String root =
+        warehouse.contains("://") || warehouse.startsWith("file:")
+            ? warehouse
+            : "file://" + warehouse;
+    return root + "/" + p.database() + "/_online/checkpoints/" + job;
+  }
+
   private static Duration duration(CliArgs a, String option) {
     String text = a.option(option).get();
+    if (text.strip().matches("0+[smhd]?")) {
+      return Duration.ZERO;
+    }
     return Durations.parse(text)
         .orElseThrow(
             () ->

@@ -1,14 +1,12 @@
 package dev.lakeops.flink.features;
 
 import dev.lakeops.common.config.ProjectConfig;
-import dev.lakeops.common.config.ProjectLoader;
 import dev.lakeops.common.config.SourceFormat;
 import dev.lakeops.common.events.Decoded;
 import dev.lakeops.common.events.Rejection;
 import dev.lakeops.common.events.SourceDecoder;
 import dev.lakeops.common.events.SourceEvent;
 import dev.lakeops.flink.io.RawRecord;
-import java.nio.file.Path;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
@@ -23,22 +21,21 @@ final class DecodeFunction extends ProcessFunction<RawRecord, SourceEvent> {
   private static final long serialVersionUID = 1L;
   static final OutputTag<Rejection> REJECTED = new OutputTag<>("rejected") {};
 
-  private final String projectDir;
+  private final ProjectFiles project;
   private final String sourceName;
   private final SourceFormat format;
   private transient SourceDecoder decoder;
   private transient boolean header;
 
-  DecodeFunction(String projectDir, String sourceName, SourceFormat format) {
-    this.projectDir = projectDir;
+  DecodeFunction(ProjectFiles project, String sourceName, SourceFormat format) {
+    this.project = project;
     this.sourceName = sourceName;
     this.format = format;
   }
 
   @Override
   public void open(OpenContext ctx) {
-    // The configuration is re-read in each task: its records (expressions) are not serializable.
-    ProjectConfig p = ProjectLoader.load(Path.of(projectDir));
+    ProjectConfig p = project.load();
     var source = p.sources().get(sourceName);
     decoder = format == null ? new SourceDecoder(source) : new SourceDecoder(source, format);
     header = decoder.hasHeader();

@@ -2,14 +2,11 @@ package dev.lakeops.flink.features;
 
 import dev.lakeops.common.config.FeatureViewConfig;
 import dev.lakeops.common.config.ProjectConfig;
-import dev.lakeops.common.config.ProjectLoader;
 import dev.lakeops.common.events.EventTimes;
 import dev.lakeops.common.events.Rejection;
 import dev.lakeops.common.events.SourceEvent;
 import dev.lakeops.common.features.FeatureHistory;
 import dev.lakeops.common.features.IncrementalFeatures;
-import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -31,20 +28,20 @@ final class FeatureFunction extends KeyedProcessFunction<String, SourceEvent, Vi
   private static final long serialVersionUID = 1L;
   static final OutputTag<Rejection> LATE = new OutputTag<>("late") {};
 
-  private final String projectDir;
+  private final ProjectFiles project;
   private final String sourceName;
   private transient IncrementalFeatures features;
   private transient List<String> viewNames;
   private transient ValueState<FeatureHistory> state;
 
-  FeatureFunction(String projectDir, String sourceName) {
-    this.projectDir = projectDir;
+  FeatureFunction(ProjectFiles project, String sourceName) {
+    this.project = project;
     this.sourceName = sourceName;
   }
 
   @Override
   public void open(OpenContext ctx) {
-    ProjectConfig p = ProjectLoader.load(Path.of(projectDir));
+    ProjectConfig p = project.load();
     List<FeatureViewConfig> views = p.viewsOf(sourceName);
     features = new IncrementalFeatures(p.sources().get(sourceName), views);
     viewNames = views.stream().map(FeatureViewConfig::name).toList();
@@ -74,7 +71,7 @@ final class FeatureFunction extends KeyedProcessFunction<String, SourceEvent, Vi
                   + (watermark == Long.MIN_VALUE ? "(none)" : EventTimes.format(watermark * 1000))
                   + ": its rows were already emitted (raise the out-of-orderness bound to wait"
                   + " longer)",
-              Arrays.toString(e.values()),
+              e.raw(),
               e.origin()));
       return;
     }

@@ -1,6 +1,5 @@
 package dev.lakeops.flink.features;
 
-import dev.lakeops.common.config.ProjectConfig;
 import dev.lakeops.common.config.SourceFormat;
 import dev.lakeops.common.events.Rejection;
 import dev.lakeops.common.events.SourceEvent;
@@ -42,6 +41,16 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * therefore stamp each event with an explicit {@code event_time} (JSON, ISO-8601 or epoch ms) equal
  * to the time the offline pipeline derives; Kafka records of a row-index source must carry it and
  * are rejected ({@code event_time}) without it.
+ *
+ * <p><b>Freshness and order</b>: a row at time {@code t} is emitted once the watermark passes
+ * {@code t}, i.e. once an event later than {@code t + out-of-orderness} arrived (or the input
+ * ended), so the store trails the stream by the bound. A monitored directory's files are read one
+ * after another in the order they are found; files found in one scan come in no particular order,
+ * so the bound must cover the time span of files dropped together. With {@code --once} the whole
+ * input is read before rows are due (the command's default bound is then unlimited).
+ *
+ * <p><b>Not done on the stream</b>: the offline {@code duplicate_key} rule ({@code unique_key}
+ * needs all earlier events).
  *
  * <p><b>Delivery</b>: checkpoints are exactly-once; the file sinks (dead letter, feature log)
  * commit on checkpoints; the store is written at least once per checkpoint and its idempotent
@@ -87,7 +96,7 @@ public final class OnlineStoreJob {
   /**
    * Everything the job needs.
    *
-   * @param projectDir the project directory (each task reads its configuration from there)
+   * @param projectDir the project directory (its files are shipped with the job's tasks)
    * @param outOfOrderness how far behind the latest event time an event may come and still count
    * @param checkpointInterval how often state is checkpointed and the sinks commit
    * @param featureLogDir where to log every computed row (JSON lines), or null
@@ -97,7 +106,6 @@ public final class OnlineStoreJob {
   public record Options(
       String jobName,
       String projectDir,
-      ProjectConfig project,
       String source,
       Input input,
       DeadLetterTarget deadLetter,
@@ -115,7 +123,6 @@ public final class OnlineStoreJob {
       return new Options(
           jobName,
           projectDir,
-          project,
           source,
           input,
           deadLetter,
@@ -134,7 +141,6 @@ public final class OnlineStoreJob {
       return new Options(
           jobName,
           projectDir,
-          project,
           source,
           in,
           deadLetter,
@@ -166,6 +172,7 @@ public final class OnlineStoreJob {
   /** Adds the job to {@code env}; returns the feature rows (before the sinks) for inspection. */
   public static DataStream<ViewRow> build(StreamExecutionEnvironment env, Options o) {
     env.setParallelism(o.parallelism());
+    ProjectFiles project = ProjectFiles.of(o.projectDir());
     DataStream<RawRecord> raw;
     SourceFormat format = null;
     if (o.input() instanceof Files f) {
@@ -188,9 +195,7 @@ public final class OnlineStoreJob {
     }
 
     SingleOutputStreamOperator<SourceEvent> decoded =
-        raw.process(new DecodeFunction(o.projectDir(), o.source(), format))
-            .name("decode")
-            .uid("decode");
+        raw.process(new DecodeFunction(project, o.source(), format)).name("decode").uid("decode");
     DataStream<Rejection> rejected = decoded.getSideOutput(DecodeFunction.REJECTED);
 
     DataStream<SourceEvent> events = decoded;
@@ -210,7 +215,7 @@ public final class OnlineStoreJob {
     SingleOutputStreamOperator<ViewRow> rows =
         timed
             .keyBy(SourceEvent::entityKey, Types.STRING)
-            .process(new FeatureFunction(o.projectDir(), o.source()))
+            .process(new FeatureFunction(project, o.source()))
             .name("features")
             .uid("features");
     DataStream<Rejection> late = rows.getSideOutput(FeatureFunction.LATE);

@@ -45,7 +45,17 @@ class OnlineStoreCommandIT {
     Files.write(in.resolve("part-1.txt"), some);
     String wh = dir.resolve("wh").toString();
 
-    Run job = run("--project", project, "--warehouse", wh, "--input", in.toString(), "--once");
+    Run job =
+        run(
+            "--project",
+            project,
+            "--warehouse",
+            wh,
+            "--input",
+            in.toString(),
+            "--once",
+            "--flink-conf",
+            SparkRuns.repo().resolve("conf/flink/config.yaml").toString());
     assertThat(job.code()).as(job.err()).isZero();
     assertThat(job.out())
         .contains(
@@ -54,6 +64,7 @@ class OnlineStoreCommandIT {
                 + "/cdnow/_online/features.db")
         .containsPattern("view customer_purchases\\s+\\d+ keys")
         .contains("done in");
+    assertThat(dir.resolve("wh/cdnow/_online/checkpoints/online_store_purchases")).isDirectory();
     Path dead = dir.resolve("wh/cdnow/_online/dead_letter/online_store_purchases");
     String deadLetter = String.join("\n", readAll(dead));
     assertThat(deadLetter).contains("\"rule\":\"event_time\"").contains("1997xx02");

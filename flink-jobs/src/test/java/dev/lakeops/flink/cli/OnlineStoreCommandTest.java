@@ -47,6 +47,19 @@ class OnlineStoreCommandTest {
     assertThat(err()).contains("--out-of-orderness needs a whole number followed by s, m, h or d");
 
     err.reset();
+    assertThat(
+            run(
+                "online-store",
+                "--project",
+                cdnow(),
+                "--out-of-orderness",
+                "0s",
+                "--input",
+                dir.resolve("nope").toString()))
+        .isEqualTo(2);
+    assertThat(err()).contains("does not exist"); // 0s is a valid bound; the input is checked next
+
+    err.reset();
     assertThat(run("--project", cdnow(), "--input", dir.resolve("nope").toString())).isEqualTo(2);
     assertThat(err()).contains("does not exist");
 

@@ -55,10 +55,11 @@ final class JobRuns {
             p);
     Map<String, String> conf = new HashMap<>();
     conf.put("restart-strategy.fixed-delay.delay", "200 ms");
+    conf.put("execution.checkpointing.storage", "filesystem");
+    conf.put("execution.checkpointing.dir", dir.resolve("checkpoints").toUri().toString());
     return new OnlineStoreJob.Options(
         "online_store_test",
         project(example).toString(),
-        p,
         p.sources().keySet().iterator().next(),
         input,
         new OnlineStoreJob.DeadLetterFiles(dir.resolve("dead_letter").toString()),

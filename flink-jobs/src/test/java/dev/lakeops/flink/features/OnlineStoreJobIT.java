@@ -171,7 +171,6 @@ class OnlineStoreJobIT {
         new OnlineStoreJob.Options(
             o.jobName(),
             o.projectDir(),
-            o.project(),
             o.source(),
             o.input(),
             new OnlineStoreJob.DeadLetterKafka(kafka.bootstrap(), "purchases_dead_letter"),
@@ -257,7 +256,79 @@ class OnlineStoreJobIT {
                         "late | event time 1997-01-15T00:00:00Z is at or behind the watermark 1997-01-30T23:59:59.999Z"))
         .anySatisfy(
             l -> assertThat(l).startsWith("malformed | malformed record: not a valid JSON object"));
-    assertThat(late).contains("19970115");
+    assertThat(r.deadLetter())
+        .anySatisfy(l -> assertThat(l).startsWith("late |").endsWith(" | " + late));
+  }
+
+  @Test
+  void aMonitoredDirectoryPicksUpNewFilesWhileTheJobRuns() throws Exception {
+    Path in = Files.createDirectories(dir.resolve("in"));
+    OnlineStoreJob.Options o =
+        JobRuns.options(
+            "cdnow",
+            dir,
+            new OnlineStoreJob.Files(in.toString(), Duration.ofMillis(200), SourceFormat.JSONL),
+            Duration.ZERO);
+    var env =
+        org.apache.flink.streaming.api.environment.StreamExecutionEnvironment
+            .getExecutionEnvironment(OnlineStoreJob.configuration(o));
+    OnlineStoreJob.build(env, o);
+    var job = env.executeAsync(o.jobName());
+    try (var store = o.store().open()) {
+      drop(
+          in,
+          "a.jsonl",
+          purchase("00007", "19970101", 1, 10.0),
+          purchase("00008", "19970103", 2, 20.0));
+      // The watermark is at the latest time: 1997-01-01 is complete, 1997-01-03 may still grow.
+      FeatureRowCheck.await(store, "customer_spend", "00007", "1997-01-01T00:00:00Z", 30_000);
+      long jan3 = java.time.Instant.parse("1997-01-03T00:00:00Z").toEpochMilli();
+      assertThat(store.read("customer_spend", "00008", jan3)).isEmpty();
+
+      // One file at a time: files found in one scan are read in no particular order.
+      drop(
+          in,
+          "b.jsonl",
+          purchase("00007", "19970105", 3, 5.0),
+          purchase("00010", "19970106", 1, 1.0));
+      var seven =
+          FeatureRowCheck.await(store, "customer_spend", "00007", "1997-01-05T00:00:00Z", 30_000);
+      assertThat(seven.values().get("spend_30d")).isEqualTo(15.0);
+      assertThat(store.read("customer_spend", "00008", jan3)).isPresent();
+
+      drop(
+          in,
+          "c.jsonl",
+          purchase("00008", "19970107", 1, 1.0),
+          purchase("00009", "19970110", 1, 1.0));
+      var eight =
+          FeatureRowCheck.await(
+              store, "customer_purchases", "00008", "1997-01-07T00:00:00Z", 30_000);
+      assertThat(eight.values().get("purchases_30d")).isEqualTo(2L);
+      assertThat(eight.values().get("cds_90d")).isEqualTo(3.0);
+      assertThat(JobRuns.jsonLines(dir.resolve("dead_letter"))).isEmpty();
+    } finally {
+      job.cancel().get();
+    }
+  }
+
+  private static String purchase(String customer, String day, int cds, double dollars) {
+    return "{\"customer_id\": \""
+        + customer
+        + "\", \"date\": \""
+        + day
+        + "\", \"number_of_cds\": "
+        + cds
+        + ", \"dollar_value\": "
+        + dollars
+        + "}";
+  }
+
+  /** Writes a file under a hidden name, then renames it: the source never sees half a file. */
+  private static void drop(Path in, String name, String... lines) throws Exception {
+    Path tmp = in.resolve("." + name);
+    Files.write(tmp, List.of(lines));
+    Files.move(tmp, in.resolve(name), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
   }
 
   private Reference runJson(Path d, List<String> lines) throws Exception {

@@ -19,14 +19,16 @@ import java.util.concurrent.TimeUnit;
  */
 public final class SparkRuns {
   private static final Map<String, CompletableFuture<Path>> RUNS = new ConcurrentHashMap<>();
-  // One at a time: the first run may build the Spark jar, and two builds must not race.
-  private static final java.util.concurrent.ExecutorService ONE =
-      java.util.concurrent.Executors.newSingleThreadExecutor(
+  // The launcher builds the Spark jar when it is stale: once, before the runs start side by side.
+  private static final java.util.concurrent.ExecutorService POOL =
+      java.util.concurrent.Executors.newCachedThreadPool(
           r -> {
             Thread t = new Thread(r, "spark-runs");
             t.setDaemon(true);
             return t;
           });
+  private static final CompletableFuture<Void> BUILT =
+      CompletableFuture.runAsync(() -> launch(List.of("--help"), null), POOL);
 
   private SparkRuns() {}
 
@@ -38,8 +40,7 @@ public final class SparkRuns {
 
   /** Starts (once) the feature pipeline for {@code conf/examples/<example>}. */
   public static CompletableFuture<Path> start(String example) {
-    return RUNS.computeIfAbsent(
-        example, e -> CompletableFuture.supplyAsync(() -> runFeatures(e), ONE));
+    return RUNS.computeIfAbsent(example, e -> BUILT.thenApplyAsync(x -> runFeatures(e), POOL));
   }
 
   /** The warehouse of the example's finished run. */
@@ -55,32 +56,43 @@ public final class SparkRuns {
   private static Path runFeatures(String example) {
     try {
       Path wh = Files.createTempDirectory("spark-" + example + "-");
-      List<String> cmd = new ArrayList<>();
-      cmd.add(repo().resolve("submit/mlops").toString());
-      cmd.addAll(
+      launch(
           List.of(
               "features",
               "--project",
               repo().resolve("conf/examples/" + example).toString(),
               "--warehouse",
-              wh.toString()));
+              wh.toString()),
+          wh.resolve("spark.log"));
+      return wh;
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  /** Runs {@code submit/mlops args}, its output to {@code log} (or a temporary file). */
+  private static void launch(List<String> args, Path log) {
+    try {
+      Path out = log != null ? log : Files.createTempFile("mlops-", ".log");
+      List<String> cmd = new ArrayList<>();
+      cmd.add(repo().resolve("submit/mlops").toString());
+      cmd.addAll(args);
       ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
       pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
       String opts = parquetJacksonWorkaround();
       if (opts != null) {
         pb.environment().put("LAKEOPS_JAVA_OPTS", opts);
       }
-      pb.redirectOutput(wh.resolve("spark.log").toFile());
+      pb.redirectOutput(out.toFile());
       Process p = pb.start();
       if (!p.waitFor(10, TimeUnit.MINUTES) || p.exitValue() != 0) {
         p.destroyForcibly();
         throw new IllegalStateException(
-            "submit/mlops features failed for "
-                + example
-                + ":\n"
-                + tail(Files.readString(wh.resolve("spark.log"), StandardCharsets.UTF_8)));
+            "submit/mlops "
+                + String.join(" ", args)
+                + " failed:\n"
+                + tail(Files.readString(out, StandardCharsets.UTF_8)));
       }
-      return wh;
     } catch (IOException e) {
       throw new java.io.UncheckedIOException(e);
     } catch (InterruptedException e) {
