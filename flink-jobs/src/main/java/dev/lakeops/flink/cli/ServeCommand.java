@@ -1,0 +1,227 @@
+package dev.lakeops.flink.cli;
+
+import dev.lakeops.common.cli.CliArgs;
+import dev.lakeops.common.cli.CliArgs.UsageException;
+import dev.lakeops.common.config.ProjectConfig;
+import dev.lakeops.common.config.ProjectLoader;
+import dev.lakeops.common.error.ConfigException;
+import dev.lakeops.common.error.LakeOpsException;
+import dev.lakeops.common.features.Durations;
+import dev.lakeops.common.online.OnlineStoreConfig;
+import dev.lakeops.flink.registry.Champion;
+import dev.lakeops.flink.registry.RegistryReader;
+import dev.lakeops.flink.serving.ModelLoader;
+import dev.lakeops.flink.serving.ServeJob;
+import dev.lakeops.flink.serving.ServeSettings;
+import dev.lakeops.flink.serving.ServingPlan;
+import dev.lakeops.flink.serving.StoreOpeners;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.Set;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code mlops serve}: streaming inference with the model's production version. Exit codes: 0 done
+ * (with {@code --once}; otherwise the job runs until cancelled), 1 the job failed, 2 the command
+ * line or configuration is wrong (nothing was run).
+ */
+public final class ServeCommand {
+  private static final Logger LOG = LoggerFactory.getLogger(ServeCommand.class);
+  public static final String USAGE =
+      "Usage: mlops serve --project <dir> --model <name> [--warehouse <path>]"
+          + " [--input <dir> | --kafka-bootstrap <host:port> --topic <topic>] [--output-topic"
+          + " <topic>] [--online-store <uri>] [--model-poll-interval 10s] [--checkpoint-interval"
+          + " 5s] [--parallelism <n>] [--once]";
+  private static final String DEFAULT_WAREHOUSE = "warehouse";
+
+  private final PrintStream out;
+  private final PrintStream err;
+
+  public ServeCommand(PrintStream out, PrintStream err) {
+    this.out = out;
+    this.err = err;
+  }
+
+  /**
+   * Runs {@code serve} with {@code args}: the options, with or without the leading {@code serve}.
+   */
+  public static int run(String[] args) {
+    return new ServeCommand(System.out, System.err).execute(args);
+  }
+
+  public int execute(String[] args) {
+    try {
+      // The options, optionally after the command name itself (mlops serve ...).
+      int from = args.length > 0 && args[0].equals("serve") ? 1 : 0;
+      CliArgs a =
+          CliArgs.parse(
+              "serve",
+              args,
+              from,
+              Set.of(
+                  "--project",
+                  "--model",
+                  "--warehouse",
+                  "--input",
+                  "--kafka-bootstrap",
+                  "--topic",
+                  "--output-topic",
+                  "--online-store",
+                  "--model-poll-interval",
+                  "--checkpoint-interval",
+                  "--parallelism"),
+              Set.of("--once"));
+      if (a.flag("--help")) {
+        out.println(USAGE);
+        return 0;
+      }
+      Parsed p = parse(a);
+      return serve(p);
+    } catch (UsageException e) {
+      err.println("error: " + e.getMessage() + " (" + USAGE.substring("Usage: ".length()) + ")");
+      return 2;
+    } catch (ConfigException e) {
+      err.println("error: " + e.getMessage());
+      return 2;
+    } catch (LakeOpsException e) {
+      err.println("error: " + e.getMessage());
+      LOG.debug("failure", e);
+      return 1;
+    } catch (Exception e) {
+      err.println("error: the job failed: " + e.getClass().getSimpleName() + ": " + e.getMessage());
+      LOG.error("job failed", e);
+      return 1;
+    }
+  }
+
+  /** A checked command line. */
+  record Parsed(ServeSettings settings, ProjectConfig project, OnlineStoreConfig store) {}
+
+  Parsed parse(CliArgs a) {
+    String projectDir = a.required("--project", "dir");
+    String model = a.required("--model", "name");
+    String input = a.option("--input").orElse(null);
+    String bootstrap = a.option("--kafka-bootstrap").orElse(null);
+    String topic = a.option("--topic").orElse(null);
+    String outputTopic = a.option("--output-topic").orElse(null);
+    if (input != null && topic != null) {
+      throw new UsageException("serve", "give either --input <dir> or --topic <topic>, not both.");
+    }
+    if (input == null && topic == null) {
+      throw new UsageException("serve", "missing the events: --input <dir> or --topic <topic>.");
+    }
+    if ((topic != null || outputTopic != null) && bootstrap == null) {
+      throw new UsageException(
+          "serve", "--topic and --output-topic need --kafka-bootstrap <host:port>.");
+    }
+    Duration poll = duration(a, "--model-poll-interval", ServeSettings.DEFAULT_POLL);
+    Duration checkpoint = duration(a, "--checkpoint-interval", ServeSettings.DEFAULT_CHECKPOINT);
+    int parallelism = 0;
+    if (a.option("--parallelism").isPresent()) {
+      try {
+        parallelism = Integer.parseInt(a.option("--parallelism").get());
+      } catch (NumberFormatException e) {
+        parallelism = -1;
+      }
+      if (parallelism < 1) {
+        throw new UsageException("serve", "--parallelism takes a whole number of at least 1.");
+      }
+    }
+    OnlineStoreConfig store = a.option("--online-store").map(ServeCommand::storeUri).orElse(null);
+    ProjectConfig project = ProjectLoader.load(Path.of(projectDir));
+    String warehouse = absolute(a.option("--warehouse").orElse(DEFAULT_WAREHOUSE));
+    ServeSettings s =
+        new ServeSettings(
+            model,
+            warehouse,
+            project.database(),
+            input == null ? null : absolute(input),
+            bootstrap,
+            topic,
+            outputTopic,
+            poll,
+            a.flag("--once"),
+            checkpoint,
+            parallelism);
+    return new Parsed(s, project, store == null ? project.onlineStore() : store);
+  }
+
+  private int serve(Parsed p) throws Exception {
+    ServeSettings s = p.settings();
+    ServingPlan plan =
+        ServeJob.plan(
+            p.project(),
+            s,
+            StoreOpeners.of(p.store(), s.warehouseRoot(), p.project()),
+            ModelLoader.pipeline(),
+            ServeJob.registry(s));
+    RegistryReader registry =
+        new RegistryReader(RegistryReader.tablePath(s.warehouseRoot(), s.database()));
+    Optional<Champion> champion = registry.champion(s.model());
+    if (champion.isEmpty()) {
+      err.println(
+          "error: model '"
+              + s.model()
+              + "' has no production version in the registry at "
+              + registry.path()
+              + " (registered models: "
+              + registry.models()
+              + "). Fix: train it (mlops train --model "
+              + s.model()
+              + ") and promote a version (mlops promote --model "
+              + s.model()
+              + " --version <n>).");
+      return 2;
+    }
+    StreamExecutionEnvironment env =
+        StreamExecutionEnvironment.getExecutionEnvironment(ServeJob.flinkConfig(s));
+    ServeJob.build(env, plan, s, null);
+    out.printf(
+        "serving model %s (production version %d) from %s%n",
+        s.model(),
+        champion.get().version(),
+        s.inputDir() != null ? s.inputDir() : "topic " + s.inputTopic());
+    out.printf("  predictions  -> %s%n", s.predictionLog());
+    out.printf("  dead letters -> %s%n", s.deadLetterLog());
+    if (s.outputTopic() != null) {
+      out.printf("  predictions  -> topic %s%n", s.outputTopic());
+    }
+    out.printf("  the registry is polled every %s%n", Durations.format(s.pollInterval()));
+    env.execute("lakeops-serve-" + s.model());
+    out.println("done");
+    return 0;
+  }
+
+  private static Duration duration(CliArgs a, String option, Duration dflt) {
+    Optional<String> v = a.option(option);
+    if (v.isEmpty()) {
+      return dflt;
+    }
+    return Durations.parse(v.get())
+        .orElseThrow(
+            () ->
+                new UsageException(
+                    "serve",
+                    option + " takes " + Durations.ACCEPTED_FORMS + "; got '" + v.get() + "'."));
+  }
+
+  /** Relative embedded paths are relative to the working directory (as for materialize). */
+  static OnlineStoreConfig storeUri(String uri) {
+    OnlineStoreConfig c = OnlineStoreConfig.parse(uri);
+    if (c instanceof OnlineStoreConfig.Embedded e && e.path() != null) {
+      return new OnlineStoreConfig.Embedded(absolute(e.path()));
+    }
+    return c;
+  }
+
+  private static String absolute(String path) {
+    if (path.contains("://")) {
+      return path;
+    }
+    return Path.of(path).toAbsolutePath().normalize().toString();
+  }
+}

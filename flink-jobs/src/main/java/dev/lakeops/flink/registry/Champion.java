@@ -1,0 +1,26 @@
+package dev.lakeops.flink.registry;
+
+import dev.lakeops.common.training.Signature;
+import java.io.Serializable;
+
+/**
+ * The production version of a model as the registry holds it.
+ *
+ * @param artifact the version's artifact directory
+ * @param signature the signature JSON (inputs with types, label, outputs)
+ * @param epoch the registry epoch of the model when read (grows with every change of the model)
+ */
+public record Champion(String model, int version, String artifact, String signature, long epoch)
+    implements Serializable {
+
+  /** Where the saved MLlib PipelineModel lives inside the artifact (see ModelArtifacts). */
+  public static final String MODEL_SUBDIR = "model";
+
+  public String modelDir() {
+    return artifact + "/" + MODEL_SUBDIR;
+  }
+
+  public Signature parsedSignature() {
+    return Signature.fromJson(signature);
+  }
+}

@@ -1,0 +1,162 @@
+package dev.lakeops.flink.serving;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.Map;
+
+/**
+ * Parses an event, one JSON object per line:
+ *
+ * <pre>
+ * {"event_id": "e-1", "market_id": "NSW", "event_time": "1998-04-01T10:00:00Z", "nswprice": 0.07}
+ * </pre>
+ *
+ * {@code event_id} is text (or an integer), the entity key field (the entity's key column) is text
+ * (or an integer), {@code event_time} is ISO-8601 text or epoch milliseconds; every other scalar
+ * field is a request-time value that overrides the online store's feature of that name.
+ */
+public final class EventParser {
+  public static final String EVENT_ID = "event_id";
+  public static final String EVENT_TIME = "event_time";
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final String keyField;
+
+  public EventParser(String keyField) {
+    this.keyField = keyField;
+  }
+
+  public String keyField() {
+    return keyField;
+  }
+
+  /** Why a line is not a valid event. */
+  public static final class BadEvent extends Exception {
+    public BadEvent(String reason) {
+      super(reason, null, false, false);
+    }
+  }
+
+  public ServeEvent parse(String line) throws BadEvent {
+    JsonNode root;
+    try {
+      root = JSON.readTree(line);
+    } catch (JsonProcessingException e) {
+      throw new BadEvent("malformed JSON: " + e.getOriginalMessage());
+    }
+    if (root == null || !root.isObject()) {
+      throw new BadEvent(
+          "malformed JSON: expected one object per line, got "
+              + (root == null ? "nothing" : root.getNodeType().toString().toLowerCase()));
+    }
+    String id = text(root, EVENT_ID, "the event id");
+    String key = text(root, keyField, "the entity key");
+    long time = time(root);
+    Map<String, Object> fields = new HashMap<>();
+    for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> f = it.next();
+      String name = f.getKey();
+      if (name.equals(EVENT_ID) || name.equals(EVENT_TIME) || name.equals(keyField)) {
+        continue;
+      }
+      fields.put(name, scalar(f.getValue()));
+    }
+    return new ServeEvent(id, key, time, fields);
+  }
+
+  private static String text(JsonNode root, String field, String what) throws BadEvent {
+    JsonNode n = root.get(field);
+    if (n == null || n.isNull()) {
+      throw new BadEvent("missing " + what + " '" + field + "'");
+    }
+    if (n.isTextual()) {
+      if (n.asText().isEmpty()) {
+        throw new BadEvent("missing " + what + " '" + field + "' (empty text)");
+      }
+      return n.asText();
+    }
+    if (n.isIntegralNumber()) {
+      return n.asText();
+    }
+    throw new BadEvent(
+        "wrong type: '" + field + "' (" + what + ") must be text, got " + describe(n));
+  }
+
+  private static long time(JsonNode root) throws BadEvent {
+    JsonNode n = root.get(EVENT_TIME);
+    if (n == null || n.isNull()) {
+      throw new BadEvent("missing the event time '" + EVENT_TIME + "'");
+    }
+    if (n.isIntegralNumber()) {
+      return n.asLong();
+    }
+    if (n.isTextual()) {
+      try {
+        return Instant.parse(n.asText()).toEpochMilli();
+      } catch (DateTimeParseException e) {
+        throw new BadEvent(
+            "wrong type: '"
+                + EVENT_TIME
+                + "' must be ISO-8601 (e.g. 1998-04-01T10:00:00Z) or epoch milliseconds, got '"
+                + n.asText()
+                + "'");
+      }
+    }
+    throw new BadEvent(
+        "wrong type: '"
+            + EVENT_TIME
+            + "' must be ISO-8601 text or epoch milliseconds, got "
+            + describe(n));
+  }
+
+  private static Object scalar(JsonNode n) {
+    if (n.isNull()) {
+      return null;
+    }
+    if (n.isIntegralNumber()) {
+      return n.asLong();
+    }
+    if (n.isNumber()) {
+      return n.asDouble();
+    }
+    if (n.isTextual()) {
+      return n.asText();
+    }
+    if (n.isBoolean()) {
+      return n.asBoolean();
+    }
+    return ServeEvent.NOT_SCALAR;
+  }
+
+  static String describe(JsonNode n) {
+    if (n.isTextual()) {
+      return "text \"" + n.asText() + "\"";
+    }
+    if (n.isNumber()) {
+      return "number " + n.asText();
+    }
+    if (n.isBoolean()) {
+      return "boolean " + n.asText();
+    }
+    return n.getNodeType().toString().toLowerCase();
+  }
+
+  /** Describes a parsed field value for messages. */
+  static String describe(Object v) {
+    if (v == ServeEvent.NOT_SCALAR) {
+      return "an object or array";
+    }
+    if (v instanceof String s) {
+      return "text \"" + s + "\"";
+    }
+    if (v instanceof Boolean b) {
+      return "boolean " + b;
+    }
+    return "number " + v;
+  }
+}

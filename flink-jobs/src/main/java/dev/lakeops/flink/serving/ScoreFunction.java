@@ -1,0 +1,209 @@
+package dev.lakeops.flink.serving;
+
+import dev.lakeops.common.error.LakeOpsException;
+import dev.lakeops.common.online.FeatureRow;
+import dev.lakeops.common.online.OnlineStore;
+import dev.lakeops.common.scoring.Scored;
+import dev.lakeops.common.training.Signature;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.streaming.api.functions.ProcessFunction;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
+
+/**
+ * Event line → prediction. Parses the event, reads the entity's features from the online store as
+ * of the event time (the store honours each view's TTL), overlays the event's request-time fields,
+ * checks the values against the model's signature and scores them with the current production
+ * version ({@link ModelHolder}). Anything that cannot be scored goes to {@link #DEAD_LETTER} with
+ * the reason; the job keeps running.
+ */
+public final class ScoreFunction extends ProcessFunction<String, Prediction> {
+  private static final long serialVersionUID = 1L;
+
+  public static final OutputTag<DeadLetter> DEAD_LETTER =
+      new OutputTag<>(
+          "dead-letter",
+          org.apache.flink.api.common.typeinfo.TypeInformation.of(DeadLetter.class)) {};
+
+  private final ServingPlan plan;
+  private transient EventParser parser;
+  private transient ModelHolder holder;
+  private transient OnlineStore store;
+  private transient ModelHolder.Loaded routedFor;
+  private transient Map<String, String> viewOfInput;
+
+  public ScoreFunction(ServingPlan plan) {
+    this.plan = plan;
+  }
+
+  @Override
+  public void open(OpenContext context) {
+    parser = new EventParser(plan.keyField());
+    store = plan.store().open();
+    holder = new ModelHolder(plan.model(), plan.champions().open(plan.model()), plan.loader());
+    holder.start(plan.pollInterval());
+  }
+
+  @Override
+  public void close() {
+    if (holder != null) {
+      holder.close();
+    }
+    if (store != null) {
+      store.close();
+    }
+  }
+
+  @Override
+  public void processElement(String line, Context ctx, Collector<Prediction> out) {
+    ModelHolder.Loaded model = holder.current();
+    ServeEvent event;
+    try {
+      event = parser.parse(line);
+    } catch (EventParser.BadEvent e) {
+      ctx.output(DEAD_LETTER, dead(line, null, e.getMessage(), model));
+      return;
+    }
+    Map<String, Object> row;
+    try {
+      row = features(event, model);
+    } catch (EventParser.BadEvent e) {
+      ctx.output(DEAD_LETTER, dead(line, event.eventId(), e.getMessage(), model));
+      return;
+    }
+    Scored scored;
+    try {
+      scored = model.scorer().score(row);
+    } catch (LakeOpsException | IllegalArgumentException e) {
+      ctx.output(
+          DEAD_LETTER,
+          dead(line, event.eventId(), "the model rejects the row: " + e.getMessage(), model));
+      return;
+    }
+    Map<String, Double> numeric = new LinkedHashMap<>();
+    Map<String, String> text = new LinkedHashMap<>();
+    for (Signature.Field f : model.signature().inputs()) {
+      Object v = row.get(f.name());
+      if (v instanceof String s) {
+        text.put(f.name(), s);
+      } else if (v instanceof Boolean b) {
+        numeric.put(f.name(), b ? 1.0 : 0.0);
+      } else if (v instanceof Number n) {
+        numeric.put(f.name(), n.doubleValue());
+      } else if ("string".equals(f.type())) {
+        text.put(f.name(), null);
+      } else {
+        numeric.put(f.name(), null);
+      }
+    }
+    out.collect(
+        new Prediction(
+            event.eventId(),
+            event.entityKey(),
+            event.eventTimeMillis(),
+            model.champion().model(),
+            model.champion().version(),
+            numeric,
+            text,
+            scored.prediction(),
+            scored.probability(),
+            System.currentTimeMillis()));
+  }
+
+  private DeadLetter dead(String line, String eventId, String reason, ModelHolder.Loaded model) {
+    return new DeadLetter(
+        line,
+        eventId,
+        reason,
+        plan.model(),
+        model == null ? 0 : model.champion().version(),
+        System.currentTimeMillis());
+  }
+
+  /** The model's input row: online-store values as of the event time, then request-time fields. */
+  Map<String, Object> features(ServeEvent event, ModelHolder.Loaded model)
+      throws EventParser.BadEvent {
+    if (routedFor != model) {
+      viewOfInput = new HashMap<>();
+      for (Signature.Field f : model.signature().inputs()) {
+        for (Map.Entry<String, List<String>> v : plan.views().entrySet()) {
+          if (v.getValue().contains(f.name())) {
+            viewOfInput.put(f.name(), v.getKey());
+            break;
+          }
+        }
+      }
+      routedFor = model;
+    }
+    List<Signature.Field> inputs = model.signature().inputs();
+    Map<String, Object> row = new HashMap<>(inputs.size() * 2);
+    Map<String, Optional<FeatureRow>> read = store == null ? null : new HashMap<>(4);
+    for (Signature.Field f : inputs) {
+      String name = f.name();
+      if (event.fields().containsKey(name)) {
+        row.put(name, checked(f, event.fields().get(name)));
+        continue;
+      }
+      String view = viewOfInput.get(name);
+      Object value = null;
+      if (view != null && read != null) {
+        Optional<FeatureRow> r =
+            read.computeIfAbsent(
+                view, v -> store.read(v, event.entityKey(), event.eventTimeMillis()));
+        if (r.isPresent()) {
+          value = r.get().values().get(name);
+        }
+      }
+      row.put(name, value);
+    }
+    return row;
+  }
+
+  /** A request-time value in the signature's type, or why it does not fit. */
+  static Object checked(Signature.Field f, Object v) throws EventParser.BadEvent {
+    if (v == null) {
+      return null;
+    }
+    String type = f.type();
+    switch (type) {
+      case "double", "float" -> {
+        if (v instanceof Number n) {
+          return n.doubleValue();
+        }
+      }
+      case "long" -> {
+        if (v instanceof Long) {
+          return v;
+        }
+      }
+      case "integer", "int" -> {
+        if (v instanceof Long l && l >= Integer.MIN_VALUE && l <= Integer.MAX_VALUE) {
+          return l.intValue();
+        }
+      }
+      case "string" -> {
+        if (v instanceof String) {
+          return v;
+        }
+      }
+      case "boolean" -> {
+        if (v instanceof Boolean) {
+          return v;
+        }
+      }
+      default -> {}
+    }
+    throw new EventParser.BadEvent(
+        "wrong type: '"
+            + f.name()
+            + "' must be "
+            + type
+            + " (the model's signature), got "
+            + EventParser.describe(v));
+  }
+}

@@ -1,0 +1,219 @@
+package dev.lakeops.flink.serving;
+
+import dev.lakeops.common.config.FeatureSpec;
+import dev.lakeops.common.config.FeatureViewConfig;
+import dev.lakeops.common.config.ProjectConfig;
+import dev.lakeops.common.config.ProjectLoader;
+import dev.lakeops.common.config.TrainingSetConfig;
+import dev.lakeops.common.error.ConfigException;
+import dev.lakeops.common.error.ConfigProblem;
+import dev.lakeops.common.training.ModelSpec;
+import dev.lakeops.flink.delta.DeltaSink;
+import dev.lakeops.flink.delta.KernelTables;
+import dev.lakeops.flink.registry.RegistryReader;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.serialization.SerializationSchema;
+import org.apache.flink.api.common.serialization.SimpleStringSchema;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.file.src.FileSource;
+import org.apache.flink.connector.file.src.reader.TextLineInputFormat;
+import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.core.fs.Path;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+
+/**
+ * Streaming inference: events (JSON lines from a watched directory or a Kafka topic) → features
+ * from the online store as of each event's time, overlaid with the event's request-time fields →
+ * scored by the model's production version, hot-swapped when the registry changes → the prediction
+ * log (a Delta table, exactly once) and, when configured, an output topic (Kafka transactions,
+ * exactly once). Events that cannot be scored go to a dead-letter Delta table with the reason.
+ */
+public final class ServeJob {
+  private ServeJob() {}
+
+  /** The job's streams, for tests and for callers that add outputs. */
+  public record Streams(
+      SingleOutputStreamOperator<Prediction> predictions, DataStream<DeadLetter> deadLetters) {}
+
+  /** Checkpointing (exactly-once) and a restart strategy, through Flink 2.x config keys. */
+  public static Configuration flinkConfig(ServeSettings s) {
+    Configuration c = new Configuration();
+    c.setString("execution.checkpointing.interval", s.checkpointInterval().toMillis() + " ms");
+    c.setString("execution.checkpointing.mode", "EXACTLY_ONCE");
+    c.setString("restart-strategy.type", "fixed-delay");
+    c.setString("restart-strategy.fixed-delay.attempts", "10");
+    c.setString("restart-strategy.fixed-delay.delay", "1 s");
+    return c;
+  }
+
+  /**
+   * Resolves what the tasks need from the project: the model's training set, its views and their
+   * features, and the events' entity key field.
+   *
+   * @throws ConfigException naming models.yaml when the model is not defined
+   */
+  public static ServingPlan plan(
+      ProjectConfig project,
+      ServeSettings s,
+      StoreOpener store,
+      ModelLoader loader,
+      ChampionSource champions) {
+    ModelSpec spec = project.models().get(s.model());
+    if (spec == null) {
+      throw new ConfigException(
+          new ConfigProblem(
+              project.dir().resolve(ProjectLoader.MODELS).toString(),
+              "models",
+              0,
+              "there is no model '"
+                  + s.model()
+                  + "'; the project defines "
+                  + project.models().keySet()
+                  + ".",
+              "pass --model with one of them, or add the model to " + ProjectLoader.MODELS + "."));
+    }
+    TrainingSetConfig set = project.trainingSets().get(spec.trainingSet());
+    Map<String, List<String>> views = new LinkedHashMap<>();
+    String keyField = spec.keyColumn();
+    for (TrainingSetConfig.FeatureRef ref : set.features()) {
+      FeatureViewConfig view = project.featureViews().get(ref.view());
+      List<String> features = views.computeIfAbsent(view.name(), v -> new ArrayList<>());
+      if (ref.feature() == null) {
+        view.features().stream().map(FeatureSpec::name).forEach(features::add);
+      } else {
+        features.add(ref.feature());
+      }
+      if (keyField == null) {
+        keyField = project.entities().get(view.entity()).key();
+      }
+    }
+    views.replaceAll((k, v) -> List.copyOf(v));
+    return new ServingPlan(
+        s.model(), keyField, Map.copyOf(views), champions, loader, store, s.pollInterval());
+  }
+
+  /** The registry of the settings' warehouse. */
+  public static ChampionSource registry(ServeSettings s) {
+    return ChampionSource.registry(RegistryReader.tablePath(s.warehouseRoot(), s.database()));
+  }
+
+  /** The event lines: a watched directory or a Kafka topic. */
+  public static DataStream<String> input(StreamExecutionEnvironment env, ServeSettings s) {
+    if (s.inputTopic() != null) {
+      var builder =
+          KafkaSource.<String>builder()
+              .setBootstrapServers(s.kafkaBootstrap())
+              .setTopics(s.inputTopic())
+              .setGroupId("lakeops-serve-" + s.model())
+              .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
+              .setProperty("isolation.level", "read_committed")
+              .setValueOnlyDeserializer(new SimpleStringSchema(StandardCharsets.UTF_8));
+      if (s.once()) {
+        builder.setBounded(OffsetsInitializer.latest());
+      }
+      return env.fromSource(
+              builder.build(), WatermarkStrategy.noWatermarks(), "events-" + s.inputTopic())
+          .uid("serve-kafka-source");
+    }
+    var files = FileSource.forRecordStreamFormat(new TextLineInputFormat(), new Path(s.inputDir()));
+    if (!s.once()) {
+      files.monitorContinuously(ServeSettings.DIRECTORY_SCAN);
+    }
+    return env.fromSource(files.build(), WatermarkStrategy.noWatermarks(), "events-" + s.inputDir())
+        .uid("serve-file-source");
+  }
+
+  /**
+   * Scores {@code lines} and writes the outputs.
+   *
+   * @param hook applied to the lines before scoring (tests inject failures there), or null
+   */
+  public static Streams attach(
+      DataStream<String> lines,
+      ServingPlan plan,
+      ServeSettings s,
+      UnaryOperator<DataStream<String>> hook) {
+    // Created here, once, before the tasks start (the writers create them too when missing).
+    KernelTables tables = new KernelTables();
+    tables.createIfMissing(s.predictionLog(), new PredictionLog.Rows().schema());
+    tables.createIfMissing(s.deadLetterLog(), new PredictionLog.DeadRows().schema());
+    DataStream<String> in = hook == null ? lines : hook.apply(lines);
+    SingleOutputStreamOperator<Prediction> predictions =
+        in.process(new ScoreFunction(plan)).name("score-" + s.model()).uid("serve-score");
+    DataStream<DeadLetter> dead = predictions.getSideOutput(ScoreFunction.DEAD_LETTER);
+    predictions
+        .sinkTo(new DeltaSink<>(s.predictionLog(), "serve-" + s.model(), new PredictionLog.Rows()))
+        .name("prediction-log")
+        .uid("serve-prediction-log");
+    dead.sinkTo(
+            new DeltaSink<>(
+                s.deadLetterLog(), "serve-dead-" + s.model(), new PredictionLog.DeadRows()))
+        .name("dead-letter")
+        .uid("serve-dead-letter");
+    if (s.outputTopic() != null) {
+      predictions.sinkTo(kafkaSink(s)).name("output-" + s.outputTopic()).uid("serve-kafka-sink");
+    }
+    return new Streams(predictions, dead);
+  }
+
+  static KafkaSink<Prediction> kafkaSink(ServeSettings s) {
+    return KafkaSink.<Prediction>builder()
+        .setBootstrapServers(s.kafkaBootstrap())
+        .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
+        .setTransactionalIdPrefix("lakeops-serve-" + s.model() + "-" + s.outputTopic())
+        // at most the broker's transaction.max.timeout.ms (15 minutes by default)
+        .setProperty("transaction.timeout.ms", "900000")
+        .setRecordSerializer(
+            KafkaRecordSerializationSchema.<Prediction>builder()
+                .setTopic(s.outputTopic())
+                .setKeySerializationSchema(new EventIdKey())
+                .setValueSerializationSchema(new PredictionJson())
+                .build())
+        .build();
+  }
+
+  /** The output record's key: the event id (so a topic can be compacted per event). */
+  static final class EventIdKey implements SerializationSchema<Prediction> {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public byte[] serialize(Prediction p) {
+      return p.eventId().getBytes(StandardCharsets.UTF_8);
+    }
+  }
+
+  /** The output record's value: the prediction as JSON. */
+  static final class PredictionJson implements SerializationSchema<Prediction> {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public byte[] serialize(Prediction p) {
+      return PredictionLog.json(p);
+    }
+  }
+
+  /** Builds the whole job on {@code env}. */
+  public static Streams build(
+      StreamExecutionEnvironment env,
+      ServingPlan plan,
+      ServeSettings s,
+      UnaryOperator<DataStream<String>> hook) {
+    if (s.parallelism() > 0) {
+      env.setParallelism(s.parallelism());
+    }
+    return attach(input(env, s), plan, s, hook);
+  }
+}
