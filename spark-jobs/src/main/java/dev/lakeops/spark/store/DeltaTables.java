@@ -149,6 +149,16 @@ public final class DeltaTables {
     List<TableRef> candidates = new ArrayList<>();
     candidates.add(warehouse.runs());
     candidates.add(warehouse.ingestedFiles());
+    candidates.add(warehouse.tasks());
+    candidates.add(warehouse.modelVersions());
+    project
+        .models()
+        .keySet()
+        .forEach(
+            m -> {
+              candidates.add(warehouse.predictions(m));
+              candidates.add(warehouse.servingDeadLetter(m));
+            });
     project
         .sources()
         .keySet()

@@ -52,6 +52,16 @@ public record Warehouse(String root, String database) {
     return root + "/" + database + "/models/" + model + "/" + runId;
   }
 
+  /** The prediction log that streaming inference ({@code mlops serve}) writes for a model. */
+  public TableRef predictions(String model) {
+    return table("predictions/" + model, "predictions_" + model);
+  }
+
+  /** Events streaming inference could not score, with the reason. */
+  public TableRef servingDeadLetter(String model) {
+    return table("dead_letter/serve_" + model, "dead_letter_serve_" + model);
+  }
+
   /** Input files already ingested, per source (for incremental runs). */
   public TableRef ingestedFiles() {
     return table("_lakeops/ingested_files", "lakeops_ingested_files");
