@@ -37,8 +37,20 @@ public final class EventParser {
 
   /** Why a line is not a valid event. */
   public static final class BadEvent extends Exception {
+    private final String eventId;
+
     public BadEvent(String reason) {
+      this(reason, null);
+    }
+
+    BadEvent(String reason, String eventId) {
       super(reason, null, false, false);
+      this.eventId = eventId;
+    }
+
+    /** The event's id when the line had a readable one (so the dead letter can name it). */
+    public String eventId() {
+      return eventId;
     }
   }
 
@@ -55,8 +67,14 @@ public final class EventParser {
               + (root == null ? "nothing" : root.getNodeType().toString().toLowerCase()));
     }
     String id = text(root, EVENT_ID, "the event id");
-    String key = text(root, keyField, "the entity key");
-    long time = time(root);
+    String key;
+    long time;
+    try {
+      key = text(root, keyField, "the entity key");
+      time = time(root);
+    } catch (BadEvent e) {
+      throw new BadEvent(e.getMessage(), id);
+    }
     Map<String, Object> fields = new HashMap<>();
     for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> f = it.next();

@@ -66,7 +66,7 @@ public final class ScoreFunction extends ProcessFunction<String, Prediction> {
     try {
       event = parser.parse(line);
     } catch (EventParser.BadEvent e) {
-      ctx.output(DEAD_LETTER, dead(line, null, e.getMessage(), model));
+      ctx.output(DEAD_LETTER, dead(line, e.eventId(), e.getMessage(), model));
       return;
     }
     Map<String, Object> row;

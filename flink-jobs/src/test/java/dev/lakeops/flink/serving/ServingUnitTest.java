@@ -55,7 +55,12 @@ class ServingUnitTest {
             () -> parser.parse("{\"event_id\":\"e\",\"market_id\":\"\",\"event_time\":1}"))
         .hasMessage("missing the entity key 'market_id' (empty text)");
     assertThatThrownBy(() -> parser.parse("{\"event_id\":\"e\",\"market_id\":\"NSW\"}"))
-        .hasMessage("missing the event time 'event_time'");
+        .hasMessage("missing the event time 'event_time'")
+        .extracting(t -> ((EventParser.BadEvent) t).eventId())
+        .isEqualTo("e");
+    assertThatThrownBy(() -> parser.parse("{oops"))
+        .extracting(t -> ((EventParser.BadEvent) t).eventId())
+        .isNull();
     assertThatThrownBy(
             () -> parser.parse("{\"event_id\":\"e\",\"market_id\":1.5,\"event_time\":1}"))
         .hasMessage("wrong type: 'market_id' (the entity key) must be text, got number 1.5");
