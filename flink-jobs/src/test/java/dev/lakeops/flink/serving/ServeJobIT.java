@@ -222,6 +222,25 @@ class ServeJobIT {
                   .distinct()
                   .count())
           .isEqualTo(2);
+
+      // Spark reads the prediction log as a Delta table, by name, with the same rows.
+      long v1 = versionOf.values().stream().filter(v -> v == 1).count();
+      String sql =
+          fx.mlopsIn(
+              tmp.resolve("out").toString(),
+              "sql",
+              "--project",
+              fx.config.dir().toString(),
+              "--query",
+              "SELECT model_version, count(DISTINCT event_id) AS events, count(*) AS rows_logged"
+                  + " FROM "
+                  + fx.config.database()
+                  + ".predictions_"
+                  + ServingFixture.MODEL
+                  + " GROUP BY model_version ORDER BY model_version");
+      assertThat(sql)
+          .containsPattern("(?m)^1\\s+" + v1 + "\\s+" + v1 + "\\s*$")
+          .containsPattern("(?m)^2\\s+" + (total - v1) + "\\s+" + (total - v1) + "\\s*$");
     } finally {
       stop(job);
     }

@@ -247,10 +247,16 @@ public final class ServingFixture {
 
   /** Runs the Spark launcher in its own JVM against the fixture's warehouse. */
   public String mlops(String... args) throws IOException, InterruptedException {
+    return mlopsIn(warehouse, args);
+  }
+
+  /** Runs the Spark launcher in its own JVM against another warehouse (a test's outputs). */
+  public String mlopsIn(String warehouseRoot, String... args)
+      throws IOException, InterruptedException {
     List<String> cmd = new ArrayList<>();
     cmd.add(repo().resolve("submit/mlops").toString());
     cmd.addAll(List.of(args));
-    cmd.addAll(List.of("--warehouse", warehouse));
+    cmd.addAll(List.of("--warehouse", warehouseRoot));
     Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(p.waitFor(10, TimeUnit.MINUTES)).isTrue();
