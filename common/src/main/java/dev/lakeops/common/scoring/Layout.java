@@ -1,5 +1,6 @@
 package dev.lakeops.common.scoring;
 
+import dev.lakeops.common.error.LakeOpsException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -38,9 +39,29 @@ final class Layout {
     return slot;
   }
 
-  /** The slot of a column read as a number or a vector (never a string-only use). */
-  int scalarOrVector(String name) {
-    return read(name);
+  /**
+   * The slot of {@code column}, which stage {@code s} reads as a vector of {@code size} values made
+   * by an earlier stage.
+   *
+   * @throws LakeOpsException naming the stage and the column when it is not such a vector
+   */
+  int readVector(SavedStage s, String column, int size) {
+    int slot = read(column);
+    if (!isVector(slot) || size(slot) != size) {
+      throw new LakeOpsException(
+          "The saved "
+              + s.simpleName()
+              + " stage "
+              + s.dir
+              + " reads column '"
+              + column
+              + "', which is not a vector of "
+              + size
+              + " values made by an earlier stage of the pipeline"
+              + (isVector(slot) ? " (it has " + size(slot) + ")" : "")
+              + ".");
+    }
+    return slot;
   }
 
   int defineScalar(String name) {

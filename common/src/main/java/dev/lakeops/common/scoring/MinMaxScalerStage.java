@@ -1,6 +1,5 @@
 package dev.lakeops.common.scoring;
 
-import dev.lakeops.common.error.LakeOpsException;
 import java.util.Map;
 
 /**
@@ -28,20 +27,10 @@ final class MinMaxScalerStage implements Stage {
 
   static Stage load(SavedStage s, Layout layout) {
     String inName = s.requiredString("inputCol");
-    int in = layout.read(inName);
     Map<String, Object> row = s.rows("data").get(0);
     double[] lo = ParquetRows.vector(row.get("originalMin"));
     double[] hi = ParquetRows.vector(row.get("originalMax"));
-    if (!layout.isVector(in) || layout.size(in) != lo.length) {
-      throw new LakeOpsException(
-          "The saved MinMaxScaler stage "
-              + s.dir
-              + " reads '"
-              + inName
-              + "', which is not a vector of "
-              + lo.length
-              + " values made by an earlier stage.");
-    }
+    int in = layout.readVector(s, inName, lo.length);
     double min = s.number("min", 0.0);
     double max = s.number("max", 1.0);
     double range = max - min;

@@ -1,6 +1,5 @@
 package dev.lakeops.common.scoring;
 
-import dev.lakeops.common.error.LakeOpsException;
 import java.util.Map;
 
 /**
@@ -29,20 +28,10 @@ final class StandardScalerStage implements Stage {
 
   static Stage load(SavedStage s, Layout layout) {
     String inName = s.requiredString("inputCol");
-    int in = layout.read(inName);
     Map<String, Object> row = s.rows("data").get(0);
     double[] std = ParquetRows.vector(row.get("std"));
     double[] mean = ParquetRows.vector(row.get("mean"));
-    if (!layout.isVector(in) || layout.size(in) != std.length) {
-      throw new LakeOpsException(
-          "The saved StandardScaler stage "
-              + s.dir
-              + " reads '"
-              + inName
-              + "', which is not a vector of "
-              + std.length
-              + " values made by an earlier stage.");
-    }
+    int in = layout.readVector(s, inName, std.length);
     double[] scale = new double[std.length];
     for (int i = 0; i < std.length; i++) {
       scale[i] = std[i] == 0.0 ? 0.0 : 1.0 / std[i];

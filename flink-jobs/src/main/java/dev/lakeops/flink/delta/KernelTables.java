@@ -70,6 +70,11 @@ public final class KernelTables {
     }
   }
 
+  /** Every row of the table's latest version, or none when there is no table at {@code path}. */
+  public List<Map<String, Object>> readAll(String path) {
+    return snapshot(path).map(s -> readAll(s, List.of(), null)).orElse(List.of());
+  }
+
   /**
    * Reads the rows of a table: column name to Java value (strings, longs, timestamps as epoch
    * microseconds, doubles, booleans, lists, maps).

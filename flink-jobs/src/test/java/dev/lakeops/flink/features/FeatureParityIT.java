@@ -7,8 +7,8 @@ import dev.lakeops.common.config.ProjectConfig;
 import dev.lakeops.common.config.SourceFormat;
 import dev.lakeops.common.online.FeatureRow;
 import dev.lakeops.common.online.OnlineStore;
+import dev.lakeops.flink.delta.KernelTables;
 import dev.lakeops.flink.features.JobRuns.RowId;
-import dev.lakeops.flink.testing.DeltaTableReader;
 import dev.lakeops.flink.testing.SparkRuns;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -124,11 +124,12 @@ class FeatureParityIT {
     long rows = 0;
     long keys = 0;
     double maxDiff = 0;
+    KernelTables kernel = new KernelTables();
     try (OnlineStore store = o.store().open()) {
       for (FeatureViewConfig view : p.featureViews().values()) {
         String keyCol = p.entities().get(view.entity()).key();
         List<Map<String, Object>> spark =
-            DeltaTableReader.read(SparkRuns.featureTable(warehouse, p.database(), view.name()));
+            kernel.readAll(SparkRuns.featureTable(warehouse, p.database(), view.name()));
         Map<RowId, Map<String, Object>> mine = flink.getOrDefault(view.name(), Map.of());
         assertThat(mine).as(view.name() + " rows").hasSameSizeAs(spark);
         Map<String, Map<String, Object>> latest = new HashMap<>();

@@ -13,15 +13,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.flink.api.common.functions.RichMapFunction;
 import org.apache.flink.api.common.state.CheckpointListener;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -348,35 +345,9 @@ class OnlineStoreJobIT {
   }
 
   private static List<String> readCommitted(String topic, int atLeast) {
-    Properties p = new Properties();
-    p.put("bootstrap.servers", kafka.bootstrap());
-    p.put("group.id", "check");
-    p.put("auto.offset.reset", "earliest");
-    p.put("isolation.level", "read_committed");
-    p.put("key.deserializer", StringDeserializer.class.getName());
-    p.put("value.deserializer", StringDeserializer.class.getName());
-    List<String> out = new ArrayList<>();
-    try (KafkaConsumer<String, String> c = new KafkaConsumer<>(p)) {
-      c.subscribe(List.of(topic));
-      long end = System.currentTimeMillis() + 20_000;
-      // read until nothing new arrives for a while after the expected count
-      long quietUntil = 0;
-      while (System.currentTimeMillis() < end) {
-        var records = c.poll(Duration.ofMillis(300));
-        for (ConsumerRecord<String, String> r : records) {
-          out.add(r.value());
-        }
-        if (out.size() >= atLeast) {
-          if (records.isEmpty() && quietUntil > 0 && System.currentTimeMillis() > quietUntil) {
-            break;
-          }
-          if (quietUntil == 0) {
-            quietUntil = System.currentTimeMillis() + 1500;
-          }
-        }
-      }
-    }
-    return out;
+    return kafka.readCommitted(topic, atLeast, Duration.ofSeconds(20)).stream()
+        .map(ConsumerRecord::value)
+        .toList();
   }
 
   /**

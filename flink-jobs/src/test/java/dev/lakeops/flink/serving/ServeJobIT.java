@@ -102,8 +102,7 @@ class ServeJobIT {
   }
 
   static List<Map<String, Object>> read(String path) {
-    KernelTables t = new KernelTables();
-    return t.snapshot(path).map(s -> t.readAll(s, List.of(), null)).orElse(List.of());
+    return new KernelTables().readAll(path);
   }
 
   static Map<String, Long> idCounts(List<Map<String, Object>> rows) {

@@ -1,7 +1,5 @@
 package dev.lakeops.flink.serving;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import dev.lakeops.common.config.FeatureSpec;
 import dev.lakeops.common.config.FeatureViewConfig;
 import dev.lakeops.common.config.ProjectConfig;
@@ -14,8 +12,8 @@ import dev.lakeops.common.online.OnlineStores;
 import dev.lakeops.flink.delta.KernelTables;
 import dev.lakeops.flink.registry.Champion;
 import dev.lakeops.flink.registry.RegistryReader;
+import dev.lakeops.flink.testing.SparkRuns;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -24,7 +22,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
@@ -72,7 +69,7 @@ public final class ServingFixture {
   }
 
   public static Path repo() {
-    return Path.of("..").toAbsolutePath().normalize();
+    return SparkRuns.repo();
   }
 
   private ServingFixture() throws Exception {
@@ -132,8 +129,7 @@ public final class ServingFixture {
       String key = config.entities().get(v.entity()).key();
       String path = warehouse + "/" + config.database() + "/features/" + v.name();
       Map<String, Map<String, Object>> latest = new HashMap<>();
-      for (Map<String, Object> r :
-          tables.readAll(tables.snapshot(path).orElseThrow(), List.of(), null)) {
+      for (Map<String, Object> r : tables.readAll(path)) {
         String k = (String) r.get(key);
         Map<String, Object> seen = latest.get(k);
         if (seen == null || (Long) seen.get("event_time") < (Long) r.get("event_time")) {
@@ -246,22 +242,15 @@ public final class ServingFixture {
   }
 
   /** Runs the Spark launcher in its own JVM against the fixture's warehouse. */
-  public String mlops(String... args) throws IOException, InterruptedException {
+  public String mlops(String... args) {
     return mlopsIn(warehouse, args);
   }
 
   /** Runs the Spark launcher in its own JVM against another warehouse (a test's outputs). */
-  public String mlopsIn(String warehouseRoot, String... args)
-      throws IOException, InterruptedException {
-    List<String> cmd = new ArrayList<>();
-    cmd.add(repo().resolve("submit/mlops").toString());
-    cmd.addAll(List.of(args));
-    cmd.addAll(List.of("--warehouse", warehouseRoot));
-    Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(p.waitFor(10, TimeUnit.MINUTES)).isTrue();
-    assertThat(p.exitValue()).as("%s%n%s", cmd, out).isZero();
-    return out;
+  public String mlopsIn(String warehouseRoot, String... args) {
+    List<String> all = new ArrayList<>(List.of(args));
+    all.addAll(List.of("--warehouse", warehouseRoot));
+    return SparkRuns.launch(all, null);
   }
 
   /** Polls {@code check} until it is true or {@code timeout} passes. */

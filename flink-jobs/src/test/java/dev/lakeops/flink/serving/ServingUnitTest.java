@@ -142,7 +142,7 @@ class ServingUnitTest {
     assertThat(t.commitOnce(path, "app/0", 1, files)).isTrue();
     assertThat(t.commitOnce(path, "app/0", 1, files)).isFalse(); // a replay after a restore
     assertThat(t.commitOnce(path, "app/1", 1, t.writeFiles(path, format.schema(), rows))).isTrue();
-    List<Map<String, Object>> read = t.readAll(t.snapshot(path).orElseThrow(), List.of(), null);
+    List<Map<String, Object>> read = t.readAll(path);
     assertThat(read).hasSize(2);
     assertThat(read.get(0)).containsEntry("reason", "why").containsEntry("at", 1_000_000L);
   }

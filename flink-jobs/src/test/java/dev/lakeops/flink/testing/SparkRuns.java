@@ -70,8 +70,11 @@ public final class SparkRuns {
     }
   }
 
-  /** Runs {@code submit/mlops args}, its output to {@code log} (or a temporary file). */
-  private static void launch(List<String> args, Path log) {
+  /**
+   * Runs {@code submit/mlops args} in its own JVM, its output to {@code log} (or a temporary file),
+   * and returns that output; a failure or a run over 10 minutes fails with the output's tail.
+   */
+  public static String launch(List<String> args, Path log) {
     try {
       Path out = log != null ? log : Files.createTempFile("mlops-", ".log");
       List<String> cmd = new ArrayList<>();
@@ -79,55 +82,22 @@ public final class SparkRuns {
       cmd.addAll(args);
       ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
       pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
-      String opts = parquetJacksonWorkaround();
-      if (opts != null) {
-        pb.environment().put("LAKEOPS_JAVA_OPTS", opts);
-      }
       pb.redirectOutput(out.toFile());
       Process p = pb.start();
-      if (!p.waitFor(10, TimeUnit.MINUTES) || p.exitValue() != 0) {
+      boolean finished = p.waitFor(10, TimeUnit.MINUTES);
+      String output = Files.readString(out, StandardCharsets.UTF_8);
+      if (!finished || p.exitValue() != 0) {
         p.destroyForcibly();
         throw new IllegalStateException(
-            "submit/mlops "
-                + String.join(" ", args)
-                + " failed:\n"
-                + tail(Files.readString(out, StandardCharsets.UTF_8)));
+            "submit/mlops " + String.join(" ", args) + " failed:\n" + tail(output));
       }
+      return output;
     } catch (IOException e) {
       throw new java.io.UncheckedIOException(e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
     }
-  }
-
-  /**
-   * The launcher's classpath file ({@code includeScope compile}) leaves out parquet-jackson, a
-   * runtime dependency of parquet-hadoop, and Spark's Parquet writer then fails with
-   * NoClassDefFoundError (shaded.parquet...ObjectMapper). Until the build lists it, the test puts
-   * the jar from the local Maven repository on the launcher's boot class path. Returns null when
-   * the classpath already has it.
-   */
-  private static String parquetJacksonWorkaround() throws IOException {
-    Path cp = repo().resolve("spark-jobs/target/local-classpath.txt");
-    if (Files.exists(cp) && Files.readString(cp).contains("parquet-jackson")) {
-      return null;
-    }
-    Path dir =
-        Path.of(
-            System.getProperty("user.home"), ".m2/repository/org/apache/parquet/parquet-jackson");
-    if (!Files.isDirectory(dir)) {
-      return null;
-    }
-    try (var versions = Files.list(dir)) {
-      for (Path v : versions.sorted(java.util.Comparator.reverseOrder()).toList()) {
-        Path jar = v.resolve("parquet-jackson-" + v.getFileName() + ".jar");
-        if (Files.exists(jar)) {
-          return "-Xbootclasspath/a:" + jar;
-        }
-      }
-    }
-    return null;
   }
 
   private static String tail(String s) {
