@@ -1,5 +1,7 @@
 package dev.lakeops.common.cli;
 
+import dev.lakeops.common.features.Durations;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -56,6 +58,48 @@ public final class CliArgs {
   public String required(String name, String what) {
     return option(name)
         .orElseThrow(() -> new UsageException(command, "missing " + name + " <" + what + ">."));
+  }
+
+  /**
+   * A positive whole number option ({@code --parallelism 2}).
+   *
+   * @throws UsageException when the value is not a whole number of at least 1
+   */
+  public Optional<Integer> positiveInt(String name) {
+    Optional<String> v = option(name);
+    if (v.isEmpty()) {
+      return Optional.empty();
+    }
+    try {
+      int n = Integer.parseInt(v.get().strip());
+      if (n >= 1) {
+        return Optional.of(n);
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new UsageException(
+        command, name + " takes a whole number of at least 1; got '" + v.get() + "'.");
+  }
+
+  /**
+   * A positive duration option, written as feature windows are ({@code 10s}, {@code 5m}, {@code
+   * 1h}, {@code 7d}).
+   *
+   * @throws UsageException when the value is not such a duration
+   */
+  public Optional<Duration> duration(String name) {
+    Optional<String> v = option(name);
+    if (v.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        Durations.parse(v.get())
+            .orElseThrow(
+                () ->
+                    new UsageException(
+                        command,
+                        name + " takes " + Durations.ACCEPTED_FORMS + "; got '" + v.get() + "'.")));
   }
 
   public boolean flag(String name) {

@@ -2,13 +2,11 @@ package dev.lakeops.flink.cli;
 
 import dev.lakeops.common.cli.CliArgs;
 import dev.lakeops.common.cli.CliArgs.UsageException;
+import dev.lakeops.common.cli.CliFailures;
 import dev.lakeops.common.config.ProjectConfig;
 import dev.lakeops.common.config.ProjectLoader;
 import dev.lakeops.common.config.SourceConfig;
 import dev.lakeops.common.config.SourceFormat;
-import dev.lakeops.common.error.ConfigException;
-import dev.lakeops.common.error.LakeOpsException;
-import dev.lakeops.common.features.Durations;
 import dev.lakeops.common.online.OnlineLookup;
 import dev.lakeops.common.online.OnlineStore;
 import dev.lakeops.common.online.OnlineStoreConfig;
@@ -97,24 +95,8 @@ public final class OnlineStoreCommand {
         return get(args);
       }
       return runJob(CliArgs.parse("online-store", args, 0, RUN_OPTIONS, Set.of("--once")));
-    } catch (UsageException e) {
-      err.println("error: " + e.getMessage() + " (see 'online-store --help')");
-      return 2;
-    } catch (ConfigException e) {
-      err.println("error: " + e.getMessage());
-      return 2;
-    } catch (LakeOpsException e) {
-      err.println("error: " + e.getMessage());
-      return 1;
     } catch (Exception e) {
-      Throwable root = e;
-      while (root.getCause() != null) {
-        root = root.getCause();
-      }
-      err.println(
-          "error: the job failed: " + root.getClass().getSimpleName() + ": " + root.getMessage());
-      LOG.error("online-store failed", e);
-      return 1;
+      return CliFailures.report(e, err, "see 'online-store --help'", LOG);
     }
   }
 
@@ -203,17 +185,7 @@ public final class OnlineStoreCommand {
         a.option("--checkpoint-interval").isPresent()
             ? duration(a, "--checkpoint-interval")
             : Duration.ofSeconds(once ? 1 : 10);
-    int parallelism = 1;
-    if (a.option("--parallelism").isPresent()) {
-      try {
-        parallelism = Integer.parseInt(a.option("--parallelism").get());
-      } catch (NumberFormatException e) {
-        parallelism = 0;
-      }
-      if (parallelism < 1) {
-        throw new UsageException("online-store", "--parallelism needs a whole number >= 1.");
-      }
-    }
+    int parallelism = a.positiveInt("--parallelism").orElse(1);
     Map<String, String> flinkConf = new LinkedHashMap<>();
     // Checkpoints on the filesystem next to the store (state can outgrow the JobManager's memory).
     flinkConf.put("execution.checkpointing.storage", "filesystem");
@@ -337,17 +309,13 @@ public final class OnlineStoreCommand {
     return root + "/" + p.database() + "/_online/checkpoints/" + job;
   }
 
+  /** A duration option that may also be zero (e.g. an out-of-orderness bound of 0). */
   private static Duration duration(CliArgs a, String option) {
     String text = a.option(option).get();
     if (text.strip().matches("0+[smhd]?")) {
       return Duration.ZERO;
     }
-    return Durations.parse(text)
-        .orElseThrow(
-            () ->
-                new UsageException(
-                    "online-store",
-                    option + " needs " + Durations.ACCEPTED_FORMS + ", got '" + text + "'."));
+    return a.duration(option).get();
   }
 
   /** A flat {@code key: value} Flink configuration file (comments with #). */

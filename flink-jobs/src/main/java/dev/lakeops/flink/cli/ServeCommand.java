@@ -2,10 +2,9 @@ package dev.lakeops.flink.cli;
 
 import dev.lakeops.common.cli.CliArgs;
 import dev.lakeops.common.cli.CliArgs.UsageException;
+import dev.lakeops.common.cli.CliFailures;
 import dev.lakeops.common.config.ProjectConfig;
 import dev.lakeops.common.config.ProjectLoader;
-import dev.lakeops.common.error.ConfigException;
-import dev.lakeops.common.error.LakeOpsException;
 import dev.lakeops.common.features.Durations;
 import dev.lakeops.common.online.OnlineStoreConfig;
 import dev.lakeops.flink.registry.Champion;
@@ -81,20 +80,8 @@ public final class ServeCommand {
       }
       Parsed p = parse(a);
       return serve(p);
-    } catch (UsageException e) {
-      err.println("error: " + e.getMessage() + " (" + USAGE.substring("Usage: ".length()) + ")");
-      return 2;
-    } catch (ConfigException e) {
-      err.println("error: " + e.getMessage());
-      return 2;
-    } catch (LakeOpsException e) {
-      err.println("error: " + e.getMessage());
-      LOG.debug("failure", e);
-      return 1;
     } catch (Exception e) {
-      err.println("error: the job failed: " + e.getClass().getSimpleName() + ": " + e.getMessage());
-      LOG.error("job failed", e);
-      return 1;
+      return CliFailures.report(e, err, USAGE.substring("Usage: ".length()), LOG);
     }
   }
 
@@ -118,19 +105,10 @@ public final class ServeCommand {
       throw new UsageException(
           "serve", "--topic and --output-topic need --kafka-bootstrap <host:port>.");
     }
-    Duration poll = duration(a, "--model-poll-interval", ServeSettings.DEFAULT_POLL);
-    Duration checkpoint = duration(a, "--checkpoint-interval", ServeSettings.DEFAULT_CHECKPOINT);
-    int parallelism = 0;
-    if (a.option("--parallelism").isPresent()) {
-      try {
-        parallelism = Integer.parseInt(a.option("--parallelism").get());
-      } catch (NumberFormatException e) {
-        parallelism = -1;
-      }
-      if (parallelism < 1) {
-        throw new UsageException("serve", "--parallelism takes a whole number of at least 1.");
-      }
-    }
+    Duration poll = a.duration("--model-poll-interval").orElse(ServeSettings.DEFAULT_POLL);
+    Duration checkpoint =
+        a.duration("--checkpoint-interval").orElse(ServeSettings.DEFAULT_CHECKPOINT);
+    int parallelism = a.positiveInt("--parallelism").orElse(0);
     OnlineStoreConfig store = a.option("--online-store").map(ServeCommand::storeUri).orElse(null);
     ProjectConfig project = ProjectLoader.load(Path.of(projectDir));
     String warehouse = absolute(a.option("--warehouse").orElse(DEFAULT_WAREHOUSE));
@@ -194,19 +172,6 @@ public final class ServeCommand {
     env.execute("lakeops-serve-" + s.model());
     out.println("done");
     return 0;
-  }
-
-  private static Duration duration(CliArgs a, String option, Duration dflt) {
-    Optional<String> v = a.option(option);
-    if (v.isEmpty()) {
-      return dflt;
-    }
-    return Durations.parse(v.get())
-        .orElseThrow(
-            () ->
-                new UsageException(
-                    "serve",
-                    option + " takes " + Durations.ACCEPTED_FORMS + "; got '" + v.get() + "'."));
   }
 
   /** Relative embedded paths are relative to the working directory (as for materialize). */

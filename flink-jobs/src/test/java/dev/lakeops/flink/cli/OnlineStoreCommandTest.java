@@ -44,7 +44,7 @@ class OnlineStoreCommandTest {
 
     err.reset();
     assertThat(run("--project", cdnow(), "--out-of-orderness", "soon")).isEqualTo(2);
-    assertThat(err()).contains("--out-of-orderness needs a whole number followed by s, m, h or d");
+    assertThat(err()).contains("--out-of-orderness takes a whole number followed by s, m, h or d");
 
     err.reset();
     assertThat(
