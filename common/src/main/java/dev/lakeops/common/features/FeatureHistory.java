@@ -44,16 +44,18 @@ public final class FeatureHistory implements Serializable {
 
   /**
    * The partial aggregates of one feature set at one event time, per feature {@code i}: {@code
-   * n[i]} non-null values, their sum {@code s[i]} and sum of squares {@code ss[i]} (summed in
-   * arrival order), and {@code pick[i]}: the least, greatest or, for {@code last} and row-level
-   * features, greatest value.
+   * n[i]} non-null values, their sum {@code s[i]} (summed in arrival order), their mean {@code
+   * mean[i]} and sum of squared deviations {@code m2[i]} (a {@link Moments} added in arrival
+   * order), and {@code pick[i]}: the least, greatest or, for {@code last} and row-level features,
+   * greatest value.
    */
   public static final class Slot implements Serializable {
     private static final long serialVersionUID = 1L;
 
     long[] n;
     double[] s;
-    double[] ss;
+    double[] mean;
+    double[] m2;
     Object[] pick;
 
     public Slot() {}
@@ -61,7 +63,8 @@ public final class FeatureHistory implements Serializable {
     Slot(int features) {
       n = new long[features];
       s = new double[features];
-      ss = new double[features];
+      mean = new double[features];
+      m2 = new double[features];
       pick = new Object[features];
     }
   }

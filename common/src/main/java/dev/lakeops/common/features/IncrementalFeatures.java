@@ -23,14 +23,15 @@ import java.util.function.Function;
  * <ul>
  *   <li>one row per view and distinct event time {@code t}; a window feature aggregates the events
  *       in {@code (t - window, t]};
- *   <li>the events of one time are first reduced to partials (count, sum, sum of squares, least,
+ *   <li>the events of one time are first reduced to partials (count, sum, moments, least,
  *       greatest), then the partials of the window's times are combined in ascending time, sums
  *       left to right from the first, as Spark's sliding range frame does, so doubles round the
  *       same way;
- *   <li>mean = sum / n (null when n = 0); stddev = sqrt(max(0, (ss - s * s / n) / (n - 1))) for n ≥
- *       2, else null; count counts non-null values (events when there is no expression); sum, min,
- *       max are null without values; {@code last} is the latest time's value, the greatest of that
- *       time's values; a row-level feature is the greatest value at {@code t};
+ *   <li>mean = sum / n (null when n = 0); stddev is the sample standard deviation of the {@link
+ *       Moments} of each time merged in ascending time (Chan et al.), for n ≥ 2, else null; count
+ *       counts non-null values (events when there is no expression); sum, min, max are null without
+ *       values; {@code last} is the latest time's value, the greatest of that time's values; a
+ *       row-level feature is the greatest value at {@code t};
  *   <li>a filter keeps an event's value only where the filter is true (false and null drop it);
  *   <li>NaN orders above every number, strings by code point (as Spark's byte-wise UTF-8 order).
  * </ul>
@@ -102,7 +103,9 @@ public final class IncrementalFeatures {
       } else {
         double x = v instanceof Double d ? d : 1.0;
         slot.s[i] = slot.n[i] == 0 ? x : slot.s[i] + x;
-        slot.ss[i] = slot.n[i] == 0 ? x * x : slot.ss[i] + x * x;
+        Moments m = new Moments(slot.n[i], slot.mean[i], slot.m2[i]).add(x);
+        slot.mean[i] = m.rawMean();
+        slot.m2[i] = m.m2();
         slot.n[i]++;
       }
     }
@@ -175,6 +178,41 @@ public final class IncrementalFeatures {
     return out;
   }
 
+  /**
+   * The event time of the latest kept event at or before {@code tMicros} (epoch µs), or null when
+   * no kept event is that early: the time of the feature row a read at {@code tMicros} sees, which
+   * the TTL rule ({@link Freshness}) judges.
+   */
+  public Long latestAtOrBefore(FeatureHistory h, long tMicros) {
+    return h.slots.floorKey(tMicros);
+  }
+
+  /**
+   * The values of view {@code view} (an index into {@link #views()}) read at an arbitrary time
+   * {@code tMicros} (epoch µs), which need not be an event time: each window feature aggregates the
+   * kept events in {@code (t − window, t]} — so a count decays to 0 once its window has passed the
+   * last event — and each row-level feature is the value at the latest event time at or before
+   * {@code t} (null when there is none). Events later than {@code t} are never seen. Values are in
+   * the view's feature order, typed as in {@link #compute}.
+   *
+   * <p>The caller checks the TTL on {@link #latestAtOrBefore} and that the history reaches back far
+   * enough ({@code t − reach} at or after the earliest time it was kept from); this method answers
+   * from what is kept.
+   */
+  public Map<String, Object> valuesAt(FeatureHistory h, int view, long tMicros) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    Long latest = h.slots.floorKey(tMicros);
+    for (int i = viewStart[view]; i < viewStart[view + 1]; i++) {
+      FeatureSpec f = features.get(i);
+      if (f.aggregation() == null) {
+        out.put(f.name(), latest == null ? null : h.slots.get(latest).pick[i]);
+      } else {
+        out.put(f.name(), finish(h, i, f, tMicros));
+      }
+    }
+    return out;
+  }
+
   private Object finish(FeatureHistory h, int i, FeatureSpec f, long t) {
     Aggregation a = f.aggregation();
     if (a == null) {
@@ -187,7 +225,7 @@ public final class IncrementalFeatures {
       case COUNT, SUM, MEAN, STDDEV -> {
         long n = 0;
         Double s = null;
-        Double ss = null;
+        Moments moments = new Moments();
         for (FeatureHistory.Slot slot : window.values()) {
           if (slot.n[i] == 0) {
             continue;
@@ -195,19 +233,13 @@ public final class IncrementalFeatures {
           n += slot.n[i];
           // Spark's Sum: coalesce(sum, 0) + x, folded left in frame order.
           s = (s == null ? 0.0 : s) + slot.s[i];
-          ss = (ss == null ? 0.0 : ss) + slot.ss[i];
+          moments.merge(slot.n[i], slot.mean[i], slot.m2[i]);
         }
         return switch (a) {
           case COUNT -> n;
           case SUM -> s;
           case MEAN -> n > 0 ? s / (double) n : null;
-          default -> {
-            if (n < 2) {
-              yield null;
-            }
-            double variance = (ss - s * s / (double) n) / (double) (n - 1);
-            yield Math.sqrt(greatest(variance, 0.0));
-          }
+          default -> moments.sampleStddev();
         };
       }
       case MIN -> {
@@ -234,10 +266,6 @@ public final class IncrementalFeatures {
       }
       default -> throw new IllegalStateException("unhandled aggregation " + a);
     }
-  }
-
-  private static double greatest(double a, double b) {
-    return Double.isNaN(a) || Double.isNaN(b) ? Double.NaN : Math.max(a, b);
   }
 
   /** The greater of two values (null loses), in Spark's order. */
