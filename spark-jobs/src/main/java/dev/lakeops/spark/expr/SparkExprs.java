@@ -71,7 +71,7 @@ public final class SparkExprs {
       case ADD -> num(l).plus(num(r));
       case SUB -> num(l).minus(num(r));
       case MUL -> num(l).multiply(num(r));
-        // ANSI mode raises on a zero divisor: the guard makes it null (-0.0 = 0.0 in Spark too).
+      // ANSI mode raises on a zero divisor: the guard makes it null (-0.0 = 0.0 in Spark too).
       case DIV -> when(num(r).notEqual(lit(0.0)), num(l).divide(num(r)));
       case MOD -> when(num(r).notEqual(lit(0.0)), num(l).mod(num(r)));
     };
