@@ -56,8 +56,8 @@ class ExprConformanceTest {
   }
 
   /**
-   * Each operator and function meets null, NaN, -0.0, an infinity and (for the binary ones) both
-   * argument orders: the kinds of input the engines disagreed on.
+   * Each operator and function meets null, NaN, -0.0, an infinity and a huge or tiny number in each
+   * argument (so in both orders for the binary ones): the kinds of input the engines disagreed on.
    */
   @Test
   void everyNumericOperatorAndFunctionMeetsTheEdgeValues() {
@@ -100,6 +100,16 @@ class ExprConformanceTest {
         if (!seen && !infinitySeen) {
           missing.add(text + ": no case with " + col + "=" + edge);
         }
+      }
+      boolean extremeSeen =
+          of.stream()
+              .anyMatch(
+                  c ->
+                      c.row().get(col) instanceof Double v
+                          && (Math.abs(v) >= 1e300 && !v.isInfinite()
+                              || v != 0 && Math.abs(v) <= 1e-300));
+      if (!extremeSeen) {
+        missing.add(text + ": no case with a huge or tiny finite " + col);
       }
       boolean nullSeen =
           of.stream().anyMatch(c -> c.row().containsKey(col) && c.row().get(col) == null);
