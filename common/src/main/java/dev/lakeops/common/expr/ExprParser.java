@@ -23,6 +23,11 @@ public final class ExprParser {
     this.tokens = tokenize(text);
   }
 
+  /**
+   * Parses {@code text} into its expression tree.
+   *
+   * @throws ExprException naming what is wrong and where (1-based position), with a fix
+   */
   public static Expr parse(String text) {
     ExprParser p = new ExprParser(text);
     Expr e = p.or();
@@ -36,7 +41,7 @@ public final class ExprParser {
     Expr e = and();
     while (peekWord("or")) {
       pos++;
-      e = new Expr.Binary("or", e, and());
+      e = new Expr.Binary(Expr.BinaryOp.OR, e, and());
     }
     return e;
   }
@@ -45,7 +50,7 @@ public final class ExprParser {
     Expr e = not();
     while (peekWord("and")) {
       pos++;
-      e = new Expr.Binary("and", e, not());
+      e = new Expr.Binary(Expr.BinaryOp.AND, e, not());
     }
     return e;
   }
@@ -53,7 +58,7 @@ public final class ExprParser {
   private Expr not() {
     if (peekWord("not")) {
       pos++;
-      return new Expr.Unary("not", not());
+      return new Expr.Unary(Expr.UnaryOp.NOT, not());
     }
     return comparison();
   }
@@ -61,7 +66,7 @@ public final class ExprParser {
   private Expr comparison() {
     Expr e = additive();
     if (peek().kind == Kind.OP && COMPARISONS.contains(peek().text)) {
-      String op = tokens.get(pos++).text;
+      Expr.BinaryOp op = Expr.BinaryOp.of(tokens.get(pos++).text);
       e = new Expr.Binary(op, e, additive());
     }
     return e;
@@ -70,7 +75,7 @@ public final class ExprParser {
   private Expr additive() {
     Expr e = multiplicative();
     while (peekOp("+") || peekOp("-")) {
-      String op = tokens.get(pos++).text;
+      Expr.BinaryOp op = Expr.BinaryOp.of(tokens.get(pos++).text);
       e = new Expr.Binary(op, e, multiplicative());
     }
     return e;
@@ -79,7 +84,7 @@ public final class ExprParser {
   private Expr multiplicative() {
     Expr e = unary();
     while (peekOp("*") || peekOp("/") || peekOp("%")) {
-      String op = tokens.get(pos++).text;
+      Expr.BinaryOp op = Expr.BinaryOp.of(tokens.get(pos++).text);
       e = new Expr.Binary(op, e, unary());
     }
     return e;
@@ -88,7 +93,7 @@ public final class ExprParser {
   private Expr unary() {
     if (peekOp("-")) {
       pos++;
-      return new Expr.Unary("-", unary());
+      return new Expr.Unary(Expr.UnaryOp.NEG, unary());
     }
     return primary();
   }
@@ -146,22 +151,23 @@ public final class ExprParser {
       }
     }
     expect(")");
-    int[] arity = Functions.ARITY.get(name);
-    if (arity == null) {
-      throw new ExprException(
-          "unknown function '" + name + "' in \"" + text + "\"",
-          "use one of the functions " + Functions.names() + ".");
-    }
-    if (args.size() < arity[0] || (arity[1] >= 0 && args.size() > arity[1])) {
+    Functions f =
+        Functions.of(name)
+            .orElseThrow(
+                () ->
+                    new ExprException(
+                        "unknown function '" + name + "' in \"" + text + "\"",
+                        "use one of the functions " + Functions.names() + "."));
+    int min = f.minArgs();
+    int max = f.maxArgs();
+    if (args.size() < min || (max >= 0 && args.size() > max)) {
       String expected =
-          arity[0] == arity[1]
-              ? String.valueOf(arity[0])
-              : arity[1] < 0 ? "at least " + arity[0] : arity[0] + " to " + arity[1];
+          min == max ? String.valueOf(min) : max < 0 ? "at least " + min : min + " to " + max;
       throw new ExprException(
           "function '" + name + "' takes " + expected + " argument(s), got " + args.size(),
           "pass " + expected + " argument(s).");
     }
-    return new Expr.Call(name, args);
+    return new Expr.Call(f, args);
   }
 
   private void expect(String op) {

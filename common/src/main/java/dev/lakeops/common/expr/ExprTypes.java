@@ -28,8 +28,12 @@ public final class ExprTypes {
       return t;
     } else if (e instanceof Expr.Unary u) {
       ExprType t = infer(u.operand(), columns);
-      ExprType want = u.op().equals("not") ? ExprType.BOOLEAN : ExprType.NUMBER;
-      require(want, t, "'" + u.op() + "'");
+      ExprType want =
+          switch (u.op()) {
+            case NOT -> ExprType.BOOLEAN;
+            case NEG -> ExprType.NUMBER;
+          };
+      require(want, t, "'" + u.op().symbol() + "'");
       return want;
     } else if (e instanceof Expr.Binary b) {
       return binary(b, columns);
@@ -40,57 +44,58 @@ public final class ExprTypes {
   private static ExprType binary(Expr.Binary b, Map<String, ExprType> columns) {
     ExprType l = infer(b.left(), columns);
     ExprType r = infer(b.right(), columns);
-    switch (b.op()) {
-      case "and", "or" -> {
-        require(ExprType.BOOLEAN, l, "'" + b.op() + "'");
-        require(ExprType.BOOLEAN, r, "'" + b.op() + "'");
-        return ExprType.BOOLEAN;
+    String op = "'" + b.op().symbol() + "'";
+    return switch (b.op()) {
+      case AND, OR -> {
+        require(ExprType.BOOLEAN, l, op);
+        require(ExprType.BOOLEAN, r, op);
+        yield ExprType.BOOLEAN;
       }
-      case "==", "!=" -> {
+      case EQ, NE -> {
         if (!l.accepts(r)) {
-          throw mismatch("'" + b.op() + "' compares " + l + " with " + r);
+          throw mismatch(op + " compares " + l + " with " + r);
         }
-        return ExprType.BOOLEAN;
+        yield ExprType.BOOLEAN;
       }
-      case "<", "<=", ">", ">=" -> {
+      case LT, LE, GT, GE -> {
         if (!l.accepts(r) || l == ExprType.BOOLEAN) {
-          throw mismatch("'" + b.op() + "' compares " + l + " with " + r);
+          throw mismatch(op + " compares " + l + " with " + r);
         }
-        return ExprType.BOOLEAN;
+        yield ExprType.BOOLEAN;
       }
-      default -> {
-        require(ExprType.NUMBER, l, "'" + b.op() + "'");
-        require(ExprType.NUMBER, r, "'" + b.op() + "'");
-        return ExprType.NUMBER;
+      case ADD, SUB, MUL, DIV, MOD -> {
+        require(ExprType.NUMBER, l, op);
+        require(ExprType.NUMBER, r, op);
+        yield ExprType.NUMBER;
       }
-    }
+    };
   }
 
   private static ExprType call(Expr.Call c, Map<String, ExprType> columns) {
-    String f = c.function();
-    if (Functions.NUMERIC.contains(f)) {
-      for (Expr a : c.args()) {
-        require(ExprType.NUMBER, infer(a, columns), f + "()");
-      }
-      return ExprType.NUMBER;
-    }
+    Functions f = c.function();
+    String name = f.key();
     return switch (f) {
-      case "is_null" -> {
+      case ABS, SQRT, LOG, EXP, POW, LEAST, GREATEST -> {
+        for (Expr a : c.args()) {
+          require(ExprType.NUMBER, infer(a, columns), name + "()");
+        }
+        yield ExprType.NUMBER;
+      }
+      case IS_NULL -> {
         infer(c.args().get(0), columns);
         yield ExprType.BOOLEAN;
       }
-      case "if" -> {
+      case IF -> {
         require(ExprType.BOOLEAN, infer(c.args().get(0), columns), "if()'s condition");
-        yield common(f, infer(c.args().get(1), columns), infer(c.args().get(2), columns));
+        yield common(name, infer(c.args().get(1), columns), infer(c.args().get(2), columns));
       }
-      case "coalesce" -> {
+      case COALESCE -> {
         ExprType t = ExprType.NULL;
         for (Expr a : c.args()) {
-          t = common(f, t, infer(a, columns));
+          t = common(name, t, infer(a, columns));
         }
         yield t;
       }
-      default -> throw new IllegalStateException("function without typing rule: " + f);
     };
   }
 

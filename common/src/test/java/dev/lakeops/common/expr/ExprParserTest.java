@@ -26,9 +26,9 @@ class ExprParserTest {
     assertThat(ExprParser.parse("a + b * c"))
         .isEqualTo(
             new Expr.Binary(
-                "+",
+                Expr.BinaryOp.ADD,
                 new Expr.Column("a"),
-                new Expr.Binary("*", new Expr.Column("b"), new Expr.Column("c"))));
+                new Expr.Binary(Expr.BinaryOp.MUL, new Expr.Column("b"), new Expr.Column("c"))));
   }
 
   @Test
@@ -41,7 +41,9 @@ class ExprParserTest {
     assertThat(ExprParser.parse("not a and b"))
         .isEqualTo(
             new Expr.Binary(
-                "and", new Expr.Unary("not", new Expr.Column("a")), new Expr.Column("b")));
+                Expr.BinaryOp.AND,
+                new Expr.Unary(Expr.UnaryOp.NOT, new Expr.Column("a")),
+                new Expr.Column("b")));
   }
 
   @Test
@@ -65,11 +67,14 @@ class ExprParserTest {
   @Test
   void backticksQuoteColumnNames() {
     assertThat(ExprParser.parse("`order date` + 1"))
-        .isEqualTo(new Expr.Binary("+", new Expr.Column("order date"), new Expr.Literal(1.0)));
+        .isEqualTo(
+            new Expr.Binary(
+                Expr.BinaryOp.ADD, new Expr.Column("order date"), new Expr.Literal(1.0)));
     // A quoted name is a column even when it spells a keyword, a literal or a function.
     assertThat(ExprParser.parse("`null`")).isEqualTo(new Expr.Column("null"));
     assertThat(ExprParser.parse("`and` == `true`"))
-        .isEqualTo(new Expr.Binary("==", new Expr.Column("and"), new Expr.Column("true")));
+        .isEqualTo(
+            new Expr.Binary(Expr.BinaryOp.EQ, new Expr.Column("and"), new Expr.Column("true")));
     assertThat(
             ExprEvaluator.eval(
                 ExprParser.parse("`not` * 2"), Map.<String, Object>of("not", 4.0)::get))
@@ -82,7 +87,8 @@ class ExprParserTest {
   @Test
   void functionCallsAreCaseInsensitive() {
     assertThat(ExprParser.parse("POW(x, 2)"))
-        .isEqualTo(new Expr.Call("pow", List.of(new Expr.Column("x"), new Expr.Literal(2.0))));
+        .isEqualTo(
+            new Expr.Call(Functions.POW, List.of(new Expr.Column("x"), new Expr.Literal(2.0))));
     assertThat(eval("greatest(1, 5, 3)")).isEqualTo(5.0);
   }
 
