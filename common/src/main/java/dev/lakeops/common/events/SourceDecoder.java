@@ -474,8 +474,8 @@ public final class SourceDecoder {
     Expr e = source.entityKey();
     if (e instanceof Expr.Column c && index.containsKey(c.name())) {
       int i = index.get(c.name());
-      if (nodes != null && nodes[i] != null && nodes[i].isNumber() && values[i] instanceof String) {
-        return EntityKeys.fromJson(nodes[i]); // a JSON number in a text column: 7.0 -> "7"
+      if (nodes != null && nodes[i] != null && !nodes[i].isTextual()) {
+        return EntityKeys.fromJson(nodes[i]); // a JSON number: 7.0 -> "7"; true -> refused
       }
       return EntityKeys.normalize(values[i]); // an int column stays an int: "7", not "7.0"
     }
