@@ -98,7 +98,9 @@ public record SourceConfig(
    *     matching closing quote, delimiters inside are text
    * @param escape inside a quoted field, this character followed by the quote (or by itself) is
    *     that character; the default is the quote itself, so {@code ""} is a quote (RFC 4180)
-   * @param comment a line starting with this character is skipped; null (default) for none
+   * @param comment a line starting with this character is skipped; null (default) for none. The
+   *     header is a file's first non-blank line, so comments may follow it, not precede it; a
+   *     comment line still counts as a line for row-index event time
    */
   public record CsvDialect(char quote, char escape, Character comment) implements Serializable {
     public static final CsvDialect DEFAULT = new CsvDialect('"', '"', null);

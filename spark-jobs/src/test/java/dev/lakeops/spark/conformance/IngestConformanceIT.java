@@ -69,7 +69,8 @@ class IngestConformanceIT {
       if (source.equals("orders")) {
         String header = c.has("header") ? c.get("header").asText() : CANONICAL_HEADER;
         file = "orders/part-" + Integer.toHexString(header.hashCode()) + ".csv";
-        files.computeIfAbsent(file, k -> new ArrayList<>(List.of("# written by the test", header)));
+        files.computeIfAbsent(
+            file, k -> new ArrayList<>(List.of(header, "# a comment line, not a record")));
       } else {
         file = "orders_json/part-0.jsonl";
         files.computeIfAbsent(file, k -> new ArrayList<>());
