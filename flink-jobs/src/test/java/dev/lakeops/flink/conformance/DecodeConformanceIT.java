@@ -40,9 +40,9 @@ import org.junit.jupiter.api.io.TempDir;
  * expected values written by hand) through the online-store job's decode path on a MiniCluster:
  * every accepted case comes out of the decoder with the expected key, time and values, and is not
  * late; every rejected case is in the dead letter with the expected rule and reason. The
- * out-of-orderness bound is ten years, so had the 2099 event moved the watermark, every later
- * 2021 event would be dead-lettered as late. The same table runs through the common decoder
- * ({@code DecodeConformanceTest}) and the Spark pipeline ({@code IngestConformanceIT}).
+ * out-of-orderness bound is ten years, so had the 2099 event moved the watermark, every later 2021
+ * event would be dead-lettered as late. The same table runs through the common decoder ({@code
+ * DecodeConformanceTest}) and the Spark pipeline ({@code IngestConformanceIT}).
  */
 class DecodeConformanceIT {
   @RegisterExtension
@@ -94,7 +94,8 @@ class DecodeConformanceIT {
       if (c.get("source").asText().equals("orders")) {
         String header = c.has("header") ? c.get("header").asText() : CANONICAL_HEADER;
         file = "orders/part-" + Integer.toHexString(header.hashCode()) + ".csv";
-        files.computeIfAbsent(file, k -> new ArrayList<>(List.of(header, "# a comment line, not a record")));
+        files.computeIfAbsent(
+            file, k -> new ArrayList<>(List.of(header, "# a comment line, not a record")));
       } else {
         file = "orders_json/part-0.jsonl";
         files.computeIfAbsent(file, k -> new ArrayList<>());
