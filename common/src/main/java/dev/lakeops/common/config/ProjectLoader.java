@@ -267,6 +267,13 @@ public final class ProjectLoader {
     }
     boolean header = n.get("header").bool().orElse(true);
     SourceConfig.CsvDialect csv = csvDialect(n, format.orElse(null), delimiter);
+    if (n.get("options").isPresent() && format.isPresent() && format.get().isText()) {
+      n.get("options")
+          .problem(
+              "'options' (Spark reader options) apply to parquet and delta sources only; csv and"
+                  + " jsonl are read by the one decoder of both engines.",
+              "remove 'options'; for CSV quoting use the source's quote, escape and comment.");
+    }
     Duration maxFutureSkew = SourceConfig.DEFAULT_MAX_FUTURE_SKEW;
     if (n.get("max_future_skew").isPresent()) {
       maxFutureSkew =

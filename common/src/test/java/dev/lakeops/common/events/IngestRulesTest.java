@@ -154,6 +154,7 @@ class IngestRulesTest {
             .replace("quote: '\"'", "quote: '\"\"'")
             .replace("comment: '#'", "comment: ','")
             .replace("max_future_skew: 1d", "max_future_skew: soon")
+            .replace("path: orders\n", "path: orders\n    options: {sep: ';'}\n")
             .replace(
                 "allowed: ['2020-01-01']}\n      - {name: note",
                 "allowed: ['01/01/2020']}\n      - {name: note"));
@@ -164,7 +165,8 @@ class IngestRulesTest {
         .hasMessageContaining("expected one character, got '\"\"'")
         .hasMessageContaining("the comment character is the delimiter ','")
         .hasMessageContaining("'soon' is not a duration")
-        .hasMessageContaining("'01/01/2020' is not a date");
+        .hasMessageContaining("'01/01/2020' is not a date")
+        .hasMessageContaining("'options' (Spark reader options) apply to parquet and delta");
   }
 
   @Test
