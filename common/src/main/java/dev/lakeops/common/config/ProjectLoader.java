@@ -227,6 +227,10 @@ public final class ProjectLoader {
             "entity_key",
             "event_time",
             "unique_key",
+            "quote",
+            "escape",
+            "comment",
+            "max_future_skew",
             "description"));
     String name = checkName(n.get("name"), n.get("name").requiredText("the source name"));
     Optional<SourceFormat> format =
@@ -262,6 +266,21 @@ public final class ProjectLoader {
               "use e.g. ',' or ';' or whitespace.");
     }
     boolean header = n.get("header").bool().orElse(true);
+    SourceConfig.CsvDialect csv = csvDialect(n, format.orElse(null), delimiter);
+    if (n.get("options").isPresent() && format.isPresent() && format.get().isText()) {
+      n.get("options")
+          .problem(
+              "'options' (Spark reader options) apply to parquet and delta sources only; csv and"
+                  + " jsonl are read by the one decoder of both engines.",
+              "remove 'options'; for CSV quoting use the source's quote, escape and comment.");
+    }
+    Duration maxFutureSkew = SourceConfig.DEFAULT_MAX_FUTURE_SKEW;
+    if (n.get("max_future_skew").isPresent()) {
+      maxFutureSkew =
+          "none".equals(n.get("max_future_skew").text().orElse(null))
+              ? null
+              : duration(n.get("max_future_skew"), false).orElse(null);
+    }
 
     List<ColumnSpec> schema = schema(n.get("schema"));
     Map<String, ExprType> columns = exprColumns(schema);
@@ -303,7 +322,58 @@ public final class ProjectLoader {
         key,
         keyText.get(),
         eventTime,
-        unique);
+        unique,
+        csv,
+        maxFutureSkew);
+  }
+
+  /** The CSV dialect: {@code quote}, {@code escape}, {@code comment}, one character each. */
+  private SourceConfig.CsvDialect csvDialect(ConfigNode n, SourceFormat format, String delimiter) {
+    boolean any =
+        n.get("quote").isPresent() || n.get("escape").isPresent() || n.get("comment").isPresent();
+    if (!any) {
+      return SourceConfig.CsvDialect.DEFAULT;
+    }
+    if (format != SourceFormat.CSV || delimiter.equals("whitespace")) {
+      n.problem(
+          "'quote', 'escape' and 'comment' apply to delimited csv sources only.",
+          "remove them, or use format: csv with a one-character delimiter.");
+      return SourceConfig.CsvDialect.DEFAULT;
+    }
+    char sep = delimiter.equals("\\t") ? '\t' : delimiter.charAt(0);
+    Character quote = oneChar(n.get("quote"), "e.g. quote: '\"' or quote: \"'\"");
+    Character escape = oneChar(n.get("escape"), "e.g. escape: '\\' or the quote itself");
+    Character comment = oneChar(n.get("comment"), "e.g. comment: '#'");
+    char q = quote == null ? '"' : quote;
+    char e = escape == null ? q : escape;
+    for (String field : List.of("quote", "escape", "comment")) {
+      Character c = field.equals("quote") ? quote : field.equals("escape") ? escape : comment;
+      if (c != null && c == sep) {
+        n.get(field)
+            .problem(
+                "the " + field + " character is the delimiter '" + sep + "'.",
+                "choose another character.");
+      }
+    }
+    if (comment != null && (comment == q || comment == e)) {
+      n.get("comment")
+          .problem(
+              "the comment character '" + comment + "' is also the quote or escape character.",
+              "choose another character, e.g. '#'.");
+    }
+    return new SourceConfig.CsvDialect(q, e, comment);
+  }
+
+  private static Character oneChar(ConfigNode n, String example) {
+    Optional<String> t = n.text();
+    if (t.isEmpty()) {
+      return null;
+    }
+    if (t.get().length() != 1) {
+      n.problem("expected one character, got '" + t.get() + "'.", "write " + example + ".");
+      return null;
+    }
+    return t.get().charAt(0);
   }
 
   private List<ColumnSpec> schema(ConfigNode n) {
@@ -351,6 +421,27 @@ public final class ProjectLoader {
       if (name.isPresent() && !seen.add(name.get())) {
         c.get("name")
             .problem("column '" + name.get() + "' is declared twice.", "remove one of them.");
+      }
+      if (type.isPresent()
+          && (type.get() == ColumnType.DATE || type.get() == ColumnType.TIMESTAMP)) {
+        for (String a : c.get("allowed").textList()) {
+          Long t =
+              type.get() == ColumnType.DATE
+                  ? dev.lakeops.common.events.EventTimes.parseDate(a)
+                  : dev.lakeops.common.events.EventTimes.parseText(a);
+          if (t == null) {
+            c.get("allowed")
+                .problem(
+                    "'"
+                        + a
+                        + "' is not a "
+                        + type.get().key()
+                        + " (values of a date column are compared as dates).",
+                    type.get() == ColumnType.DATE
+                        ? "write dates as yyyy-MM-dd, e.g. '2020-01-01'."
+                        : "write times as e.g. '2020-01-01T00:00:00Z'.");
+          }
+        }
       }
       if (name.isPresent() && type.isPresent()) {
         out.add(

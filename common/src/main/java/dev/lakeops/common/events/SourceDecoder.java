@@ -9,30 +9,49 @@ import dev.lakeops.common.config.ColumnType;
 import dev.lakeops.common.config.EventTime;
 import dev.lakeops.common.config.SourceConfig;
 import dev.lakeops.common.config.SourceFormat;
+import dev.lakeops.common.events.Validated.Violation;
 import dev.lakeops.common.expr.Expr;
 import dev.lakeops.common.expr.ExprEvaluator;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.LongSupplier;
 
 /**
- * Decodes the text records of a source (JSON lines, delimited or whitespace-separated lines) into
- * typed events, applying the same rules, in the same order and with the same reasons, as the
- * offline pipeline's validation ({@code RowValidator} on Spark): {@code malformed}, then per column
- * {@code type}, {@code not_null}, {@code range}, {@code allowed_values}, then {@code entity_key}
- * and {@code event_time}. A malformed record reports only {@code malformed}.
+ * The one validation of source records, used by both engines: the Spark feature pipeline (in its
+ * tasks, through {@code RowValidator}) and the Flink online-store job ({@code DecodeFunction}).
+ * Decodes text records (JSON lines, delimited or whitespace-separated lines, or the fields of a
+ * table row) into typed events. Rules, in this order, each with its reason:
+ *
+ * <ol>
+ *   <li>{@code header}: the file's header does not name exactly the schema's columns (a missing,
+ *       unknown or repeated column); every record of the file is rejected. Columns are matched by
+ *       header name (trimmed, case-sensitive), so files may order them differently.
+ *   <li>{@code malformed}: the record cannot be split into the fields (wrong count, bad quoting,
+ *       not a JSON object). A header or malformed record reports only that rule.
+ *   <li>per column: {@code type} (the text does not cast to the column type, or a double is NaN or
+ *       infinite), {@code not_null}, {@code range} ({@code min}/{@code max}, inclusive), {@code
+ *       allowed_values};
+ *   <li>{@code entity_key}: no key, or a key that is not text or an integer ({@link EntityKeys});
+ *   <li>{@code event_time}: no event time can be derived ({@link EventTimes});
+ *   <li>{@value EventTimes#FUTURE_RULE}: the event is beyond the future bound ({@link
+ *       EventTimes#futureViolation}, relative to this decoder's clock, by default the wall clock).
+ * </ol>
+ *
+ * The first broken rule names the rejection; the reason lists every one, joined with "; ".
  *
  * <p>Event time: from the configured column, or for row-index sources ({@code event_time:
  * {row_index: ...}}) {@code start + rowIndex * step}, where the caller gives the record's index
  * among the data records of its input. A JSON record may instead carry an explicit {@value
- * #EVENT_TIME} field (ISO-8601 instant or epoch milliseconds), which wins over the row index: the
+ * #EVENT_TIME} field (event-time text or epoch milliseconds), which wins over the row index: the
  * way to stream a row-index source through Kafka or several files (see {@code OnlineStoreJob}).
  *
- * <p>Not thread-safe (holds a parse buffer); one per task.
+ * <p>Not thread-safe (caches the last header); one per task.
  */
 public final class SourceDecoder {
   /** The field a JSON record may carry to give its event time explicitly. */
@@ -42,6 +61,8 @@ public final class SourceDecoder {
       new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
   private static final Set<String> TRUE = Set.of("t", "true", "y", "yes", "1");
   private static final Set<String> FALSE = Set.of("f", "false", "n", "no", "0");
+  private static final Validated BLANK = new Validated("blank", null, null, null, List.of());
+  private static final Validated COMMENT = new Validated("comment", null, null, null, List.of());
 
   private final SourceConfig source;
   private final List<ColumnSpec> schema;
@@ -52,6 +73,14 @@ public final class SourceDecoder {
   private final int timeColumn;
   private final EventTimes.Parser timeParser;
   private final String explicitTimeField;
+  private final List<Set<Long>> allowedTimes = new ArrayList<>();
+  private final LongSupplier clockMicros;
+  private final int[] schemaOrder;
+  private String lastHeader;
+  private Layout lastLayout;
+
+  /** Where each schema column is among a record's fields, or why the header is refused. */
+  private record Layout(int[] position, int width, String problem) {}
 
   /**
    * @param source the source's validated configuration
@@ -65,14 +94,33 @@ public final class SourceDecoder {
    *     for JSON events of a CSV source (e.g. on Kafka)
    */
   public SourceDecoder(SourceConfig source, SourceFormat format) {
-    if (!format.isText()) {
-      throw new IllegalArgumentException(
-          "source '" + source.name() + "': only text records (csv, jsonl) can be streamed");
-    }
+    this(source, format, () -> System.currentTimeMillis() * 1000L);
+  }
+
+  /**
+   * @param clockMicros the processing time in epoch microseconds, for the future bound (the wall
+   *     clock in both engines; a fixed value in tests)
+   */
+  public SourceDecoder(SourceConfig source, SourceFormat format, LongSupplier clockMicros) {
     this.source = source;
     this.schema = source.schema();
+    this.clockMicros = clockMicros;
+    this.schemaOrder = new int[schema.size()];
     for (int i = 0; i < schema.size(); i++) {
       index.put(schema.get(i).name(), i);
+      schemaOrder[i] = i;
+      ColumnSpec c = schema.get(i);
+      Set<Long> times = null;
+      if (c.type() == ColumnType.DATE || c.type() == ColumnType.TIMESTAMP) {
+        times = new HashSet<>();
+        for (String a : c.allowed()) {
+          Long t = c.type() == ColumnType.DATE ? EventTimes.parseDate(a) : EventTimes.parseText(a);
+          if (t != null) {
+            times.add(t);
+          }
+        }
+      }
+      allowedTimes.add(times);
     }
     this.json = format == SourceFormat.JSONL;
     String d = source.delimiter() == null ? "," : source.delimiter();
@@ -98,19 +146,57 @@ public final class SourceDecoder {
     return !json && source.header();
   }
 
+  /** Decodes one record whose fields are in schema order (no header, or Kafka). */
+  public Decoded decode(String raw, long rowIndex, String origin) {
+    return decode(raw, null, rowIndex, origin);
+  }
+
   /**
    * Decodes one record.
    *
    * @param raw the record as read (one line, without its line end)
+   * @param header the header line of the record's file, which orders its fields by name; null when
+   *     the fields are in schema order (no header, JSON, Kafka)
    * @param rowIndex the record's index among the data records of its input (header excluded), for
    *     row-index event time; negative when unknown (then only an explicit event time works)
    * @param origin where it came from, kept on the event or rejection
    */
-  public Decoded decode(String raw, long rowIndex, String origin) {
+  public Decoded decode(String raw, String header, long rowIndex, String origin) {
+    Validated v = validate(raw, header, rowIndex);
+    if (v.skipped() != null) {
+      return v.skipped().equals("blank") ? Decoded.BLANK : new Decoded.Skipped(v.skipped());
+    }
+    if (!v.violations().isEmpty()) {
+      return new Rejection(
+          source.name(), v.violations().get(0).rule(), reason(v.violations()), raw, origin);
+    }
+    return new SourceEvent(v.entityKey(), v.eventTimeMicros(), v.values(), origin, raw);
+  }
+
+  /** The reasons of a record's violations joined with "; " (the quarantine's {@code reason}). */
+  public static String reason(List<Violation> violations) {
+    StringBuilder reason = new StringBuilder();
+    for (Violation v : violations) {
+      if (!reason.isEmpty()) {
+        reason.append("; ");
+      }
+      reason.append(v.reason());
+    }
+    return reason.toString();
+  }
+
+  /** Validates one text record (see {@link #decode(String, String, long, String)}). */
+  public Validated validate(String raw, String header, long rowIndex) {
     if (raw.isBlank()) {
-      return Decoded.BLANK;
+      return BLANK;
+    }
+    if (!json && !whitespace && source.csv().comment() != null) {
+      if (raw.charAt(0) == source.csv().comment()) {
+        return COMMENT;
+      }
     }
     String[] text = new String[schema.size()];
+    JsonNode[] nodes = null;
     Long explicitTime = null;
     String explicitTimeProblem = null;
     if (json) {
@@ -121,39 +207,148 @@ public final class SourceDecoder {
         node = null;
       }
       if (node == null || !node.isObject()) {
-        return reject("malformed", "malformed record: not a valid JSON object", raw, origin);
+        return malformed("malformed record: not a valid JSON object");
       }
+      nodes = new JsonNode[schema.size()];
       for (int i = 0; i < schema.size(); i++) {
-        text[i] = jsonText(node.get(schema.get(i).name()));
+        nodes[i] = node.get(schema.get(i).name());
+        text[i] = jsonText(nodes[i]);
       }
       if (explicitTimeField != null && node.hasNonNull(explicitTimeField)) {
         JsonNode t = node.get(explicitTimeField);
-        explicitTime =
-            EventTimes.explicit(t.isNumber() ? null : t.asText(), t.isNumber() ? t : null);
+        explicitTime = EventTimes.fromJson(t);
         if (explicitTime == null) {
           explicitTimeProblem = t.toString();
         }
       }
     } else {
-      String[] parts = whitespace ? splitWhitespace(raw) : splitDelimited(raw, separator);
-      if (parts == null || parts.length != schema.size()) {
+      Layout layout = layout(header);
+      if (layout.problem() != null) {
+        return new Validated(
+            null, null, null, null, List.of(new Violation("header", layout.problem())));
+      }
+      String[] parts;
+      if (whitespace) {
+        parts = splitWhitespace(raw);
+      } else {
+        CsvLine.Split s = CsvLine.split(raw, separator, source.csv());
+        if (s.problem() != null) {
+          return malformed("malformed record: " + s.problem());
+        }
+        parts = s.fields();
+      }
+      if (parts.length != layout.width()) {
         String why =
             whitespace
-                ? "expected "
-                    + schema.size()
-                    + " whitespace-separated fields, got "
-                    + (parts == null ? 0 : parts.length)
-                : "expected " + schema.size() + " fields separated by '" + separator + "'";
-        return reject("malformed", "malformed record: " + why, raw, origin);
+                ? "expected " + layout.width() + " whitespace-separated fields, got " + parts.length
+                : "expected "
+                    + layout.width()
+                    + " fields separated by '"
+                    + separator
+                    + "', got "
+                    + parts.length;
+        return malformed("malformed record: " + why);
       }
-      for (int i = 0; i < parts.length; i++) {
-        // As Spark's CSV reader: an empty field is null.
-        text[i] = parts[i].isEmpty() && !whitespace ? null : parts[i];
+      for (int i = 0; i < schema.size(); i++) {
+        String p = parts[layout.position()[i]];
+        // An empty field is null (as an absent JSON field).
+        text[i] = p.isEmpty() && !whitespace ? null : p;
       }
     }
+    return check(text, nodes, explicitTime, explicitTimeProblem, rowIndex);
+  }
 
+  /**
+   * Validates the fields of a row already split into the schema's columns (a Parquet or Delta row,
+   * each value as text: numbers and booleans as Java prints them, dates {@code yyyy-MM-dd},
+   * timestamps as event-time text); null is an absent value.
+   */
+  public Validated validateFields(String[] fields, long rowIndex) {
+    return check(fields.clone(), null, null, null, rowIndex);
+  }
+
+  private Validated malformed(String reason) {
+    return new Validated(null, null, null, null, List.of(new Violation("malformed", reason)));
+  }
+
+  private Layout layout(String header) {
+    if (header == null) {
+      return new Layout(schemaOrder, schema.size(), null);
+    }
+    if (header.equals(lastHeader)) {
+      return lastLayout;
+    }
+    Layout l = computeLayout(header);
+    lastHeader = header;
+    lastLayout = l;
+    return l;
+  }
+
+  private Layout computeLayout(String header) {
+    String[] names;
+    if (whitespace) {
+      names = splitWhitespace(header);
+    } else {
+      CsvLine.Split s = CsvLine.split(header, separator, source.csv());
+      if (s.problem() != null) {
+        return new Layout(null, 0, "the file's header cannot be read: " + s.problem());
+      }
+      names = s.fields();
+    }
+    Map<String, Integer> at = new HashMap<>();
+    Set<String> repeated = new LinkedHashSet<>();
+    Set<String> unknown = new LinkedHashSet<>();
+    for (int i = 0; i < names.length; i++) {
+      String n = names[i].trim();
+      if (at.putIfAbsent(n, i) != null) {
+        repeated.add(n);
+      }
+      if (!index.containsKey(n)) {
+        unknown.add(n);
+      }
+    }
+    List<String> missing = new ArrayList<>();
+    int[] position = new int[schema.size()];
+    for (int i = 0; i < schema.size(); i++) {
+      Integer p = at.get(schema.get(i).name());
+      if (p == null) {
+        missing.add(schema.get(i).name());
+      } else {
+        position[i] = p;
+      }
+    }
+    if (missing.isEmpty() && unknown.isEmpty() && repeated.isEmpty()) {
+      return new Layout(position, names.length, null);
+    }
+    List<String> why = new ArrayList<>();
+    if (!missing.isEmpty()) {
+      why.add("missing column(s) " + missing);
+    }
+    if (!unknown.isEmpty()) {
+      why.add("unknown column(s) " + unknown);
+    }
+    if (!repeated.isEmpty()) {
+      why.add("repeated column(s) " + repeated);
+    }
+    return new Layout(
+        null,
+        0,
+        "the file's header does not match the source's schema "
+            + source.columnNames()
+            + ": "
+            + String.join(", ", why)
+            + "; the whole file is rejected (fix the file's header or the schema in"
+            + " sources.yaml)");
+  }
+
+  private Validated check(
+      String[] text,
+      JsonNode[] nodes,
+      Long explicitTime,
+      String explicitTimeProblem,
+      long rowIndex) {
     Object[] values = new Object[schema.size()];
-    List<String[]> violations = new ArrayList<>(2);
+    List<Violation> violations = new ArrayList<>(2);
     for (int i = 0; i < schema.size(); i++) {
       ColumnSpec c = schema.get(i);
       String in = text[i];
@@ -163,49 +358,55 @@ public final class SourceDecoder {
           present && v == null || v instanceof Double d && (d.isNaN() || d.isInfinite());
       if (badType) {
         violations.add(
-            new String[] {
-              "type", "column '" + c.name() + "': expected " + c.type().key() + ", got '" + in + "'"
-            });
+            new Violation(
+                "type",
+                "column '" + c.name() + "': expected " + c.type().key() + ", got '" + in + "'"));
         v = v instanceof Double ? v : null;
       }
       if (!c.nullable() && !present) {
         violations.add(
-            new String[] {
-              "not_null", "column '" + c.name() + "' is empty but declared nullable: false"
-            });
+            new Violation(
+                "not_null", "column '" + c.name() + "' is empty but declared nullable: false"));
       }
       if (v instanceof Number n) {
-        // Spark orders NaN above every number: it is never below a minimum, always above a maximum.
+        // NaN is above every number: never below a minimum, always above a maximum.
         double x = n.doubleValue();
         if (c.min() != null && x < c.min()) {
           violations.add(
-              new String[] {
-                "range",
-                "column '" + c.name() + "' = " + asText(v) + " is below the minimum " + c.min()
-              });
+              new Violation(
+                  "range",
+                  "column '" + c.name() + "' = " + asText(v) + " is below the minimum " + c.min()));
         }
         if (c.max() != null && (x > c.max() || Double.isNaN(x))) {
           violations.add(
-              new String[] {
-                "range",
-                "column '" + c.name() + "' = " + asText(v) + " is above the maximum " + c.max()
-              });
+              new Violation(
+                  "range",
+                  "column '" + c.name() + "' = " + asText(v) + " is above the maximum " + c.max()));
         }
       }
-      if (!c.allowed().isEmpty() && v != null && !c.allowed().contains(asText(v))) {
-        violations.add(
-            new String[] {
-              "allowed_values",
-              "column '" + c.name() + "' = '" + asText(v) + "' is not one of " + c.allowed()
-            });
+      if (!c.allowed().isEmpty() && v != null) {
+        Set<Long> times = allowedTimes.get(i);
+        boolean ok = times != null ? times.contains((Long) v) : c.allowed().contains(asText(v));
+        if (!ok) {
+          violations.add(
+              new Violation(
+                  "allowed_values",
+                  "column '"
+                      + c.name()
+                      + "' = '"
+                      + asText(c.type(), v)
+                      + "' is not one of "
+                      + c.allowed()));
+        }
       }
       values[i] = v;
     }
 
-    String key = entityKey(values);
-    if (key == null) {
+    EntityKeys.Key key = entityKey(values, nodes);
+    if (key.key() == null) {
       violations.add(
-          new String[] {"entity_key", "the entity key (" + source.entityKeyText() + ") is null"});
+          new Violation(
+              "entity_key", "the entity key (" + source.entityKeyText() + ") " + key.problem()));
     }
 
     Long micros;
@@ -213,78 +414,72 @@ public final class SourceDecoder {
       micros = values[timeColumn] == null ? null : timeParser.micros(values[timeColumn]);
       if (micros == null) {
         EventTime.FromColumn fc = (EventTime.FromColumn) source.eventTime();
+        ColumnType t = schema.get(timeColumn).type();
         violations.add(
-            new String[] {
-              "event_time",
-              "cannot derive the event time from column '"
-                  + fc.column()
-                  + "' = '"
-                  + (values[timeColumn] == null ? "" : asText(values[timeColumn]))
-                  + "'"
-                  + (fc.format() == null ? "" : " with format " + fc.format())
-            });
+            new Violation(
+                "event_time",
+                "cannot derive the event time from column '"
+                    + fc.column()
+                    + "' = '"
+                    + (values[timeColumn] == null
+                        ? text[timeColumn] == null ? "" : text[timeColumn]
+                        : asText(t, values[timeColumn]))
+                    + "'"
+                    + (fc.format() == null ? "" : " with format " + fc.format())));
       }
     } else if (explicitTime != null) {
       micros = explicitTime;
     } else if (explicitTimeProblem != null) {
       micros = null;
       violations.add(
-          new String[] {
-            "event_time",
-            "the field '"
-                + EVENT_TIME
-                + "' = "
-                + explicitTimeProblem
-                + " is neither an ISO-8601 instant nor epoch milliseconds"
-          });
+          new Violation(
+              "event_time",
+              "the field '"
+                  + EVENT_TIME
+                  + "' = "
+                  + explicitTimeProblem
+                  + " is neither event-time text (e.g. 2021-03-28T01:30:00+01:00) nor epoch"
+                  + " milliseconds"));
     } else if (rowIndex >= 0) {
       EventTime.FromRowIndex ri = (EventTime.FromRowIndex) source.eventTime();
-      long start = ChronoUnit.MICROS.between(java.time.Instant.EPOCH, ri.start());
+      long start = EventTimes.micros(ri.start());
       micros = start + rowIndex * (ri.step().toNanos() / 1000);
     } else {
       micros = null;
       violations.add(
-          new String[] {
-            "event_time",
-            "no event time: the source's event time is its row index, which a stream does not"
-                + " know; give the record an '"
-                + EVENT_TIME
-                + "' field"
-          });
+          new Violation(
+              "event_time",
+              "no event time: the source's event time is its row index, which a stream does not"
+                  + " know; give the record an '"
+                  + EVENT_TIME
+                  + "' field"));
     }
-
-    if (!violations.isEmpty()) {
-      StringBuilder reason = new StringBuilder();
-      for (String[] v : violations) {
-        if (!reason.isEmpty()) {
-          reason.append("; ");
-        }
-        reason.append(v[1]);
+    if (micros != null) {
+      String future =
+          EventTimes.futureViolation(micros, clockMicros.getAsLong(), source.maxFutureSkew());
+      if (future != null) {
+        violations.add(new Violation(EventTimes.FUTURE_RULE, future));
       }
-      return reject(violations.get(0)[0], reason.toString(), raw, origin);
     }
-    return new SourceEvent(key, micros, values, origin, raw);
+    return new Validated(null, key.key(), micros, values, List.copyOf(violations));
   }
 
-  /** The value of column {@code name} of an event, for expressions (numbers widen to Double). */
+  /** The index of column {@code name} in an event's values, or -1. */
   public int columnIndex(String name) {
     Integer i = index.get(name);
     return i == null ? -1 : i;
   }
 
-  private Rejection reject(String rule, String reason, String raw, String origin) {
-    return new Rejection(source.name(), rule, reason, raw, origin);
-  }
-
-  private String entityKey(Object[] values) {
+  private EntityKeys.Key entityKey(Object[] values, JsonNode[] nodes) {
     Expr e = source.entityKey();
-    Object v;
     if (e instanceof Expr.Column c && index.containsKey(c.name())) {
-      v = values[index.get(c.name())]; // keeps ints as ints: "7", not "7.0", as Spark's cast
-    } else {
-      v = ExprEvaluator.eval(e, name -> valueOf(values, name));
+      int i = index.get(c.name());
+      if (nodes != null && nodes[i] != null && !nodes[i].isTextual()) {
+        return EntityKeys.fromJson(nodes[i]); // a JSON number: 7.0 -> "7"; true -> refused
+      }
+      return EntityKeys.normalize(values[i]); // an int column stays an int: "7", not "7.0"
     }
-    return v == null ? null : asText(v);
+    return EntityKeys.normalize(ExprEvaluator.eval(e, name -> valueOf(values, name)));
   }
 
   private Object valueOf(Object[] values, String name) {
@@ -292,13 +487,26 @@ public final class SourceDecoder {
     return i == null ? null : values[i];
   }
 
-  /** A value as Spark casts it to text. */
+  /** A value as text, for messages and {@code allowed} of non-time columns. */
   static String asText(Object v) {
     return String.valueOf(v);
   }
 
+  /** A typed value as text: dates {@code yyyy-MM-dd}, timestamps ISO-8601 instants. */
+  static String asText(ColumnType type, Object v) {
+    return switch (type) {
+      case DATE -> EventTimes.formatDate((Long) v);
+      case TIMESTAMP -> EventTimes.format((Long) v);
+      default -> asText(v);
+    };
+  }
+
   /**
-   * A text value cast to the column type as Spark's {@code trim(x).try_cast(type)}; null if not.
+   * A text value cast to the column type: text as is; other types trimmed, then parsed (int and
+   * long: optional sign and decimal digits; double: Java's decimal and exponent forms, NaN and
+   * infinities (rejected by the type rule later), no hexadecimal; boolean: t/true/y/yes/1 and
+   * f/false/n/no/0, any case; date: {@code yyyy-MM-dd}; timestamp: event-time text); null if it
+   * does not parse.
    */
   static Object typed(ColumnType type, String in) {
     if (type == ColumnType.STRING) {
@@ -317,8 +525,8 @@ public final class SourceDecoder {
           String l = t.toLowerCase(Locale.ROOT);
           yield TRUE.contains(l) ? Boolean.TRUE : FALSE.contains(l) ? Boolean.FALSE : null;
         }
-        case DATE -> EventTimes.dateMicros(t);
-        case TIMESTAMP -> EventTimes.timestampMicros(t);
+        case DATE -> EventTimes.parseDate(t);
+        case TIMESTAMP -> EventTimes.parseText(t);
         case STRING -> in;
       };
     } catch (NumberFormatException e) {
@@ -339,6 +547,10 @@ public final class SourceDecoder {
         if (l.startsWith("0x") || l.startsWith("-0x") || l.startsWith("+0x")) {
           return null;
         }
+        char last = l.charAt(l.length() - 1);
+        if (last == 'd' || last == 'f') { // Java accepts 1.5d, 2f: not numbers in a data file
+          return null;
+        }
         return Double.parseDouble(t);
     }
   }
@@ -353,50 +565,9 @@ public final class SourceDecoder {
     return n.toString();
   }
 
-  /** Splits on runs of blanks after trimming, as the offline whitespace reader. */
+  /** Splits on runs of blanks after trimming, as the whitespace format. */
   static String[] splitWhitespace(String raw) {
     String t = raw.trim();
     return t.isEmpty() ? new String[0] : t.split("\\s+");
-  }
-
-  /**
-   * Splits a delimited line: fields may be quoted with {@code "}; inside quotes the delimiter is
-   * text and a quote is written {@code \"} or {@code ""}. Returns null for an unclosed quote.
-   */
-  static String[] splitDelimited(String raw, char sep) {
-    List<String> out = new ArrayList<>();
-    StringBuilder cur = new StringBuilder();
-    boolean quoted = false;
-    boolean wasQuoted = false;
-    for (int i = 0; i < raw.length(); i++) {
-      char ch = raw.charAt(i);
-      if (quoted) {
-        if (ch == '\\' && i + 1 < raw.length() && raw.charAt(i + 1) == '"') {
-          cur.append('"');
-          i++;
-        } else if (ch == '"' && i + 1 < raw.length() && raw.charAt(i + 1) == '"') {
-          cur.append('"');
-          i++;
-        } else if (ch == '"') {
-          quoted = false;
-        } else {
-          cur.append(ch);
-        }
-      } else if (ch == sep) {
-        out.add(cur.toString());
-        cur.setLength(0);
-        wasQuoted = false;
-      } else if (ch == '"' && cur.isEmpty() && !wasQuoted) {
-        quoted = true;
-        wasQuoted = true;
-      } else {
-        cur.append(ch);
-      }
-    }
-    if (quoted) {
-      return null;
-    }
-    out.add(cur.toString());
-    return out.toArray(String[]::new);
   }
 }

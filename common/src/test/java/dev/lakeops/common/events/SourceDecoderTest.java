@@ -87,7 +87,8 @@ class SourceDecoderTest {
     assertThat(ws.reason())
         .isEqualTo("malformed record: expected 4 whitespace-separated fields, got 3");
     Rejection csv = rejected(new SourceDecoder(READINGS).decode("0,2,0.1", 0, "o"));
-    assertThat(csv.reason()).isEqualTo("malformed record: expected 9 fields separated by ','");
+    assertThat(csv.reason())
+        .isEqualTo("malformed record: expected 9 fields separated by ',', got 3");
   }
 
   @Test
@@ -118,7 +119,7 @@ class SourceDecoderTest {
     assertThat(noKey.reason())
         .isEqualTo(
             "column 'customer_id' is empty but declared nullable: false; the entity key"
-                + " (customer_id) is null");
+                + " (customer_id) is null or empty");
 
     Rejection tooMany =
         rejected(
@@ -212,20 +213,27 @@ class SourceDecoderTest {
             java.util.Map.<String, Object>of("id", 7, "x", 2.5, "t", 1000L)::get);
     assertThat(e.entityKey()).isEqualTo(want).isEqualTo("hi");
 
-    SourceEvent sum = (SourceEvent) new SourceDecoder(source.apply("x + id")).decode(line, -1, "o");
-    assertThat(sum.entityKey()).isEqualTo("9.5");
+    // 2.5 + 7 = 9.5 names no entity reliably: refused (EntityKeys); 3.0 + 7 = 10.0 is "10"
+    Rejection frac = (Rejection) new SourceDecoder(source.apply("x + id")).decode(line, -1, "o");
+    assertThat(frac.rule()).isEqualTo("entity_key");
+    assertThat(frac.reason()).isEqualTo("the entity key (x + id) = 9.5 is not text or an integer");
+    SourceEvent sum =
+        (SourceEvent)
+            new SourceDecoder(source.apply("x + id")).decode(line.replace("2.5", "3.0"), -1, "o");
+    assertThat(sum.entityKey()).isEqualTo("10");
     Rejection none =
         (Rejection)
             new SourceDecoder(source.apply("x + id")).decode("{\"id\": 7, \"t\": 1}", -1, "o");
     assertThat(none.rule()).isEqualTo("entity_key");
-    assertThat(none.reason()).isEqualTo("the entity key (x + id) is null");
+    assertThat(none.reason()).isEqualTo("the entity key (x + id) is null or empty");
   }
 
   @Test
   void quotedCsvFieldsAndEmptyFields() {
-    assertThat(SourceDecoder.splitDelimited("a,\"b,c\",\"d\"\"e\",", ','))
+    var rfc = SourceConfig.CsvDialect.DEFAULT;
+    assertThat(CsvLine.split("a,\"b,c\",\"d\"\"e\",", ',', rfc).fields())
         .containsExactly("a", "b,c", "d\"e", "");
-    assertThat(SourceDecoder.splitDelimited("a,\"b", ',')).isNull();
+    assertThat(CsvLine.split("a,\"b", ',', rfc).problem()).contains("not closed");
     Rejection empty =
         rejected(new SourceDecoder(READINGS).decode("0,2,0.02,,0.41,0.003,0.42,0.41,UP", 0, "o"));
     assertThat(empty.rule()).isEqualTo("not_null");

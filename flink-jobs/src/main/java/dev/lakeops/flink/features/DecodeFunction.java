@@ -14,8 +14,11 @@ import org.apache.flink.util.OutputTag;
 
 /**
  * Decodes raw records into events with the source's validation rules; rejections go to the {@link
- * #REJECTED} side output. A file's first non-blank line is its header when the source declares one;
- * row-index event time uses the record's index among the file's data lines.
+ * #REJECTED} side output. A file's first non-blank line is its header when the source declares one:
+ * it is skipped, and it maps each data line's fields to the schema's columns by name (a header that
+ * does not name exactly the schema's columns rejects every line of the file, rule {@code header}).
+ * Row-index event time uses the record's index among the file's data lines. Events beyond the
+ * source's future bound are rejected here, so they never reach the watermark.
  */
 final class DecodeFunction extends ProcessFunction<RawRecord, SourceEvent> {
   private static final long serialVersionUID = 1L;
@@ -50,7 +53,8 @@ final class DecodeFunction extends ProcessFunction<RawRecord, SourceEvent> {
       }
       row--;
     }
-    Decoded d = decoder.decode(r.text(), row, r.origin());
+    // The header orders the fields by name (files may order the columns differently).
+    Decoded d = decoder.decode(r.text(), header ? r.first() : null, row, r.origin());
     if (d instanceof SourceEvent e) {
       out.collect(e);
     } else if (d instanceof Rejection x) {

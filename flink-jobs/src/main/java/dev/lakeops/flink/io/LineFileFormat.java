@@ -18,9 +18,10 @@ import org.apache.flink.core.fs.Path;
 /**
  * Reads text files line by line (UTF-8; {@code \n}, {@code \r\n} or {@code \r} ends), each line a
  * {@link RawRecord} that knows its file, its line number and its index among the file's non-blank
- * lines, which row-index event time needs. Files are not split, so those positions are exact. On
- * restore the file is read again from its start and the lines already emitted are skipped, so the
- * positions stay the same.
+ * lines, which row-index event time needs, and the file's first non-blank line (its header, which
+ * orders the fields by name). Files are not split, so those positions are exact. On restore the
+ * file is read again from its start and the lines already emitted are skipped, so the positions
+ * stay the same.
  */
 public final class LineFileFormat implements BulkFormat<RawRecord, FileSourceSplit> {
   private static final long serialVersionUID = 1L;
@@ -56,6 +57,7 @@ public final class LineFileFormat implements BulkFormat<RawRecord, FileSourceSpl
     private final BufferedReader lines;
     private long emitted;
     private long nonBlank;
+    private String first;
 
     LineReader(Path path, long skip) throws IOException {
       this.file = path.getPath();
@@ -75,7 +77,10 @@ public final class LineFileFormat implements BulkFormat<RawRecord, FileSourceSpl
       }
       emitted++;
       boolean blank = line.isBlank();
-      RawRecord r = new RawRecord(file + ":" + emitted, blank ? -1 : nonBlank, line);
+      if (!blank && first == null) {
+        first = line;
+      }
+      RawRecord r = new RawRecord(file + ":" + emitted, blank ? -1 : nonBlank, line, first);
       if (!blank) {
         nonBlank++;
       }

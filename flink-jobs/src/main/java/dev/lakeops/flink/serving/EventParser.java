@@ -3,8 +3,8 @@ package dev.lakeops.flink.serving;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.time.Instant;
-import java.time.format.DateTimeParseException;
+import dev.lakeops.common.events.EntityKeys;
+import dev.lakeops.common.events.EventTimes;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.Map;
@@ -17,8 +17,10 @@ import java.util.Map;
  * </pre>
  *
  * {@code event_id} is text (or an integer), the entity key field (the entity's key column) is text
- * (or an integer), {@code event_time} is ISO-8601 text or epoch milliseconds; every other scalar
- * field is a request-time value that overrides the online store's feature of that name.
+ * or an integral number, normalised as every reader does ({@link EntityKeys}: {@code 7.0} is {@code
+ * "7"}), {@code event_time} is event-time text in the forms every reader accepts ({@link
+ * EventTimes#parseText}) or integral epoch milliseconds; every other scalar field is a request-time
+ * value that overrides the online store's feature of that name.
  */
 public final class EventParser {
   public static final String EVENT_ID = "event_id";
@@ -70,7 +72,7 @@ public final class EventParser {
     String key;
     long time;
     try {
-      key = text(root, keyField, "the entity key");
+      key = key(root, keyField);
       time = time(root);
     } catch (BadEvent e) {
       throw new BadEvent(e.getMessage(), id);
@@ -105,25 +107,43 @@ public final class EventParser {
         "wrong type: '" + field + "' (" + what + ") must be text, got " + describe(n));
   }
 
+  /** The entity key, normalised by the one rule of every reader ({@link EntityKeys}). */
+  private static String key(JsonNode root, String field) throws BadEvent {
+    JsonNode n = root.get(field);
+    if (n == null || n.isNull()) {
+      throw new BadEvent("missing the entity key '" + field + "'");
+    }
+    if (n.isTextual() && n.asText().isEmpty()) {
+      throw new BadEvent("missing the entity key '" + field + "' (empty text)");
+    }
+    EntityKeys.Key k = EntityKeys.fromJson(n);
+    if (k.key() == null) {
+      throw new BadEvent(
+          "wrong type: '" + field + "' (the entity key) must be text, got " + describe(n));
+    }
+    return k.key();
+  }
+
+  /**
+   * The event time in epoch milliseconds (microseconds floored), parsed by the one parser of every
+   * reader ({@link EventTimes#fromJson}: its accepted text forms, or epoch milliseconds).
+   */
   private static long time(JsonNode root) throws BadEvent {
     JsonNode n = root.get(EVENT_TIME);
     if (n == null || n.isNull()) {
       throw new BadEvent("missing the event time '" + EVENT_TIME + "'");
     }
-    if (n.isIntegralNumber()) {
-      return n.asLong();
-    }
-    if (n.isTextual()) {
-      try {
-        return Instant.parse(n.asText()).toEpochMilli();
-      } catch (DateTimeParseException e) {
+    if (n.isNumber() || n.isTextual()) {
+      Long micros = EventTimes.fromJson(n);
+      if (micros == null) {
         throw new BadEvent(
             "wrong type: '"
                 + EVENT_TIME
-                + "' must be ISO-8601 (e.g. 1998-04-01T10:00:00Z) or epoch milliseconds, got '"
-                + n.asText()
-                + "'");
+                + "' must be ISO-8601 (e.g. 1998-04-01T10:00:00Z or 2021-03-28T01:30:00+0100)"
+                + " or integral epoch milliseconds, got "
+                + (n.isTextual() ? "'" + n.asText() + "'" : n.asText()));
       }
+      return Math.floorDiv(micros, 1000L);
     }
     throw new BadEvent(
         "wrong type: '"

@@ -1,208 +1,196 @@
 package dev.lakeops.spark.ingest;
 
-import static org.apache.spark.sql.functions.array;
-import static org.apache.spark.sql.functions.array_compact;
-import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.concat;
-import static org.apache.spark.sql.functions.isnan;
-import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.not;
-import static org.apache.spark.sql.functions.struct;
-import static org.apache.spark.sql.functions.timestamp_micros;
-import static org.apache.spark.sql.functions.timestamp_millis;
-import static org.apache.spark.sql.functions.trim;
-import static org.apache.spark.sql.functions.try_to_timestamp;
-import static org.apache.spark.sql.functions.when;
-
 import dev.lakeops.common.config.ColumnSpec;
 import dev.lakeops.common.config.ColumnType;
-import dev.lakeops.common.config.EventTime;
 import dev.lakeops.common.config.SourceConfig;
-import dev.lakeops.spark.expr.SparkExprs;
-import java.time.temporal.ChronoUnit;
+import dev.lakeops.common.events.SourceDecoder;
+import dev.lakeops.common.events.Validated;
+import java.sql.Date;
+import java.sql.Timestamp;
+import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
-import org.apache.spark.sql.Column;
+import java.util.NoSuchElementException;
+import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 
 /**
- * Applies a source's declared schema and rules to the rows read: casts each column to its type,
- * derives the entity key and the event time, and lists every rule a row breaks in {@value
- * #VIOLATIONS} (an array of {rule, reason}); an empty list means the row is clean.
+ * Validates the records {@link SourceReader} read with the one decoder of both engines, {@code
+ * SourceDecoder} (in {@code common}, also used by the Flink online-store job), called in each Spark
+ * task: the rules, their order and their reasons are that class's, so a row the Flink job rejects
+ * is quarantined here by the same rule with the same reason. This class only converts the decoder's
+ * result into Spark rows.
  *
- * <p>Rules: {@code malformed} (the record could not be split into fields), {@code type}, {@code
- * not_null}, {@code range}, {@code allowed_values}, {@code entity_key}, {@code event_time}; the
+ * <p>Output: the declared columns typed (a column named like the entity's key column holds the key
+ * text), the key column, {@value #EVENT_TIME} (timestamp), {@value #VIOLATIONS} (an array of {rule,
+ * reason}, empty when the row is clean), {@code _source_file}, {@code _raw} and, when read, {@code
+ * _row_index}. Blank and comment lines give no row. Rules: those of {@code SourceDecoder}; the
  * pipeline adds {@code duplicate_key}.
  */
 public final class RowValidator {
   public static final String VIOLATIONS = "_violations";
   public static final String EVENT_TIME = "event_time";
-  private static final String IN = "_in_";
+
+  static final StructType VIOLATION =
+      new StructType()
+          .add("rule", DataTypes.StringType, false)
+          .add("reason", DataTypes.StringType, false);
 
   private RowValidator() {}
 
   /** The rows with typed columns, entity key, {@value #EVENT_TIME} and {@value #VIOLATIONS}. */
   public static Dataset<Row> validate(SourceConfig source, String keyColumn, Dataset<Row> read) {
-    List<Column> first = new ArrayList<>();
+    StructType in = read.schema();
+    boolean hasRowIndex = in.getFieldIndex(SourceReader.ROW_INDEX).isDefined();
+    StructType out = new StructType();
+    boolean keyDeclared = false;
     for (ColumnSpec c : source.schema()) {
-      first.add(col("`" + c.name() + "`").as(IN + c.name()));
-    }
-    List<Column> typed = new ArrayList<>();
-    for (ColumnSpec c : source.schema()) {
-      typed.add(typedValue(c, col("`" + c.name() + "`")).as(c.name()));
-    }
-    for (String keep : read.columns()) {
-      if (source.column(keep).isEmpty()) {
-        first.add(col(keep));
+      if (c.name().equals(keyColumn)) {
+        keyDeclared = true;
+        out = out.add(c.name(), DataTypes.StringType, true);
+      } else {
+        out = out.add(c.name(), sparkType(c.type()), true);
       }
     }
-    Dataset<Row> renamed = read.select(first.toArray(Column[]::new));
-    List<Column> second = new ArrayList<>();
-    for (ColumnSpec c : source.schema()) {
-      second.add(typedValue(c, col(IN + c.name())).as(c.name()));
+    if (!keyDeclared) {
+      out = out.add(keyColumn, DataTypes.StringType, true);
     }
-    for (String keep : renamed.columns()) {
-      second.add(col(keep));
+    out =
+        out.add(EVENT_TIME, DataTypes.TimestampType, true)
+            .add(VIOLATIONS, DataTypes.createArrayType(VIOLATION, false), false)
+            .add(SourceReader.SOURCE_FILE, DataTypes.StringType, true)
+            .add(SourceReader.RAW, DataTypes.StringType, true);
+    if (hasRowIndex) {
+      out = out.add(SourceReader.ROW_INDEX, DataTypes.LongType, false);
     }
-    Dataset<Row> withTypes = renamed.select(second.toArray(Column[]::new));
-
-    Column key = SparkExprs.toColumn(source.entityKey()).cast(DataTypes.StringType);
-    Column eventTime = eventTime(source);
-    Dataset<Row> out = withTypes.withColumn(keyColumn, key).withColumn(EVENT_TIME, eventTime);
-
-    List<Column> checks = new ArrayList<>();
-    Column malformed = col(SourceReader.MALFORMED);
-    checks.add(
-        violation(
-            malformed.isNotNull(), "malformed", concat(lit("malformed record: "), malformed)));
-    List<Column> rowChecks = new ArrayList<>();
-    for (ColumnSpec c : source.schema()) {
-      rowChecks.addAll(columnChecks(c));
-    }
-    rowChecks.add(
-        violation(
-            col(keyColumn).isNull(),
-            "entity_key",
-            lit("the entity key (" + source.entityKeyText() + ") is null")));
-    rowChecks.add(eventTimeCheck(source));
-    for (Column check : rowChecks) {
-      // A malformed record has no reliable fields: report it once, as malformed.
-      checks.add(when(malformed.isNull(), check));
-    }
-    Dataset<Row> validated =
-        out.withColumn(VIOLATIONS, array_compact(array(checks.toArray(Column[]::new))));
-    for (ColumnSpec c : source.schema()) {
-      validated = validated.drop(IN + c.name());
-    }
-    return validated;
+    return read.mapPartitions(
+        new Decode(source, keyColumn, keyDeclared, in, hasRowIndex), Encoders.row(out));
   }
 
-  private static List<Column> columnChecks(ColumnSpec c) {
-    List<Column> checks = new ArrayList<>();
-    Column in = col(IN + c.name());
-    Column v = col("`" + c.name() + "`");
-    Column inText = in.cast(DataTypes.StringType);
-    Column present = in.isNotNull().and(trim(inText).notEqual(lit("")));
-    Column badType = present.and(v.isNull());
-    if (c.type() == ColumnType.DOUBLE) {
-      badType =
-          badType.or(
-              v.isNotNull()
-                  .and(
-                      isnan(v)
-                          .or(v.equalTo(lit(Double.POSITIVE_INFINITY)))
-                          .or(v.equalTo(lit(Double.NEGATIVE_INFINITY)))));
+  /** Decodes a partition's records with one {@link SourceDecoder} (it is not thread-safe). */
+  private static final class Decode implements MapPartitionsFunction<Row, Row> {
+    private static final long serialVersionUID = 1L;
+    private final SourceConfig source;
+    private final String keyColumn;
+    private final boolean keyDeclared;
+    private final int file;
+    private final int raw;
+    private final int header;
+    private final int fields;
+    private final int rowIndex;
+
+    Decode(
+        SourceConfig source,
+        String keyColumn,
+        boolean keyDeclared,
+        StructType in,
+        boolean hasRowIndex) {
+      this.source = source;
+      this.keyColumn = keyColumn;
+      this.keyDeclared = keyDeclared;
+      this.file = in.fieldIndex(SourceReader.SOURCE_FILE);
+      this.raw = in.fieldIndex(SourceReader.RAW);
+      this.header =
+          in.getFieldIndex(SourceReader.HEADER).isDefined()
+              ? in.fieldIndex(SourceReader.HEADER)
+              : -1;
+      this.fields =
+          in.getFieldIndex(SourceReader.FIELDS).isDefined()
+              ? in.fieldIndex(SourceReader.FIELDS)
+              : -1;
+      this.rowIndex = hasRowIndex ? in.fieldIndex(SourceReader.ROW_INDEX) : -1;
     }
-    checks.add(
-        violation(
-            badType,
-            "type",
-            concat(
-                lit("column '" + c.name() + "': expected " + c.type().key() + ", got '"),
-                inText,
-                lit("'"))));
-    if (!c.nullable()) {
-      checks.add(
-          violation(
-              not(present).or(in.isNull()),
-              "not_null",
-              lit("column '" + c.name() + "' is empty but declared nullable: false")));
+
+    @Override
+    public Iterator<Row> call(Iterator<Row> rows) {
+      SourceDecoder decoder = new SourceDecoder(source);
+      List<ColumnSpec> schema = source.schema();
+      return new Iterator<>() {
+        private Row next;
+
+        @Override
+        public boolean hasNext() {
+          while (next == null && rows.hasNext()) {
+            next = convert(rows.next());
+          }
+          return next != null;
+        }
+
+        @Override
+        public Row next() {
+          if (!hasNext()) {
+            throw new NoSuchElementException();
+          }
+          Row r = next;
+          next = null;
+          return r;
+        }
+
+        private Row convert(Row r) {
+          long index = rowIndex >= 0 ? r.getLong(rowIndex) : -1L;
+          Validated v;
+          if (fields >= 0) {
+            List<String> f = r.getList(fields);
+            v = decoder.validateFields(f.toArray(String[]::new), index);
+          } else {
+            v = decoder.validate(r.getString(raw), header >= 0 ? r.getString(header) : null, index);
+          }
+          if (v.skipped() != null) {
+            return null;
+          }
+          List<Object> out = new ArrayList<>(schema.size() + 6);
+          for (int i = 0; i < schema.size(); i++) {
+            ColumnSpec c = schema.get(i);
+            if (c.name().equals(keyColumn)) {
+              out.add(v.entityKey());
+            } else {
+              out.add(v.values() == null ? null : spark(c.type(), v.values()[i]));
+            }
+          }
+          if (!keyDeclared) {
+            out.add(v.entityKey());
+          }
+          out.add(v.eventTimeMicros() == null ? null : timestamp(v.eventTimeMicros()));
+          Row[] violations = new Row[v.violations().size()];
+          for (int i = 0; i < violations.length; i++) {
+            Validated.Violation x = v.violations().get(i);
+            violations[i] = RowFactory.create(x.rule(), x.reason());
+          }
+          out.add(violations);
+          out.add(r.getString(file));
+          out.add(r.getString(raw));
+          if (rowIndex >= 0) {
+            out.add(index);
+          }
+          return RowFactory.create(out.toArray());
+        }
+      };
     }
-    if (c.min() != null) {
-      checks.add(
-          violation(
-              v.lt(lit(c.min())),
-              "range",
-              concat(
-                  lit("column '" + c.name() + "' = "),
-                  v.cast(DataTypes.StringType),
-                  lit(" is below the minimum " + c.min()))));
-    }
-    if (c.max() != null) {
-      checks.add(
-          violation(
-              v.gt(lit(c.max())),
-              "range",
-              concat(
-                  lit("column '" + c.name() + "' = "),
-                  v.cast(DataTypes.StringType),
-                  lit(" is above the maximum " + c.max()))));
-    }
-    if (!c.allowed().isEmpty()) {
-      checks.add(
-          violation(
-              v.isNotNull().and(not(v.cast(DataTypes.StringType).isin(c.allowed().toArray()))),
-              "allowed_values",
-              concat(
-                  lit("column '" + c.name() + "' = '"),
-                  v.cast(DataTypes.StringType),
-                  lit("' is not one of " + c.allowed()))));
-    }
-    return checks;
   }
 
-  private static Column eventTime(SourceConfig source) {
-    if (source.eventTime() instanceof EventTime.FromRowIndex ri) {
-      long start = ChronoUnit.MICROS.between(java.time.Instant.EPOCH, ri.start());
-      long step = ri.step().toNanos() / 1000;
-      return timestamp_micros(lit(start).plus(col(SourceReader.ROW_INDEX).multiply(lit(step))));
+  /** A decoded value as Spark's external type (dates and timestamps from microseconds). */
+  static Object spark(ColumnType type, Object v) {
+    if (v == null) {
+      return null;
     }
-    EventTime.FromColumn fc = (EventTime.FromColumn) source.eventTime();
-    Column c = col("`" + fc.column() + "`");
-    ColumnType t = source.column(fc.column()).orElseThrow().type();
-    return switch (t) {
-      case STRING ->
-          fc.format() == null
-              ? c.try_cast(DataTypes.TimestampType)
-              : try_to_timestamp(c, lit(fc.format()));
-      case LONG -> timestamp_millis(c);
-      default -> c.cast(DataTypes.TimestampType);
+    return switch (type) {
+      case DATE -> Date.valueOf(LocalDate.ofEpochDay(Math.floorDiv((Long) v, 86_400_000_000L)));
+      case TIMESTAMP -> timestamp((Long) v);
+      default -> v;
     };
   }
 
-  private static Column eventTimeCheck(SourceConfig source) {
-    if (source.eventTime() instanceof EventTime.FromColumn fc) {
-      String how = fc.format() == null ? "" : " with format " + fc.format();
-      return violation(
-          col(EVENT_TIME).isNull(),
-          "event_time",
-          concat(
-              lit("cannot derive the event time from column '" + fc.column() + "' = '"),
-              col("`" + fc.column() + "`").cast(DataTypes.StringType),
-              lit("'" + how)));
-    }
-    return violation(col(EVENT_TIME).isNull(), "event_time", lit("no event time"));
-  }
-
-  private static Column typedValue(ColumnSpec c, Column in) {
-    DataType target = sparkType(c.type());
-    if (c.type() == ColumnType.STRING) {
-      return in.cast(DataTypes.StringType);
-    }
-    return trim(in.cast(DataTypes.StringType)).try_cast(target);
+  static Timestamp timestamp(long micros) {
+    Timestamp t = new Timestamp(Math.floorDiv(micros, 1000L));
+    t.setNanos((int) Math.floorMod(micros, 1_000_000L) * 1000);
+    return t;
   }
 
   /** The Spark type of a declared column type. */
@@ -216,9 +204,5 @@ public final class RowValidator {
       case DATE -> DataTypes.DateType;
       case TIMESTAMP -> DataTypes.TimestampType;
     };
-  }
-
-  private static Column violation(Column when, String rule, Column reason) {
-    return when(when, struct(lit(rule).as("rule"), reason.as("reason")));
   }
 }

@@ -1,26 +1,24 @@
 package dev.lakeops.spark.ingest;
 
-import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.concat_ws;
-import static org.apache.spark.sql.functions.element_at;
+import static org.apache.spark.sql.functions.date_format;
 import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.size;
-import static org.apache.spark.sql.functions.split;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.to_json;
-import static org.apache.spark.sql.functions.trim;
-import static org.apache.spark.sql.functions.when;
 
 import dev.lakeops.common.config.ColumnSpec;
+import dev.lakeops.common.config.ColumnType;
 import dev.lakeops.common.config.EventTime;
 import dev.lakeops.common.config.SourceConfig;
+import dev.lakeops.common.config.SourceFormat;
 import dev.lakeops.common.error.LakeOpsException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -31,17 +29,34 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * Reads a source's input as declared columns plus bookkeeping columns: {@code _source_file}, {@code
- * _raw} (the record as read, for the quarantine), {@code _malformed} (why the record could not be
- * split into columns, or null) and, for row-index event time, {@code _row_index}. Text formats keep
- * every value as text so that type errors become quarantine reasons, not failures.
+ * Reads a source's input as records for {@link RowValidator}, which decodes and validates them with
+ * the one decoder of both engines ({@code SourceDecoder} in {@code common}):
+ *
+ * <ul>
+ *   <li>text files (csv, whitespace, jsonl): one row per non-blank line, {@code _raw} (the line),
+ *       {@code _header} (the file's first non-blank line when the source declares a header, which
+ *       is not a record itself; otherwise null) and {@code _row_index} (the line's index among the
+ *       data records of all the source's files, for row-index event time; -1 for other sources);
+ *   <li>Parquet files and Delta tables: {@code _fields} (each declared column as text: Spark's cast
+ *       to string; timestamps as ISO-8601 instants) and {@code _raw} (the row as JSON).
+ * </ul>
+ *
+ * Every row also has {@code _source_file}. Nothing is parsed here, so the Spark pipeline and the
+ * Flink job read the same text the same way (CSV dialect, header matching by name, event times).
  */
 public final class SourceReader {
   public static final String SOURCE_FILE = "_source_file";
   public static final String RAW = "_raw";
-  public static final String MALFORMED = "_malformed";
+  public static final String HEADER = "_header";
+  public static final String FIELDS = "_fields";
   public static final String ROW_INDEX = "_row_index";
-  private static final String CORRUPT = "_corrupt";
+
+  static final StructType TEXT_RECORDS =
+      new StructType()
+          .add(SOURCE_FILE, DataTypes.StringType, false)
+          .add(RAW, DataTypes.StringType, false)
+          .add(HEADER, DataTypes.StringType, true)
+          .add(ROW_INDEX, DataTypes.LongType, false);
 
   private final SparkSession spark;
 
@@ -52,122 +67,84 @@ public final class SourceReader {
   /**
    * Reads the given files of a file source, in order.
    *
-   * @param rowOffset the index of the first row, for row-index event time (rows read before)
+   * @param rowOffset the index of the first data record, for row-index event time (rows read
+   *     before)
    */
   public Dataset<Row> readFiles(SourceConfig source, List<InputFile> files, long rowOffset) {
-    Dataset<Row> all = null;
-    for (InputFile f : files) {
-      Dataset<Row> one = readFile(source, f.path());
-      all = all == null ? one : all.unionByName(one);
+    if (source.format() == SourceFormat.PARQUET) {
+      Dataset<Row> all = null;
+      for (InputFile f : files) {
+        Dataset<Row> one = parquet(source, f.path());
+        all = all == null ? one : all.unionByName(one);
+      }
+      return withRowIndex(source, all, rowOffset);
     }
-    return withRowIndex(source, all, rowOffset);
+    boolean header = source.format() == SourceFormat.CSV && source.header();
+    boolean rowIndex = source.eventTime() instanceof EventTime.FromRowIndex;
+    Dataset<Row> all = null;
+    long offset = rowOffset;
+    for (InputFile f : files) {
+      String path = f.path();
+      JavaPairRDD<String, Long> lines =
+          spark
+              .read()
+              .text(path)
+              .javaRDD()
+              .map(r -> r.getString(0))
+              .filter(l -> !l.isBlank())
+              .zipWithIndex();
+      String first =
+          header
+              ? lines.filter(t -> t._2() == 0L).map(t -> t._1()).take(1).stream()
+                  .findFirst()
+                  .orElse(null)
+              : null;
+      long skip = header ? 1 : 0;
+      long base = offset;
+      JavaRDD<Row> records =
+          lines
+              .filter(t -> t._2() >= skip)
+              .map(
+                  t ->
+                      RowFactory.create(
+                          path, t._1(), first, rowIndex ? base + t._2() - skip : -1L));
+      if (rowIndex) {
+        offset += Math.max(0, lines.count() - skip);
+      }
+      Dataset<Row> one = spark.createDataFrame(records, TEXT_RECORDS);
+      all = all == null ? one : all.union(one);
+    }
+    return all;
   }
 
   /** Reads a Delta table (by path or catalog name) whole, as of its current version. */
   public Dataset<Row> readTable(SourceConfig source, String label, Dataset<Row> table) {
     checkColumns(source, table.columns());
-    List<Column> cols = new ArrayList<>();
-    for (ColumnSpec c : source.schema()) {
-      cols.add(col("`" + c.name() + "`"));
-    }
-    cols.add(lit(label).as(SOURCE_FILE));
-    cols.add(to_json(struct(declared(source))).as(RAW));
-    cols.add(lit(null).cast(DataTypes.StringType).as(MALFORMED));
-    return withRowIndex(source, table.select(cols.toArray(Column[]::new)), 0);
-  }
-
-  private Dataset<Row> readFile(SourceConfig source, String path) {
-    Dataset<Row> df =
-        switch (source.format()) {
-          case CSV ->
-              source.delimiter().equals("whitespace")
-                  ? whitespace(source, path)
-                  : csv(source, path);
-          case JSONL -> jsonl(source, path);
-          case PARQUET -> parquet(source, path);
-          case DELTA -> throw new IllegalArgumentException("Delta sources are read as tables");
-        };
-    return df.withColumn(SOURCE_FILE, lit(path));
-  }
-
-  private Dataset<Row> csv(SourceConfig source, String path) {
-    String sep = source.delimiter().equals("\\t") ? "\t" : source.delimiter();
-    Dataset<Row> df =
-        spark
-            .read()
-            .format("csv")
-            .options(source.options())
-            .option("header", source.header())
-            .option("sep", sep)
-            .option("mode", "PERMISSIVE")
-            .option("columnNameOfCorruptRecord", CORRUPT)
-            .schema(textSchema(source).add(CORRUPT, DataTypes.StringType))
-            .load(path);
-    return df.select(
-        concat(
-            declaredCols(source),
-            coalesce(col(CORRUPT), concat_ws(sep, declared(source))).as(RAW),
-            when(
-                    col(CORRUPT).isNotNull(),
-                    lit(
-                        "expected "
-                            + source.schema().size()
-                            + " fields separated by '"
-                            + sep
-                            + "'"))
-                .as(MALFORMED)));
-  }
-
-  private Dataset<Row> whitespace(SourceConfig source, String path) {
-    Dataset<Row> lines = spark.read().text(path);
-    if (source.header()) {
-      JavaRDD<Row> body = lines.javaRDD().zipWithIndex().filter(t -> t._2() > 0).map(t -> t._1());
-      lines = spark.createDataFrame(body, lines.schema());
-    }
-    lines = lines.filter(trim(col("value")).notEqual(lit("")));
-    int n = source.schema().size();
-    Column parts = split(trim(col("value")), "\\s+");
-    List<Column> cols = new ArrayList<>();
-    for (int i = 0; i < n; i++) {
-      cols.add(
-          when(size(parts).equalTo(n), element_at(parts, i + 1)).as(source.schema().get(i).name()));
-    }
-    cols.add(col("value").as(RAW));
-    cols.add(
-        when(
-                size(parts).notEqual(n),
-                concat_ws(
-                    "",
-                    lit("expected " + n + " whitespace-separated fields, got "),
-                    size(parts).cast(DataTypes.StringType)))
-            .as(MALFORMED));
-    return lines.select(cols.toArray(Column[]::new));
-  }
-
-  private Dataset<Row> jsonl(SourceConfig source, String path) {
-    Dataset<Row> df =
-        spark
-            .read()
-            .options(source.options())
-            .option("mode", "PERMISSIVE")
-            .option("columnNameOfCorruptRecord", CORRUPT)
-            .schema(textSchema(source).add(CORRUPT, DataTypes.StringType))
-            .json(path);
-    return df.select(
-        concat(
-            declaredCols(source),
-            coalesce(col(CORRUPT), to_json(struct(declared(source)))).as(RAW),
-            when(col(CORRUPT).isNotNull(), lit("not a valid JSON object")).as(MALFORMED)));
+    return withRowIndex(
+        source,
+        table.select(
+            fields(source), lit(label).as(SOURCE_FILE), to_json(struct(declared(source))).as(RAW)),
+        0);
   }
 
   private Dataset<Row> parquet(SourceConfig source, String path) {
     Dataset<Row> df = spark.read().options(source.options()).parquet(path);
     checkColumns(source, df.columns());
     return df.select(
-        concat(
-            declaredCols(source),
-            to_json(struct(declared(source))).as(RAW),
-            lit(null).cast(DataTypes.StringType).as(MALFORMED)));
+        fields(source), lit(path).as(SOURCE_FILE), to_json(struct(declared(source))).as(RAW));
+  }
+
+  /** The declared columns as text: Spark's cast to string, timestamps as ISO-8601 instants. */
+  private static Column fields(SourceConfig source) {
+    List<Column> out = new ArrayList<>();
+    for (ColumnSpec c : source.schema()) {
+      Column v = col("`" + c.name() + "`");
+      out.add(
+          c.type() == ColumnType.TIMESTAMP
+              ? date_format(v.cast(DataTypes.TimestampType), "yyyy-MM-dd'T'HH:mm:ss.SSSSSSXXX")
+              : v.cast(DataTypes.StringType));
+    }
+    return array(out.toArray(Column[]::new)).as(FIELDS);
   }
 
   private Dataset<Row> withRowIndex(SourceConfig source, Dataset<Row> df, long offset) {
@@ -206,25 +183,7 @@ public final class SourceReader {
     }
   }
 
-  private static StructType textSchema(SourceConfig source) {
-    StructType s = new StructType();
-    for (ColumnSpec c : source.schema()) {
-      s = s.add(c.name(), DataTypes.StringType);
-    }
-    return s;
-  }
-
   private static Column[] declared(SourceConfig source) {
     return source.schema().stream().map(c -> col("`" + c.name() + "`")).toArray(Column[]::new);
-  }
-
-  private static List<Column> declaredCols(SourceConfig source) {
-    return Arrays.asList(declared(source));
-  }
-
-  private static Column[] concat(List<Column> first, Column... more) {
-    List<Column> all = new ArrayList<>(first);
-    all.addAll(Arrays.asList(more));
-    return all.toArray(Column[]::new);
   }
 }
