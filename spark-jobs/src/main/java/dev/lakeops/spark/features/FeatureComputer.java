@@ -2,19 +2,19 @@ package dev.lakeops.spark.features;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
-import static org.apache.spark.sql.functions.greatest;
 import static org.apache.spark.sql.functions.last;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.min;
-import static org.apache.spark.sql.functions.sqrt;
 import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.udaf;
 import static org.apache.spark.sql.functions.unix_micros;
 import static org.apache.spark.sql.functions.when;
 
 import dev.lakeops.common.config.FeatureSpec;
 import dev.lakeops.common.config.FeatureViewConfig;
 import dev.lakeops.common.features.Aggregation;
+import dev.lakeops.common.features.Moments;
 import dev.lakeops.spark.expr.SparkExprs;
 import dev.lakeops.spark.ingest.RowValidator;
 import java.time.Duration;
@@ -22,22 +22,38 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoder;
+import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.expressions.Aggregator;
+import org.apache.spark.sql.expressions.UserDefinedFunction;
 import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.expressions.WindowSpec;
 import org.apache.spark.sql.types.DataTypes;
+import scala.Tuple3;
 
 /**
  * Computes a feature view from validated events: one output row per entity key and distinct event
  * time {@code t}, each window feature aggregating the entity's events in {@code (t - window, t]}.
  *
- * <p>Events are first reduced to partial aggregates per key and time (count, sum, sum of squares,
- * min, max, greatest value), then combined over a range frame of the event time in microseconds.
- * The finishing formulas are the contract the online engine follows: mean = sum / count; stddev =
- * sqrt(max(0, (sumsq - sum * sum / n) / (n - 1))) for n ≥ 2, else null.
+ * <p>Events are first reduced to partial aggregates per key and time (count, sum, {@link Moments}
+ * (n, mean, m2), min, max, greatest value), then combined over a range frame of the event time in
+ * microseconds. The finishing formulas are the contract the online engine ({@code
+ * IncrementalFeatures}) follows: mean = sum / count; stddev = the sample standard deviation of the
+ * per-time {@link Moments} merged in ascending time (Chan et al., {@link Moments#merge}) for n ≥ 2,
+ * else null. The moments are computed by common's {@link Moments} itself, through two typed
+ * aggregators ({@link TimeMoments} within one time, {@link WindowStddev} over the frame), so both
+ * engines run one copy of the arithmetic: no sum of squares, which cancels catastrophically for
+ * large values (1e9, 1e9+1, 1e9+2 has standard deviation 1.0, not 0.0).
  */
 public final class FeatureComputer {
   static final String TS = "_ts_us";
+
+  private static final Encoder<Tuple3<Long, Double, Double>> PARTS =
+      Encoders.tuple(Encoders.LONG(), Encoders.DOUBLE(), Encoders.DOUBLE());
+  private static final UserDefinedFunction TIME_MOMENTS =
+      udaf(new TimeMoments(), Encoders.DOUBLE());
+  private static final UserDefinedFunction WINDOW_STDDEV = udaf(new WindowStddev(), PARTS);
 
   private FeatureComputer() {}
 
@@ -94,8 +110,7 @@ public final class FeatureComputer {
       case SUM, MEAN -> List.of(count(v).as(p(i, "n")), sum(v).as(p(i, "s")));
       case MIN -> List.of(min(v).as(p(i, "min")));
       case MAX -> List.of(max(v).as(p(i, "max")));
-      case STDDEV ->
-          List.of(count(v).as(p(i, "n")), sum(v).as(p(i, "s")), sum(v.multiply(v)).as(p(i, "ss")));
+      case STDDEV -> List.of(TIME_MOMENTS.apply(v).as(p(i, "moments")));
       default -> throw new IllegalStateException("unhandled aggregation " + a);
     };
   }
@@ -116,11 +131,8 @@ public final class FeatureComputer {
       case MIN -> min(col(p(i, "min"))).over(w);
       case MAX -> max(col(p(i, "max"))).over(w);
       case STDDEV -> {
-        Column n = sum(col(p(i, "n"))).over(w);
-        Column s = sum(col(p(i, "s"))).over(w);
-        Column ss = sum(col(p(i, "ss"))).over(w);
-        Column variance = ss.minus(s.multiply(s).divide(n)).divide(n.minus(1));
-        yield when(n.geq(2), sqrt(greatest(variance, lit(0.0))));
+        Column m = col(p(i, "moments"));
+        yield WINDOW_STDDEV.apply(m.getField("_1"), m.getField("_2"), m.getField("_3")).over(w);
       }
       case LAST -> last(col(p(i, "last")), true).over(w);
     };
@@ -132,6 +144,85 @@ public final class FeatureComputer {
     return Window.partitionBy(col("`" + keyColumn + "`"))
         .orderBy(col(TS))
         .rangeBetween(-(micros - 1), 0);
+  }
+
+  /**
+   * The {@link Moments} (n, mean, m2) of the non-null values of one key and time, added one by one
+   * (Welford); partial results of several tasks merge with Chan et al.'s formula. The order of the
+   * values within one time is Spark's, as for the per-time sum.
+   */
+  static final class TimeMoments extends Aggregator<Double, Moments, Tuple3<Long, Double, Double>> {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public Moments zero() {
+      return new Moments();
+    }
+
+    @Override
+    public Moments reduce(Moments b, Double x) {
+      return x == null ? b : b.add(x);
+    }
+
+    @Override
+    public Moments merge(Moments a, Moments b) {
+      return a.merge(b);
+    }
+
+    @Override
+    public Tuple3<Long, Double, Double> finish(Moments m) {
+      return new Tuple3<>(m.count(), m.rawMean(), m.m2());
+    }
+
+    @Override
+    public Encoder<Moments> bufferEncoder() {
+      return Encoders.javaSerialization(Moments.class);
+    }
+
+    @Override
+    public Encoder<Tuple3<Long, Double, Double>> outputEncoder() {
+      return PARTS;
+    }
+  }
+
+  /**
+   * The sample standard deviation over a window frame: the per-time moments (n, mean, m2) merged in
+   * frame order, which is ascending event time (Spark recomputes a sliding range frame from its
+   * first row), exactly as {@code IncrementalFeatures} merges its slots; null below two values.
+   */
+  static final class WindowStddev
+      extends Aggregator<Tuple3<Long, Double, Double>, Moments, Double> {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public Moments zero() {
+      return new Moments();
+    }
+
+    @Override
+    public Moments reduce(Moments b, Tuple3<Long, Double, Double> parts) {
+      return parts == null || parts._1() == null ? b : b.merge(parts._1(), parts._2(), parts._3());
+    }
+
+    @Override
+    public Moments merge(Moments a, Moments b) {
+      return a.merge(b);
+    }
+
+    @Override
+    public Double finish(Moments m) {
+      return m.sampleStddev();
+    }
+
+    @Override
+    public Encoder<Moments> bufferEncoder() {
+      return Encoders.javaSerialization(Moments.class);
+    }
+
+    @Override
+    public Encoder<Double> outputEncoder() {
+      return Encoders.DOUBLE();
+    }
   }
 
   private static org.apache.spark.sql.types.DataType sparkType(FeatureSpec f) {

@@ -1,45 +1,80 @@
 package dev.lakeops.spark.training;
 
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.last;
-import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.struct;
-import static org.apache.spark.sql.functions.timestamp_micros;
-import static org.apache.spark.sql.functions.unix_micros;
-import static org.apache.spark.sql.functions.when;
 
+import dev.lakeops.common.config.ColumnSpec;
+import dev.lakeops.common.config.FeatureSpec;
+import dev.lakeops.common.config.FeatureViewConfig;
+import dev.lakeops.common.config.SourceConfig;
+import dev.lakeops.common.events.SourceEvent;
+import dev.lakeops.common.features.FeatureHistory;
+import dev.lakeops.common.features.Freshness;
+import dev.lakeops.common.features.IncrementalFeatures;
 import dev.lakeops.spark.ingest.RowValidator;
-import java.time.Duration;
+import java.io.Serializable;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
+import org.apache.spark.api.java.function.CoGroupFunction;
+import org.apache.spark.api.java.function.MapFunction;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.expressions.Window;
-import org.apache.spark.sql.expressions.WindowSpec;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 
 /**
- * The as-of join of label rows with feature rows: each label row at time {@code t} gets, per view,
- * the latest feature row of its entity with event time ≤ {@code t} and ≥ {@code t - ttl}.
+ * The point-in-time join of label rows with feature views, computed from the views' validated
+ * events with common's {@link IncrementalFeatures} — the same code the Flink job and the online
+ * stores run — so the training set cannot disagree with what serving reads.
  *
- * <p>Label and feature rows are unioned, ordered per entity by time (feature rows before label rows
- * at equal times), and each view's latest row is carried forward with {@code last(...,
- * ignoreNulls)} over a running window: one shuffle and sort, no cartesian product, nothing
- * collected to the driver.
+ * <p>For a label row of entity {@code k} at time {@code t} (exact event times, microseconds), each
+ * view gets:
+ *
+ * <ul>
+ *   <li>a row only when the entity's latest event of the view's source at or before {@code t} is
+ *       fresh at {@code t} by the view's TTL ({@link Freshness}: {@code t − latest ≤ ttl},
+ *       inclusive); otherwise all its features and {@code <view>__event_time} are null;
+ *   <li>window features: the aggregate over the events in {@code (t − window, t]}, read at {@code
+ *       t} itself ({@link IncrementalFeatures#valuesAt}), so a count decays to 0 once the window
+ *       has passed the last event;
+ *   <li>row-level features: the value of the latest event at or before {@code t};
+ *   <li>{@code <view>__event_time}: the time of that latest event (the row the label saw).
+ * </ul>
+ *
+ * <p>An event later than {@code t} is never seen. Per entity, the label rows are cogrouped with the
+ * source's events in Spark executors (one shuffle per source, nothing collected to the driver); the
+ * events are folded in ascending time (ties in a fixed order) and read at each label time in
+ * ascending order. An entity's events are held in its task's memory.
  */
 public final class PointInTimeJoin {
-  private static final String KIND = "_kind";
   private static final String VIEW_TIME_SUFFIX = "__event_time";
 
   private PointInTimeJoin() {}
 
   /**
-   * A view's feature rows to join.
+   * A view to join and the features to take from it.
    *
-   * @param rows the view's table: key, event_time and the features
-   * @param features the features to take from it
+   * @param features feature names of {@code view}, in output order
    */
-  public record ViewInput(String view, Dataset<Row> rows, List<String> features, Duration ttl) {}
+  public record ViewInput(FeatureViewConfig view, List<String> features) {}
+
+  /**
+   * The validated events of one source and the views computed from them.
+   *
+   * @param events the source's events table: the entity key column, {@code event_time} and the
+   *     source's columns (a source column named like the key is the key column)
+   */
+  public record SourceInput(SourceConfig source, Dataset<Row> events, List<ViewInput> views) {}
 
   /** The name of the column telling which feature row of {@code view} a label row got. */
   public static String viewTimeColumn(String view) {
@@ -47,75 +82,165 @@ public final class PointInTimeJoin {
   }
 
   /**
-   * Joins. The result has the label rows' columns, then per view its features and {@code
-   * <view>__event_time} (null when no feature row was in reach).
+   * Joins. The result has the label rows' columns, then per view (sources in order, views in order)
+   * its features and {@code <view>__event_time} (null when the view has no fresh row).
+   *
+   * @param labels rows with the entity key column {@code key} and {@code event_time}
    */
-  public static Dataset<Row> join(Dataset<Row> labels, String key, List<ViewInput> views) {
-    Column time = col(RowValidator.EVENT_TIME);
-    List<String> labelCols = new ArrayList<>(List.of(labels.columns()));
-    labelCols.remove(key);
-    labelCols.remove(RowValidator.EVENT_TIME);
-
-    // Union layout: key, event_time, kind, the label columns, one struct per view.
-    List<Column> labelSide = new ArrayList<>(List.of(col("`" + key + "`"), time, lit(1).as(KIND)));
-    labelCols.forEach(c -> labelSide.add(col("`" + c + "`")));
-    for (int j = 0; j < views.size(); j++) {
-      labelSide.add(lit(null).cast(structType(views.get(j))).as(slot(j)));
+  public static Dataset<Row> join(Dataset<Row> labels, String key, List<SourceInput> sources) {
+    Dataset<Row> out = labels;
+    for (SourceInput s : sources) {
+      out = joinSource(out, key, s);
     }
-    Dataset<Row> union = labels.select(labelSide.toArray(Column[]::new));
-    for (int j = 0; j < views.size(); j++) {
-      ViewInput v = views.get(j);
-      List<Column> side = new ArrayList<>(List.of(col("`" + key + "`"), time, lit(0).as(KIND)));
-      for (String c : labelCols) {
-        side.add(lit(null).cast(labels.schema().apply(c).dataType()).as(c));
-      }
-      for (int i = 0; i < views.size(); i++) {
-        side.add(
-            i == j
-                ? viewStruct(v).as(slot(i))
-                : lit(null).cast(union.schema().apply(slot(i)).dataType()).as(slot(i)));
-      }
-      union = union.unionByName(v.rows().select(side.toArray(Column[]::new)));
-    }
+    return out;
+  }
 
-    WindowSpec upToNow =
-        Window.partitionBy(col("`" + key + "`"))
-            .orderBy(time, col(KIND))
-            .rowsBetween(Window.unboundedPreceding(), Window.currentRow());
-    List<Column> carried = new ArrayList<>(List.of(col("`" + key + "`"), time, col(KIND)));
-    labelCols.forEach(c -> carried.add(col("`" + c + "`")));
-    for (int j = 0; j < views.size(); j++) {
-      carried.add(last(col(slot(j)), true).over(upToNow).as(slot(j)));
+  private static Dataset<Row> joinSource(Dataset<Row> labels, String key, SourceInput s) {
+    List<Column> eventCols = new ArrayList<>();
+    eventCols.add(col("`" + key + "`"));
+    eventCols.add(col(RowValidator.EVENT_TIME));
+    for (ColumnSpec c : s.source().schema()) {
+      eventCols.add(col("`" + (c.name().equals(key) ? key : c.name()) + "`"));
     }
-    Dataset<Row> asOf = union.select(carried.toArray(Column[]::new)).filter(col(KIND).equalTo(1));
+    Dataset<Row> events = s.events().select(eventCols.toArray(Column[]::new));
 
-    List<Column> out = new ArrayList<>(List.of(col("`" + key + "`"), time));
-    labelCols.forEach(c -> out.add(col("`" + c + "`")));
-    for (int j = 0; j < views.size(); j++) {
-      ViewInput v = views.get(j);
-      Column featureTime = col(slot(j)).getField(RowValidator.EVENT_TIME);
-      long ttl = v.ttl().toNanos() / 1000;
-      Column fresh = featureTime.geq(timestamp_micros(unix_micros(time).minus(lit(ttl))));
+    StructType schema = labels.schema();
+    for (ViewInput v : s.views()) {
       for (String f : v.features()) {
-        out.add(when(fresh, col(slot(j)).getField(f)).as(f));
+        schema = schema.add(f, sparkType(feature(v.view(), f)));
       }
-      out.add(when(fresh, featureTime).as(viewTimeColumn(v.view())));
+      schema = schema.add(viewTimeColumn(v.view().name()), DataTypes.TimestampType);
     }
-    return asOf.select(out.toArray(Column[]::new));
+    int keyAt = labels.schema().fieldIndex(key);
+    int timeAt = labels.schema().fieldIndex(RowValidator.EVENT_TIME);
+    return labels
+        .groupByKey(keyOf(keyAt), Encoders.STRING())
+        .cogroup(
+            events.groupByKey(keyOf(0), Encoders.STRING()),
+            new AsOf(s.source(), s.views(), timeAt),
+            Encoders.row(schema));
   }
 
-  private static Column viewStruct(ViewInput v) {
-    List<Column> fields = new ArrayList<>();
-    fields.add(col(RowValidator.EVENT_TIME));
-    v.features().forEach(f -> fields.add(col("`" + f + "`")));
-    return struct(fields.toArray(Column[]::new));
+  private static MapFunction<Row, String> keyOf(int i) {
+    return r -> r.isNullAt(i) ? null : String.valueOf(r.get(i));
   }
 
-  private static org.apache.spark.sql.types.DataType structType(ViewInput v) {
-    return v.rows().select(viewStruct(v)).schema().apply(0).dataType();
+  private static FeatureSpec feature(FeatureViewConfig view, String name) {
+    return view.feature(name)
+        .orElseThrow(
+            () ->
+                new IllegalArgumentException(
+                    "feature view '" + view.name() + "' has no feature '" + name + "'"));
   }
 
-  private static String slot(int j) {
-    return "_view" + j;
+  static DataType sparkType(FeatureSpec f) {
+    return switch (f.outputType()) {
+      case LONG -> DataTypes.LongType;
+      case DOUBLE -> DataTypes.DoubleType;
+      case STRING -> DataTypes.StringType;
+      case BOOLEAN -> DataTypes.BooleanType;
+    };
+  }
+
+  /** One entity: its label rows in, the same rows with the views' columns out. */
+  private static final class AsOf implements CoGroupFunction<String, Row, Row, Row> {
+    private static final long serialVersionUID = 1L;
+
+    private final ConfigShipment<SourceConfig> source;
+    private final ConfigShipment<List<FeatureViewConfig>> views;
+    private final List<List<String>> features = new ArrayList<>();
+    private final int timeAt;
+    private transient IncrementalFeatures incremental;
+
+    AsOf(SourceConfig source, List<ViewInput> views, int timeAt) {
+      this.source = new ConfigShipment<>(source);
+      this.views = new ConfigShipment<>(views.stream().map(ViewInput::view).toList());
+      views.forEach(v -> features.add(new ArrayList<>(v.features())));
+      this.timeAt = timeAt;
+    }
+
+    @Override
+    public Iterator<Row> call(String key, Iterator<Row> labelRows, Iterator<Row> eventRows) {
+      if (incremental == null) {
+        incremental = new IncrementalFeatures(source.get(), views.get());
+      }
+      List<Row> labels = new ArrayList<>();
+      labelRows.forEachRemaining(labels::add);
+      if (labels.isEmpty()) {
+        return List.<Row>of().iterator();
+      }
+      labels.sort(Comparator.comparingLong(r -> micros(r.get(timeAt))));
+      List<SourceEvent> events = new ArrayList<>();
+      eventRows.forEachRemaining(r -> events.add(event(key, r)));
+      // Ascending time; events of one time in a fixed order, so sums round the same every run.
+      events.sort(
+          Comparator.comparingLong(SourceEvent::eventTimeMicros)
+              .thenComparing(e -> java.util.Arrays.toString(e.values())));
+
+      List<FeatureViewConfig> vs = views.get();
+      FeatureHistory history = new FeatureHistory();
+      List<Row> out = new ArrayList<>(labels.size());
+      int next = 0;
+      for (Row label : labels) {
+        Object labelTime = label.get(timeAt);
+        long t = micros(labelTime);
+        while (next < events.size() && events.get(next).eventTimeMicros() <= t) {
+          incremental.add(history, events.get(next++));
+        }
+        List<Object> values = new ArrayList<>(label.size() + 8);
+        for (int i = 0; i < label.size(); i++) {
+          values.add(label.get(i));
+        }
+        Long latest = incremental.latestAtOrBefore(history, t);
+        for (int v = 0; v < vs.size(); v++) {
+          boolean fresh = latest != null && Freshness.isFresh(latest, t, vs.get(v).ttl());
+          Map<String, Object> at = fresh ? incremental.valuesAt(history, v, t) : Map.of();
+          for (String f : features.get(v)) {
+            values.add(at.get(f));
+          }
+          values.add(fresh ? time(latest, labelTime) : null);
+        }
+        out.add(RowFactory.create(values.toArray()));
+      }
+      return out.iterator();
+    }
+
+    /** An events-table row (key, event_time, the source's columns) as a {@link SourceEvent}. */
+    private SourceEvent event(String key, Row r) {
+      List<ColumnSpec> schema = source.get().schema();
+      Object[] values = new Object[schema.size()];
+      for (int i = 0; i < values.length; i++) {
+        Object v = r.get(i + 2);
+        values[i] =
+            switch (schema.get(i).type()) {
+              case DATE, TIMESTAMP -> v == null ? null : micros(v);
+              default -> v;
+            };
+      }
+      return new SourceEvent(key, micros(r.get(1)), values, "events table", null);
+    }
+  }
+
+  /** Epoch microseconds of a Spark date or timestamp value (either Java API). */
+  static long micros(Object v) {
+    if (v instanceof Timestamp ts) {
+      return ChronoUnit.MICROS.between(Instant.EPOCH, ts.toInstant());
+    }
+    if (v instanceof Instant i) {
+      return ChronoUnit.MICROS.between(Instant.EPOCH, i);
+    }
+    if (v instanceof java.sql.Date d) {
+      return d.toLocalDate().toEpochDay() * 86_400_000_000L;
+    }
+    if (v instanceof LocalDate d) {
+      return d.toEpochDay() * 86_400_000_000L;
+    }
+    throw new IllegalArgumentException("not a date or timestamp: " + v);
+  }
+
+  /** A time as the same Java type as {@code like} (Spark's Java 8 API setting decides it). */
+  private static Serializable time(long micros, Object like) {
+    Instant i = Instant.EPOCH.plus(micros, ChronoUnit.MICROS);
+    return like instanceof Instant ? i : Timestamp.from(i);
   }
 }

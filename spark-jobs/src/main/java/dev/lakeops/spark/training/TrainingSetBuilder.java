@@ -22,8 +22,10 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * Builds a training set: its label rows joined point-in-time with its feature views (read at their
- * current Delta versions, which the run records), written to a Delta table.
+ * Builds a training set: its label rows joined point-in-time with its feature views ({@link
+ * PointInTimeJoin}: each view's features computed at each label's time from the view's source
+ * events), written to a Delta table. The events tables are read at their current Delta versions (or
+ * at pinned ones, for {@code reproduce}), and the run records every version read.
  */
 public final class TrainingSetBuilder {
   private final ProjectConfig project;
@@ -85,23 +87,45 @@ public final class TrainingSetBuilder {
       TrainingSetConfig set, Map<String, String> inputs, Map<String, Long> pinned) {
     LabelConfig label = project.labels().get(set.label());
     String key = project.entities().get(label.entity()).key();
-    TableRef events = existing(warehouse.events(label.source()), "source '" + label.source() + "'");
-    long eventsVersion = pinned.getOrDefault(events.name(), tables.version(events));
-    inputs.put(events.name(), "v" + eventsVersion);
-    Dataset<Row> labels = LabelBuilder.build(label, key, tables.read(events, eventsVersion));
+    Map<String, Long> versions = new LinkedHashMap<>();
+    Dataset<Row> labels =
+        LabelBuilder.build(label, key, events(label.source(), pinned, versions, inputs));
 
-    List<PointInTimeJoin.ViewInput> views = new ArrayList<>();
+    // The views' features are computed from their sources' events at the label times (one
+    // shuffle per source), read at recorded versions: the feature tables are not read.
+    Map<String, List<PointInTimeJoin.ViewInput>> bySource = new LinkedHashMap<>();
     for (Map.Entry<String, List<String>> e : featuresByView(set).entrySet()) {
       FeatureViewConfig view = project.featureViews().get(e.getKey());
-      TableRef table =
-          existing(warehouse.featureView(view.name()), "feature view '" + view.name() + "'");
-      long version = pinned.getOrDefault(table.name(), tables.version(table));
-      inputs.put(table.name(), "v" + version);
-      views.add(
-          new PointInTimeJoin.ViewInput(
-              view.name(), tables.read(table, version), e.getValue(), view.ttl()));
+      bySource
+          .computeIfAbsent(view.source(), s -> new ArrayList<>())
+          .add(new PointInTimeJoin.ViewInput(view, e.getValue()));
     }
-    return PointInTimeJoin.join(labels, key, views);
+    List<PointInTimeJoin.SourceInput> sources = new ArrayList<>();
+    for (Map.Entry<String, List<PointInTimeJoin.ViewInput>> e : bySource.entrySet()) {
+      sources.add(
+          new PointInTimeJoin.SourceInput(
+              project.sources().get(e.getKey()),
+              events(e.getKey(), pinned, versions, inputs),
+              e.getValue()));
+    }
+    return PointInTimeJoin.join(labels, key, sources);
+  }
+
+  /**
+   * The events table of a source at its pinned version, else its current one; the version read is
+   * recorded in {@code inputs}, and a table read twice is read at one version.
+   */
+  private Dataset<Row> events(
+      String source,
+      Map<String, Long> pinned,
+      Map<String, Long> versions,
+      Map<String, String> inputs) {
+    TableRef events = existing(warehouse.events(source), "source '" + source + "'");
+    long version =
+        versions.computeIfAbsent(
+            events.name(), n -> pinned.getOrDefault(n, tables.version(events)));
+    inputs.put(events.name(), "v" + version);
+    return tables.read(events, version);
   }
 
   /** The features to take from each view, in the order the training set names them. */

@@ -207,11 +207,7 @@ class CdnowPipelineIT {
     assertThat(t.version().version()).isEqualTo(1);
     assertThat(t.version().metrics().get("auc_roc")).isGreaterThan(0.6);
     assertThat(t.version().lineage().inputs())
-        .containsKeys(
-            "cdnow.customer_spend",
-            "cdnow.customer_purchases",
-            "cdnow.events_purchases",
-            "cdnow.training_repeat_purchase");
+        .containsKeys("cdnow.events_purchases", "cdnow.training_repeat_purchase");
     assertThat(t.version().params()).containsKey("maxDepth");
     // Random split: the same seed picks the same holdout rows.
     assertThat(t.result().holdoutRows())
