@@ -192,18 +192,38 @@ public final class ScoreFunction extends ProcessFunction<String, Prediction> {
    */
   Features features(ServeEvent event, ModelHolder.Loaded model) throws EventParser.BadEvent {
     if (routedFor != model) {
-      viewOfInput = new HashMap<>();
-      for (Signature.Field f : model.signature().inputs()) {
-        for (Map.Entry<String, List<String>> v : plan.views().entrySet()) {
-          if (v.getValue().contains(f.name())) {
-            viewOfInput.put(f.name(), v.getKey());
-            break;
-          }
-        }
-      }
+      viewOfInput = viewOfInput(plan, model.signature());
       routedFor = model;
     }
-    List<Signature.Field> inputs = model.signature().inputs();
+    return lookup(plan, store, viewOfInput, model.signature().inputs(), event);
+  }
+
+  /** Input name to the view it is read from (inputs of no view: absent). */
+  static Map<String, String> viewOfInput(ServingPlan plan, Signature signature) {
+    Map<String, String> out = new HashMap<>();
+    for (Signature.Field f : signature.inputs()) {
+      for (Map.Entry<String, List<String>> v : plan.views().entrySet()) {
+        if (v.getValue().contains(f.name())) {
+          out.put(f.name(), v.getKey());
+          break;
+        }
+      }
+    }
+    return out;
+  }
+
+  /**
+   * {@link #features}, given the store (null: no lookups) and the routing of inputs to views.
+   *
+   * @throws EventParser.BadEvent when a request-time value does not fit the signature
+   */
+  static Features lookup(
+      ServingPlan plan,
+      OnlineStore store,
+      Map<String, String> viewOfInput,
+      List<Signature.Field> inputs,
+      ServeEvent event)
+      throws EventParser.BadEvent {
     Map<String, Object> row = new HashMap<>(inputs.size() * 2);
     Map<String, Optional<FeatureRow>> read = store == null ? null : new HashMap<>(4);
     long asOf = event.eventTimeMillis();
