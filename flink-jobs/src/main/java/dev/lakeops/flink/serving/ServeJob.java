@@ -68,7 +68,9 @@ public final class ServeJob {
     c.setString("execution.checkpointing.interval", s.checkpointInterval().toMillis() + " ms");
     c.setString("execution.checkpointing.mode", "EXACTLY_ONCE");
     if (!s.once()) {
-      c.setString("execution.checkpointing.dir", s.checkpointDir());
+      String dir = s.checkpointDir();
+      // Flink wants a scheme: a local warehouse is a file:// URI
+      c.setString("execution.checkpointing.dir", dir.contains("://") ? dir : "file://" + dir);
       c.setString(
           "execution.checkpointing.externalized-checkpoint-retention", "RETAIN_ON_CANCELLATION");
     }

@@ -245,8 +245,14 @@ class ServingUnitTest {
             new PrintStream(err, true, StandardCharsets.UTF_8));
     String project = ServingFixture.repo().resolve("conf/examples/elec2").toString();
     String[] base = {
-      "--project", project, "--model", "price_direction", "--input", tmp.toString(),
-      "--warehouse", tmp.resolve("wh").toString()
+      "--project",
+      project,
+      "--model",
+      "price_direction",
+      "--input",
+      tmp.toString(),
+      "--warehouse",
+      tmp.resolve("wh").toString()
     };
     java.util.List<String> args = new ArrayList<>(List.of(base));
     args.addAll(List.of("--from-savepoint", tmp.resolve("nothing-here").toString()));
