@@ -188,7 +188,8 @@ class ServeJobIT {
         }
         assertThat(System.nanoTime() - started)
             .as("version 2 was never picked up")
-            .isLessThan(Duration.ofMinutes(6).toNanos());
+            // the promote is a Spark launcher: minutes on a loaded machine
+            .isLessThan(Duration.ofMinutes(15).toNanos());
       }
       promote.join();
       drop(in, "after.json", events("after", 200, t0 + 600_000));
