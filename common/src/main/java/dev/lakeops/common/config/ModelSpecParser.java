@@ -85,6 +85,7 @@ final class ModelSpecParser {
             "split",
             "seed",
             "gate",
+            "serving",
             "description"));
     boolean ok = true;
     String name = n.get("name").requiredText("the model name").orElse(null);
@@ -189,6 +190,7 @@ final class ModelSpecParser {
     Tuning tuning = tuning(n.get("tuning"), task, grid.isEmpty() && !n.get("grid").isPresent());
     Split split = split(n.get("split"), seed);
     Gate gate = gate(n.get("gate"), task, tuning);
+    ModelSpec.MissingFeatures onMissing = serving(n.get("serving"));
     if (!ok || name == null || split == null) {
       return null;
     }
@@ -208,7 +210,40 @@ final class ModelSpecParser {
         grid.isEmpty() ? null : tuning,
         split,
         seed,
-        gate);
+        gate,
+        onMissing);
+  }
+
+  /** {@code serving: {on_missing_features: ...}}: the policy of streaming serving. */
+  private static ModelSpec.MissingFeatures serving(ConfigNode n) {
+    if (!n.isPresent()) {
+      return ModelSpec.MissingFeatures.DEFAULT;
+    }
+    if (!n.isMapping()) {
+      n.problem(
+          "'serving' must be a mapping, got " + describe(n) + ".",
+          "write e.g. 'serving: {on_missing_features: score_and_flag}'.");
+      return ModelSpec.MissingFeatures.DEFAULT;
+    }
+    n.checkKeys(List.of("on_missing_features"));
+    ConfigNode policy = n.get("on_missing_features");
+    Optional<String> text = policy.text();
+    if (text.isEmpty()) {
+      return ModelSpec.MissingFeatures.DEFAULT;
+    }
+    Optional<ModelSpec.MissingFeatures> value = ModelSpec.MissingFeatures.parse(text.get());
+    if (value.isEmpty()) {
+      policy.problem(
+          "unknown on_missing_features policy '"
+              + text.get()
+              + "'; expected one of "
+              + ModelSpec.MissingFeatures.keys()
+              + ".",
+          "write e.g. 'serving: {on_missing_features: "
+              + ModelSpec.MissingFeatures.DEFAULT.key()
+              + "}' (the default: dead-letter events with no feature row in any view).");
+    }
+    return value.orElse(ModelSpec.MissingFeatures.DEFAULT);
   }
 
   // ---- columns --------------------------------------------------------------------------

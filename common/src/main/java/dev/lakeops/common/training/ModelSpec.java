@@ -29,6 +29,9 @@ import java.util.Optional;
  * @param tuning how the grid is searched; null when the grid is empty
  * @param seed the seed of the estimator, the tuning and (by default) the random split
  * @param gate the registry's promotion gate
+ * @param onMissingFeatures what serving does with an event whose feature views have no row as of
+ *     its time ({@code serving: {on_missing_features: ...}}); {@link
+ *     MissingFeatures#DEAD_LETTER_ALL_MISSING} by default
  */
 public record ModelSpec(
     String name,
@@ -46,7 +49,8 @@ public record ModelSpec(
     Tuning tuning,
     Split split,
     long seed,
-    Gate gate) {
+    Gate gate,
+    MissingFeatures onMissingFeatures) {
 
   /** The default label column of a training set. */
   public static final String DEFAULT_LABEL = "label";
@@ -81,6 +85,91 @@ public record ModelSpec(
         gate == null
             ? new Gate(tuning == null ? task.defaultMetric() : tuning.metric(), 0.0)
             : gate;
+    onMissingFeatures = onMissingFeatures == null ? MissingFeatures.DEFAULT : onMissingFeatures;
+  }
+
+  /** A spec with serving's default policy for missing features. */
+  public ModelSpec(
+      String name,
+      String trainingSet,
+      String keyColumn,
+      Task task,
+      String label,
+      List<String> features,
+      List<String> categorical,
+      Imputation impute,
+      Scaling scale,
+      Algorithm algorithm,
+      Map<String, Object> params,
+      Map<String, List<Object>> grid,
+      Tuning tuning,
+      Split split,
+      long seed,
+      Gate gate) {
+    this(
+        name,
+        trainingSet,
+        keyColumn,
+        task,
+        label,
+        features,
+        categorical,
+        impute,
+        scale,
+        algorithm,
+        params,
+        grid,
+        tuning,
+        split,
+        seed,
+        gate,
+        null);
+  }
+
+  /**
+   * What streaming serving does with an event for which some of the model's feature views have no
+   * row as of the event's time (an unknown entity, rows expired by their TTL, or only rows later
+   * than the event). Every prediction records the views that had no row ({@code missing_views}).
+   */
+  public enum MissingFeatures {
+    /**
+     * The default: an event with no row in any of the model's views goes to the dead letter (its
+     * prediction would come from imputed values only: the same score for every unknown entity); an
+     * event missing only some views is scored and flagged.
+     */
+    DEAD_LETTER_ALL_MISSING,
+    /** An event missing any view goes to the dead letter. */
+    DEAD_LETTER_ANY_MISSING,
+    /** Every event is scored (missing values imputed as in training) and flagged. */
+    SCORE_AND_FLAG;
+
+    public static final MissingFeatures DEFAULT = DEAD_LETTER_ALL_MISSING;
+
+    public String key() {
+      return Keys.key(this);
+    }
+
+    public static Optional<MissingFeatures> parse(String text) {
+      return Keys.parse(MissingFeatures.class, text);
+    }
+
+    public static List<String> keys() {
+      return Keys.keys(MissingFeatures.class);
+    }
+
+    /**
+     * Whether an event goes to the dead letter.
+     *
+     * @param missing how many of the model's looked-up views had no row
+     * @param views how many views were looked up (0 when no view was needed)
+     */
+    public boolean deadLetters(int missing, int views) {
+      return switch (this) {
+        case DEAD_LETTER_ALL_MISSING -> views > 0 && missing == views;
+        case DEAD_LETTER_ANY_MISSING -> missing > 0;
+        case SCORE_AND_FLAG -> false;
+      };
+    }
   }
 
   /** Whether training searches a hyperparameter grid. */
@@ -250,6 +339,7 @@ public record ModelSpec(
     private Split split;
     private long seed = DEFAULT_SEED;
     private Gate gate;
+    private MissingFeatures onMissingFeatures;
 
     private Builder(String name, Task task, Algorithm algorithm) {
       this.name = name;
@@ -323,6 +413,11 @@ public record ModelSpec(
       return this;
     }
 
+    public Builder onMissingFeatures(MissingFeatures onMissingFeatures) {
+      this.onMissingFeatures = onMissingFeatures;
+      return this;
+    }
+
     public ModelSpec build() {
       return new ModelSpec(
           name,
@@ -340,7 +435,8 @@ public record ModelSpec(
           tuning,
           split,
           seed,
-          gate);
+          gate,
+          onMissingFeatures);
     }
   }
 }

@@ -9,16 +9,22 @@ import dev.lakeops.common.features.Durations;
 import dev.lakeops.common.online.OnlineStoreConfig;
 import dev.lakeops.flink.registry.Champion;
 import dev.lakeops.flink.registry.RegistryReader;
+import dev.lakeops.flink.serving.LoggedOnce;
 import dev.lakeops.flink.serving.ModelLoader;
+import dev.lakeops.flink.serving.ScoreFunction;
 import dev.lakeops.flink.serving.ServeJob;
 import dev.lakeops.flink.serving.ServeSettings;
 import dev.lakeops.flink.serving.ServingPlan;
 import dev.lakeops.flink.serving.StoreOpeners;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
+import org.apache.flink.api.common.JobExecutionResult;
+import org.apache.flink.configuration.Configuration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,6 +33,11 @@ import org.slf4j.LoggerFactory;
  * {@code mlops serve}: streaming inference with the model's production version. Exit codes: 0 done
  * (with {@code --once}; otherwise the job runs until cancelled), 1 the job failed, 2 the command
  * line or configuration is wrong (nothing was run).
+ *
+ * <p>{@code --from-savepoint <path>} starts from a savepoint or retained checkpoint (Flink's {@code
+ * execution.state-recovery.path}); {@code --resume} from the latest checkpoint retained under
+ * {@code <warehouse>/<db>/_checkpoints/serve_<model>}. Whichever way a job starts, an event whose
+ * prediction is already in the log is not scored again.
  */
 public final class ServeCommand {
   private static final Logger LOG = LoggerFactory.getLogger(ServeCommand.class);
@@ -34,7 +45,7 @@ public final class ServeCommand {
       "Usage: mlops serve --project <dir> --model <name> [--warehouse <path>]"
           + " [--input <dir> | --kafka-bootstrap <host:port> --topic <topic>] [--output-topic"
           + " <topic>] [--online-store <uri>] [--model-poll-interval 10s] [--checkpoint-interval"
-          + " 5s] [--parallelism <n>] [--once]";
+          + " 5s] [--parallelism <n>] [--once] [--from-savepoint <path> | --resume]";
   private static final String DEFAULT_WAREHOUSE = "warehouse";
 
   private final PrintStream out;
@@ -72,8 +83,9 @@ public final class ServeCommand {
                   "--online-store",
                   "--model-poll-interval",
                   "--checkpoint-interval",
-                  "--parallelism"),
-              Set.of("--once"));
+                  "--parallelism",
+                  "--from-savepoint"),
+              Set.of("--once", "--resume"));
       if (a.flag("--help")) {
         out.println(USAGE);
         return 0;
@@ -85,8 +97,14 @@ public final class ServeCommand {
     }
   }
 
-  /** A checked command line. */
-  record Parsed(ServeSettings settings, ProjectConfig project, OnlineStoreConfig store) {}
+  /**
+   * A checked command line.
+   *
+   * @param restoreFrom the savepoint or retained checkpoint to start from ({@code
+   *     --from-savepoint}, or the latest one found for {@code --resume}), or null for a fresh start
+   */
+  record Parsed(
+      ServeSettings settings, ProjectConfig project, OnlineStoreConfig store, String restoreFrom) {}
 
   Parsed parse(CliArgs a) {
     String projectDir = a.required("--project", "dir");
@@ -125,7 +143,36 @@ public final class ServeCommand {
             a.flag("--once"),
             checkpoint,
             parallelism);
-    return new Parsed(s, project, store == null ? project.onlineStore() : store);
+    String restore = a.option("--from-savepoint").map(ServeCommand::absolute).orElse(null);
+    if (restore != null && a.flag("--resume")) {
+      throw new UsageException(
+          "serve", "give either --from-savepoint <path> or --resume (the latest checkpoint).");
+    }
+    if (restore != null && !isSnapshot(restore)) {
+      throw new UsageException(
+          "serve",
+          "--from-savepoint "
+              + restore
+              + " is not a savepoint or retained checkpoint (a directory with a _metadata"
+              + " file); pass the path flink printed for the savepoint, or a chk-<n> directory"
+              + " under "
+              + s.checkpointDir()
+              + ".");
+    }
+    if (a.flag("--resume")) {
+      try {
+        restore = ServeJob.latestCheckpoint(s.checkpointDir()).orElse(null);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      if (restore == null) {
+        out.printf(
+            "no retained checkpoint under %s: starting afresh (events already in the prediction"
+                + " log are skipped)%n",
+            s.checkpointDir());
+      }
+    }
+    return new Parsed(s, project, store == null ? project.onlineStore() : store, restore);
   }
 
   private int serve(Parsed p) throws Exception {
@@ -155,8 +202,11 @@ public final class ServeCommand {
               + " --version <n>).");
       return 2;
     }
-    StreamExecutionEnvironment env =
-        StreamExecutionEnvironment.getExecutionEnvironment(ServeJob.flinkConfig(s));
+    Configuration conf = ServeJob.flinkConfig(s);
+    if (p.restoreFrom() != null) {
+      conf.setString("execution.state-recovery.path", p.restoreFrom());
+    }
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
     ServeJob.build(env, plan, s, null);
     out.printf(
         "serving model %s (production version %d) from %s%n",
@@ -169,9 +219,38 @@ public final class ServeCommand {
       out.printf("  predictions  -> topic %s%n", s.outputTopic());
     }
     out.printf("  the registry is polled every %s%n", Durations.format(s.pollInterval()));
-    env.execute("lakeops-serve-" + s.model());
-    out.println("done");
+    if (p.restoreFrom() != null) {
+      out.printf("  resuming from  %s%n", p.restoreFrom());
+    }
+    if (!s.once()) {
+      out.printf(
+          "  checkpoints  -> %s (the latest is kept on cancel: --resume)%n", s.checkpointDir());
+    }
+    JobExecutionResult result = env.execute("lakeops-serve-" + s.model());
+    out.printf(
+        "done: %d scored, %d dead-lettered, %d skipped (already in the prediction log)%n",
+        count(result, ScoreFunction.SCORED),
+        count(result, ScoreFunction.DEAD_LETTERED),
+        count(result, LoggedOnce.SKIPPED));
     return 0;
+  }
+
+  private static long count(JobExecutionResult result, String accumulator) {
+    Object v = result.getAllAccumulatorResults().get(accumulator);
+    return v instanceof Number n ? n.longValue() : 0;
+  }
+
+  /** Whether {@code path} is a savepoint or checkpoint directory (or its _metadata file). */
+  static boolean isSnapshot(String path) {
+    try {
+      org.apache.flink.core.fs.Path p = new org.apache.flink.core.fs.Path(path);
+      var fs = p.getFileSystem();
+      return p.getName().equals("_metadata")
+          ? fs.exists(p)
+          : fs.exists(new org.apache.flink.core.fs.Path(p, "_metadata"));
+    } catch (IOException e) {
+      return false;
+    }
   }
 
   /** Relative embedded paths are relative to the working directory (as for materialize). */

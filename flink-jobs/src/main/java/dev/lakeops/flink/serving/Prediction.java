@@ -8,6 +8,9 @@ import java.util.Map;
  * @param features the numeric feature values the model saw (booleans as 1.0/0.0, null when missing)
  * @param textFeatures the text feature values the model saw
  * @param probability class probabilities, or null for regressors
+ * @param missingViews the model's feature views that had no row for the entity as of the event's
+ *     time (unknown entity, expired by the TTL, or only later rows), in the training set's order;
+ *     empty when every view had one (or no view needed reading: all its inputs came with the event)
  */
 public record Prediction(
     String eventId,
@@ -19,4 +22,5 @@ public record Prediction(
     Map<String, String> textFeatures,
     double prediction,
     double[] probability,
-    long scoredAtMillis) {}
+    long scoredAtMillis,
+    java.util.List<String> missingViews) {}

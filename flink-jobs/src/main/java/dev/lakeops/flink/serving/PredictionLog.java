@@ -21,6 +21,12 @@ import java.time.Instant;
 public final class PredictionLog {
   private static final ObjectMapper JSON = new ObjectMapper();
 
+  /** The prediction log's event id column (the idempotency key of a scored event). */
+  public static final String EVENT_ID = "event_id";
+
+  /** The prediction log's column of the views that had no row (array of view names). */
+  public static final String MISSING_VIEWS = "missing_views";
+
   private PredictionLog() {}
 
   /** {@code <warehouse>/<database>/predictions/<model>}. */
@@ -44,7 +50,7 @@ public final class PredictionLog {
     @Override
     public StructType schema() {
       return new StructType()
-          .add("event_id", StringType.STRING, false)
+          .add(EVENT_ID, StringType.STRING, false)
           .add("entity_key", StringType.STRING, false)
           .add("event_time", TimestampType.TIMESTAMP, false)
           .add("model", StringType.STRING, false)
@@ -53,7 +59,8 @@ public final class PredictionLog {
           .add("text_features", new MapType(StringType.STRING, StringType.STRING, true))
           .add("prediction", DoubleType.DOUBLE, false)
           .add("probability", new ArrayType(DoubleType.DOUBLE, false))
-          .add("scored_at", TimestampType.TIMESTAMP, false);
+          .add("scored_at", TimestampType.TIMESTAMP, false)
+          .add(MISSING_VIEWS, new ArrayType(StringType.STRING, false), true);
     }
 
     @Override
@@ -68,7 +75,8 @@ public final class PredictionLog {
         p.textFeatures(),
         p.prediction(),
         p.probability(),
-        p.scoredAtMillis() * 1000
+        p.scoredAtMillis() * 1000,
+        p.missingViews()
       };
     }
   }
@@ -115,6 +123,8 @@ public final class PredictionLog {
       }
     }
     o.put("scored_at", Instant.ofEpochMilli(p.scoredAtMillis()).toString());
+    ArrayNode missing = o.putArray(MISSING_VIEWS);
+    p.missingViews().forEach(missing::add);
     return o.toString().getBytes(StandardCharsets.UTF_8);
   }
 }

@@ -1,15 +1,18 @@
 package dev.lakeops.flink.serving;
 
 import dev.lakeops.common.error.LakeOpsException;
+import dev.lakeops.common.features.Freshness;
 import dev.lakeops.common.online.FeatureRow;
 import dev.lakeops.common.online.OnlineStore;
 import dev.lakeops.common.scoring.Scored;
 import dev.lakeops.common.training.Signature;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.apache.flink.api.common.accumulators.LongCounter;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
@@ -17,10 +20,12 @@ import org.apache.flink.util.OutputTag;
 
 /**
  * Event line → prediction. Parses the event, reads the entity's features from the online store as
- * of the event time (the store honours each view's TTL), overlays the event's request-time fields,
- * checks the values against the model's signature and scores them with the current production
- * version ({@link ModelHolder}). Anything that cannot be scored goes to {@link #DEAD_LETTER} with
- * the reason; the job keeps running.
+ * of the event time (the store returns no row later than it and honours each view's TTL), overlays
+ * the event's request-time fields, checks the values against the model's signature and scores them
+ * with the current production version ({@link ModelHolder}). Each prediction records the views that
+ * had no row ({@link Prediction#missingViews()}); the model's {@code on_missing_features} policy
+ * decides whether such an event is scored or dead-lettered. Anything that cannot be scored goes to
+ * {@link #DEAD_LETTER} with the reason; the job keeps running.
  */
 public final class ScoreFunction extends ProcessFunction<String, Prediction> {
   private static final long serialVersionUID = 1L;
@@ -36,6 +41,14 @@ public final class ScoreFunction extends ProcessFunction<String, Prediction> {
   private transient OnlineStore store;
   private transient ModelHolder.Loaded routedFor;
   private transient Map<String, String> viewOfInput;
+  private transient LongCounter scoredCount;
+  private transient LongCounter deadCount;
+
+  /** Accumulator: events scored (sent to the prediction log). */
+  public static final String SCORED = "serve-scored";
+
+  /** Accumulator: events sent to the dead letter. */
+  public static final String DEAD_LETTERED = "serve-dead-lettered";
 
   public ScoreFunction(ServingPlan plan) {
     this.plan = plan;
@@ -47,6 +60,10 @@ public final class ScoreFunction extends ProcessFunction<String, Prediction> {
     store = plan.store().open();
     holder = new ModelHolder(plan.model(), plan.champions().open(plan.model()), plan.loader());
     holder.start(plan.pollInterval());
+    scoredCount = new LongCounter();
+    deadCount = new LongCounter();
+    getRuntimeContext().addAccumulator(SCORED, scoredCount);
+    getRuntimeContext().addAccumulator(DEAD_LETTERED, deadCount);
   }
 
   @Override
@@ -66,23 +83,27 @@ public final class ScoreFunction extends ProcessFunction<String, Prediction> {
     try {
       event = parser.parse(line);
     } catch (EventParser.BadEvent e) {
-      ctx.output(DEAD_LETTER, dead(line, e.eventId(), e.getMessage(), model));
+      deadLetter(ctx, dead(line, e.eventId(), e.getMessage(), model));
       return;
     }
-    Map<String, Object> row;
+    Features features;
     try {
-      row = features(event, model);
+      features = features(event, model);
     } catch (EventParser.BadEvent e) {
-      ctx.output(DEAD_LETTER, dead(line, event.eventId(), e.getMessage(), model));
+      deadLetter(ctx, dead(line, event.eventId(), e.getMessage(), model));
       return;
     }
+    if (plan.onMissingFeatures().deadLetters(features.missingViews().size(), features.looked())) {
+      deadLetter(ctx, dead(line, event.eventId(), missingReason(event, features), model));
+      return;
+    }
+    Map<String, Object> row = features.row();
     Scored scored;
     try {
       scored = model.scorer().score(row);
     } catch (LakeOpsException | IllegalArgumentException e) {
-      ctx.output(
-          DEAD_LETTER,
-          dead(line, event.eventId(), "the model rejects the row: " + e.getMessage(), model));
+      deadLetter(
+          ctx, dead(line, event.eventId(), "the model rejects the row: " + e.getMessage(), model));
       return;
     }
     Map<String, Double> numeric = new LinkedHashMap<>();
@@ -101,6 +122,9 @@ public final class ScoreFunction extends ProcessFunction<String, Prediction> {
         numeric.put(f.name(), null);
       }
     }
+    if (scoredCount != null) {
+      scoredCount.add(1);
+    }
     out.collect(
         new Prediction(
             event.eventId(),
@@ -112,7 +136,32 @@ public final class ScoreFunction extends ProcessFunction<String, Prediction> {
             text,
             scored.prediction(),
             scored.probability(),
-            System.currentTimeMillis()));
+            System.currentTimeMillis(),
+            features.missingViews()));
+  }
+
+  private void deadLetter(Context ctx, DeadLetter d) {
+    if (deadCount != null) {
+      deadCount.add(1);
+    }
+    ctx.output(DEAD_LETTER, d);
+  }
+
+  /** Why an event missing views goes to the dead letter, naming the policy and how to change it. */
+  private String missingReason(ServeEvent event, Features f) {
+    return "no feature row as of the event time "
+        + java.time.Instant.ofEpochMilli(event.eventTimeMillis())
+        + " for "
+        + plan.keyField()
+        + " '"
+        + event.entityKey()
+        + "' in "
+        + (f.missingViews().size() == f.looked() ? "any of the views " : "the views ")
+        + f.missingViews()
+        + " (an unknown entity, rows expired by the views' TTL, or only later rows); the model's"
+        + " policy serving.on_missing_features: "
+        + plan.onMissingFeatures().key()
+        + " dead-letters it (score_and_flag in models.yaml would score it from imputed values)";
   }
 
   private DeadLetter dead(String line, String eventId, String reason, ModelHolder.Loaded model) {
@@ -125,24 +174,59 @@ public final class ScoreFunction extends ProcessFunction<String, Prediction> {
         System.currentTimeMillis());
   }
 
-  /** The model's input row: online-store values as of the event time, then request-time fields. */
-  Map<String, Object> features(ServeEvent event, ModelHolder.Loaded model)
-      throws EventParser.BadEvent {
+  /**
+   * The model's input row for one event, and which views had no row.
+   *
+   * @param row input name to value (null when missing: the model imputes it as in training)
+   * @param missingViews the views read from the store that had no row as of the event time, in the
+   *     training set's order
+   * @param looked how many views were read (views whose every input the event carries are not)
+   */
+  record Features(Map<String, Object> row, List<String> missingViews, int looked) {}
+
+  /**
+   * The model's input row: online-store values as of the event time (no row later than the event,
+   * none older than the view's TTL: the store's rule), then request-time fields. A view is read
+   * once per event, with the event's time as the as-of time; an empty answer (or, defensively, a
+   * row later than the event) makes it a missing view.
+   */
+  Features features(ServeEvent event, ModelHolder.Loaded model) throws EventParser.BadEvent {
     if (routedFor != model) {
-      viewOfInput = new HashMap<>();
-      for (Signature.Field f : model.signature().inputs()) {
-        for (Map.Entry<String, List<String>> v : plan.views().entrySet()) {
-          if (v.getValue().contains(f.name())) {
-            viewOfInput.put(f.name(), v.getKey());
-            break;
-          }
-        }
-      }
+      viewOfInput = viewOfInput(plan, model.signature());
       routedFor = model;
     }
-    List<Signature.Field> inputs = model.signature().inputs();
+    return lookup(plan, store, viewOfInput, model.signature().inputs(), event);
+  }
+
+  /** Input name to the view it is read from (inputs of no view: absent). */
+  static Map<String, String> viewOfInput(ServingPlan plan, Signature signature) {
+    Map<String, String> out = new HashMap<>();
+    for (Signature.Field f : signature.inputs()) {
+      for (Map.Entry<String, List<String>> v : plan.views().entrySet()) {
+        if (v.getValue().contains(f.name())) {
+          out.put(f.name(), v.getKey());
+          break;
+        }
+      }
+    }
+    return out;
+  }
+
+  /**
+   * {@link #features}, given the store (null: no lookups) and the routing of inputs to views.
+   *
+   * @throws EventParser.BadEvent when a request-time value does not fit the signature
+   */
+  static Features lookup(
+      ServingPlan plan,
+      OnlineStore store,
+      Map<String, String> viewOfInput,
+      List<Signature.Field> inputs,
+      ServeEvent event)
+      throws EventParser.BadEvent {
     Map<String, Object> row = new HashMap<>(inputs.size() * 2);
     Map<String, Optional<FeatureRow>> read = store == null ? null : new HashMap<>(4);
+    long asOf = event.eventTimeMillis();
     for (Signature.Field f : inputs) {
       String name = f.name();
       if (event.fields().containsKey(name)) {
@@ -154,14 +238,28 @@ public final class ScoreFunction extends ProcessFunction<String, Prediction> {
       if (view != null && read != null) {
         Optional<FeatureRow> r =
             read.computeIfAbsent(
-                view, v -> store.read(v, event.entityKey(), event.eventTimeMillis()));
+                view,
+                v ->
+                    store
+                        .read(v, event.entityKey(), asOf)
+                        .filter(x -> Freshness.isFreshMillis(x.eventTimeMillis(), asOf, null)));
         if (r.isPresent()) {
           value = r.get().values().get(name);
         }
       }
       row.put(name, value);
     }
-    return row;
+    if (read == null || read.isEmpty()) {
+      return new Features(row, List.of(), 0);
+    }
+    List<String> missing = new ArrayList<>(0);
+    for (String view : plan.views().keySet()) { // the training set's order
+      Optional<FeatureRow> r = read.get(view);
+      if (r != null && r.isEmpty()) {
+        missing.add(view);
+      }
+    }
+    return new Features(row, List.copyOf(missing), read.size());
   }
 
   /** A request-time value in the signature's type, or why it does not fit. */

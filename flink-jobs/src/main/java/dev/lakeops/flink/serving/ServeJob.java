@@ -11,11 +11,14 @@ import dev.lakeops.common.training.ModelSpec;
 import dev.lakeops.flink.delta.DeltaSink;
 import dev.lakeops.flink.delta.KernelTables;
 import dev.lakeops.flink.registry.RegistryReader;
+import io.delta.kernel.types.StructType;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.UnaryOperator;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.serialization.SerializationSchema;
@@ -28,6 +31,8 @@ import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.core.fs.FileStatus;
+import org.apache.flink.core.fs.FileSystem;
 import org.apache.flink.core.fs.Path;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
@@ -40,6 +45,10 @@ import org.apache.kafka.clients.consumer.OffsetResetStrategy;
  * scored by the model's production version, hot-swapped when the registry changes → the prediction
  * log (a Delta table, exactly once) and, when configured, an output topic (Kafka transactions,
  * exactly once). Events that cannot be scored go to a dead-letter Delta table with the reason.
+ *
+ * <p>The prediction log holds at most one prediction per event id, whatever the restarts: a
+ * failover or a resume from a checkpoint or savepoint (the state and the sink's commits agree), a
+ * rerun over the same input ({@link LoggedOnce} reads the log's event ids at start).
  */
 public final class ServeJob {
   private ServeJob() {}
@@ -48,15 +57,65 @@ public final class ServeJob {
   public record Streams(
       SingleOutputStreamOperator<Prediction> predictions, DataStream<DeadLetter> deadLetters) {}
 
-  /** Checkpointing (exactly-once) and a restart strategy, through Flink 2.x config keys. */
+  /**
+   * Checkpointing (exactly-once) and a restart strategy, through Flink 2.x config keys. A job that
+   * runs until cancelled ({@code once} false) keeps its checkpoints under {@link
+   * ServeSettings#checkpointDir()} and retains the latest on cancellation, so {@code serve
+   * --resume} can restart from it; a {@code --once} job keeps none.
+   */
   public static Configuration flinkConfig(ServeSettings s) {
     Configuration c = new Configuration();
     c.setString("execution.checkpointing.interval", s.checkpointInterval().toMillis() + " ms");
     c.setString("execution.checkpointing.mode", "EXACTLY_ONCE");
+    if (!s.once()) {
+      String dir = s.checkpointDir();
+      // Flink wants a scheme: a local warehouse is a file:// URI
+      c.setString("execution.checkpointing.dir", dir.contains("://") ? dir : "file://" + dir);
+      c.setString(
+          "execution.checkpointing.externalized-checkpoint-retention", "RETAIN_ON_CANCELLATION");
+    }
     c.setString("restart-strategy.type", "fixed-delay");
     c.setString("restart-strategy.fixed-delay.attempts", "10");
     c.setString("restart-strategy.fixed-delay.delay", "1 s");
     return c;
+  }
+
+  /**
+   * The latest retained checkpoint under {@code checkpointDir} ({@code <job id>/chk-<n>} holding a
+   * {@code _metadata} file), by modification time; empty when there is none.
+   */
+  public static Optional<String> latestCheckpoint(String checkpointDir) throws IOException {
+    Path root = new Path(checkpointDir);
+    FileSystem fs = root.getFileSystem();
+    if (!fs.exists(root)) {
+      return Optional.empty();
+    }
+    String best = null;
+    long bestTime = Long.MIN_VALUE;
+    long bestId = Long.MIN_VALUE;
+    for (FileStatus job : fs.listStatus(root)) {
+      if (!job.isDir()) {
+        continue;
+      }
+      for (FileStatus chk : fs.listStatus(job.getPath())) {
+        String name = chk.getPath().getName();
+        if (!chk.isDir() || !name.matches("chk-\\d+")) {
+          continue;
+        }
+        Path metadata = new Path(chk.getPath(), "_metadata");
+        if (!fs.exists(metadata)) {
+          continue; // still being written, or a failed one
+        }
+        long time = fs.getFileStatus(metadata).getModificationTime();
+        long id = Long.parseLong(name.substring("chk-".length()));
+        if (time > bestTime || (time == bestTime && id > bestId)) {
+          best = chk.getPath().toString();
+          bestTime = time;
+          bestId = id;
+        }
+      }
+    }
+    return Optional.ofNullable(best);
   }
 
   /**
@@ -102,7 +161,14 @@ public final class ServeJob {
     }
     views.replaceAll((k, v) -> List.copyOf(v));
     return new ServingPlan(
-        s.model(), keyField, Map.copyOf(views), champions, loader, store, s.pollInterval());
+        s.model(),
+        keyField,
+        java.util.Collections.unmodifiableMap(views),
+        champions,
+        loader,
+        store,
+        s.pollInterval(),
+        spec.onMissingFeatures());
   }
 
   /** The registry of the settings' warehouse. */
@@ -150,9 +216,17 @@ public final class ServeJob {
     KernelTables tables = new KernelTables();
     tables.createIfMissing(s.predictionLog(), new PredictionLog.Rows().schema());
     tables.createIfMissing(s.deadLetterLog(), new PredictionLog.DeadRows().schema());
+    checkLogSchema(tables, s.predictionLog(), new PredictionLog.Rows().schema());
     DataStream<String> in = hook == null ? lines : hook.apply(lines);
+    // One prediction per event across restarts: events whose prediction is logged (or on its way)
+    // stop here; see LoggedOnce.
+    DataStream<String> fresh =
+        in.keyBy(new LoggedOnce.Key())
+            .process(new LoggedOnce(s.predictionLog()))
+            .name("logged-once-" + s.model())
+            .uid("serve-logged-once");
     SingleOutputStreamOperator<Prediction> predictions =
-        in.process(new ScoreFunction(plan)).name("score-" + s.model()).uid("serve-score");
+        fresh.process(new ScoreFunction(plan)).name("score-" + s.model()).uid("serve-score");
     DataStream<DeadLetter> dead = predictions.getSideOutput(ScoreFunction.DEAD_LETTER);
     predictions
         .sinkTo(new DeltaSink<>(s.predictionLog(), "serve-" + s.model(), new PredictionLog.Rows()))
@@ -167,6 +241,34 @@ public final class ServeJob {
       predictions.sinkTo(kafkaSink(s)).name("output-" + s.outputTopic()).uid("serve-kafka-sink");
     }
     return new Streams(predictions, dead);
+  }
+
+  /**
+   * Refuses a prediction log written with another layout (e.g. before {@code missing_views}).
+   *
+   * @throws ConfigException naming the table, the columns and the fix
+   */
+  static void checkLogSchema(KernelTables tables, String path, StructType expected) {
+    tables
+        .snapshot(path)
+        .ifPresent(
+            snap -> {
+              StructType actual = snap.getSchema();
+              if (!actual.fieldNames().equals(expected.fieldNames())) {
+                throw new ConfigException(
+                    new ConfigProblem(
+                        path,
+                        "columns",
+                        0,
+                        "the prediction log has the columns "
+                            + actual.fieldNames()
+                            + ", but this version writes "
+                            + expected.fieldNames()
+                            + ".",
+                        "move the old table aside (or delete it) and serve again; the new log"
+                            + " is created on start."));
+              }
+            });
   }
 
   static KafkaSink<Prediction> kafkaSink(ServeSettings s) {

@@ -41,6 +41,15 @@ public record ServeSettings(
     return PredictionLog.deadLetterPath(warehouseRoot, database, model);
   }
 
+  /**
+   * {@code <warehouse>/<database>/_checkpoints/serve_<model>}: where a job that runs until
+   * cancelled keeps its retained checkpoints ({@code <job id>/chk-<n>}).
+   */
+  public String checkpointDir() {
+    String root = warehouseRoot.endsWith("/") ? warehouseRoot : warehouseRoot + "/";
+    return root + database + "/_checkpoints/serve_" + model;
+  }
+
   public ServeSettings withParallelism(int p) {
     return new ServeSettings(
         model,

@@ -16,22 +16,31 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.api.common.functions.MapFunction;
+import org.apache.flink.api.common.state.CheckpointListener;
+import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.core.execution.SavepointFormatType;
+import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The serving job on a real MiniCluster, a real registry and real Delta tables: hot swap of the
- * production model mid-stream, exactly-once output across an injected failure, and bad input sent
- * to the dead letter.
+ * production model mid-stream, one prediction per event across an injected failure, a rerun and a
+ * resume from an older savepoint, and bad input (and events with no feature row) sent to the dead
+ * letter. Tests wait on conditions (rows in the log, completed checkpoints), never on time.
  */
 class ServeJobIT {
   static {
@@ -49,6 +58,11 @@ class ServeJobIT {
   static ServingFixture fx;
   static StoreOpener store;
   @TempDir Path tmp;
+
+  @BeforeEach
+  void resetProbe() {
+    CheckpointProbe.COMPLETED.set(0); // checkpoint ids start again in every job
+  }
 
   @BeforeAll
   static void setUp() {
@@ -116,7 +130,7 @@ class ServeJobIT {
     ServeSettings s = settings(in, ServingFixture.MODEL, false, 2);
     StreamExecutionEnvironment env =
         StreamExecutionEnvironment.getExecutionEnvironment(ServeJob.flinkConfig(s));
-    ServeJob.build(env, plan(s), s, null);
+    ServeJob.build(env, plan(s), s, CheckpointProbe::attach);
     JobClient job = env.executeAsync("serve-hot-swap");
     try {
       long t0 = fx.lastFeatureMillis + 60_000;
@@ -151,26 +165,38 @@ class ServeJobIT {
       int during = 0;
       long started = System.nanoTime();
       while (true) {
-        drop(in, "during-" + batch + ".json", events("during-" + batch, 10, t0 + 300_000));
+        String prefix = "during-" + batch;
+        drop(in, prefix + ".json", events(prefix, 10, t0 + 300_000));
         during += 10;
         batch++;
-        Thread.sleep(300);
+        int logged = 200 + during;
+        ServingFixture.await(
+            Duration.ofSeconds(60),
+            "batch " + prefix,
+            () -> read(s.predictionLog()).size() >= logged);
+        // Done when a whole batch, spread over both scoring subtasks, was scored by version 2:
+        // then every subtask has swapped, and every later event is scored by version 2.
+        List<Map<String, Object>> mine =
+            read(s.predictionLog()).stream()
+                .filter(r -> ((String) r.get("event_id")).startsWith(prefix + "-"))
+                .toList();
         if (promoted.get()
-            && read(s.predictionLog()).stream()
-                .anyMatch(r -> ((Number) r.get("model_version")).intValue() == 2)) {
+            && mine.stream().allMatch(r -> ((Number) r.get("model_version")).intValue() == 2)
+            && mine.stream().map(r -> subtaskOf((String) r.get("event_id"), 2)).distinct().count()
+                == 2) {
           break;
         }
         assertThat(System.nanoTime() - started)
             .as("version 2 was never picked up")
-            .isLessThan(Duration.ofMinutes(6).toNanos());
+            // the promote is a Spark launcher: minutes on a loaded machine
+            .isLessThan(Duration.ofMinutes(15).toNanos());
       }
       promote.join();
-      Thread.sleep(1000); // every subtask has polled by now
       drop(in, "after.json", events("after", 200, t0 + 600_000));
       int total = 200 + during + 200;
       ServingFixture.await(
           Duration.ofSeconds(60), "all events", () -> read(s.predictionLog()).size() >= total);
-      Thread.sleep(1500); // a further checkpoint: would show duplicates if there were any
+      awaitFurtherCheckpoints(); // would show duplicates if there were any
       List<Map<String, Object>> rows = read(s.predictionLog());
 
       assertThat(rows).hasSize(total);
@@ -263,51 +289,231 @@ class ServeJobIT {
     return out;
   }
 
-  /** Throws once, after {@code n} records over all subtasks. */
-  static final class FailOnce implements MapFunction<String, String> {
+  /** The scoring subtask of an event id (Flink's key groups, default max parallelism). */
+  static int subtaskOf(String eventId, int parallelism) {
+    return KeyGroupRangeAssignment.assignKeyToParallelOperator(
+        eventId, KeyGroupRangeAssignment.computeDefaultMaxParallelism(parallelism), parallelism);
+  }
+
+  /**
+   * Counts the job's completed checkpoints (the highest completed id), so tests wait on a real
+   * checkpoint instead of a sleep.
+   */
+  static final class CheckpointProbe implements MapFunction<String, String>, CheckpointListener {
+    static final AtomicLong COMPLETED = new AtomicLong();
+
+    static DataStream<String> attach(DataStream<String> lines) {
+      return lines.map(new CheckpointProbe()).name("checkpoint-probe");
+    }
+
+    @Override
+    public String map(String line) {
+      return line;
+    }
+
+    @Override
+    public void notifyCheckpointComplete(long checkpointId) {
+      COMPLETED.accumulateAndGet(checkpointId, Math::max);
+    }
+  }
+
+  /**
+   * Waits until two more checkpoints completed: the second started after this call, so whatever the
+   * sink had buffered is committed (or would be, twice, if the sink duplicated).
+   */
+  static void awaitFurtherCheckpoints() throws InterruptedException {
+    long now = CheckpointProbe.COMPLETED.get();
+    ServingFixture.await(
+        Duration.ofSeconds(60),
+        "two further checkpoints",
+        () -> CheckpointProbe.COMPLETED.get() >= now + 2);
+  }
+
+  /**
+   * Throws once, at the first record after {@code n} records over all subtasks that comes after a
+   * completed checkpoint which had seen records: the restart restores that checkpoint and replays
+   * what followed it.
+   */
+  static final class FailOnce implements MapFunction<String, String>, CheckpointListener {
     static final AtomicInteger SEEN = new AtomicInteger();
     static final AtomicBoolean FAILED = new AtomicBoolean();
+    static final AtomicBoolean CHECKPOINTED = new AtomicBoolean();
+    static final AtomicInteger SEEN_AT_FAILURE = new AtomicInteger();
     private final int n;
 
     FailOnce(int n) {
       this.n = n;
     }
 
+    static void reset() {
+      SEEN.set(0);
+      FAILED.set(false);
+      CHECKPOINTED.set(false);
+      SEEN_AT_FAILURE.set(0);
+    }
+
     @Override
     public String map(String line) {
-      if (SEEN.incrementAndGet() >= n && FAILED.compareAndSet(false, true)) {
-        throw new IllegalStateException("injected failure after " + n + " records");
+      int seen = SEEN.incrementAndGet();
+      if (seen >= n && CHECKPOINTED.get() && FAILED.compareAndSet(false, true)) {
+        SEEN_AT_FAILURE.set(seen);
+        throw new IllegalStateException("injected failure after " + seen + " records");
       }
       return line;
+    }
+
+    @Override
+    public void notifyCheckpointComplete(long checkpointId) {
+      CheckpointProbe.COMPLETED.accumulateAndGet(checkpointId, Math::max);
+      if (SEEN.get() > 0) {
+        CHECKPOINTED.set(true);
+      }
     }
   }
 
   @Test
-  void anInjectedFailureLosesAndDuplicatesNothing() throws Exception {
+  void aFailureAfterACompletedCheckpointLosesAndDuplicatesNothing() throws Exception {
     Path in = Files.createDirectories(tmp.resolve("events"));
     ServeSettings s = settings(in, ServingFixture.MODEL, false, 2);
     StreamExecutionEnvironment env =
         StreamExecutionEnvironment.getExecutionEnvironment(ServeJob.flinkConfig(s));
-    FailOnce.SEEN.set(0);
-    FailOnce.FAILED.set(false);
+    FailOnce.reset();
     ServeJob.build(env, plan(s), s, lines -> lines.map(new FailOnce(3_000)).name("fail-once"));
     JobClient job = env.executeAsync("serve-exactly-once");
     try {
       long t0 = fx.lastFeatureMillis + 60_000;
       drop(in, "a.json", events("a", 2_000, t0));
+      // logged = committed by a completed checkpoint that had read file a
       ServingFixture.await(
           Duration.ofSeconds(60), "the first file", () -> read(s.predictionLog()).size() >= 2_000);
+      assertThat(FailOnce.CHECKPOINTED).isTrue();
+      assertThat(FailOnce.FAILED).isFalse();
       drop(in, "b.json", events("b", 2_000, t0));
       drop(in, "c.json", events("c", 2_000, t0));
+      ServingFixture.await(Duration.ofSeconds(90), "the failure", FailOnce.FAILED::get);
       ServingFixture.await(
           Duration.ofSeconds(90), "all events", () -> read(s.predictionLog()).size() >= 6_000);
-      Thread.sleep(1500);
+      awaitFurtherCheckpoints();
       List<Map<String, Object>> rows = read(s.predictionLog());
-      assertThat(FailOnce.FAILED).isTrue();
+      assertThat(FailOnce.SEEN_AT_FAILURE.get()).isBetween(3_000, 6_000);
+      // Restored and replayed: the records after the restored checkpoint (at least the one that
+      // failed) went through the map twice.
+      assertThat(FailOnce.SEEN.get()).isGreaterThan(6_000);
       assertThat(rows).hasSize(6_000);
       assertThat(idCounts(rows)).hasSize(6_000).allSatisfy((id, n) -> assertThat(n).isEqualTo(1));
     } finally {
       stop(job);
+    }
+  }
+
+  @Test
+  void runningOnceTwiceOverTheSameInputLogsOnePredictionPerEvent() throws Exception {
+    Path in = Files.createDirectories(tmp.resolve("events"));
+    long t0 = fx.lastFeatureMillis + 60_000;
+    drop(in, "a.json", events("a", 300, t0));
+    ServeSettings s = settings(in, ServingFixture.MODEL, true, 2);
+
+    JobExecutionResult first = runOnce(s, "serve-once-1");
+    assertThat(read(s.predictionLog())).hasSize(300);
+    assertThat(counter(first, ScoreFunction.SCORED)).isEqualTo(300);
+    assertThat(counter(first, LoggedOnce.SKIPPED)).isZero();
+
+    // The same directory again, with a new file: 100 new events and 50 repeats of a's (other lines,
+    // same ids: an event is known by its id) and 20 lines repeated within the new file.
+    List<String> b = new ArrayList<>(events("b", 100, t0 + 1_000_000));
+    for (int i = 0; i < 50; i++) {
+      b.add(event("a-" + i, t0 + 5_000_000 + i, null));
+    }
+    b.addAll(events("b", 20, t0 + 1_000_000));
+    drop(in, "b.json", b);
+    JobExecutionResult second = runOnce(s, "serve-once-2");
+    List<Map<String, Object>> rows = read(s.predictionLog());
+    assertThat(rows).hasSize(400);
+    assertThat(idCounts(rows)).hasSize(400).allSatisfy((id, n) -> assertThat(n).isEqualTo(1));
+    assertThat(counter(second, ScoreFunction.SCORED)).isEqualTo(100);
+    assertThat(counter(second, LoggedOnce.SKIPPED)).isEqualTo(300 + 50 + 20);
+    // a's events keep their first prediction (the repeats had other event times)
+    assertThat(rows)
+        .filteredOn(r -> ((String) r.get("event_id")).startsWith("a-"))
+        .allMatch(r -> (Long) r.get("event_time") < (t0 + 5_000_000) * 1000);
+
+    // A third time, at another parallelism: nothing new
+    JobExecutionResult third = runOnce(s.withParallelism(1), "serve-once-3");
+    assertThat(read(s.predictionLog())).hasSize(400);
+    assertThat(counter(third, ScoreFunction.SCORED)).isZero();
+    assertThat(counter(third, LoggedOnce.SKIPPED)).isEqualTo(300 + 170);
+  }
+
+  JobExecutionResult runOnce(ServeSettings s, String name) throws Exception {
+    StreamExecutionEnvironment env =
+        StreamExecutionEnvironment.getExecutionEnvironment(ServeJob.flinkConfig(s));
+    ServeJob.build(env, plan(s), s, null);
+    return env.execute(name);
+  }
+
+  static long counter(JobExecutionResult r, String name) {
+    Object v = r.getAllAccumulatorResults().get(name);
+    return v == null ? 0 : ((Number) v).longValue();
+  }
+
+  static long counter(JobClient job, String name) {
+    try {
+      Object v = job.getAccumulators().get().get(name);
+      return v == null ? 0 : ((Number) v).longValue();
+    } catch (Exception e) {
+      return -1;
+    }
+  }
+
+  @Test
+  void aJobResumedFromAnOlderSavepointDoesNotLogAgainWhatItReplays() throws Exception {
+    Path in = Files.createDirectories(tmp.resolve("events"));
+    ServeSettings s = settings(in, ServingFixture.MODEL, false, 2);
+    long t0 = fx.lastFeatureMillis + 60_000;
+    StreamExecutionEnvironment env =
+        StreamExecutionEnvironment.getExecutionEnvironment(ServeJob.flinkConfig(s));
+    ServeJob.build(env, plan(s), s, null);
+    JobClient job = env.executeAsync("serve-before-savepoint");
+    String savepoint;
+    try {
+      drop(in, "a.json", events("a", 100, t0));
+      ServingFixture.await(
+          Duration.ofSeconds(60), "file a", () -> read(s.predictionLog()).size() >= 100);
+      savepoint =
+          job.triggerSavepoint(
+                  tmp.resolve("savepoints").toUri().toString(), SavepointFormatType.CANONICAL)
+              .get();
+      // after the savepoint: b is read and logged by this job
+      drop(in, "b.json", events("b", 100, t0 + 100_000));
+      ServingFixture.await(
+          Duration.ofSeconds(60), "file b", () -> read(s.predictionLog()).size() >= 200);
+    } finally {
+      stop(job);
+    }
+
+    // Resume from the savepoint: its source state has read a, not b, so b is read again.
+    Configuration conf = ServeJob.flinkConfig(s);
+    conf.setString("execution.state-recovery.path", savepoint);
+    StreamExecutionEnvironment env2 = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+    CheckpointProbe.COMPLETED.set(0);
+    ServeJob.build(env2, plan(s), s, CheckpointProbe::attach);
+    JobClient resumed = env2.executeAsync("serve-from-savepoint");
+    try {
+      drop(in, "c.json", events("c", 100, t0 + 200_000));
+      ServingFixture.await(
+          Duration.ofSeconds(60), "file c", () -> read(s.predictionLog()).size() >= 300);
+      // b's 100 events were replayed and skipped (a fresh start would skip a's too: 200)
+      ServingFixture.await(
+          Duration.ofSeconds(90),
+          "the replayed events counted",
+          () -> counter(resumed, LoggedOnce.SKIPPED) >= 100);
+      awaitFurtherCheckpoints();
+      assertThat(counter(resumed, LoggedOnce.SKIPPED)).isEqualTo(100);
+      List<Map<String, Object>> rows = read(s.predictionLog());
+      assertThat(rows).hasSize(300);
+      assertThat(idCounts(rows)).hasSize(300).allSatisfy((id, n) -> assertThat(n).isEqualTo(1));
+    } finally {
+      stop(resumed);
     }
   }
 
@@ -320,6 +526,7 @@ class ServeJobIT {
         "mixed.json",
         List.of(
             event("good-1", t, null),
+            "{\"event_id\":\"unknown\",\"market_id\":\"NOWHERE\",\"event_time\":" + t + "}",
             "{\"event_id\": \"broken\", \"market_id\": ",
             "[1, 2, 3]",
             "{\"event_id\":\"no-key\",\"event_time\":" + t + "}",
@@ -346,12 +553,21 @@ class ServeJobIT {
             .findFirst()
             .orElseThrow();
     assertThat(((Map<?, ?>) good2.get("features")).get("nswprice")).isEqualTo(0.5);
+    // every view had a row for NSW
+    assertThat(predictions).allSatisfy(r -> assertThat((List<?>) r.get("missing_views")).isEmpty());
 
     Map<String, String> reasons = new HashMap<>();
     for (Map<String, Object> r : read(s.deadLetterLog())) {
       reasons.put((String) r.get("input"), (String) r.get("reason"));
     }
-    assertThat(reasons).hasSize(6);
+    assertThat(reasons).hasSize(7);
+    // an unknown entity has no row in any view: the default policy dead-letters it
+    assertThat(
+            reasons.get(
+                "{\"event_id\":\"unknown\",\"market_id\":\"NOWHERE\",\"event_time\":" + t + "}"))
+        .startsWith("no feature row as of the event time ")
+        .contains("market_id 'NOWHERE' in any of the views [")
+        .contains("serving.on_missing_features: dead_letter_all_missing");
     assertThat(reasons.get("{\"event_id\": \"broken\", \"market_id\": "))
         .startsWith("malformed JSON");
     assertThat(reasons.get("[1, 2, 3]")).startsWith("malformed JSON: expected one object");

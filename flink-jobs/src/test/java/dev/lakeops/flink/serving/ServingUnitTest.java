@@ -219,4 +219,51 @@ class ServingUnitTest {
         .contains("has no production version")
         .contains("Fix: train it");
   }
+
+  @Test
+  void theLatestRetainedCheckpointIsFoundAndABadSavepointIsRefused() throws Exception {
+    Path dir = tmp.resolve("checkpoints");
+    assertThat(ServeJob.latestCheckpoint(dir.toString())).isEmpty(); // none yet
+    Path old = java.nio.file.Files.createDirectories(dir.resolve("job-1/chk-9"));
+    java.nio.file.Files.writeString(old.resolve("_metadata"), "x");
+    Path newer = java.nio.file.Files.createDirectories(dir.resolve("job-2/chk-3"));
+    java.nio.file.Files.writeString(newer.resolve("_metadata"), "x");
+    java.nio.file.Files.createDirectories(dir.resolve("job-2/chk-4")); // in progress: no metadata
+    java.nio.file.Files.createDirectories(dir.resolve("job-2/shared"));
+    java.nio.file.Files.setLastModifiedTime(
+        old.resolve("_metadata"), java.nio.file.attribute.FileTime.fromMillis(1_000_000));
+    java.nio.file.Files.setLastModifiedTime(
+        newer.resolve("_metadata"), java.nio.file.attribute.FileTime.fromMillis(2_000_000));
+    // the most recent one, not the highest number (a new job counts from 1 again)
+    assertThat(ServeJob.latestCheckpoint(dir.toString()))
+        .hasValueSatisfying(p -> assertThat(p).endsWith("job-2/chk-3"));
+
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    ServeCommand cmd =
+        new ServeCommand(
+            new PrintStream(new ByteArrayOutputStream()),
+            new PrintStream(err, true, StandardCharsets.UTF_8));
+    String project = ServingFixture.repo().resolve("conf/examples/elec2").toString();
+    String[] base = {
+      "--project",
+      project,
+      "--model",
+      "price_direction",
+      "--input",
+      tmp.toString(),
+      "--warehouse",
+      tmp.resolve("wh").toString()
+    };
+    java.util.List<String> args = new ArrayList<>(List.of(base));
+    args.addAll(List.of("--from-savepoint", tmp.resolve("nothing-here").toString()));
+    assertThat(cmd.execute(args.toArray(String[]::new))).isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8))
+        .contains("is not a savepoint or retained checkpoint (a directory with a _metadata file)");
+    err.reset();
+    args = new ArrayList<>(List.of(base));
+    args.addAll(List.of("--from-savepoint", newer.toString(), "--resume"));
+    assertThat(cmd.execute(args.toArray(String[]::new))).isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8))
+        .contains("give either --from-savepoint <path> or --resume");
+  }
 }
