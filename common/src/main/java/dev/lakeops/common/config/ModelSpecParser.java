@@ -13,6 +13,7 @@ import dev.lakeops.common.training.ModelSpec.Tuning;
 import dev.lakeops.common.training.ModelSpec.TuningMethod;
 import dev.lakeops.common.training.ParamDef;
 import dev.lakeops.common.training.Task;
+import dev.lakeops.common.training.TrainingPreflight;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -194,24 +195,52 @@ final class ModelSpecParser {
     if (!ok || name == null || split == null) {
       return null;
     }
-    return new ModelSpec(
-        name,
-        setName.get(),
-        columns.key(),
-        task,
-        label,
-        features,
-        categorical,
-        impute,
-        scale,
-        algorithm,
-        params,
-        grid,
-        grid.isEmpty() ? null : tuning,
-        split,
-        seed,
-        gate,
-        onMissing);
+    ModelSpec spec =
+        new ModelSpec(
+            name,
+            setName.get(),
+            columns.key(),
+            task,
+            label,
+            features,
+            categorical,
+            impute,
+            scale,
+            algorithm,
+            params,
+            grid,
+            grid.isEmpty() ? null : tuning,
+            split,
+            seed,
+            gate,
+            onMissing);
+    // What MLlib would refuse is reported now, not minutes into 'train' (TrainingPreflight).
+    for (TrainingPreflight.Finding f : TrainingPreflight.check(spec, kinds(columns))) {
+      ConfigNode at = n;
+      for (String part : f.field().split("\\.")) {
+        at = at.get(part);
+      }
+      at.problem(f.problem(), f.fix());
+    }
+    return spec;
+  }
+
+  /** The kinds of a training set's feature columns and its label, for the preflight. */
+  private static Map<String, TrainingPreflight.ColumnKind> kinds(TrainingSetColumns columns) {
+    Map<String, TrainingPreflight.ColumnKind> out = new LinkedHashMap<>();
+    out.put(ModelSpec.DEFAULT_LABEL, TrainingPreflight.ColumnKind.NUMERIC);
+    columns
+        .features()
+        .forEach(
+            (f, t) ->
+                out.put(
+                    f,
+                    switch (t) {
+                      case LONG, DOUBLE -> TrainingPreflight.ColumnKind.NUMERIC;
+                      case BOOLEAN -> TrainingPreflight.ColumnKind.BOOLEAN;
+                      case STRING -> TrainingPreflight.ColumnKind.TEXT;
+                    }));
+    return out;
   }
 
   /** {@code serving: {on_missing_features: ...}}: the policy of streaming serving. */

@@ -9,6 +9,15 @@ public final class Gate {
   /**
    * Decides whether a challenger may become the champion.
    *
+   * <p>The rule: the challenger is accepted when its improvement over the champion (signed so that
+   * positive is better) is at least {@code policy.minImprovement()}: {@code improvement >=
+   * min_improvement}. With the default margin 0 the gate asks "no worse than the champion", so a
+   * challenger that ties exactly (improvement 0, e.g. the same configuration retrained on the same
+   * data) is accepted: it is not an improvement, but refusing it would block a refresh of the
+   * lineage for no loss. To require a strict gain, set a positive {@code min_improvement} (e.g.
+   * 1e-6). Both values must come from the same holdout rows and the same exact metric, or a tie
+   * cannot be recognised.
+   *
    * @param challenger the challenger's metric value on the holdout
    * @param champion the champion's value on the same holdout, or null if there is no champion
    */

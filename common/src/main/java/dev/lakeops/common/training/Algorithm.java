@@ -84,7 +84,8 @@ public enum Algorithm {
         out.add(ParamDef.integer("maxBins", 2, null));
         out.add(ParamDef.integer("minInstancesPerNode", 1, null));
         out.add(ParamDef.real("minInfoGain", 0.0, null));
-        out.add(ParamDef.real("minWeightFractionPerNode", 0.0, 0.5));
+        // MLlib: ParamValidators.inRange(0.0, 0.5, lowerInclusive = true, upperInclusive = false).
+        out.add(ParamDef.realBelow("minWeightFractionPerNode", 0.0, 0.5));
         out.add(ParamDef.integer("maxMemoryInMB", 1, null));
         if (this != GBT) {
           out.add(

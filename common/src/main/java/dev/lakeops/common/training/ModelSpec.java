@@ -313,7 +313,9 @@ public record ModelSpec(
   /**
    * The registry's promotion gate: a challenger replaces the champion when it improves {@code
    * metric} on the same holdout by at least {@code minImprovement} (in the metric's good direction;
-   * negative values tolerate a small loss).
+   * negative values tolerate a small loss). The comparison is {@code >=}: with 0, a challenger that
+   * ties the champion exactly (e.g. the same config retrained on the same data) is accepted; a
+   * positive margin requires a strict gain.
    */
   public record Gate(Metric metric, double minImprovement) {
     public boolean passes(double champion, double challenger) {

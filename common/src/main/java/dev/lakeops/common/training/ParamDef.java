@@ -12,11 +12,18 @@ import java.util.regex.Pattern;
  * @param name the MLlib parameter name, e.g. {@code maxIter} (case-sensitive)
  * @param min the smallest valid value of a number, or null
  * @param minInclusive whether {@code min} itself is valid
- * @param max the largest valid value of a number (inclusive), or null
+ * @param max the largest valid value of a number, or null
+ * @param maxInclusive whether {@code max} itself is valid
  * @param allowed the valid values of a text parameter; empty for any
  */
 public record ParamDef(
-    String name, Type type, Double min, boolean minInclusive, Double max, List<String> allowed) {
+    String name,
+    Type type,
+    Double min,
+    boolean minInclusive,
+    Double max,
+    boolean maxInclusive,
+    List<String> allowed) {
 
   private static final Pattern INTEGER = Pattern.compile("[-+]?\\d+");
 
@@ -61,24 +68,33 @@ public record ParamDef(
         min == null ? null : min.doubleValue(),
         true,
         max == null ? null : max.doubleValue(),
+        true,
         List.of());
   }
 
   static ParamDef real(String name, Double min, Double max) {
-    return new ParamDef(name, Type.DOUBLE, min, true, max, List.of());
+    return new ParamDef(name, Type.DOUBLE, min, true, max, true, List.of());
+  }
+
+  /**
+   * A number in {@code [min, max)}: {@code max} itself is invalid (as MLlib's {@code
+   * ParamValidators.inRange(min, max, true, false)}).
+   */
+  static ParamDef realBelow(String name, double min, double max) {
+    return new ParamDef(name, Type.DOUBLE, min, true, max, false, List.of());
   }
 
   /** A number strictly greater than {@code min}. */
   static ParamDef realAbove(String name, double min, Double max) {
-    return new ParamDef(name, Type.DOUBLE, min, false, max, List.of());
+    return new ParamDef(name, Type.DOUBLE, min, false, max, true, List.of());
   }
 
   static ParamDef bool(String name) {
-    return new ParamDef(name, Type.BOOLEAN, null, true, null, List.of());
+    return new ParamDef(name, Type.BOOLEAN, null, true, null, true, List.of());
   }
 
   static ParamDef choice(String name, String... values) {
-    return new ParamDef(name, Type.STRING, null, true, null, List.of(values));
+    return new ParamDef(name, Type.STRING, null, true, null, true, List.of(values));
   }
 
   /**
@@ -142,7 +158,7 @@ public record ParamDef(
         }
         double d = n.doubleValue();
         boolean low = min != null && (minInclusive ? d < min : d <= min);
-        boolean high = max != null && d > max;
+        boolean high = max != null && (maxInclusive ? d > max : d >= max);
         if (low || high) {
           return Optional.of(name + " must be " + range() + ", got " + format(value) + ".");
         }
@@ -196,13 +212,18 @@ public record ParamDef(
 
   private String rangeSuffix() {
     if (min != null && max != null) {
-      return " in " + (minInclusive ? "[" : "(") + format(min) + ", " + format(max) + "]";
+      return " in "
+          + (minInclusive ? "[" : "(")
+          + format(min)
+          + ", "
+          + format(max)
+          + (maxInclusive ? "]" : ")");
     }
     if (min != null) {
       return (minInclusive ? " >= " : " > ") + format(min);
     }
     if (max != null) {
-      return " <= " + format(max);
+      return (maxInclusive ? " <= " : " < ") + format(max);
     }
     return "";
   }

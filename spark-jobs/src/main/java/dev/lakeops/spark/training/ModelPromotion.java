@@ -1,8 +1,5 @@
 package dev.lakeops.spark.training;
 
-import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.isnan;
-
 import dev.lakeops.common.config.ProjectConfig;
 import dev.lakeops.common.config.ProjectLoader;
 import dev.lakeops.common.error.LakeOpsException;
@@ -109,37 +106,37 @@ public final class ModelPromotion {
         s -> s.move(version, to, by, Instant.now(), "forced: " + reason, Map.of("forced", "true")));
   }
 
+  /**
+   * Scores the challenger and the champion on the same holdout rows (the challenger's, rebuilt from
+   * its recorded training-set version) in one pass, with the same exact metric code as the
+   * registered metrics, and applies the gate's rule ({@link Gate#decide}).
+   */
   private GateDecision decide(ModelVersion challenger, Optional<ModelVersion> champion) {
     ModelSpec spec = specOf(challenger);
     Dataset<Row> holdout = holdoutOf(challenger, spec);
     PipelineModel challengerModel = artifacts.loadModel(challenger.artifact());
-    Map<String, Double> challengerMetrics = ModelTrainer.evaluate(spec, challengerModel, holdout);
-    long nan =
-        challengerModel
-            .transform(holdout)
-            .filter(col("prediction").isNull().or(isnan(col("prediction"))))
-            .count();
     String metric = spec.gate().metric().key();
     GatePolicy policy =
         new GatePolicy(metric, spec.gate().minImprovement(), spec.gate().metric().higherIsBetter());
-    Double championValue = null;
-    boolean compatible = true;
-    if (champion.isPresent()) {
-      compatible =
-          compatible(
-              Signature.fromJson(challenger.signature()),
-              Signature.fromJson(champion.get().signature()));
-      if (compatible) {
-        PipelineModel championModel = artifacts.loadModel(champion.get().artifact());
-        championValue = ModelTrainer.evaluate(spec, championModel, holdout).get(metric);
-      }
-    }
-    return Gate.decide(
-        policy,
-        challengerMetrics.getOrDefault(metric, Double.NaN),
-        championValue,
-        nan == 0,
-        compatible);
+    boolean compatible =
+        champion.isEmpty()
+            || compatible(
+                Signature.fromJson(challenger.signature()),
+                Signature.fromJson(champion.get().signature()));
+    PipelineModel championModel =
+        champion.isPresent() && compatible ? artifacts.loadModel(champion.get().artifact()) : null;
+    ModelTrainer.Pair scored =
+        ModelTrainer.evaluatePair(spec, challengerModel, championModel, holdout);
+    Double championValue =
+        scored.champion() == null ? null : scored.champion().getOrDefault(metric, Double.NaN);
+    GateDecision d =
+        Gate.decide(
+            policy,
+            scored.challenger().getOrDefault(metric, Double.NaN),
+            championValue,
+            scored.challengerNaN() == 0,
+            compatible);
+    return d.withHoldoutRows(scored.rows());
   }
 
   /** The challenger may only need inputs the champion also takes, with the same types. */

@@ -16,11 +16,13 @@ import static org.apache.spark.sql.functions.when;
 import static org.apache.spark.sql.functions.xxhash64;
 
 import dev.lakeops.common.error.LakeOpsException;
+import dev.lakeops.common.training.ExactAuc;
 import dev.lakeops.common.training.Metric;
 import dev.lakeops.common.training.ModelSpec;
 import dev.lakeops.common.training.ReferenceProfile;
 import dev.lakeops.common.training.Signature;
 import dev.lakeops.common.training.Task;
+import dev.lakeops.common.training.TrainingPreflight;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -62,13 +64,22 @@ import scala.Tuple4;
  * driver.
  */
 public final class ModelTrainer {
-  /** The bins of the ROC and PR curves, as BinaryClassificationEvaluator's default. */
-  private static final int BINS = 1000;
+  /**
+   * The bins of the PR curve: 0, no down-sampling. MLlib's default (1000) groups consecutive scores
+   * per partition, so the area would depend on the partitioning.
+   */
+  private static final int BINS = 0;
 
   /** The clipping of probabilities in log loss, as MulticlassClassificationEvaluator's default. */
   private static final double LOG_LOSS_EPS = 1e-15;
 
   private static final String JOB_DESCRIPTION = "spark.job.description";
+
+  /** Training rows per partition of the canonical training set (see {@link #canonical}). */
+  static final long ROWS_PER_PARTITION = 1_000_000L;
+
+  /** At most this many partitions of the canonical training set. */
+  static final int MAX_PARTITIONS = 200;
 
   /** Hash buckets of the random split: the holdout share is resolved to 1 in a million. */
   private static final long BUCKETS = 1_000_000L;
@@ -90,8 +101,12 @@ public final class ModelTrainer {
    *     labels do not fit the task
    */
   public static TrainResult train(SparkSession spark, ModelSpec spec, Dataset<Row> trainingSet) {
-    ModelPipelines.checkParams(spec);
     checkColumns(spec, trainingSet);
+    List<TrainingPreflight.Finding> findings =
+        TrainingPreflight.check(spec, kinds(trainingSet.schema()));
+    if (!findings.isEmpty()) {
+      throw new LakeOpsException(TrainingPreflight.describe(spec, findings));
+    }
     String description = spark.sparkContext().getLocalProperty(JOB_DESCRIPTION);
     spark.sparkContext().setJobDescription("LakeOps: train model " + spec.name());
     try {
@@ -115,6 +130,17 @@ public final class ModelTrainer {
                 sum(when(not(missing).and(label.notEqual(floor(label))), 1L).otherwise(0L))));
     if (spec.split().method() == ModelSpec.SplitMethod.TIME) {
       aggs.add(timeCutoff(spec, not(missing)));
+    }
+    // Per numeric feature, over the labeled rows: infinite values and present values, which
+    // MLlib refuses and the imputer needs (TrainingPreflight.checkValues).
+    int valueFacts = aggs.size() + 1;
+    List<String> numeric = numericFeatures(spec, trainingSet.schema());
+    for (String f : numeric) {
+      Column v = col(ModelPipelines.quote(f)).cast(DataTypes.DoubleType);
+      Column infinite =
+          v.equalTo(lit(Double.POSITIVE_INFINITY)).or(v.equalTo(lit(Double.NEGATIVE_INFINITY)));
+      aggs.add(sum(when(not(missing).and(infinite), 1L).otherwise(0L)));
+      aggs.add(sum(when(not(missing).and(v.isNotNull()).and(not(isnan(v))), 1L).otherwise(0L)));
     }
     Row facts = trainingSet.agg(count(lit(1)), aggs.toArray(Column[]::new)).head();
     long rows = facts.getLong(0);
@@ -144,15 +170,38 @@ public final class ModelTrainer {
               + " (a next_event_within label is unknown for rows near the end of the data).");
     }
     int numClasses = 0;
+    List<TrainingPreflight.Finding> refused = new ArrayList<>();
     if (spec.task() == Task.CLASSIFICATION) {
-      numClasses = checkClasses(spec, facts.getDouble(2), facts.getDouble(3), facts.getLong(4));
+      TrainingPreflight.LabelFacts labels =
+          new TrainingPreflight.LabelFacts(
+              facts.getDouble(2), facts.getDouble(3), facts.getLong(4));
+      refused.addAll(TrainingPreflight.checkLabels(spec, labels));
+      numClasses = labels.numClasses();
+    }
+    Map<String, Long> infinite = new LinkedHashMap<>();
+    Map<String, Long> present = new LinkedHashMap<>();
+    for (int i = 0; i < numeric.size(); i++) {
+      infinite.put(numeric.get(i), facts.getLong(valueFacts + 2 * i));
+      present.put(numeric.get(i), facts.getLong(valueFacts + 2 * i + 1));
+    }
+    refused.addAll(TrainingPreflight.checkValues(spec, infinite, present));
+    if (!refused.isEmpty()) {
+      throw new LakeOpsException(
+          TrainingPreflight.describe(spec, refused)
+              + System.lineSeparator()
+              + "(found in the "
+              + (rows - nullLabels)
+              + " labeled rows of training set '"
+              + spec.trainingSet()
+              + "', before any fitting)");
     }
     Double cutoff =
         spec.split().method() == ModelSpec.SplitMethod.TIME && !facts.isNullAt(5)
             ? facts.getDouble(5)
             : null;
 
-    Split split = split(spec, labeled(spec, trainingSet), cutoff);
+    Dataset<Row> canonical = canonical(spec, labeled(spec, trainingSet), rows - nullLabels);
+    Split split = split(spec, canonical, cutoff);
     Dataset<Row> train = split.train().persist(StorageLevel.MEMORY_AND_DISK());
     try {
       long trainRows = train.count();
@@ -243,10 +292,122 @@ public final class ModelTrainer {
     Dataset<Row> scored =
         model.transform(labeled(spec, rows)).persist(StorageLevel.MEMORY_AND_DISK());
     try {
-      return metrics(spec, numClasses(model), scored);
+      return metrics(spec, numClasses(model), scored, Outputs.OF_MODEL);
     } finally {
       scored.unpersist();
     }
+  }
+
+  /**
+   * Both models' holdout metrics and the challenger's NaN predictions, from one scoring of the same
+   * rows: each row is scored by the challenger, then by the champion, and both sets of outputs sit
+   * side by side in one table, from which every metric of both models is computed the same way
+   * (exactly: see {@link #evaluate}).
+   *
+   * @param champion the champion's model, or null (then only the challenger is scored)
+   */
+  public static Pair evaluatePair(
+      ModelSpec spec, PipelineModel challenger, PipelineModel champion, Dataset<Row> rows) {
+    Dataset<Row> labeled = labeled(spec, rows);
+    Column[] original =
+        Arrays.stream(labeled.columns())
+            .map(c -> col(ModelPipelines.quote(c)))
+            .toArray(Column[]::new);
+    Dataset<Row> both = renamed(challenger.transform(labeled), original, Outputs.CHALLENGER);
+    if (champion != null) {
+      List<Column> keep = new ArrayList<>(Arrays.asList(original));
+      keep.addAll(Outputs.CHALLENGER.columns());
+      both = renamed(champion.transform(both), keep.toArray(Column[]::new), Outputs.CHAMPION);
+    }
+    both = both.persist(StorageLevel.MEMORY_AND_DISK());
+    try {
+      Column p = col(Outputs.CHALLENGER.prediction());
+      long nan = both.filter(p.isNull().or(isnan(p))).count();
+      long n = both.count();
+      Map<String, Double> a = metrics(spec, numClasses(challenger), both, Outputs.CHALLENGER);
+      Map<String, Double> b =
+          champion == null ? null : metrics(spec, numClasses(champion), both, Outputs.CHAMPION);
+      return new Pair(a, b, nan, n);
+    } finally {
+      both.unpersist();
+    }
+  }
+
+  /**
+   * The metrics of a challenger and a champion on the same holdout rows.
+   *
+   * @param champion null without a champion
+   * @param challengerNaN holdout rows where the challenger predicts null or NaN
+   * @param rows the holdout rows both were scored on
+   */
+  public record Pair(
+      Map<String, Double> challenger,
+      Map<String, Double> champion,
+      long challengerNaN,
+      long rows) {}
+
+  /** The columns a model's outputs are read from. */
+  private record Outputs(String prediction, String probability, String raw) {
+    static final Outputs OF_MODEL =
+        new Outputs(
+            ModelPipelines.PREDICTION, ModelPipelines.PROBABILITY, ModelPipelines.RAW_PREDICTION);
+    static final Outputs CHALLENGER =
+        new Outputs(
+            ModelPipelines.PREFIX + "challenger_prediction",
+            ModelPipelines.PREFIX + "challenger_probability",
+            ModelPipelines.PREFIX + "challenger_raw");
+    static final Outputs CHAMPION =
+        new Outputs(
+            ModelPipelines.PREFIX + "champion_prediction",
+            ModelPipelines.PREFIX + "champion_probability",
+            ModelPipelines.PREFIX + "champion_raw");
+
+    List<Column> columns() {
+      return List.of(col(prediction), col(probability), col(raw));
+    }
+  }
+
+  /** {@code keep}, plus a model's outputs under the names of {@code to}. */
+  private static Dataset<Row> renamed(Dataset<Row> scored, Column[] keep, Outputs to) {
+    List<Column> out = new ArrayList<>(Arrays.asList(keep));
+    List<String> have = Arrays.asList(scored.columns());
+    out.add(col(ModelPipelines.PREDICTION).as(to.prediction()));
+    out.add(
+        (have.contains(ModelPipelines.PROBABILITY) ? col(ModelPipelines.PROBABILITY) : lit(null))
+            .as(to.probability()));
+    out.add(
+        (have.contains(ModelPipelines.RAW_PREDICTION)
+                ? col(ModelPipelines.RAW_PREDICTION)
+                : lit(null))
+            .as(to.raw()));
+    return scored.select(out.toArray(Column[]::new));
+  }
+
+  /**
+   * The exact (unbinned) area under the ROC curve of binary labels, from the score of class 1:
+   * Spark counts the positives and negatives of each distinct score, and {@link ExactAuc} (in
+   * {@code common}) adds them up in ascending order of score, streamed to the driver one partition
+   * at a time.
+   */
+  static double exactAuc(Dataset<Row> scored, Column score, Column label) {
+    Dataset<Row> counts =
+        scored
+            .select(score.as("s"), label.as("l"))
+            .groupBy(col("s"))
+            .agg(
+                sum(when(col("l").equalTo(1.0), 1L).otherwise(0L)),
+                sum(when(col("l").equalTo(0.0), 1L).otherwise(0L)))
+            .orderBy(col("s").asc_nulls_first());
+    ExactAuc auc = new ExactAuc();
+    java.util.Iterator<Row> it = counts.toLocalIterator();
+    while (it.hasNext()) {
+      Row r = it.next();
+      if (r.isNullAt(0)) {
+        throw new LakeOpsException("A model scored a holdout row with a null raw prediction.");
+      }
+      auc.add(r.getDouble(0), r.getLong(1), r.getLong(2));
+    }
+    return auc.value();
   }
 
   // ---- fitting --------------------------------------------------------------------------
@@ -306,7 +467,9 @@ public final class ModelTrainer {
                   + numClasses
                   + " classes. Tune on accuracy, f1 or log_loss instead.");
         }
+        // numBins 0: the tuner ranks on the exact curve, as the holdout metrics are.
         yield new BinaryClassificationEvaluator()
+            .setNumBins(0)
             .setLabelCol(label)
             .setRawPredictionCol(ModelPipelines.RAW_PREDICTION)
             .setMetricName(metric == Metric.AUC_ROC ? "areaUnderROC" : "areaUnderPR");
@@ -339,10 +502,11 @@ public final class ModelTrainer {
    * settings) as the tuning evaluators, but each family in one pass: a binary curve for both AUCs,
    * one confusion summary for accuracy, f1 and log loss, one summary for the regression errors.
    */
-  private static Map<String, Double> metrics(ModelSpec spec, int numClasses, Dataset<Row> scored) {
+  private static Map<String, Double> metrics(
+      ModelSpec spec, int numClasses, Dataset<Row> scored, Outputs o) {
     Map<String, Double> out = new LinkedHashMap<>();
     Column label = col(ModelPipelines.quote(spec.label())).cast(DataTypes.DoubleType);
-    Column prediction = col(ModelPipelines.PREDICTION);
+    Column prediction = col(o.prediction());
     if (spec.task() == Task.REGRESSION) {
       RegressionMetrics m =
           new RegressionMetrics(
@@ -358,10 +522,16 @@ public final class ModelTrainer {
       return out;
     }
     if (numClasses == 2) {
+      out.put(
+          Metric.AUC_ROC.key(),
+          exactAuc(
+              scored,
+              org.apache.spark.ml.functions.vector_to_array(col(o.raw()), "float64").getItem(1),
+              label));
       BinaryClassificationMetrics b =
           new BinaryClassificationMetrics(
               scored
-                  .select(col(ModelPipelines.RAW_PREDICTION), label)
+                  .select(col(o.raw()), label)
                   .javaRDD()
                   .map(
                       r ->
@@ -370,7 +540,6 @@ public final class ModelTrainer {
                   .rdd(),
               BINS);
       try {
-        out.put(Metric.AUC_ROC.key(), b.areaUnderROC());
         out.put(Metric.AUC_PR.key(), b.areaUnderPR());
       } finally {
         b.unpersist();
@@ -379,7 +548,7 @@ public final class ModelTrainer {
     MulticlassMetrics m =
         new MulticlassMetrics(
             scored
-                .select(prediction, label, col(ModelPipelines.PROBABILITY))
+                .select(prediction, label, col(o.probability()))
                 .javaRDD()
                 .map(
                     r ->
@@ -506,7 +675,60 @@ public final class ModelTrainer {
     return t.simpleString();
   }
 
+  // ---- reproducibility ------------------------------------------------------------------
+
+  /**
+   * The training rows in an order and partitioning that depend on their values only, so that the
+   * same rows give the same model bit for bit, however they were read (a Delta table's files, or a
+   * training set rebuilt by {@code reproduce}). MLlib's seeded steps (the tuner's randomSplit or
+   * k-fold, the trees' split sampling and subsampling, the profile's sample) draw per partition
+   * with {@code seed + partition index}, and its sums run partition by partition: both change with
+   * the partitioning and the row order. The rows are hash-partitioned on the entity key and event
+   * time into a number of partitions fixed by the row count ({@value #ROWS_PER_PARTITION} rows
+   * each, at most {@value #MAX_PARTITIONS}), and sorted within each partition by every column.
+   */
+  static Dataset<Row> canonical(ModelSpec spec, Dataset<Row> labeled, long rows) {
+    int partitions =
+        (int)
+            Math.max(
+                1, Math.min(MAX_PARTITIONS, (rows + ROWS_PER_PARTITION - 1) / ROWS_PER_PARTITION));
+    List<Column> key = new ArrayList<>();
+    if (spec.keyColumn() != null) {
+      key.add(col(ModelPipelines.quote(spec.keyColumn())));
+    }
+    key.add(col(ModelSpec.EVENT_TIME));
+    Column[] all =
+        Arrays.stream(labeled.columns())
+            .map(c -> col(ModelPipelines.quote(c)))
+            .toArray(Column[]::new);
+    return labeled.repartition(partitions, key.toArray(Column[]::new)).sortWithinPartitions(all);
+  }
+
   // ---- checks ---------------------------------------------------------------------------
+
+  /** The kinds of the columns of a training set, for {@link TrainingPreflight}. */
+  static Map<String, TrainingPreflight.ColumnKind> kinds(StructType schema) {
+    Map<String, TrainingPreflight.ColumnKind> out = new LinkedHashMap<>();
+    for (StructField f : schema.fields()) {
+      DataType t = f.dataType();
+      out.put(
+          f.name(),
+          t instanceof org.apache.spark.sql.types.NumericType
+              ? TrainingPreflight.ColumnKind.NUMERIC
+              : t == DataTypes.BooleanType
+                  ? TrainingPreflight.ColumnKind.BOOLEAN
+                  : t == DataTypes.StringType
+                      ? TrainingPreflight.ColumnKind.TEXT
+                      : TrainingPreflight.ColumnKind.OTHER);
+    }
+    return out;
+  }
+
+  /** The features that enter the model as numbers (not one-hot encoded), in order. */
+  private static List<String> numericFeatures(ModelSpec spec, StructType schema) {
+    List<String> categorical = categorical(spec, schema);
+    return spec.features().stream().filter(f -> !categorical.contains(f)).toList();
+  }
 
   private static Dataset<Row> labeled(ModelSpec spec, Dataset<Row> rows) {
     Column label = col(ModelPipelines.quote(spec.label())).cast(DataTypes.DoubleType);
@@ -572,39 +794,6 @@ public final class ModelTrainer {
     return t instanceof org.apache.spark.sql.types.NumericType
         || t == DataTypes.BooleanType
         || t == DataTypes.StringType;
-  }
-
-  private static int checkClasses(ModelSpec spec, double lo, double hi, long fractional) {
-    if (lo < 0 || fractional > 0) {
-      throw new LakeOpsException(
-          "Model '"
-              + spec.name()
-              + "' does classification, but its label '"
-              + spec.label()
-              + "' has "
-              + (lo < 0 ? "negative values (min " + lo + ")" : fractional + " non-whole values")
-              + "; class labels must be 0, 1, 2, ... Use task: regression, or a label such as"
-              + " if(x > 0, 1, 0).");
-    }
-    int numClasses = (int) hi + 1;
-    if (numClasses < 2) {
-      throw new LakeOpsException(
-          "Model '"
-              + spec.name()
-              + "' does classification, but every labeled row has class 0: there is nothing to"
-              + " tell apart. Check the label definition, or use more data.");
-    }
-    if (numClasses > 2 && !spec.algorithm().supportsMulticlass()) {
-      throw new LakeOpsException(
-          "Model '"
-              + spec.name()
-              + "' uses "
-              + spec.algorithm().key()
-              + ", which classifies two classes (0 and 1) only, but the labels go up to "
-              + (long) hi
-              + ". Use logistic_regression, decision_tree or random_forest.");
-    }
-    return numClasses;
   }
 
   private static void checkSplit(ModelSpec spec, long labeled, long trainRows, long holdoutRows) {

@@ -139,13 +139,30 @@ public final class Reproduction {
       metrics.put("holdout_rows", (double) holdoutRows);
       again.metrics().forEach((k, v) -> metrics.put("reproduced_" + k, v));
       Map<String, String> inputs = new LinkedHashMap<>(read);
+      boolean same = identical && predictionDiff == 0.0 && probabilityDiff == 0.0;
+      // A reproduction that finds a difference did not reproduce the run: it is recorded as failed,
+      // with what differed.
+      String error =
+          same
+              ? null
+              : "the reproduced model differs from run "
+                  + runId
+                  + ": training set "
+                  + (identical ? "identical" : "DIFFERENT")
+                  + ", max |prediction diff| "
+                  + predictionDiff
+                  + ", max |probability diff| "
+                  + probabilityDiff
+                  + " on "
+                  + holdoutRows
+                  + " holdout rows";
       RunRecord run =
           new RunRecord(
                   newRun,
                   project.name(),
                   "reproduce",
                   model,
-                  "succeeded",
+                  same ? "succeeded" : "failed",
                   started,
                   Instant.now(),
                   holdoutRows,
@@ -155,7 +172,7 @@ public final class Reproduction {
                   Map.of(),
                   version.lineage().codeVersion(),
                   version.lineage().configHash(),
-                  null,
+                  error,
                   Map.of(),
                   Map.of())
               .with(
