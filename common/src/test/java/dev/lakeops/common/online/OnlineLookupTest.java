@@ -40,7 +40,16 @@ class OnlineLookupTest {
 
       long late = t + Duration.ofDays(400).toMillis();
       assertThat(OnlineLookup.render(OnlineLookup.lookup(p, s, null, "00003", late), "00003", late))
-          .contains("customer_spend (customer 00003): expired (older than the view's ttl PT8760H");
+          .contains(
+              "customer_spend (customer 00003): expired (the latest row, at"
+                  + " 1998-05-28T00:00:00Z, is older than the view's ttl PT8760H at ");
+      // Before the row: never the later row; the store says why.
+      long before = t - 1;
+      assertThat(
+              OnlineLookup.render(
+                  OnlineLookup.lookup(p, s, "customer", "00003", before), "00003", before))
+          .contains(
+              "customer_spend (customer 00003): history does not reach back to 1998-05-27T23:59:59.999Z");
       assertThatThrownBy(() -> OnlineLookup.lookup(p, s, "store", "1", late))
           .isInstanceOf(LakeOpsException.class)
           .hasMessageContaining("unknown entity 'store'; the project has [customer]");
