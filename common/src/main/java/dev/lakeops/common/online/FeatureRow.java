@@ -7,8 +7,8 @@ import java.util.Map;
  * ({@link OnlineStore#read}), or as a row written as is ({@link OnlineStore#write}).
  *
  * @param entityKey the entity's key value (the view's entity key column, as text)
- * @param eventTimeMillis the event time (epoch milliseconds, UTC) of the entity's latest event at or
- *     before the read time (never later): the row whose TTL was checked
+ * @param eventTimeMillis the event time (epoch milliseconds, UTC) of the entity's latest event at
+ *     or before the read time (never later): the row whose TTL was checked
  * @param values feature name to value, in the view's feature order: {@code Double}, {@code Long},
  *     {@code String}, {@code Boolean} or {@code null}; window features aggregated over {@code (t −
  *     window, t]}
