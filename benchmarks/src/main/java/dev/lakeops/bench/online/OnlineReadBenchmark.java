@@ -1,10 +1,26 @@
 package dev.lakeops.bench.online;
 
+import dev.lakeops.common.config.ColumnSpec;
+import dev.lakeops.common.config.ColumnType;
+import dev.lakeops.common.config.EventTime;
+import dev.lakeops.common.config.FeatureSpec;
+import dev.lakeops.common.config.FeatureViewConfig;
+import dev.lakeops.common.config.SourceConfig;
+import dev.lakeops.common.config.SourceFormat;
+import dev.lakeops.common.events.SourceEvent;
+import dev.lakeops.common.expr.ExprParser;
+import dev.lakeops.common.expr.ExprType;
+import dev.lakeops.common.features.Aggregation;
+import dev.lakeops.common.features.FeatureHistory;
+import dev.lakeops.common.features.IncrementalFeatures;
 import dev.lakeops.common.online.FeatureRow;
+import dev.lakeops.common.online.FeatureValues;
 import dev.lakeops.common.online.OnlineStore;
 import dev.lakeops.common.online.OnlineStoreConfig;
+import dev.lakeops.common.online.OnlineView;
 import dev.lakeops.common.online.RedisOnlineStore;
 import dev.lakeops.common.online.SqliteOnlineStore;
+import dev.lakeops.common.online.StoredHistory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,12 +37,16 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * {@code submit/bench online}: online read latency of one entity x 50 features (doubles of mixed
- * magnitudes), the embedded store (SQLite) against Redis on the same data, one reading thread:
- * load, warm-up, then timed reads of random keys (every read checked non-empty, a sample checked
- * equal to what was written). Then the same reads while a writer thread writes (its own store
- * instance: its own connection, as a Flink subtask would). Prints p50/p99/p99.9/mean side by side
- * with the ratio Redis / embedded.
+ * {@code submit/bench online}: online read latency of one entity x 50 features, the embedded store
+ * (SQLite) against Redis on the same data, one reading thread. Each entity is stored as the online
+ * stores keep it: its feature history ({@code --events} events on distinct days within the 30d
+ * windows of 50 window features: sum, mean, count, max, stddev), read at a later time (the windows
+ * are aggregated at read time); {@code --events 0} writes rows of 50 doubles of mixed magnitudes as
+ * values snapshots instead (the layout before histories, for comparison). The run: load, warm-up,
+ * then timed reads of random keys (every read checked non-empty, a sample checked equal to what was
+ * written). Then the same reads while a writer thread writes (its own store instance: its own
+ * connection, as a Flink subtask would). Prints p50/p99/p99.9/mean side by side with the ratio
+ * Redis / embedded.
  *
  * <pre>
  *   submit/bench online [--entities 100000] [--reads 200000] [--warmup 50000] [--features 50]
@@ -42,6 +62,7 @@ public final class OnlineReadBenchmark {
         --reads N      timed reads per measurement (random keys); default 200000
         --warmup N     untimed reads before each measurement; default 50000
         --features N   features per entity (doubles); default 50
+        --events N     events per entity in its stored history; 0 = plain value rows; default 5
         --write-rate N rows/s the writer thread writes (batches of 100) during the second
                        measurement, the same for both stores; 0 = as fast as it can; default 5000
         --redis URI    the Redis server; default redis://127.0.0.1:6379 (env LAKEOPS_REDIS_HOST/PORT)
@@ -53,6 +74,9 @@ public final class OnlineReadBenchmark {
   private final int warmup;
   private final int features;
   private final int writeRate;
+  private final int events;
+  private final FeatureViewConfig view;
+  private final IncrementalFeatures incremental;
   private final OnlineStoreConfig.Redis redis;
   private final Path workDir;
   private final List<String> names = new ArrayList<>();
@@ -64,9 +88,11 @@ public final class OnlineReadBenchmark {
       int warmup,
       int features,
       int writeRate,
+      int events,
       OnlineStoreConfig.Redis redis,
       Path dir) {
     this.writeRate = writeRate;
+    this.events = events;
     this.entities = entities;
     this.reads = reads;
     this.warmup = warmup;
@@ -80,6 +106,78 @@ public final class OnlineReadBenchmark {
     for (int i = 0; i < entities; i++) {
       keys[i] = String.format("c%08d", i);
     }
+    Aggregation[] aggs = {
+      Aggregation.SUM, Aggregation.MEAN, Aggregation.COUNT, Aggregation.MAX, Aggregation.STDDEV
+    };
+    List<FeatureSpec> specs = new ArrayList<>();
+    for (int f = 0; f < features; f++) {
+      specs.add(
+          new FeatureSpec(
+              names.get(f),
+              aggs[f % aggs.length],
+              ExprParser.parse("x"),
+              null,
+              java.time.Duration.ofDays(30),
+              ExprType.NUMBER));
+    }
+    view = new FeatureViewConfig(VIEW, "e", "s", java.time.Duration.ofDays(3650), specs);
+    SourceConfig source =
+        new SourceConfig(
+            "s",
+            SourceFormat.JSONL,
+            "x",
+            null,
+            ",",
+            false,
+            Map.of(),
+            List.of(
+                new ColumnSpec("k", ColumnType.STRING, false, null, null, List.of()),
+                new ColumnSpec("x", ColumnType.DOUBLE, true, null, null, List.of())),
+            "e",
+            ExprParser.parse("k"),
+            "k",
+            new EventTime.FromRowIndex(java.time.Instant.EPOCH, java.time.Duration.ofHours(1)),
+            List.of());
+    incremental = new IncrementalFeatures(source, List.of(view));
+  }
+
+  /** Event times: version v's latest event is at BASE + v ms, the others a day apart before it. */
+  static final long BASE = 1_600_000_000_000L;
+
+  static final long DAY = 86_400_000L;
+
+  /** The read time: after every version's latest event, within the 30d windows. */
+  static final long AS_OF = BASE + DAY;
+
+  /** Entity i's history at version t: {@code events} events on distinct days. */
+  FeatureHistory history(int i, long t) {
+    SplittableRandom r = new SplittableRandom(i * 31L + t);
+    FeatureHistory h = new FeatureHistory();
+    for (int j = events - 1; j >= 0; j--) {
+      long ms = BASE + t - j * DAY;
+      double x = Math.round(r.nextDouble() * 10000) / 100.0;
+      incremental.add(h, new SourceEvent(keys[i], ms * 1000, new Object[] {keys[i], x}, "", ""));
+    }
+    return h;
+  }
+
+  /** What the writers store for entity i at version t. */
+  StoredHistory entry(int i, long t) {
+    if (events == 0) {
+      FeatureRow row = row(i, BASE + t);
+      return new StoredHistory(
+          row.entityKey(), row.eventTimeMillis() * 1000, FeatureValues.encodeSnapshot(row));
+    }
+    byte[] stored = incremental.encodeView(history(i, t), 0, Long.MAX_VALUE);
+    return new StoredHistory(keys[i], (BASE + t) * 1000, stored);
+  }
+
+  /** The row a read at {@link #AS_OF} must give for entity i at version t (computed in memory). */
+  FeatureRow expected(int i, long t) {
+    if (events == 0) {
+      return row(i, BASE + t);
+    }
+    return new FeatureRow(keys[i], BASE + t, incremental.valuesAt(history(i, t), 0, AS_OF * 1000));
   }
 
   /** The row of entity i at version (event time) t: doubles of mixed magnitudes and signs. */
@@ -110,6 +208,7 @@ public final class OnlineReadBenchmark {
     int warmup = 50_000;
     int features = 50;
     int writeRate = 5000;
+    int events = 5;
     String host = System.getenv().getOrDefault("LAKEOPS_REDIS_HOST", "127.0.0.1");
     String port = System.getenv().getOrDefault("LAKEOPS_REDIS_PORT", "6379");
     String redisUri = "redis://" + host + ":" + port;
@@ -127,14 +226,21 @@ public final class OnlineReadBenchmark {
           case "--warmup" -> warmup = Integer.parseInt(v);
           case "--features" -> features = Integer.parseInt(v);
           case "--write-rate" -> writeRate = Integer.parseInt(v);
+          case "--events" -> events = Integer.parseInt(v);
           case "--redis" -> redisUri = args[i];
           case "--work-dir" -> work = Path.of(args[i]).toAbsolutePath();
           default -> throw new IllegalArgumentException("unknown option '" + a + "'");
         }
       }
-      if (entities < 1 || reads < 100 || warmup < 0 || features < 1 || writeRate < 0) {
+      if (entities < 1
+          || reads < 100
+          || warmup < 0
+          || features < 1
+          || writeRate < 0
+          || events < 0) {
         throw new IllegalArgumentException(
-            "--entities, --features >= 1, --reads >= 100, --warmup and --write-rate >= 0");
+            "--entities, --features >= 1, --reads >= 100, --warmup, --write-rate and --events"
+                + " >= 0");
       }
     } catch (IllegalArgumentException e) {
       System.err.println(e.getMessage());
@@ -150,7 +256,7 @@ public final class OnlineReadBenchmark {
     Path dir = temp ? Files.createTempDirectory("lakeops-bench-online-") : work;
     Files.createDirectories(dir);
     try {
-      new OnlineReadBenchmark(entities, reads, warmup, features, writeRate, r, dir).run();
+      new OnlineReadBenchmark(entities, reads, warmup, features, writeRate, events, r, dir).run();
     } finally {
       if (temp) {
         try (var walk = Files.walk(dir)) {
@@ -184,10 +290,11 @@ public final class OnlineReadBenchmark {
   void run() throws IOException {
     System.out.printf(
         Locale.ROOT,
-        "lakeops bench online: %,d entities x %d features (doubles), %,d timed reads after %,d"
+        "lakeops bench online: %,d entities x %d features (%s), %,d timed reads after %,d"
             + " warm-up reads, 1 reader thread, %d cores, load average %.2f%n",
         entities,
         features,
+        events == 0 ? "value rows" : "histories of " + events + " events, 30d windows",
         reads,
         warmup,
         Runtime.getRuntime().availableProcessors(),
@@ -195,15 +302,14 @@ public final class OnlineReadBenchmark {
     Path file = workDir.resolve("online-bench.db");
     Files.deleteIfExists(file);
     String prefix = "lakeops-bench-" + UUID.randomUUID() + ":";
-    Map<String, List<String>> order = Map.of(VIEW, names);
-    Map<String, java.time.Duration> ttls = Map.of(VIEW, java.time.Duration.ofDays(3650));
+    Map<String, OnlineView> ttls = Map.of(VIEW, OnlineView.of(view));
 
     Map<String, Stats> quiet = new LinkedHashMap<>();
     Map<String, Stats> busy = new LinkedHashMap<>();
     Map<String, String> writes = new LinkedHashMap<>();
     try (SqliteOnlineStore sqlite = new SqliteOnlineStore(file, ttls);
         RedisOnlineStore redisStore =
-            new RedisOnlineStore(redis.host(), redis.port(), prefix, ttls, order)) {
+            new RedisOnlineStore(redis.host(), redis.port(), prefix, ttls)) {
       try {
         load("embedded", sqlite);
         load("redis", redisStore);
@@ -215,7 +321,7 @@ public final class OnlineReadBenchmark {
           busy.put("embedded", measureWhileWriting("embedded", sqlite, writer, writes));
         }
         try (RedisOnlineStore writer =
-            new RedisOnlineStore(redis.host(), redis.port(), prefix, ttls, order)) {
+            new RedisOnlineStore(redis.host(), redis.port(), prefix, ttls)) {
           busy.put("redis", measureWhileWriting("redis", redisStore, writer, writes));
         }
       } finally {
@@ -257,11 +363,11 @@ public final class OnlineReadBenchmark {
 
   private void load(String name, OnlineStore store) {
     long start = System.nanoTime();
-    List<FeatureRow> batch = new ArrayList<>(1000);
+    List<StoredHistory> batch = new ArrayList<>(1000);
     for (int i = 0; i < entities; i++) {
-      batch.add(row(i, 1_000L));
+      batch.add(entry(i, 1_000L));
       if (batch.size() == 1000 || i == entities - 1) {
-        store.write(VIEW, batch);
+        store.writeHistories(VIEW, batch);
         batch.clear();
       }
     }
@@ -281,7 +387,7 @@ public final class OnlineReadBenchmark {
 
   private Stats measure(String name, OnlineStore store) {
     SplittableRandom rnd = new SplittableRandom(42);
-    long asOf = 2_000L;
+    long asOf = AS_OF;
     for (int i = 0; i < warmup; i++) {
       check(name, store.read(VIEW, keys[rnd.nextInt(entities)], asOf), -1);
     }
@@ -313,7 +419,7 @@ public final class OnlineReadBenchmark {
       throw new IllegalStateException("VERIFICATION FAILED: " + name + " read " + r);
     }
     if (compareWith >= 0) {
-      FeatureRow want = row(compareWith, r.get().eventTimeMillis());
+      FeatureRow want = expected(compareWith, r.get().eventTimeMillis() - BASE);
       if (!want.equals(r.get())) {
         throw new IllegalStateException(
             "VERIFICATION FAILED: " + name + " read " + r.get() + ", wrote " + want);
@@ -347,11 +453,11 @@ public final class OnlineReadBenchmark {
                       continue;
                     }
                   }
-                  List<FeatureRow> batch = new ArrayList<>(100);
+                  List<StoredHistory> batch = new ArrayList<>(100);
                   for (int i = 0; i < 100; i++) {
-                    batch.add(row(rnd.nextInt(entities), t));
+                    batch.add(entry(rnd.nextInt(entities), t));
                   }
-                  writer.write(VIEW, batch);
+                  writer.writeHistories(VIEW, batch);
                   t++;
                   written.addAndGet(batch.size());
                   batches.incrementAndGet();

@@ -1,24 +1,68 @@
 package dev.lakeops.common.features;
 
 import java.io.Serializable;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.NavigableMap;
 import java.util.TreeMap;
 
 /**
  * The state one entity needs for incremental feature computation: per distinct event time, the
  * partial aggregates of that time's events (one slot per time), kept while some window still
- * reaches them, and the latest event time whose rows were already produced.
+ * reaches them — and the latest slot always, which row-level features read — plus the latest event
+ * time whose rows were already produced and how far back the kept slots are complete.
+ *
+ * <p>Completeness: {@link #completeAfter()} is the latest time at or before which slots may have
+ * been dropped; every event later than it is kept. {@link Long#MIN_VALUE} means nothing was ever
+ * dropped (the history holds every event of the entity).
  *
  * <p>Mutable and plain (no engine types), so a streaming engine can keep it as keyed state. Only
- * {@link IncrementalFeatures} reads or changes it.
+ * {@link IncrementalFeatures} changes it.
+ *
+ * <p><b>Stored form</b> ({@link #decode}, written by {@link IncrementalFeatures#encodeView}): what
+ * the online stores keep per (feature view, entity key). Layout, all integers little-end-first
+ * varints unless said otherwise:
+ *
+ * <pre>
+ * byte    format version ({@value #FORMAT_VERSION})
+ * int32   layout hash of the view's features (name, aggregation, window, type), big-endian
+ * varint  feature count
+ * zigzag  completeAfter (epoch µs; Long.MIN_VALUE when complete from the start)
+ * varint  slot count
+ * per slot, ascending time:
+ *   zigzag  time (epoch µs), the first absolute, then the difference to the previous slot's
+ *   per feature: tag 0 empty | 1 moments: varint n, double s, double mean, double m2 (raw IEEE
+ *                bits, big-endian) | 16 + value tag: a picked value as {@code FeatureValues}
+ * </pre>
+ *
+ * <p>Not Java serialization: the format is versioned here and read by any process of any version
+ * that knows it; an unknown version is refused with a message that says to re-materialize.
  */
 public final class FeatureHistory implements Serializable {
-  private static final long serialVersionUID = 1L;
+  private static final long serialVersionUID = 2L;
+
+  /** The version byte of the stored form. */
+  public static final byte FORMAT_VERSION = 1;
+
+  static final byte EMPTY = 0;
+  static final byte MOMENTS = 1;
+  static final byte PICK = 16;
+  static final byte P_NULL = 0;
+  static final byte P_DOUBLE = 1;
+  static final byte P_LONG = 2;
+  static final byte P_STRING = 3;
+  static final byte P_TRUE = 4;
+  static final byte P_FALSE = 5;
 
   /** Event time (epoch microseconds) to the partials of the events at that time. */
   TreeMap<Long, Slot> slots = new TreeMap<>();
 
   /** Rows were produced for every slot at or before this time (epoch microseconds). */
   long emittedUpTo = Long.MIN_VALUE;
+
+  /** Slots at or before this time (epoch µs) may have been dropped; all later ones are kept. */
+  long completeAfter = Long.MIN_VALUE;
 
   public FeatureHistory() {}
 
@@ -40,6 +84,36 @@ public final class FeatureHistory implements Serializable {
   /** The time up to which rows were produced ({@link Long#MIN_VALUE} before the first). */
   public long emittedUpTo() {
     return emittedUpTo;
+  }
+
+  /**
+   * Every event later than this time (epoch µs) is kept; earlier slots may have been dropped.
+   * {@link Long#MIN_VALUE} when nothing was ever dropped.
+   */
+  public long completeAfter() {
+    return completeAfter;
+  }
+
+  /**
+   * Whether a read at {@code tMicros} that looks back {@code reachMicros} (a window {@code (t −
+   * reach, t]}, and the latest event at or before {@code t}) sees every event it needs: {@code t −
+   * reach ≥ completeAfter}, or nothing was dropped.
+   */
+  public boolean reaches(long tMicros, long reachMicros) {
+    return completeAfter == Long.MIN_VALUE || tMicros - reachMicros >= completeAfter;
+  }
+
+  /** Drops the slots at or before {@code cut} except the latest slot, keeping completeness. */
+  void dropAtOrBefore(long cut) {
+    if (slots.isEmpty()) {
+      return;
+    }
+    long latest = slots.lastKey();
+    NavigableMap<Long, Slot> head = slots.headMap(Math.min(cut, latest), cut < latest);
+    if (!head.isEmpty()) {
+      completeAfter = Math.max(completeAfter, head.lastKey());
+      head.clear();
+    }
   }
 
   /**
@@ -66,6 +140,259 @@ public final class FeatureHistory implements Serializable {
       mean = new double[features];
       m2 = new double[features];
       pick = new Object[features];
+    }
+  }
+
+  // ---- stored form -------------------------------------------------------------------------
+
+  /**
+   * Encodes the slots of {@code slots} for features {@code [from, to)} (renumbered from 0), with
+   * the given completeness; see the class comment for the layout.
+   */
+  static byte[] encode(
+      NavigableMap<Long, Slot> slots, int from, int to, long completeAfter, int layoutHash) {
+    Out b = new Out(32 + slots.size() * (2 + (to - from) * 12));
+    b.put(FORMAT_VERSION);
+    b.putInt(layoutHash);
+    b.varint(to - from);
+    b.zigzag(completeAfter);
+    b.varint(slots.size());
+    long prev = 0;
+    boolean first = true;
+    for (Map.Entry<Long, Slot> e : slots.entrySet()) {
+      long t = e.getKey();
+      b.zigzag(first ? t : t - prev);
+      first = false;
+      prev = t;
+      Slot s = e.getValue();
+      for (int i = from; i < to; i++) {
+        if (s.n[i] != 0) {
+          b.put(MOMENTS);
+          b.varint(s.n[i]);
+          b.putLong(Double.doubleToRawLongBits(s.s[i]));
+          b.putLong(Double.doubleToRawLongBits(s.mean[i]));
+          b.putLong(Double.doubleToRawLongBits(s.m2[i]));
+        } else if (s.pick[i] != null) {
+          putPick(b, s.pick[i]);
+        } else {
+          b.put(EMPTY);
+        }
+      }
+    }
+    return b.toArray();
+  }
+
+  private static void putPick(Out b, Object v) {
+    if (v instanceof Double d) {
+      b.put((byte) (PICK + P_DOUBLE));
+      b.putLong(Double.doubleToRawLongBits(d));
+    } else if (v instanceof Long l) {
+      b.put((byte) (PICK + P_LONG));
+      b.zigzag(l);
+    } else if (v instanceof String str) {
+      byte[] utf8 = str.getBytes(StandardCharsets.UTF_8);
+      b.put((byte) (PICK + P_STRING));
+      b.varint(utf8.length);
+      b.put(utf8);
+    } else if (v instanceof Boolean bool) {
+      b.put((byte) (PICK + (bool ? P_TRUE : P_FALSE)));
+    } else {
+      throw new IllegalArgumentException(
+          "a feature value of type " + v.getClass().getName() + " cannot be stored");
+    }
+  }
+
+  /** The layout hash of a stored history (see the class comment), without decoding the rest. */
+  public static int layoutHash(byte[] stored) {
+    checkVersion(stored);
+    return ((stored[1] & 0xFF) << 24)
+        | ((stored[2] & 0xFF) << 16)
+        | ((stored[3] & 0xFF) << 8)
+        | (stored[4] & 0xFF);
+  }
+
+  private static void checkVersion(byte[] stored) {
+    if (stored.length < 5 || stored[0] != FORMAT_VERSION) {
+      throw new IllegalStateException(
+          "a stored feature history has format version "
+              + (stored.length == 0 ? "(empty)" : Byte.toString(stored[0]))
+              + "; this build reads version "
+              + FORMAT_VERSION
+              + ". Fix: re-run 'mlops materialize' (or the online-store job) with this build.");
+    }
+  }
+
+  /**
+   * Decodes a stored history, keeping only the slots at or after {@code fromMicros} and the latest
+   * slot at or before it (what a read at a time ≥ {@code fromMicros + reach} can need; pass {@link
+   * Long#MIN_VALUE} for all). {@code emittedUpTo} is the latest slot's time.
+   *
+   * @throws IllegalStateException for an unknown version or a corrupt history
+   */
+  public static FeatureHistory decode(byte[] stored, long fromMicros) {
+    checkVersion(stored);
+    In r = new In(stored, 5);
+    int features = (int) r.varint();
+    FeatureHistory h = new FeatureHistory();
+    h.completeAfter = r.zigzag();
+    int count = (int) r.varint();
+    long t = 0;
+    Slot before = null;
+    long beforeTime = 0;
+    for (int k = 0; k < count; k++) {
+      t = k == 0 ? r.zigzag() : t + r.zigzag();
+      Slot s = new Slot(features);
+      for (int i = 0; i < features; i++) {
+        byte tag = stored[r.pos++];
+        if (tag == EMPTY) {
+          continue;
+        }
+        if (tag == MOMENTS) {
+          s.n[i] = r.varint();
+          s.s[i] = Double.longBitsToDouble(r.getLong());
+          s.mean[i] = Double.longBitsToDouble(r.getLong());
+          s.m2[i] = Double.longBitsToDouble(r.getLong());
+          continue;
+        }
+        s.pick[i] =
+            switch (tag - PICK) {
+              case P_NULL -> null;
+              case P_DOUBLE -> Double.longBitsToDouble(r.getLong());
+              case P_LONG -> r.zigzag();
+              case P_STRING -> {
+                int n = (int) r.varint();
+                String str = new String(stored, r.pos, n, StandardCharsets.UTF_8);
+                r.pos += n;
+                yield str;
+              }
+              case P_TRUE -> Boolean.TRUE;
+              case P_FALSE -> Boolean.FALSE;
+              default -> throw new IllegalStateException("corrupt feature history: tag " + tag);
+            };
+      }
+      if (t < fromMicros) {
+        before = s;
+        beforeTime = t;
+      } else {
+        h.slots.put(t, s);
+      }
+    }
+    if (before != null) {
+      h.slots.put(beforeTime, before);
+    }
+    if (r.pos != stored.length) {
+      throw new IllegalStateException(
+          "corrupt feature history: " + (stored.length - r.pos) + " bytes after the last slot");
+    }
+    h.emittedUpTo = h.slots.isEmpty() ? Long.MIN_VALUE : h.slots.lastKey();
+    return h;
+  }
+
+  /** The latest event time (epoch µs) of a stored history, or null when it has no slot. */
+  public static Long latestOf(byte[] stored) {
+    FeatureHistory h = decode(stored, Long.MAX_VALUE);
+    return h.latest();
+  }
+
+  /** A hash of a view's feature layout, stored with each history to detect a changed view. */
+  public static int layoutHash(Iterable<String> parts) {
+    int h = 17;
+    for (String p : parts) {
+      h = 31 * h + p.hashCode();
+    }
+    return h;
+  }
+
+  private static final class Out {
+    private byte[] buf;
+    private int pos;
+
+    Out(int size) {
+      buf = new byte[Math.max(16, size)];
+    }
+
+    private void room(int n) {
+      if (buf.length - pos < n) {
+        buf = Arrays.copyOf(buf, Math.max(buf.length * 2, pos + n));
+      }
+    }
+
+    void put(byte b) {
+      room(1);
+      buf[pos++] = b;
+    }
+
+    void put(byte[] bytes) {
+      room(bytes.length);
+      System.arraycopy(bytes, 0, buf, pos, bytes.length);
+      pos += bytes.length;
+    }
+
+    void putInt(int v) {
+      room(4);
+      for (int s = 24; s >= 0; s -= 8) {
+        buf[pos++] = (byte) (v >>> s);
+      }
+    }
+
+    void putLong(long v) {
+      room(8);
+      for (int s = 56; s >= 0; s -= 8) {
+        buf[pos++] = (byte) (v >>> s);
+      }
+    }
+
+    void varint(long v) {
+      room(10);
+      while ((v & ~0x7FL) != 0) {
+        buf[pos++] = (byte) ((v & 0x7F) | 0x80);
+        v >>>= 7;
+      }
+      buf[pos++] = (byte) v;
+    }
+
+    void zigzag(long v) {
+      varint((v << 1) ^ (v >> 63));
+    }
+
+    byte[] toArray() {
+      return Arrays.copyOf(buf, pos);
+    }
+  }
+
+  private static final class In {
+    final byte[] b;
+    int pos;
+
+    In(byte[] b, int pos) {
+      this.b = b;
+      this.pos = pos;
+    }
+
+    long varint() {
+      long v = 0;
+      int shift = 0;
+      while (true) {
+        byte x = b[pos++];
+        v |= (long) (x & 0x7F) << shift;
+        if ((x & 0x80) == 0) {
+          return v;
+        }
+        shift += 7;
+      }
+    }
+
+    long zigzag() {
+      long z = varint();
+      return (z >>> 1) ^ -(z & 1);
+    }
+
+    long getLong() {
+      long v = 0;
+      for (int i = 0; i < 8; i++) {
+        v = (v << 8) | (b[pos++] & 0xFF);
+      }
+      return v;
     }
   }
 }

@@ -51,6 +51,22 @@ public final class IncrementalFeatures {
    * @param views the views computed from that source
    */
   public IncrementalFeatures(SourceConfig source, List<FeatureViewConfig> views) {
+    this(views);
+    for (int i = 0; i < source.schema().size(); i++) {
+      columns.put(source.schema().get(i).name(), i);
+    }
+  }
+
+  /**
+   * A reader of one view's stored histories ({@link FeatureHistory#decode}): {@link #valuesAt},
+   * {@link #latestAtOrBefore} and {@link #reachMicros} work; events cannot be added (the source's
+   * columns are unknown), so the features' expressions may be null.
+   */
+  public static IncrementalFeatures forView(FeatureViewConfig view) {
+    return new IncrementalFeatures(List.of(view));
+  }
+
+  private IncrementalFeatures(List<FeatureViewConfig> views) {
     this.views = List.copyOf(views);
     this.viewStart = new int[views.size() + 1];
     for (int v = 0; v < views.size(); v++) {
@@ -66,9 +82,6 @@ public final class IncrementalFeatures {
       reach = Math.max(reach, windowMicros[i]);
     }
     this.reachMicros = reach;
-    for (int i = 0; i < source.schema().size(); i++) {
-      columns.put(source.schema().get(i).name(), i);
-    }
   }
 
   public List<FeatureViewConfig> views() {
@@ -82,6 +95,9 @@ public final class IncrementalFeatures {
 
   /** Adds an event of the history's entity to the slot of its event time. */
   public void add(FeatureHistory h, SourceEvent e) {
+    if (columns.isEmpty()) {
+      throw new IllegalStateException("a view reader (forView) cannot add events");
+    }
     FeatureHistory.Slot slot =
         h.slots.computeIfAbsent(e.eventTimeMicros(), t -> new FeatureHistory.Slot(features.size()));
     Object[] values = e.values();
@@ -140,23 +156,91 @@ public final class IncrementalFeatures {
 
   /**
    * Marks rows up to {@code t} as produced and drops the slots no later row can reach (at or before
-   * {@code t - reach}).
+   * {@code t - reach}) — except the latest slot, which row-level features and the TTL read at any
+   * later time. {@link FeatureHistory#completeAfter()} records how far back the rest is complete.
    */
   public void produced(FeatureHistory h, long t) {
     h.emittedUpTo = Math.max(h.emittedUpTo, t);
-    long keepAfter = h.emittedUpTo - reachMicros;
-    h.slots.headMap(keepAfter, true).clear();
+    h.dropAtOrBefore(h.emittedUpTo - reachMicros);
   }
 
   /**
    * Drops the slots no row after {@code now} can reach, once event time has passed {@code now} (no
-   * event at or before it will come): at or before {@code now - reach}.
+   * event at or before it will come): at or before {@code now - reach}, except the latest slot.
    *
-   * @return whether the history is now empty (its state can be cleared)
+   * @return whether nothing more can expire: the history holds at most its latest slot, which is
+   *     kept for good (the caller needs no further timer for it)
    */
   public boolean expire(FeatureHistory h, long now) {
-    h.slots.headMap(now - reachMicros, true).clear();
-    return h.slots.isEmpty();
+    h.dropAtOrBefore(now - reachMicros);
+    return h.slots.size() <= 1;
+  }
+
+  /** The longest window of view {@code view} (an index into {@link #views()}), in µs. */
+  public long reachMicros(int view) {
+    long r = 0;
+    for (int i = viewStart[view]; i < viewStart[view + 1]; i++) {
+      r = Math.max(r, windowMicros[i]);
+    }
+    return r;
+  }
+
+  /**
+   * The stored form of view {@code view}'s history of this entity as of {@code upToMicros}: the
+   * slots at or before it within the view's longest window of the latest of them ({@code L}), i.e.
+   * in {@code (L − reach, L]}, plus always the slot at {@code L}; complete after {@code L − reach}
+   * when the entity had an earlier event (dropped here or before), else complete from the start.
+   * This is a function of the entity's events up to {@code upToMicros} only, so the streaming job
+   * and {@code materialize} store the same bytes. See {@link FeatureHistory} for the layout.
+   *
+   * @return null when no event is at or before {@code upToMicros}
+   * @throws IllegalStateException when the history has already dropped slots the view needs
+   */
+  public byte[] encodeView(FeatureHistory h, int view, long upToMicros) {
+    Long latest = h.slots.floorKey(upToMicros);
+    if (latest == null) {
+      return null;
+    }
+    long reach = reachMicros(view);
+    long cut = latest - reach;
+    if (h.completeAfter != Long.MIN_VALUE && h.completeAfter > cut) {
+      throw new IllegalStateException(
+          "the history was pruned after "
+              + h.completeAfter
+              + " µs, past the view's reach "
+              + cut
+              + " µs");
+    }
+    NavigableMap<Long, FeatureHistory.Slot> kept;
+    boolean trimmed;
+    if (reach == 0) {
+      kept = h.slots.subMap(latest, true, latest, true);
+      trimmed = h.completeAfter != Long.MIN_VALUE || h.slots.lowerKey(latest) != null;
+    } else {
+      kept = h.slots.subMap(cut, false, latest, true);
+      trimmed = h.completeAfter != Long.MIN_VALUE || h.slots.floorKey(cut) != null;
+    }
+    return FeatureHistory.encode(
+        kept,
+        viewStart[view],
+        viewStart[view + 1],
+        trimmed ? cut : Long.MIN_VALUE,
+        layoutHash(views.get(view)));
+  }
+
+  /**
+   * The layout hash of a view (features' names, aggregations, windows and output types in order),
+   * stored with each history so a reader with a changed definition refuses it.
+   */
+  public static int layoutHash(FeatureViewConfig view) {
+    List<String> parts = new ArrayList<>();
+    for (FeatureSpec f : view.features()) {
+      parts.add(f.name());
+      parts.add(String.valueOf(f.aggregation()));
+      parts.add(String.valueOf(f.window() == null ? 0 : f.window().toNanos() / 1000));
+      parts.add(f.exprType() == null ? "" : f.outputType().name());
+    }
+    return FeatureHistory.layoutHash(parts);
   }
 
   /** Whether an event at {@code t} comes after the rows already produced (else it is too late). */

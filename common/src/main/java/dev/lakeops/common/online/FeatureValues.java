@@ -137,6 +137,70 @@ public final class FeatureValues {
     return out.toArray(String[]::new);
   }
 
+  // ---- values snapshots: a FeatureRow stored as is ----------------------------------------
+
+  /** The first byte of a values snapshot (a stored history starts with its format version). */
+  static final byte SNAPSHOT = 0x40;
+
+  /**
+   * A row written as values (not as a history): byte {@code 0x40}, the event time (zig-zag varint,
+   * epoch µs), the feature names ({@link #encodeNames}), then the values as {@link #encode} with
+   * schema id 0. Readable at or after its time only; its windows cannot decay (no partials are
+   * kept), so the feature pipeline's writers store histories instead.
+   */
+  public static byte[] encodeSnapshot(FeatureRow row) {
+    byte[] names = encodeNames(List.copyOf(row.values().keySet()));
+    byte[] values = encode(0, row.values());
+    Buf b = new Buf(11 + names.length + values.length);
+    b.put(SNAPSHOT);
+    long micros = row.eventTimeMillis() * 1000;
+    b.varint((micros << 1) ^ (micros >> 63));
+    b.put(names);
+    b.put(values);
+    return b.toArray();
+  }
+
+  static boolean isSnapshot(byte[] stored) {
+    return stored.length > 0 && stored[0] == SNAPSHOT;
+  }
+
+  static long snapshotTimeMicros(byte[] stored) {
+    Reader r = new Reader(stored);
+    r.pos = 1;
+    long z = r.varint();
+    return (z >>> 1) ^ -(z & 1);
+  }
+
+  /**
+   * The values of a snapshot: those of {@code order} first (in that order, when stored), then any
+   * others in stored order.
+   */
+  static Map<String, Object> decodeSnapshot(byte[] stored, List<String> order) {
+    Reader r = new Reader(stored);
+    r.pos = 1;
+    r.varint();
+    int n = (int) r.varint();
+    String[] names = new String[n];
+    for (int i = 0; i < n; i++) {
+      int len = (int) r.varint();
+      names[i] = new String(stored, r.pos, len, StandardCharsets.UTF_8);
+      r.pos += len;
+    }
+    byte[] rest = java.util.Arrays.copyOfRange(stored, r.pos, stored.length);
+    Map<String, Object> raw = decode(rest, names);
+    if (order.isEmpty() || List.of(names).equals(order)) {
+      return raw;
+    }
+    Map<String, Object> out = new LinkedHashMap<>(raw.size() * 4 / 3 + 2);
+    for (String f : order) {
+      if (raw.containsKey(f)) {
+        out.put(f, raw.get(f));
+      }
+    }
+    raw.forEach(out::putIfAbsent);
+    return out;
+  }
+
   // ---- Redis: one hash field per feature, the value as tagged text -----------------------
 
   /** A value as a Redis hash field value: a tag character then the text. */

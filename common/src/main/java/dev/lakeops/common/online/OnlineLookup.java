@@ -18,10 +18,19 @@ public final class OnlineLookup {
   /**
    * One view's answer for the key.
    *
-   * @param row the row, or empty
-   * @param expired true when a row exists but is past the view's TTL at the lookup time
+   * @param read the store's answer: the row, or why there is none
    */
-  public record ViewResult(FeatureViewConfig view, Optional<FeatureRow> row, boolean expired) {}
+  public record ViewResult(FeatureViewConfig view, OnlineRead read) {
+    /** The row, or empty. */
+    public Optional<FeatureRow> row() {
+      return read.toOptional();
+    }
+
+    /** True when the latest row at or before the lookup time is past the view's TTL. */
+    public boolean expired() {
+      return read.status() == OnlineRead.Status.EXPIRED;
+    }
+  }
 
   private OnlineLookup() {}
 
@@ -46,9 +55,7 @@ public final class OnlineLookup {
       if (entity != null && !v.entity().equals(entity)) {
         continue;
       }
-      Optional<FeatureRow> row = store.read(v.name(), key, asOfMillis);
-      boolean expired = row.isEmpty() && store.read(v.name(), key, Long.MIN_VALUE / 2).isPresent();
-      out.add(new ViewResult(v, row, expired));
+      out.add(new ViewResult(v, store.lookup(v.name(), key, asOfMillis)));
     }
     return out;
   }
@@ -60,7 +67,11 @@ public final class OnlineLookup {
    * customer_spend (customer 00003) event_time 1998-05-28T00:00:00Z, age 12h
    *   spend_30d          = 16.99
    * customer_purchases (customer 00003): no row
+   * customer_recent (customer 00003): history does not reach back to 1998-01-01T00:00:00Z (...)
    * </pre>
+   *
+   * Window features are the aggregates over {@code (asOf − window, asOf]}; the event time shown is
+   * that of the latest row at or before {@code asOf}.
    */
   public static String render(List<ViewResult> results, String key, long asOfMillis) {
     StringBuilder sb = new StringBuilder();
@@ -68,14 +79,8 @@ public final class OnlineLookup {
       String head = r.view().name() + " (" + r.view().entity() + " " + key + ")";
       if (r.row().isEmpty()) {
         sb.append(head)
-            .append(
-                r.expired()
-                    ? ": expired (older than the view's ttl "
-                        + r.view().ttl()
-                        + " at "
-                        + Instant.ofEpochMilli(asOfMillis)
-                        + ")"
-                    : ": no row")
+            .append(": ")
+            .append(r.read().reason(r.view().ttl(), asOfMillis))
             .append('\n');
         continue;
       }

@@ -2,8 +2,6 @@ package dev.lakeops.common.online;
 
 import java.io.Serializable;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -12,29 +10,26 @@ import java.util.Map;
  * driver builds it once ({@link OnlineStores#spec}) and every Spark task or Flink subtask opens its
  * own store from it.
  *
- * @param ttls per view, how long a row stays valid for reads
- * @param features per view, its features in declaration order (reads return them in this order)
+ * @param views per view name, its TTL and features (reads return them in declaration order)
  */
-public record OnlineStoreSpec(
-    OnlineStoreConfig config, Map<String, Duration> ttls, Map<String, List<String>> features)
+public record OnlineStoreSpec(OnlineStoreConfig config, Map<String, OnlineView> views)
     implements Serializable {
 
   public OnlineStoreSpec {
-    ttls = Map.copyOf(ttls);
-    features = Map.copyOf(features);
+    views = Map.copyOf(views);
   }
 
   /** Opens a new store; the caller closes it. */
   public OnlineStore open() {
     if (config instanceof OnlineStoreConfig.Redis r) {
-      return new RedisOnlineStore(r.host(), r.port(), r.keyPrefix(), ttls, features);
+      return new RedisOnlineStore(r.host(), r.port(), r.keyPrefix(), views);
     }
     String path = ((OnlineStoreConfig.Embedded) config).path();
     if (path == null) {
       throw new IllegalArgumentException(
           "the embedded store's file is not resolved; build the spec with OnlineStores.spec");
     }
-    return new SqliteOnlineStore(Path.of(path), ttls);
+    return new SqliteOnlineStore(Path.of(path), views);
   }
 
   /** Where the store is, e.g. {@code embedded:/wh/db/_online/features.db}. */

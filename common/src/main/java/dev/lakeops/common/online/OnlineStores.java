@@ -1,6 +1,5 @@
 package dev.lakeops.common.online;
 
-import dev.lakeops.common.config.FeatureSpec;
 import dev.lakeops.common.config.FeatureViewConfig;
 import dev.lakeops.common.config.ProjectConfig;
 import dev.lakeops.common.config.ProjectLoader;
@@ -8,9 +7,7 @@ import dev.lakeops.common.error.ConfigException;
 import dev.lakeops.common.error.ConfigProblem;
 import java.net.URI;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /** Opens a project's online store from its configuration. */
@@ -37,17 +34,15 @@ public final class OnlineStores {
   /** The serializable form of {@link #open}: resolve once on the driver, open in each task. */
   public static OnlineStoreSpec spec(
       OnlineStoreConfig config, String warehouseRoot, ProjectConfig project) {
-    Map<String, Duration> ttls = new LinkedHashMap<>();
-    Map<String, List<String>> features = new LinkedHashMap<>();
+    Map<String, OnlineView> views = new LinkedHashMap<>();
     for (FeatureViewConfig v : project.featureViews().values()) {
-      ttls.put(v.name(), v.ttl());
-      features.put(v.name(), v.features().stream().map(FeatureSpec::name).toList());
+      views.put(v.name(), OnlineView.of(v));
     }
     OnlineStoreConfig resolved = config == null ? OnlineStoreConfig.embeddedDefault() : config;
     if (resolved instanceof OnlineStoreConfig.Embedded e) {
       resolved = new OnlineStoreConfig.Embedded(embeddedFile(e, warehouseRoot, project).toString());
     }
-    return new OnlineStoreSpec(resolved, ttls, features);
+    return new OnlineStoreSpec(resolved, views);
   }
 
   /** The embedded store's file: the configured path (relative to the project), or the default. */

@@ -1,13 +1,12 @@
 package dev.lakeops.common.online;
 
 import dev.lakeops.common.error.LakeOpsException;
-import java.time.Duration;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import redis.clients.jedis.Pipeline;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.Response;
@@ -18,68 +17,63 @@ import redis.clients.jedis.resps.ScanResult;
 
 /**
  * The online store on a Redis server (Jedis 8). One hash per (prefix, view, key) — key {@code
- * <prefix><view>:<entity key>} — with one field per feature (the value as tagged text, see {@link
- * FeatureValues#toText}) and the event time in field {@value #EVENT_TIME} (feature names cannot
- * start with '@').
+ * <prefix><view>:<entity key>} — with field {@value #LATEST}, the entity's latest event time (epoch
+ * µs, decimal), and field {@value #HISTORY}, its stored feature history ({@link
+ * dev.lakeops.common.features.FeatureHistory}'s versioned binary form, or a values snapshot). A
+ * read is one HMGET (many keys: one pipeline), one decode and the read rule of {@link OnlineStore}
+ * (in {@code HistoryReader}).
  *
- * <p>Writes: a Lua script (loaded once, run with EVALSHA) compares the event times and replaces the
- * whole hash only when the new one is at or after the stored one, atomically; a batch is one
+ * <p>Writes: a Lua script (loaded once, run with EVALSHA) compares the latest times and replaces
+ * the hash only when the new one is at or after the stored one, atomically; a batch is one
  * pipeline. TTLs are checked on read against the event time — not with Redis EXPIRE, since event
- * times of offline rows can be years old.
+ * times of offline rows can be years old. A hash of the earlier layout (one field per feature) has
+ * no {@value #HISTORY} field and reads as "no row" until rewritten.
  *
  * <p>Thread-safety: safe to share; Jedis' {@link RedisClient} pools connections.
  */
 public final class RedisOnlineStore implements OnlineStore {
-  /** The hash field holding the row's event time (epoch milliseconds). */
-  public static final String EVENT_TIME = "@event_time";
+  /** The hash field holding the latest event time (epoch microseconds, decimal). */
+  public static final String LATEST = "t";
 
-  /** Rows per pipeline round trip. */
+  /** The hash field holding the stored history. */
+  public static final String HISTORY = "h";
+
+  private static final byte[] HISTORY_B = HISTORY.getBytes(StandardCharsets.UTF_8);
+
+  /** Entries per pipeline round trip. */
   static final int PIPELINE_BATCH = 1000;
 
   private static final String CAS_SCRIPT =
       """
-      local cur = redis.call('HGET', KEYS[1], ARGV[1])
-      if cur and tonumber(cur) > tonumber(ARGV[2]) then return 0 end
+      local cur = redis.call('HGET', KEYS[1], 't')
+      if cur and tonumber(cur) > tonumber(ARGV[1]) then return 0 end
       redis.call('DEL', KEYS[1])
-      redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
-      local i = 3
-      while i <= #ARGV do
-        local j = math.min(i + 199, #ARGV)
-        redis.call('HSET', KEYS[1], unpack(ARGV, i, j))
-        i = j + 1
-      end
+      redis.call('HSET', KEYS[1], 't', ARGV[1], 'h', ARGV[2])
       return 1
       """;
 
   private final String host;
   private final int port;
   private final String prefix;
-  private final Map<String, Duration> ttls;
-  private final Map<String, List<String>> features;
+  private final Map<String, HistoryReader> readers = new ConcurrentHashMap<>();
   private final RedisClient client;
-  private volatile String sha;
+  private volatile byte[] sha;
 
   /**
    * Connects and loads the compare-and-set script.
    *
-   * @param ttls per view, how long a row stays valid; views not listed never expire
-   * @param features per view, the order reads return features in (others follow, by name)
+   * @param views per view name, its TTL and features; entries of other views read as values
+   *     snapshots only, without TTL
    */
-  public RedisOnlineStore(
-      String host,
-      int port,
-      String keyPrefix,
-      Map<String, Duration> ttls,
-      Map<String, List<String>> features) {
+  public RedisOnlineStore(String host, int port, String keyPrefix, Map<String, OnlineView> views) {
     this.host = host;
     this.port = port;
     this.prefix = keyPrefix == null ? "" : keyPrefix;
-    this.ttls = Map.copyOf(ttls);
-    this.features = Map.copyOf(features);
+    views.forEach((name, v) -> readers.put(name, new HistoryReader(v)));
     this.client = RedisClient.create(host, port);
     try {
       client.ping();
-      this.sha = client.scriptLoad(CAS_SCRIPT);
+      this.sha = client.scriptLoad(CAS_SCRIPT).getBytes(StandardCharsets.UTF_8);
     } catch (JedisException e) {
       client.close();
       throw new LakeOpsException(
@@ -100,11 +94,16 @@ public final class RedisOnlineStore implements OnlineStore {
     return prefix + view + ":" + entityKey;
   }
 
+  private byte[] keyBytes(String view, String entityKey) {
+    return key(view, entityKey).getBytes(StandardCharsets.UTF_8);
+  }
+
   @Override
-  public void write(String view, Collection<FeatureRow> rows) {
-    List<FeatureRow> all = rows instanceof List<FeatureRow> l ? l : new ArrayList<>(rows);
+  public void writeHistories(String view, Collection<StoredHistory> histories) {
+    List<StoredHistory> all =
+        histories instanceof List<StoredHistory> l ? l : new ArrayList<>(histories);
     for (int from = 0; from < all.size(); from += PIPELINE_BATCH) {
-      List<FeatureRow> batch = all.subList(from, Math.min(all.size(), from + PIPELINE_BATCH));
+      List<StoredHistory> batch = all.subList(from, Math.min(all.size(), from + PIPELINE_BATCH));
       try {
         writeBatch(view, batch);
       } catch (JedisDataException e) {
@@ -112,8 +111,8 @@ public final class RedisOnlineStore implements OnlineStore {
           throw failure("write view '" + view + "' to", e);
         }
         // The server lost its scripts (restart, SCRIPT FLUSH): reload and redo; writes are
-        // idempotent, so rows of the batch that did apply are not harmed.
-        sha = client.scriptLoad(CAS_SCRIPT);
+        // idempotent, so entries of the batch that did apply are not harmed.
+        sha = client.scriptLoad(CAS_SCRIPT).getBytes(StandardCharsets.UTF_8);
         writeBatch(view, batch);
       } catch (JedisException e) {
         throw failure("write view '" + view + "' to", e);
@@ -121,24 +120,17 @@ public final class RedisOnlineStore implements OnlineStore {
     }
   }
 
-  private void writeBatch(String view, List<FeatureRow> batch) {
-    // Encode everything first: a bad value must fail the batch before anything is sent.
-    List<List<String>> argLists = new ArrayList<>(batch.size());
-    for (FeatureRow row : batch) {
-      List<String> args = new ArrayList<>(2 + 2 * row.values().size());
-      args.add(EVENT_TIME);
-      args.add(Long.toString(row.eventTimeMillis()));
-      for (Map.Entry<String, Object> e : row.values().entrySet()) {
-        args.add(e.getKey());
-        args.add(FeatureValues.toText(e.getKey(), e.getValue()));
-      }
-      argLists.add(args);
-    }
+  private void writeBatch(String view, List<StoredHistory> batch) {
     List<Response<Object>> responses = new ArrayList<>(batch.size());
     try (Pipeline p = (Pipeline) client.pipelined()) {
-      for (int i = 0; i < batch.size(); i++) {
+      for (StoredHistory h : batch) {
         responses.add(
-            p.evalsha(sha, List.of(key(view, batch.get(i).entityKey())), argLists.get(i)));
+            p.evalsha(
+                sha,
+                List.of(keyBytes(view, h.entityKey())),
+                List.of(
+                    Long.toString(h.latestMicros()).getBytes(StandardCharsets.UTF_8),
+                    h.history())));
       }
       p.sync();
     }
@@ -148,61 +140,39 @@ public final class RedisOnlineStore implements OnlineStore {
   }
 
   @Override
-  public Optional<FeatureRow> read(String view, String entityKey, long asOfMillis) {
-    Map<String, String> hash;
+  public OnlineRead lookup(String view, String entityKey, long asOfMillis) {
+    List<byte[]> fields;
     try {
-      hash = client.hgetAll(key(view, entityKey));
+      fields = client.hmget(keyBytes(view, entityKey), HISTORY_B);
     } catch (JedisException e) {
       throw failure("read view '" + view + "' from", e);
     }
-    return toRow(view, entityKey, hash, asOfMillis);
+    return reader(view).read(entityKey, fields == null ? null : fields.get(0), asOfMillis);
   }
 
-  /** Reads many keys of one view in one pipeline round trip; empty entries for absent keys. */
+  /** Reads many keys of one view in one pipeline round trip. */
   @Override
-  public List<Optional<FeatureRow>> readMany(
-      String view, List<String> entityKeys, long asOfMillis) {
-    List<Response<Map<String, String>>> responses = new ArrayList<>(entityKeys.size());
+  public List<OnlineRead> lookupMany(String view, List<String> entityKeys, long asOfMillis) {
+    List<Response<List<byte[]>>> responses = new ArrayList<>(entityKeys.size());
     try (Pipeline p = (Pipeline) client.pipelined()) {
       for (String k : entityKeys) {
-        responses.add(p.hgetAll(key(view, k)));
+        responses.add(p.hmget(keyBytes(view, k), HISTORY_B));
       }
       p.sync();
     } catch (JedisException e) {
       throw failure("read view '" + view + "' from", e);
     }
-    List<Optional<FeatureRow>> out = new ArrayList<>(entityKeys.size());
+    HistoryReader reader = reader(view);
+    List<OnlineRead> out = new ArrayList<>(entityKeys.size());
     for (int i = 0; i < entityKeys.size(); i++) {
-      out.add(toRow(view, entityKeys.get(i), responses.get(i).get(), asOfMillis));
+      List<byte[]> fields = responses.get(i).get();
+      out.add(reader.read(entityKeys.get(i), fields == null ? null : fields.get(0), asOfMillis));
     }
     return out;
   }
 
-  private Optional<FeatureRow> toRow(
-      String view, String entityKey, Map<String, String> hash, long asOfMillis) {
-    String et = hash == null ? null : hash.get(EVENT_TIME);
-    if (et == null) {
-      return Optional.empty();
-    }
-    long eventTime = Long.parseLong(et);
-    Duration ttl = ttls.get(view);
-    if (ttl != null && eventTime <= asOfMillis - ttl.toMillis()) {
-      return Optional.empty();
-    }
-    Map<String, Object> values = new LinkedHashMap<>(hash.size() * 4 / 3 + 2);
-    for (String f : features.getOrDefault(view, List.of())) {
-      String v = hash.get(f);
-      if (v != null) {
-        values.put(f, FeatureValues.fromText(v));
-      }
-    }
-    if (values.size() < hash.size() - 1) { // fields the project does not declare (any more)
-      hash.keySet().stream()
-          .filter(f -> !f.equals(EVENT_TIME) && !values.containsKey(f))
-          .sorted()
-          .forEach(f -> values.put(f, FeatureValues.fromText(hash.get(f))));
-    }
-    return Optional.of(new FeatureRow(entityKey, eventTime, values));
+  private HistoryReader reader(String view) {
+    return readers.computeIfAbsent(view, HistoryReader::unknown);
   }
 
   @Override

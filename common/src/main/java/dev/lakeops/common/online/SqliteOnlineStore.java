@@ -16,20 +16,21 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Properties;
 
 /**
  * The embedded online store: one SQLite file in WAL mode, so other processes (the CLI, streaming
  * inference) read a job's commits live while it writes, and the data survives restarts.
  *
- * <p>Layout: {@code lakeops_online(view, entity_key, event_time, payload)} keyed by (view, key),
- * the payload a compact binary row ({@link FeatureValues}) whose feature names are kept once per
- * distinct name list in {@code lakeops_online_schemas}. A 50-feature read is one primary-key lookup
- * and one blob decode.
+ * <p>Layout: {@code lakeops_online_history(view, entity_key, latest_micros, history)} keyed by
+ * (view, key): the entity's latest event time (epoch µs) and its stored feature history ({@link
+ * dev.lakeops.common.features.FeatureHistory}'s versioned binary form, or a values snapshot). A
+ * read is one primary-key lookup, one decode and the read rule of {@link OnlineStore} (in {@code
+ * HistoryReader}). The table of the earlier layout ({@code lakeops_online}, latest rows only) is
+ * left alone and no longer read: re-run {@code materialize} or the online-store job.
  *
- * <p>Writes: one {@code BEGIN IMMEDIATE} transaction per {@link #write} call, one atomic upsert per
- * row that replaces the stored row only when the new event time is at or after the stored one.
+ * <p>Writes: one {@code BEGIN IMMEDIATE} transaction per write call, one atomic upsert per entry
+ * that replaces the stored entry only when the new latest time is at or after the stored one.
  * Concurrent writers (other subtasks, other processes) wait for each other up to the busy timeout.
  * {@code synchronous=NORMAL}: a commit survives a crash of the process, not necessarily a power
  * loss.
@@ -43,32 +44,34 @@ public final class SqliteOnlineStore implements OnlineStore {
   /** How long a write waits for another writer's transaction before failing. */
   public static final Duration BUSY_TIMEOUT = Duration.ofSeconds(30);
 
+  private static final String TABLE = "lakeops_online_history";
+
   private static final String UPSERT =
-      "INSERT INTO lakeops_online(view, entity_key, event_time, payload) VALUES (?, ?, ?, ?) "
-          + "ON CONFLICT(view, entity_key) DO UPDATE SET event_time = excluded.event_time, "
-          + "payload = excluded.payload WHERE excluded.event_time >= lakeops_online.event_time";
+      "INSERT INTO "
+          + TABLE
+          + "(view, entity_key, latest_micros, history) VALUES (?, ?, ?, ?) ON CONFLICT(view,"
+          + " entity_key) DO UPDATE SET latest_micros = excluded.latest_micros, history ="
+          + " excluded.history WHERE excluded.latest_micros >= "
+          + TABLE
+          + ".latest_micros";
 
   private final Path file;
-  private final Map<String, Duration> ttls;
+  private final Map<String, HistoryReader> readers = new HashMap<>();
   private final Connection conn;
   private final PreparedStatement readStmt;
   private final PreparedStatement upsertStmt;
   private final PreparedStatement countStmt;
-  private final PreparedStatement schemaInsert;
-  private final PreparedStatement schemaIdOf;
-  private final PreparedStatement schemaNames;
-  private final Map<List<String>, Integer> schemaIds = new HashMap<>();
-  private final Map<Integer, String[]> schemaById = new HashMap<>();
   private boolean closed;
 
   /**
    * Opens (creating if needed) the store file.
    *
-   * @param ttls per view, how long a row stays valid; views not listed never expire
+   * @param views per view name, its TTL and features; entries of other views read as values
+   *     snapshots only, without TTL
    */
-  public SqliteOnlineStore(Path file, Map<String, Duration> ttls) {
+  public SqliteOnlineStore(Path file, Map<String, OnlineView> views) {
     this.file = file.toAbsolutePath().normalize();
-    this.ttls = Map.copyOf(ttls);
+    views.forEach((name, v) -> readers.put(name, new HistoryReader(v)));
     try {
       Path parent = this.file.getParent();
       if (parent != null) {
@@ -87,13 +90,9 @@ public final class SqliteOnlineStore implements OnlineStore {
       conn = connect(this.file);
       readStmt =
           conn.prepareStatement(
-              "SELECT event_time, payload FROM lakeops_online WHERE view = ? AND entity_key = ?");
+              "SELECT history FROM " + TABLE + " WHERE view = ? AND entity_key = ?");
       upsertStmt = conn.prepareStatement(UPSERT);
-      countStmt = conn.prepareStatement("SELECT count(*) FROM lakeops_online WHERE view = ?");
-      schemaInsert =
-          conn.prepareStatement("INSERT OR IGNORE INTO lakeops_online_schemas(names) VALUES (?)");
-      schemaIdOf = conn.prepareStatement("SELECT id FROM lakeops_online_schemas WHERE names = ?");
-      schemaNames = conn.prepareStatement("SELECT names FROM lakeops_online_schemas WHERE id = ?");
+      countStmt = conn.prepareStatement("SELECT count(*) FROM " + TABLE + " WHERE view = ?");
     } catch (SQLException e) {
       throw failure("open", e);
     }
@@ -120,12 +119,10 @@ public final class SqliteOnlineStore implements OnlineStore {
           }
           s.execute("PRAGMA synchronous = NORMAL");
           s.execute(
-              "CREATE TABLE IF NOT EXISTS lakeops_online (view TEXT NOT NULL, entity_key TEXT"
-                  + " NOT NULL, event_time INTEGER NOT NULL, payload BLOB NOT NULL, PRIMARY KEY"
-                  + " (view, entity_key)) WITHOUT ROWID");
-          s.execute(
-              "CREATE TABLE IF NOT EXISTS lakeops_online_schemas (id INTEGER PRIMARY KEY, names"
-                  + " BLOB NOT NULL UNIQUE)");
+              "CREATE TABLE IF NOT EXISTS "
+                  + TABLE
+                  + " (view TEXT NOT NULL, entity_key TEXT NOT NULL, latest_micros INTEGER NOT"
+                  + " NULL, history BLOB NOT NULL, PRIMARY KEY (view, entity_key)) WITHOUT ROWID");
         }
         return c;
       } catch (SQLException e) {
@@ -158,36 +155,25 @@ public final class SqliteOnlineStore implements OnlineStore {
   }
 
   @Override
-  public synchronized void write(String view, Collection<FeatureRow> rows) {
+  public synchronized void writeHistories(String view, Collection<StoredHistory> histories) {
     checkOpen();
-    if (rows.isEmpty()) {
+    if (histories.isEmpty()) {
       return;
     }
-    Map<List<String>, Integer> newSchemas = new HashMap<>();
     try (Statement s = conn.createStatement()) {
       s.execute("BEGIN IMMEDIATE");
       boolean done = false;
       try {
-        for (FeatureRow row : rows) {
-          List<String> names = List.copyOf(row.values().keySet());
-          Integer id = schemaIds.get(names);
-          if (id == null) {
-            id = newSchemas.get(names);
-          }
-          if (id == null) {
-            id = schemaId(names);
-            newSchemas.put(names, id);
-          }
+        for (StoredHistory h : histories) {
           upsertStmt.setString(1, view);
-          upsertStmt.setString(2, row.entityKey());
-          upsertStmt.setLong(3, row.eventTimeMillis());
-          upsertStmt.setBytes(4, FeatureValues.encode(id, row.values()));
+          upsertStmt.setString(2, h.entityKey());
+          upsertStmt.setLong(3, h.latestMicros());
+          upsertStmt.setBytes(4, h.history());
           upsertStmt.addBatch();
         }
         upsertStmt.executeBatch();
         s.execute("COMMIT");
         done = true;
-        schemaIds.putAll(newSchemas); // only ids that are committed
       } finally {
         if (!done) {
           upsertStmt.clearBatch();
@@ -199,68 +185,28 @@ public final class SqliteOnlineStore implements OnlineStore {
         }
       }
     } catch (SQLException e) {
-      throw failure("write " + rows.size() + " rows of view '" + view + "' to", e);
-    }
-  }
-
-  private int schemaId(List<String> names) throws SQLException {
-    byte[] key = FeatureValues.encodeNames(names);
-    schemaInsert.setBytes(1, key);
-    schemaInsert.executeUpdate();
-    schemaIdOf.setBytes(1, key);
-    try (ResultSet rs = schemaIdOf.executeQuery()) {
-      rs.next();
-      return rs.getInt(1);
+      throw failure("write " + histories.size() + " entries of view '" + view + "' to", e);
     }
   }
 
   @Override
-  public synchronized Optional<FeatureRow> read(String view, String entityKey, long asOfMillis) {
+  public synchronized OnlineRead lookup(String view, String entityKey, long asOfMillis) {
     checkOpen();
-    long eventTime;
-    byte[] payload;
+    byte[] stored;
     try {
       readStmt.setString(1, view);
       readStmt.setString(2, entityKey);
       try (ResultSet rs = readStmt.executeQuery()) {
-        if (!rs.next()) {
-          return Optional.empty();
-        }
-        eventTime = rs.getLong(1);
-        payload = rs.getBytes(2);
+        stored = rs.next() ? rs.getBytes(1) : null;
       }
-      if (expired(view, eventTime, asOfMillis)) {
-        return Optional.empty();
-      }
-      return Optional.of(
-          new FeatureRow(entityKey, eventTime, FeatureValues.decode(payload, names(payload))));
     } catch (SQLException e) {
       throw failure("read view '" + view + "' from", e);
     }
+    return reader(view).read(entityKey, stored, asOfMillis);
   }
 
-  private String[] names(byte[] payload) throws SQLException {
-    int id = FeatureValues.schemaId(payload);
-    String[] names = schemaById.get(id);
-    if (names == null) {
-      schemaNames.setInt(1, id);
-      try (ResultSet rs = schemaNames.executeQuery()) {
-        if (!rs.next()) {
-          throw new SQLException("schema " + id + " is missing from lakeops_online_schemas");
-        }
-        names = FeatureValues.decodeNames(rs.getBytes(1));
-      }
-      schemaById.put(id, names);
-    }
-    return names;
-  }
-
-  /**
-   * True when a row of {@code view} at {@code eventTime} is past the view's TTL at {@code asOf}.
-   */
-  boolean expired(String view, long eventTime, long asOfMillis) {
-    Duration ttl = ttls.get(view);
-    return ttl != null && eventTime <= asOfMillis - ttl.toMillis();
+  private HistoryReader reader(String view) {
+    return readers.computeIfAbsent(view, HistoryReader::unknown);
   }
 
   @Override
@@ -282,7 +228,7 @@ public final class SqliteOnlineStore implements OnlineStore {
     checkOpen();
     List<String> out = new ArrayList<>();
     try (Statement s = conn.createStatement();
-        ResultSet rs = s.executeQuery("SELECT DISTINCT view FROM lakeops_online ORDER BY view")) {
+        ResultSet rs = s.executeQuery("SELECT DISTINCT view FROM " + TABLE + " ORDER BY view")) {
       while (rs.next()) {
         out.add(rs.getString(1));
       }

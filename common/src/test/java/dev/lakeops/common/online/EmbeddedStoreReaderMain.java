@@ -23,7 +23,7 @@ public final class EmbeddedStoreReaderMain {
       System.out.flush();
       long seen = Long.MIN_VALUE;
       while (System.currentTimeMillis() < deadline) {
-        Optional<FeatureRow> r = store.read(view, key, 0);
+        Optional<FeatureRow> r = store.read(view, key, Long.MAX_VALUE / 4);
         if (r.isPresent() && r.get().eventTimeMillis() != seen) {
           seen = r.get().eventTimeMillis();
           // The writer stores v = 2 * event time and n = count of rows in its batch: a torn or

@@ -20,14 +20,24 @@ abstract class OnlineStoreContract {
   static final String VIEW = "customer_spend";
   static final String OTHER = "customer_purchases";
   static final Duration TTL = Duration.ofHours(1);
-  static final Map<String, Duration> TTLS = Map.of(VIEW, TTL);
   static final Map<String, List<String>> FEATURES =
       Map.of(
           VIEW,
           List.of("spend_30d", "orders", "segment", "active", "missing"),
           OTHER,
           List.of("n"));
+  static final Map<String, OnlineView> VIEWS =
+      Map.of(
+          VIEW,
+          OnlineView.rowLevel(VIEW, TTL, FEATURES.get(VIEW)),
+          OTHER,
+          OnlineView.rowLevel(OTHER, null, FEATURES.get(OTHER)),
+          HistoryFixture.ACTIVITY,
+          OnlineView.of(HistoryFixture.VIEW));
   static final long T0 = 1_000_000_000_000L; // 2001-09-09
+
+  /** A read time after every row the row tests write (within the TTL of all of them). */
+  static final long LATER = T0 + 1_000;
 
   private final List<OnlineStore> opened = new ArrayList<>();
 
@@ -123,7 +133,7 @@ abstract class OnlineStoreContract {
   private static Map<String, FeatureRow> readAll(OnlineStore s, List<FeatureRow> rows) {
     Map<String, FeatureRow> out = new LinkedHashMap<>();
     for (FeatureRow r : rows) {
-      out.put(r.entityKey(), s.read(VIEW, r.entityKey(), T0).orElseThrow());
+      out.put(r.entityKey(), s.read(VIEW, r.entityKey(), LATER).orElseThrow());
     }
     return out;
   }
@@ -133,16 +143,16 @@ abstract class OnlineStoreContract {
     OnlineStore s = store();
     s.write(VIEW, List.of(row("k", T0 + 200, 2.0)));
     s.write(VIEW, List.of(row("k", T0 + 100, 1.0)));
-    assertThat(s.read(VIEW, "k", T0).get()).isEqualTo(row("k", T0 + 200, 2.0));
+    assertThat(s.read(VIEW, "k", LATER).get()).isEqualTo(row("k", T0 + 200, 2.0));
 
     // Same event time: the later write wins (at or after).
     s.write(VIEW, List.of(row("k", T0 + 200, 2.5)));
-    assertThat(s.read(VIEW, "k", T0).get()).isEqualTo(row("k", T0 + 200, 2.5));
+    assertThat(s.read(VIEW, "k", LATER).get()).isEqualTo(row("k", T0 + 200, 2.5));
 
     // Within one batch, out of order: the newest stays whatever the order.
     s.write(VIEW, List.of(row("k", T0 + 300, 3.0), row("k", T0 + 250, 9.0), row("j", T0, 1.0)));
-    assertThat(s.read(VIEW, "k", T0).get()).isEqualTo(row("k", T0 + 300, 3.0));
-    assertThat(s.read(VIEW, "j", T0).get()).isEqualTo(row("j", T0, 1.0));
+    assertThat(s.read(VIEW, "k", LATER).get()).isEqualTo(row("k", T0 + 300, 3.0));
+    assertThat(s.read(VIEW, "j", LATER).get()).isEqualTo(row("j", T0, 1.0));
 
     // Negative (pre-1970) event times compare as numbers.
     s.write(VIEW, List.of(row("old", -5_000, 1.0)));
@@ -157,7 +167,7 @@ abstract class OnlineStoreContract {
     Map<String, Object> fewer = new LinkedHashMap<>();
     fewer.put("spend_30d", 4.0);
     s.write(VIEW, List.of(new FeatureRow("k", T0 + 1, fewer)));
-    assertThat(s.read(VIEW, "k", T0).get().values()).isEqualTo(fewer);
+    assertThat(s.read(VIEW, "k", T0 + 1).get().values()).isEqualTo(fewer);
   }
 
   @Test
@@ -169,19 +179,20 @@ abstract class OnlineStoreContract {
 
     assertThat(s.read(VIEW, "k", T0)).isPresent();
     assertThat(s.read(VIEW, "k", T0 + ttl - 1)).as("one ms inside the TTL").isPresent();
-    assertThat(s.read(VIEW, "k", T0 + ttl)).as("event time == asOf - ttl").isEmpty();
+    assertThat(s.read(VIEW, "k", T0 + ttl)).as("event time == asOf - ttl: inclusive").isPresent();
     assertThat(s.read(VIEW, "k", T0 + ttl + 1)).isEmpty();
+    assertThat(s.lookup(VIEW, "k", T0 + ttl + 1).status()).isEqualTo(OnlineRead.Status.EXPIRED);
     assertThat(s.read(OTHER, "k", T0 + 10 * ttl)).as("a view without a TTL").isPresent();
     assertThat(s.count(VIEW)).as("expired rows still count").isEqualTo(1);
     // A fresher row makes the key readable again.
-    s.write(VIEW, List.of(row("k", T0 + ttl, 2.0)));
-    assertThat(s.read(VIEW, "k", T0 + ttl)).isPresent();
+    s.write(VIEW, List.of(row("k", T0 + 2 * ttl, 2.0)));
+    assertThat(s.read(VIEW, "k", T0 + 2 * ttl)).isPresent();
   }
 
   @Test
   void readManyKeepsTheOrderOfTheKeys() {
     OnlineStore s = store();
-    s.write(VIEW, List.of(row("a", T0, 1.0), row("b", T0 - TTL.toMillis(), 2.0)));
+    s.write(VIEW, List.of(row("a", T0, 1.0), row("b", T0 - TTL.toMillis() - 1, 2.0)));
     List<Optional<FeatureRow>> got = s.readMany(VIEW, List.of("b", "zz", "a"), T0);
     assertThat(got)
         .containsExactly(Optional.empty(), Optional.empty(), Optional.of(row("a", T0, 1.0)));
@@ -206,7 +217,7 @@ abstract class OnlineStoreContract {
     }
     s.write(VIEW, rows);
     assertThat(s.count(VIEW)).isEqualTo(5_000);
-    assertThat(s.read(VIEW, "key-4321", T0).get()).isEqualTo(rows.get(4321));
+    assertThat(s.read(VIEW, "key-4321", LATER).get()).isEqualTo(rows.get(4321));
   }
 
   @Test
@@ -253,10 +264,188 @@ abstract class OnlineStoreContract {
     }
     OnlineStore reader = stores.get(0);
     for (var e : newest.entrySet()) {
-      FeatureRow got = reader.read(VIEW, e.getKey(), T0).orElseThrow();
+      FeatureRow got = reader.read(VIEW, e.getKey(), LATER).orElseThrow();
       assertThat(got.eventTimeMillis()).as(e.getKey()).isEqualTo(e.getValue());
       assertThat(got.values().get("spend_30d")).isEqualTo((double) e.getValue());
     }
     assertThat(reader.count(VIEW)).isEqualTo(newest.size());
+  }
+
+  // ---- feature histories: the read rule at a time t -----------------------------------------
+
+  private static final String A = HistoryFixture.ACTIVITY;
+
+  private static long ms(String instant) {
+    return HistoryFixture.ms(instant);
+  }
+
+  private static Map<String, Object> activity(long n1h, Double sum1d, Double amountNow) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("n_1h", n1h);
+    m.put("sum_1d", sum1d);
+    m.put("amount_now", amountNow);
+    return m;
+  }
+
+  @Test
+  void ttlBoundaryIsInclusiveToTheMillisecond() {
+    OnlineStore s = store();
+    s.writeHistories(
+        A, List.of(HistoryFixture.stored("c", HistoryFixture.ev("c", "2021-01-01T00:00:00Z", 5))));
+    long boundary = ms("2021-01-02T00:00:00Z"); // event + ttl 1d: still fresh (inclusive)
+
+    OnlineRead at = s.lookup(A, "c", boundary);
+    assertThat(at.status()).isEqualTo(OnlineRead.Status.FOUND);
+    // (t - 1h, t] and (t - 1d, t] both exclude the event at exactly t - 1d.
+    assertThat(at.row())
+        .isEqualTo(new FeatureRow("c", ms("2021-01-01T00:00:00Z"), activity(0, null, 5.0)));
+    OnlineRead after = s.lookup(A, "c", boundary + 1);
+    assertThat(after.status()).isEqualTo(OnlineRead.Status.EXPIRED);
+    assertThat(after.rowTimeMillis()).isEqualTo(ms("2021-01-01T00:00:00Z"));
+    assertThat(s.read(A, "c", boundary + 1)).isEmpty();
+    assertThat(s.readMany(A, List.of("c", "c"), boundary))
+        .allSatisfy(r -> assertThat(r).isPresent());
+  }
+
+  @Test
+  void aRowLaterThanTheReadTimeIsNeverUsed() {
+    OnlineStore s = store();
+    s.writeHistories(
+        A, List.of(HistoryFixture.stored("c", HistoryFixture.ev("c", "2021-01-01T05:00:00Z", 7))));
+    // The entity's only row is at 05:00: an event at 04:00 has no row (its history starts later).
+    OnlineRead before = s.lookup(A, "c", ms("2021-01-01T04:00:00Z"));
+    assertThat(before.status()).isEqualTo(OnlineRead.Status.NONE_AT_OR_BEFORE);
+    assertThat(before.row()).isNull();
+    assertThat(s.read(A, "c", ms("2021-01-01T05:00:00Z") - 1)).isEmpty();
+    assertThat(s.read(A, "c", ms("2021-01-01T05:00:00Z")).orElseThrow().values())
+        .isEqualTo(activity(1, 7.0, 7.0));
+
+    // A row written as values at 05:00: the same, it does not reach back to 04:00.
+    s.write(VIEW, List.of(row("v", ms("2021-01-01T05:00:00Z"), 1.0)));
+    assertThat(s.lookup(VIEW, "v", ms("2021-01-01T04:00:00Z")).status())
+        .isEqualTo(OnlineRead.Status.NOT_REACHED);
+  }
+
+  @Test
+  void windowsDecayToZeroAtTheTimeTheyAreRead() {
+    OnlineStore s = store();
+    s.writeHistories(
+        A,
+        List.of(
+            HistoryFixture.stored(
+                "c",
+                HistoryFixture.ev("c", "2021-01-01T10:15:00Z", 1),
+                HistoryFixture.ev("c", "2021-01-01T10:30:00Z", 2),
+                HistoryFixture.ev("c", "2021-01-01T11:00:00Z", 3))));
+    long last = ms("2021-01-01T11:00:00Z");
+    assertThat(s.read(A, "c", last).get().values()).isEqualTo(activity(3, 6.0, 3.0));
+    // (11:14 - 1h, 11:14] still holds 10:15; (10:15, 11:15] no longer does.
+    assertThat(s.read(A, "c", ms("2021-01-01T11:14:00Z")).get().values())
+        .isEqualTo(activity(3, 6.0, 3.0));
+    assertThat(s.read(A, "c", ms("2021-01-01T11:15:00Z")).get().values())
+        .isEqualTo(activity(2, 6.0, 3.0)); // the 1d window still holds all three
+    FeatureRow at20 = s.read(A, "c", ms("2021-01-01T20:00:00Z")).orElseThrow();
+    assertThat(at20.values()).isEqualTo(activity(0, 6.0, 3.0));
+    assertThat(at20.eventTimeMillis()).as("the row's time is the latest event").isEqualTo(last);
+    // The 1d window has passed every event (sum is null without values, as offline); TTL 1d from
+    // 11:00 still holds at exactly 11:00 the next day.
+    assertThat(s.read(A, "c", ms("2021-01-02T11:00:00Z")).get().values())
+        .isEqualTo(activity(0, null, 3.0));
+    // Between the events: what had happened by then, nothing later.
+    assertThat(s.read(A, "c", ms("2021-01-01T10:20:00Z")).get())
+        .isEqualTo(new FeatureRow("c", ms("2021-01-01T10:15:00Z"), activity(1, 1.0, 1.0)));
+  }
+
+  @Test
+  void aTrimmedHistoryDoesNotReachBackBeforeItsLatestEvent() {
+    OnlineStore s = store();
+    // Two days apart: the store keeps the 1d window of the latest event (and that event), so
+    // the event of 01-01 is dropped and times before the latest event cannot be answered.
+    s.writeHistories(
+        A,
+        List.of(
+            HistoryFixture.stored(
+                "c",
+                HistoryFixture.ev("c", "2021-01-01T00:00:00Z", 1),
+                HistoryFixture.ev("c", "2021-01-03T05:00:00Z", 2))));
+    assertThat(s.lookup(A, "c", ms("2021-01-03T04:00:00Z")).status())
+        .isEqualTo(OnlineRead.Status.NOT_REACHED);
+    assertThat(s.lookup(A, "c", ms("2021-01-01T12:00:00Z")).status())
+        .isEqualTo(OnlineRead.Status.NOT_REACHED);
+    assertThat(s.read(A, "c", ms("2021-01-03T05:00:00Z")).get().values())
+        .isEqualTo(activity(1, 2.0, 2.0));
+    // Within one window the whole history is kept: every earlier time is answered.
+    s.writeHistories(
+        A,
+        List.of(
+            HistoryFixture.stored(
+                "d",
+                HistoryFixture.ev("d", "2021-01-03T00:00:00Z", 1),
+                HistoryFixture.ev("d", "2021-01-03T05:00:00Z", 2))));
+    assertThat(s.read(A, "d", ms("2021-01-03T04:00:00Z")).get().values())
+        .isEqualTo(activity(0, 1.0, 1.0));
+    assertThat(s.lookup(A, "d", ms("2021-01-02T23:59:59Z")).status())
+        .isEqualTo(OnlineRead.Status.NONE_AT_OR_BEFORE);
+  }
+
+  @Test
+  void replayedAndOlderHistoriesNeverMoveAKeyBackwards() {
+    OnlineStore s = store();
+    StoredHistory two =
+        HistoryFixture.stored(
+            "c",
+            HistoryFixture.ev("c", "2021-01-01T10:00:00Z", 1),
+            HistoryFixture.ev("c", "2021-01-01T10:30:00Z", 2));
+    StoredHistory three =
+        HistoryFixture.stored(
+            "c",
+            HistoryFixture.ev("c", "2021-01-01T10:00:00Z", 1),
+            HistoryFixture.ev("c", "2021-01-01T10:30:00Z", 2),
+            HistoryFixture.ev("c", "2021-01-01T10:45:00Z", 4));
+    long t = ms("2021-01-01T10:50:00Z");
+    s.writeHistories(A, List.of(three));
+    s.writeHistories(A, List.of(two)); // an older state (a replay, a materialize of older data)
+    s.writeHistories(A, List.of(three, two, three));
+    assertThat(s.read(A, "c", t).get().values()).isEqualTo(activity(3, 7.0, 4.0));
+    // Same latest time, one more event at it (a late write of that time): at or after replaces.
+    StoredHistory threeAndMore =
+        HistoryFixture.stored(
+            "c",
+            HistoryFixture.ev("c", "2021-01-01T10:00:00Z", 1),
+            HistoryFixture.ev("c", "2021-01-01T10:30:00Z", 2),
+            HistoryFixture.ev("c", "2021-01-01T10:45:00Z", 4),
+            HistoryFixture.ev("c", "2021-01-01T10:45:00Z", 6));
+    s.writeHistories(A, List.of(threeAndMore));
+    assertThat(s.read(A, "c", t).get().values()).isEqualTo(activity(4, 13.0, 6.0));
+    assertThat(s.count(A)).isEqualTo(1);
+  }
+
+  @Test
+  void historiesSurviveARestart() {
+    OnlineStore s = store();
+    s.writeHistories(
+        A,
+        List.of(
+            HistoryFixture.stored(
+                "c",
+                HistoryFixture.ev("c", "2021-01-01T10:15:00Z", 1),
+                HistoryFixture.ev("c", "2021-01-01T11:00:00Z", 3))));
+    s.close();
+    OnlineStore again = store();
+    assertThat(again.read(A, "c", ms("2021-01-01T11:00:00Z")).get().values())
+        .isEqualTo(activity(2, 4.0, 3.0));
+    assertThat(again.read(A, "c", ms("2021-01-01T20:00:00Z")).get().values())
+        .isEqualTo(activity(0, 4.0, 3.0));
+  }
+
+  @Test
+  void aHistoryOfAnotherDefinitionIsRefusedAsStale() {
+    OnlineStore s = store();
+    // The store knows the view with a TTL only (no features): the stored layout does not match.
+    s.writeHistories(
+        OTHER,
+        List.of(HistoryFixture.stored("c", HistoryFixture.ev("c", "2021-01-01T10:15:00Z", 1))));
+    assertThat(s.lookup(OTHER, "c", ms("2021-01-01T11:00:00Z")).status())
+        .isEqualTo(OnlineRead.Status.STALE);
   }
 }

@@ -29,8 +29,8 @@ class OnlineStoresTest {
 
     Path file = tmp.resolve("cdnow/_online/features.db");
     assertThat(spec.config()).isEqualTo(new OnlineStoreConfig.Embedded(file.toString()));
-    assertThat(spec.ttls()).containsEntry("customer_spend", Duration.ofDays(365));
-    assertThat(spec.features().get("customer_purchases"))
+    assertThat(spec.views().get("customer_spend").ttl()).isEqualTo(Duration.ofDays(365));
+    assertThat(spec.views().get("customer_purchases").featureNames())
         .containsExactly("purchases_30d", "purchases_90d", "purchases_365d", "cds_90d", "last_cds");
     try (OnlineStore s = OnlineStores.open(p.onlineStore(), "file://" + tmp, p)) {
       s.write("customer_spend", List.of(new FeatureRow("1", 0, Map.of("spend_30d", 1.0))));

@@ -3,8 +3,8 @@ package dev.lakeops.common.online;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -47,31 +47,30 @@ class RedisOnlineStoreTest extends OnlineStoreContract {
 
   @Override
   OnlineStore openStore() {
-    return new RedisOnlineStore(host(), port(), prefix, TTLS, FEATURES);
+    return new RedisOnlineStore(host(), port(), prefix, VIEWS);
   }
 
   @AfterEach
   void cleanUp() {
-    try (RedisOnlineStore s = new RedisOnlineStore(host(), port(), prefix, TTLS, FEATURES)) {
+    try (RedisOnlineStore s = new RedisOnlineStore(host(), port(), prefix, VIEWS)) {
       s.deleteAll();
       assertThat(s.count(VIEW)).isZero();
     }
   }
 
   @Test
-  void oneHashPerKeyWithTheFeaturesAndTheEventTime() {
+  void oneHashPerKeyWithTheLatestTimeAndTheHistory() {
     RedisOnlineStore s = (RedisOnlineStore) store();
-    s.write(VIEW, List.of(row("k", T0, 1.5)));
+    StoredHistory h = HistoryFixture.stored("k", HistoryFixture.ev("k", "2021-01-01T10:15:00Z", 1));
+    s.writeHistories(HistoryFixture.ACTIVITY, List.of(h));
     try (RedisClient c = RedisClient.create(host(), port())) {
-      Map<String, String> hash = c.hgetAll(prefix + VIEW + ":k");
-      assertThat(hash)
-          .containsEntry(RedisOnlineStore.EVENT_TIME, Long.toString(T0))
-          .containsEntry("spend_30d", "d1.5")
-          .containsEntry("orders", "l3")
-          .containsEntry("segment", "sgold")
-          .containsEntry("active", "t")
-          .containsEntry("missing", "n");
-      assertThat(c.ttl(prefix + VIEW + ":k")).as("no Redis EXPIRE").isEqualTo(-1);
+      String key = prefix + HistoryFixture.ACTIVITY + ":k";
+      assertThat(c.hget(key, RedisOnlineStore.LATEST))
+          .isEqualTo(Long.toString(HistoryFixture.ms("2021-01-01T10:15:00Z") * 1000));
+      assertThat(c.hget(key.getBytes(StandardCharsets.UTF_8), RedisOnlineStore.HISTORY.getBytes()))
+          .isEqualTo(h.history());
+      assertThat(c.hlen(key)).isEqualTo(2);
+      assertThat(c.ttl(key)).as("no Redis EXPIRE").isEqualTo(-1);
     }
   }
 

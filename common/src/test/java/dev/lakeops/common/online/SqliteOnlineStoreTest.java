@@ -13,7 +13,7 @@ class SqliteOnlineStoreTest extends OnlineStoreContract {
 
   @Override
   OnlineStore openStore() {
-    return new SqliteOnlineStore(tmp.resolve("sub/dir/features.db"), TTLS);
+    return new SqliteOnlineStore(tmp.resolve("sub/dir/features.db"), VIEWS);
   }
 
   @Test
@@ -33,6 +33,6 @@ class SqliteOnlineStoreTest extends OnlineStoreContract {
     writer.write(VIEW, List.of(row("k", T0, 1.0)));
     assertThat(reader.read(VIEW, "k", T0)).contains(row("k", T0, 1.0));
     reader.write(VIEW, List.of(row("k", T0 + 1, 2.0)));
-    assertThat(writer.read(VIEW, "k", T0)).contains(row("k", T0 + 1, 2.0));
+    assertThat(writer.read(VIEW, "k", T0 + 1)).contains(row("k", T0 + 1, 2.0));
   }
 }

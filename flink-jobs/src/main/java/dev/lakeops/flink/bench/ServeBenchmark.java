@@ -2,7 +2,6 @@ package dev.lakeops.flink.bench;
 
 import dev.lakeops.common.config.ProjectConfig;
 import dev.lakeops.common.config.ProjectLoader;
-import dev.lakeops.common.online.FeatureRow;
 import dev.lakeops.common.online.OnlineStore;
 import dev.lakeops.flink.registry.Champion;
 import dev.lakeops.flink.registry.RegistryReader;
@@ -191,14 +190,15 @@ public final class ServeBenchmark {
 
   /**
    * Just after the latest feature row of the entity "NSW" (Elec2's one market), so the lookups find
-   * rows within the views' TTL. A read as of time 0 returns the stored row whatever its time (the
-   * TTL only hides rows older than the read time).
+   * rows within the views' TTL. A read far in the future finds the latest row (expired there, but
+   * its time is reported).
    */
   private static long latest(StoreOpener store, ProjectConfig project, String key) {
     long at = 0;
     try (OnlineStore s = store.open()) {
       for (String view : project.featureViews().keySet()) {
-        at = Math.max(at, s.read(view, "NSW", 0).map(FeatureRow::eventTimeMillis).orElse(0L));
+        Long t = s.lookup(view, "NSW", Long.MAX_VALUE / 4).rowTimeMillis();
+        at = Math.max(at, t == null ? 0L : t);
       }
     }
     if (at == 0) {

@@ -115,7 +115,10 @@ public final class OnlineStoreCommand {
           a Kafka topic: --kafka-format jsonl for JSON events), written to the online
           store (project.yaml's online_store, or --online-store embedded:<file> | redis://h:p).
           Rejected records go to <warehouse>/<database>/_online/dead_letter/<job>/ (or a topic).
-          'get' prints each view's latest features of one entity key.
+          'get' prints each view's features of one entity key as of --as-of (default now):
+          windows aggregated over (as-of - window, as-of], the latest event at or before it,
+          the view's TTL; or why there is none (no row at or before, expired, history does not
+          reach back).
         """;
   }
 

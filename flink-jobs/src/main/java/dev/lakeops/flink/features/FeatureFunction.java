@@ -19,10 +19,17 @@ import org.apache.flink.util.OutputTag;
 
 /**
  * Per entity: keeps the events within the longest window (as per-time partials, {@link
- * FeatureHistory}) and, once the watermark passes an event time, emits one row per view at that
- * time. An event-time timer is set per distinct time (per millisecond; times within one millisecond
- * are emitted together, in order). Events at or behind the watermark go to {@link #LATE} with rule
- * {@code late}: their time's rows were already emitted.
+ * FeatureHistory}, and always the latest event's slot) and, once the watermark passes an event
+ * time, emits one row per view at that time; the last row of each view that a watermark advance
+ * made due carries the view's stored history as of that time ({@link
+ * IncrementalFeatures#encodeView}), which the sink writes to the online store. An event-time timer
+ * is set per distinct time (per millisecond; times within one millisecond are emitted together, in
+ * order). Events at or behind the watermark go to {@link #LATE} with rule {@code late}: their
+ * time's rows were already emitted.
+ *
+ * <p>State: per entity, the slots within the longest window of the watermark, then only the latest
+ * slot (a few hundred bytes per idle entity, as the store keeps per key), so a later event's
+ * history knows what came before it.
  */
 final class FeatureFunction extends KeyedProcessFunction<String, SourceEvent, ViewRow> {
   private static final long serialVersionUID = 1L;
@@ -88,19 +95,22 @@ final class FeatureFunction extends KeyedProcessFunction<String, SourceEvent, Vi
     }
     List<Long> due = features.due(h, timestamp * 1000 + 999);
     String key = ctx.getCurrentKey();
-    for (long t : due) {
+    for (int d = 0; d < due.size(); d++) {
+      long t = due.get(d);
+      boolean last = d == due.size() - 1;
       for (int v = 0; v < viewNames.size(); v++) {
         Map<String, Object> values = features.compute(h, v, t);
-        out.collect(new ViewRow(viewNames.get(v), key, t, values));
+        byte[] history = last ? features.encodeView(h, v, t) : null;
+        out.collect(new ViewRow(viewNames.get(v), key, t, values, history));
       }
     }
     if (!due.isEmpty()) {
       features.produced(h, due.get(due.size() - 1));
     }
-    // Event time has passed the timer: what no later row reaches can go, and an idle entity's
-    // state goes entirely once its last window has passed (a timer is set for that moment).
+    // Event time has passed the timer: what no later row reaches can go (the latest slot stays);
+    // once only it is left, no further timer is needed.
     if (features.expire(h, timestamp * 1000 + 999)) {
-      state.clear();
+      state.update(h);
     } else {
       state.update(h);
       ctx.timerService()

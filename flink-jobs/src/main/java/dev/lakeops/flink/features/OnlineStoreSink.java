@@ -1,7 +1,7 @@
 package dev.lakeops.flink.features;
 
-import dev.lakeops.common.online.FeatureRow;
 import dev.lakeops.common.online.OnlineStore;
+import dev.lakeops.common.online.StoredHistory;
 import java.io.IOException;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -11,10 +11,11 @@ import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
 
 /**
- * Writes feature rows to the online store: each subtask opens its own store, keeps the latest row
- * per (view, key) in a buffer and writes it in batches, and always before a checkpoint completes
- * (flush). The store's writes are idempotent (a row never replaces a later one), so rows replayed
- * after a restore from a checkpoint leave the store as an uninterrupted run would.
+ * Writes the entities' feature histories to the online store: each subtask opens its own store,
+ * keeps the latest history per (view, key) in a buffer (rows without one are skipped) and writes it
+ * in batches, and always before a checkpoint completes (flush). The store's writes are idempotent
+ * (a history never replaces one with a later latest time), so histories replayed after a restore
+ * from a checkpoint leave the store as an uninterrupted run would.
  */
 final class OnlineStoreSink implements Sink<ViewRow> {
   private static final long serialVersionUID = 1L;
@@ -35,7 +36,7 @@ final class OnlineStoreSink implements Sink<ViewRow> {
   private static final class Writer implements SinkWriter<ViewRow> {
     private final OnlineStore store;
     private final int batchSize;
-    private final Map<String, Map<String, FeatureRow>> pending = new HashMap<>();
+    private final Map<String, Map<String, StoredHistory>> pending = new HashMap<>();
     private int buffered;
 
     Writer(OnlineStore store, int batchSize) {
@@ -45,14 +46,17 @@ final class OnlineStoreSink implements Sink<ViewRow> {
 
     @Override
     public void write(ViewRow row, Context context) {
-      Map<String, FeatureRow> rows =
+      StoredHistory r = row.toStoredHistory();
+      if (r == null) {
+        return;
+      }
+      Map<String, StoredHistory> rows =
           pending.computeIfAbsent(row.view(), v -> new LinkedHashMap<>());
-      FeatureRow r = row.toFeatureRow();
-      FeatureRow before = rows.get(r.entityKey());
+      StoredHistory before = rows.get(r.entityKey());
       if (before == null) {
         rows.put(r.entityKey(), r);
         buffered++;
-      } else if (r.eventTimeMillis() >= before.eventTimeMillis()) {
+      } else if (r.latestMicros() >= before.latestMicros()) {
         rows.put(r.entityKey(), r);
       }
       if (buffered >= batchSize) {
@@ -61,9 +65,9 @@ final class OnlineStoreSink implements Sink<ViewRow> {
     }
 
     private void writePending() {
-      for (Map.Entry<String, Map<String, FeatureRow>> e : pending.entrySet()) {
+      for (Map.Entry<String, Map<String, StoredHistory>> e : pending.entrySet()) {
         if (!e.getValue().isEmpty()) {
-          store.write(e.getKey(), e.getValue().values());
+          store.writeHistories(e.getKey(), e.getValue().values());
         }
       }
       pending.clear();

@@ -6,12 +6,19 @@ import dev.lakeops.common.config.FeatureViewConfig;
 import dev.lakeops.common.config.ProjectConfig;
 import dev.lakeops.common.config.SourceFormat;
 import dev.lakeops.common.online.FeatureRow;
+import dev.lakeops.common.online.OnlineRead;
 import dev.lakeops.common.online.OnlineStore;
+import dev.lakeops.common.online.OnlineStoreConfig;
+import dev.lakeops.common.online.OnlineStores;
 import dev.lakeops.flink.delta.KernelTables;
 import dev.lakeops.flink.features.JobRuns.RowId;
 import dev.lakeops.flink.testing.SparkRuns;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -101,6 +108,66 @@ class FeatureParityIT {
     Result r = runAndCompare("cdnow", input, Duration.ofDays(1000));
     assertThat(r.keys).isEqualTo(2 * 23570);
     assertThat(r.rows).isGreaterThan(2 * 60000);
+
+    // materialize (Spark, its own process) over the same events stores what the Flink job
+    // stored: every key answers the same at its latest event, as windows pass, at and past the
+    // TTL, and before its latest event (both answer or both refuse).
+    Path materialized = dir.resolve("materialized.db");
+    SparkRuns.launch(
+        List.of(
+            "materialize",
+            "--project",
+            SparkRuns.repo().resolve("conf/examples/cdnow").toString(),
+            "--warehouse",
+            SparkRuns.warehouse("cdnow").toString(),
+            "--online-store",
+            "embedded:" + materialized),
+        dir.resolve("materialize.log"));
+    ProjectConfig p = JobRuns.load("cdnow");
+    OnlineStoreJob.Options o =
+        JobRuns.options(
+            "cdnow", dir, new OnlineStoreJob.Files(input.toString(), null), Duration.ZERO);
+    long day = Duration.ofDays(1).toMillis();
+    long compared = 0;
+    try (OnlineStore flink = o.store().open();
+        OnlineStore spark =
+            OnlineStores.open(
+                new OnlineStoreConfig.Embedded(materialized.toString()), dir.toString(), p);
+        Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("online.db"));
+        Statement st = c.createStatement();
+        ResultSet keys =
+            st.executeQuery("SELECT view, entity_key, latest_micros FROM lakeops_online_history")) {
+      while (keys.next()) {
+        String view = keys.getString(1);
+        String key = keys.getString(2);
+        long latest = Math.floorDiv(keys.getLong(3), 1000L);
+        for (long t :
+            new long[] {
+              latest - 40 * day,
+              latest - 1,
+              latest,
+              latest + 30 * day,
+              latest + 91 * day,
+              latest + 365 * day,
+              latest + 365 * day + 1
+            }) {
+          OnlineRead a = flink.lookup(view, key, t);
+          OnlineRead b = spark.lookup(view, key, t);
+          assertThat(b.status()).as("%s %s at %d", view, key, t).isEqualTo(a.status());
+          if (a.row() != null) {
+            assertThat(b.row().eventTimeMillis()).isEqualTo(a.row().eventTimeMillis());
+            for (var e : a.row().values().entrySet()) {
+              compare(
+                  view + "." + e.getKey() + " " + key + " @" + t,
+                  e.getValue(),
+                  b.row().values().get(e.getKey()));
+            }
+          }
+          compared++;
+        }
+      }
+    }
+    assertThat(compared).isEqualTo(7L * 2 * 23570);
   }
 
   record Result(long rows, long keys, double maxDiff) {}

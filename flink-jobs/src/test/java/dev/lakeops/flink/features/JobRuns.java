@@ -134,11 +134,12 @@ final class JobRuns {
     try (OnlineStore store = o.store().open();
         Connection c = DriverManager.getConnection("jdbc:sqlite:" + db);
         Statement s = c.createStatement();
-        ResultSet r = s.executeQuery("SELECT view, entity_key, event_time FROM lakeops_online")) {
+        ResultSet r =
+            s.executeQuery("SELECT view, entity_key, latest_micros FROM lakeops_online_history")) {
       while (r.next()) {
         String view = r.getString(1);
         String key = r.getString(2);
-        FeatureRow row = store.read(view, key, r.getLong(3)).orElseThrow();
+        FeatureRow row = store.read(view, key, Math.floorDiv(r.getLong(3), 1000L)).orElseThrow();
         out.put(view + "|" + key, row.eventTimeMillis() + " " + row.values());
       }
     }

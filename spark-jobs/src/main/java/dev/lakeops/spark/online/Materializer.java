@@ -2,15 +2,20 @@ package dev.lakeops.spark.online;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.row_number;
 
-import dev.lakeops.common.config.FeatureSpec;
+import dev.lakeops.common.config.ColumnSpec;
+import dev.lakeops.common.config.ColumnType;
 import dev.lakeops.common.config.FeatureViewConfig;
 import dev.lakeops.common.config.ProjectConfig;
+import dev.lakeops.common.config.SourceConfig;
 import dev.lakeops.common.error.LakeOpsException;
-import dev.lakeops.common.online.FeatureRow;
+import dev.lakeops.common.events.SourceEvent;
+import dev.lakeops.common.features.FeatureHistory;
+import dev.lakeops.common.features.IncrementalFeatures;
 import dev.lakeops.common.online.OnlineStore;
 import dev.lakeops.common.online.OnlineStoreSpec;
+import dev.lakeops.common.online.ProjectFiles;
+import dev.lakeops.common.online.StoredHistory;
 import dev.lakeops.spark.metadata.RunLog;
 import dev.lakeops.spark.metadata.RunRecord;
 import dev.lakeops.spark.store.DeltaTables;
@@ -18,29 +23,38 @@ import dev.lakeops.spark.store.TableRef;
 import dev.lakeops.spark.store.Warehouse;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.apache.spark.api.java.function.FlatMapGroupsFunction;
 import org.apache.spark.api.java.function.ForeachPartitionFunction;
+import org.apache.spark.api.java.function.MapFunction;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.util.LongAccumulator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import scala.Tuple2;
 
 /**
- * Materialization (like {@code feast materialize}): the latest offline row of every entity key of a
- * feature view — optionally as of a time — is written to the online store. The rows are written
- * from the executors: each task opens its own store from the serializable {@link OnlineStoreSpec}
- * and writes batches of {@value #BATCH} rows. The store's replace rule (a row replaces the stored
- * one only if its event time is at or after it) makes a re-run, or a run over fresher streamed
- * rows, harmless. Each view's run is recorded in the runs table with the Delta version read.
+ * Materialization (like {@code feast materialize}): every entity key's feature history of a view —
+ * optionally as of a time — is written to the online store, exactly as the Flink online-store job
+ * writes it for the same events: the executors group the source's validated events (the events
+ * table the feature pipeline writes, at or before {@code --as-of}) by entity key and fold each
+ * key's events, in time order, with {@link IncrementalFeatures} (the same code the Flink job runs),
+ * then store {@link IncrementalFeatures#encodeView} of the latest event. Each task opens its own
+ * store from the serializable {@link OnlineStoreSpec} and writes batches of {@value #BATCH}
+ * entries. The store's replace rule (a history replaces the stored one only if its latest event
+ * time is at or after it) makes a re-run, or a run over fresher streamed histories, harmless. Each
+ * view's run is recorded in the runs table with the Delta version of the events table read.
  */
 public final class Materializer {
   private static final Logger LOG = LoggerFactory.getLogger(Materializer.class);
@@ -98,7 +112,7 @@ public final class Materializer {
   public RunRecord run(FeatureViewConfig view, Instant asOf) {
     String runId = UUID.randomUUID().toString();
     Instant started = Instant.now();
-    TableRef table = warehouse.featureView(view.name());
+    TableRef table = warehouse.events(view.source());
     Map<String, String> inputs = new LinkedHashMap<>();
     Map<String, String> params = new LinkedHashMap<>();
     params.put("online_store", store.describe());
@@ -110,7 +124,9 @@ public final class Materializer {
         throw new LakeOpsException(
             "feature view '"
                 + view.name()
-                + "' has no offline table at "
+                + "' has no events table of source '"
+                + view.source()
+                + "' at "
                 + table.path()
                 + ". Fix: run 'mlops features' first (or check --warehouse).");
       }
@@ -118,10 +134,11 @@ public final class Materializer {
       inputs.put(table.name(), "v" + version);
       params.put("delta_version", Long.toString(version));
       long t0 = System.nanoTime();
-      Dataset<Row> latest = latest(view, tables.read(table, version), asOf);
+      Dataset<Tuple2<String, byte[]>> histories =
+          histories(view, tables.read(table, version), asOf);
       LongAccumulator written = spark.sparkContext().longAccumulator("online rows " + view.name());
       int tasks = Math.max(1, spark.sparkContext().defaultParallelism());
-      latest.coalesce(tasks).foreachPartition(new WritePartition(store, view.name(), written));
+      histories.coalesce(tasks).foreachPartition(new WritePartition(store, view.name(), written));
       long rows = written.value();
       LOG.info(
           "view {}: {} keys written to {} in {} ms (Delta version {})",
@@ -172,47 +189,112 @@ public final class Materializer {
   }
 
   /**
-   * The latest row per entity key (event time at or before {@code asOf} when given): the key as
-   * text, the event time and the view's features in declaration order.
+   * Per entity key, the view's stored history as of {@code asOf} (all events when null): (key,
+   * {@link IncrementalFeatures#encodeView} of the key's events at or before {@code asOf}), computed
+   * in the executors.
+   *
+   * @param events the source's events table (key column, {@code event_time}, source columns)
    */
-  public Dataset<Row> latest(FeatureViewConfig view, Dataset<Row> offline, Instant asOf) {
+  public Dataset<Tuple2<String, byte[]>> histories(
+      FeatureViewConfig view, Dataset<Row> events, Instant asOf) {
     String key = project.entities().get(view.entity()).key();
-    Dataset<Row> rows = offline;
+    SourceConfig source = project.sources().get(view.source());
+    Dataset<Row> rows = events;
     if (asOf != null) {
       rows = rows.filter(col("event_time").leq(lit(Timestamp.from(asOf))));
     }
     List<Column> cols = new ArrayList<>();
-    cols.add(col("`" + key + "`").cast("string").as(key));
+    cols.add(col("`" + key + "`").cast("string").as("_lakeops_key"));
     cols.add(col("event_time"));
-    for (FeatureSpec f : view.features()) {
-      cols.add(col("`" + f.name() + "`"));
+    for (ColumnSpec c : source.schema()) {
+      cols.add(col("`" + (c.name().equals(key) ? key : c.name()) + "`"));
     }
-    String rank = "_lakeops_rank";
-    return rows.select(cols.toArray(Column[]::new))
-        .filter(col("`" + key + "`").isNotNull())
-        .withColumn(
-            rank,
-            row_number()
-                .over(Window.partitionBy(col("`" + key + "`")).orderBy(col("event_time").desc())))
-        .filter(col(rank).equalTo(1))
-        .drop(rank);
+    Dataset<Row> selected =
+        rows.select(cols.toArray(Column[]::new)).filter(col("_lakeops_key").isNotNull());
+    return selected
+        .groupByKey((MapFunction<Row, String>) r -> r.getString(0), Encoders.STRING())
+        .flatMapGroups(
+            new FoldHistory(ProjectFiles.of(project.dir().toString()), view.name()),
+            Encoders.tuple(Encoders.STRING(), Encoders.BINARY()));
   }
 
-  /** The online form of a {@link #latest} row. */
-  static FeatureRow toFeatureRow(Row r) {
-    Object t = r.get(1);
-    long millis =
-        t instanceof Timestamp ts ? ts.getTime() : ((Instant) t).toEpochMilli(); // java8 API on
-    Map<String, Object> values = new LinkedHashMap<>();
-    String[] names = r.schema().fieldNames();
-    for (int i = 2; i < names.length; i++) {
-      values.put(names[i], r.get(i));
+  /**
+   * One key's events (rows of {@link #histories}'s selection) folded into the view's stored
+   * history, in event-time order (ties in the order Spark hands them over).
+   */
+  static final class FoldHistory
+      implements FlatMapGroupsFunction<String, Row, Tuple2<String, byte[]>> {
+    private static final long serialVersionUID = 1L;
+    private final ProjectFiles files;
+    private final String view;
+    private transient IncrementalFeatures features;
+    private transient SourceConfig source;
+
+    FoldHistory(ProjectFiles files, String view) {
+      this.files = files;
+      this.view = view;
     }
-    return new FeatureRow(r.getString(0), millis, values);
+
+    @Override
+    public Iterator<Tuple2<String, byte[]>> call(String key, Iterator<Row> rows) {
+      if (features == null) {
+        ProjectConfig p = files.load();
+        FeatureViewConfig v = p.featureViews().get(view);
+        source = p.sources().get(v.source());
+        features = new IncrementalFeatures(source, List.of(v));
+      }
+      List<SourceEvent> events = new ArrayList<>();
+      while (rows.hasNext()) {
+        events.add(toEvent(source, rows.next()));
+      }
+      events.sort(Comparator.comparingLong(SourceEvent::eventTimeMicros));
+      FeatureHistory h = new FeatureHistory();
+      for (SourceEvent e : events) {
+        features.add(h, e);
+      }
+      byte[] stored = features.encodeView(h, 0, Long.MAX_VALUE);
+      return stored == null
+          ? List.<Tuple2<String, byte[]>>of().iterator()
+          : List.of(new Tuple2<>(key, stored)).iterator();
+    }
+  }
+
+  /** A row of the events table as the event the Flink job decodes (values in schema order). */
+  static SourceEvent toEvent(SourceConfig source, Row r) {
+    Object[] values = new Object[source.schema().size()];
+    for (int i = 0; i < values.length; i++) {
+      values[i] = value(source.schema().get(i).type(), r.get(i + 2));
+    }
+    return new SourceEvent(r.getString(0), micros(r.get(1)), values, "events table", null);
+  }
+
+  /** A Spark value in the decoder's types ({@link SourceEvent}). */
+  static Object value(ColumnType type, Object v) {
+    if (v == null) {
+      return null;
+    }
+    return switch (type) {
+      case STRING -> v.toString();
+      case INT -> v instanceof Number n ? (Object) n.intValue() : Integer.parseInt(v.toString());
+      case LONG -> v instanceof Number n ? (Object) n.longValue() : Long.parseLong(v.toString());
+      case DOUBLE ->
+          v instanceof Number n ? (Object) n.doubleValue() : Double.parseDouble(v.toString());
+      case BOOLEAN -> v instanceof Boolean b ? b : Boolean.parseBoolean(v.toString());
+      case DATE -> {
+        LocalDate d = v instanceof java.sql.Date sd ? sd.toLocalDate() : (LocalDate) v;
+        yield d.toEpochDay() * 86_400_000_000L;
+      }
+      case TIMESTAMP -> micros(v);
+    };
+  }
+
+  private static long micros(Object t) {
+    Instant i = t instanceof Timestamp ts ? ts.toInstant() : (Instant) t;
+    return Math.addExact(Math.multiplyExact(i.getEpochSecond(), 1_000_000L), i.getNano() / 1000);
   }
 
   /** A task: opens its own store and writes its rows in batches. */
-  static final class WritePartition implements ForeachPartitionFunction<Row> {
+  static final class WritePartition implements ForeachPartitionFunction<Tuple2<String, byte[]>> {
     private final OnlineStoreSpec spec;
     private final String view;
     private final LongAccumulator written;
@@ -224,22 +306,23 @@ public final class Materializer {
     }
 
     @Override
-    public void call(Iterator<Row> rows) {
+    public void call(Iterator<Tuple2<String, byte[]>> rows) {
       if (!rows.hasNext()) {
         return;
       }
       try (OnlineStore store = spec.open()) {
-        List<FeatureRow> batch = new ArrayList<>(BATCH);
+        List<StoredHistory> batch = new ArrayList<>(BATCH);
         while (rows.hasNext()) {
-          batch.add(toFeatureRow(rows.next()));
+          Tuple2<String, byte[]> r = rows.next();
+          batch.add(new StoredHistory(r._1(), FeatureHistory.latestOf(r._2()), r._2()));
           if (batch.size() == BATCH) {
-            store.write(view, batch);
+            store.writeHistories(view, batch);
             written.add(batch.size());
             batch.clear();
           }
         }
         if (!batch.isEmpty()) {
-          store.write(view, batch);
+          store.writeHistories(view, batch);
           written.add(batch.size());
         }
       }

@@ -9,6 +9,7 @@ import dev.lakeops.common.config.FeatureViewConfig;
 import dev.lakeops.common.config.ProjectConfig;
 import dev.lakeops.common.config.ProjectLoader;
 import dev.lakeops.common.online.FeatureRow;
+import dev.lakeops.common.online.OnlineRead;
 import dev.lakeops.common.online.OnlineStore;
 import dev.lakeops.common.online.OnlineStoreConfig;
 import dev.lakeops.common.online.OnlineStoreSpec;
@@ -44,8 +45,9 @@ import redis.clients.jedis.RedisClient;
 
 /**
  * CDNOW: features, then {@code mlops materialize} into the embedded store and into Redis; every
- * customer's online row equals the latest offline row; a second run changes nothing; the runs are
- * recorded.
+ * customer read at the time of its latest offline row gives that row (the offline row computed by
+ * Spark's window functions, the stored history by the incremental code: two methods); a second run
+ * changes nothing; the runs are recorded.
  */
 class MaterializeIT {
   static final String REDIS_HOST = System.getenv().getOrDefault("LAKEOPS_REDIS_HOST", "127.0.0.1");
@@ -80,13 +82,18 @@ class MaterializeIT {
     warehouse = Warehouse.of(dir.resolve("wh").toString(), project);
     tables = new DeltaTables(spark);
     new FeaturePipeline(spark, project, warehouse).run(false);
-    Materializer m = new Materializer(spark, project, warehouse, spec(project.onlineStore()));
     for (FeatureViewConfig v : project.featureViews().values()) {
+      String key = project.entities().get(v.entity()).key();
       Map<String, FeatureRow> rows = new HashMap<>();
-      for (Row r :
-          m.latest(v, tables.read(warehouse.featureView(v.name())), null).collectAsList()) {
-        FeatureRow f = Materializer.toFeatureRow(r);
-        rows.put(f.entityKey(), f);
+      for (Row r : tables.read(warehouse.featureView(v.name())).collectAsList()) {
+        long millis = ((java.sql.Timestamp) r.getAs("event_time")).getTime();
+        String k = String.valueOf(r.<Object>getAs(key));
+        FeatureRow seen = rows.get(k);
+        if (seen == null || seen.eventTimeMillis() < millis) {
+          Map<String, Object> values = new java.util.LinkedHashMap<>();
+          v.features().forEach(f -> values.put(f.name(), r.getAs(f.name())));
+          rows.put(k, new FeatureRow(k, millis, values));
+        }
       }
       expected.put(v.name(), rows);
     }
@@ -94,8 +101,7 @@ class MaterializeIT {
 
   @AfterAll
   static void dropRedisKeys() {
-    try (RedisOnlineStore s =
-        new RedisOnlineStore(REDIS_HOST, REDIS_PORT, PREFIX, Map.of(), Map.of())) {
+    try (RedisOnlineStore s = new RedisOnlineStore(REDIS_HOST, REDIS_PORT, PREFIX, Map.of())) {
       s.deleteAll();
     }
   }
@@ -129,22 +135,38 @@ class MaterializeIT {
     return out.toString(StandardCharsets.UTF_8);
   }
 
-  /** Every customer of every view reads back as the latest offline row, and nothing else is in. */
+  /**
+   * Every customer of every view, read at the time of its latest offline row, gives that row's
+   * values (doubles to 1e-9 relative: sums are folded in another order), and nothing else is in.
+   */
   static void assertStoreEqualsOffline(OnlineStore store) {
     int customers = 0;
     for (FeatureViewConfig v : project.featureViews().values()) {
       Map<String, FeatureRow> want = expected.get(v.name());
       assertThat(store.count(v.name())).isEqualTo(want.size());
-      List<String> keys = new ArrayList<>(want.keySet());
-      for (int from = 0; from < keys.size(); from += 1000) {
-        List<String> batch = keys.subList(from, Math.min(keys.size(), from + 1000));
-        var got = store.readMany(v.name(), batch, Long.MIN_VALUE / 4);
-        for (int i = 0; i < batch.size(); i++) {
-          FeatureRow w = want.get(batch.get(i));
-          assertThat(got.get(i)).as("%s %s", v.name(), batch.get(i)).contains(w);
-          assertThat(got.get(i).get().values().keySet())
-              .containsExactlyElementsOf(v.features().stream().map(f -> f.name()).toList());
-        }
+      for (FeatureRow w : want.values()) {
+        FeatureRow got =
+            store
+                .read(v.name(), w.entityKey(), w.eventTimeMillis())
+                .orElseThrow(() -> new AssertionError(v.name() + " " + w.entityKey()));
+        assertThat(got.eventTimeMillis())
+            .as("%s %s", v.name(), w.entityKey())
+            .isEqualTo(w.eventTimeMillis());
+        assertThat(got.values().keySet())
+            .containsExactlyElementsOf(v.features().stream().map(f -> f.name()).toList());
+        w.values()
+            .forEach(
+                (f, value) -> {
+                  Object have = got.values().get(f);
+                  if (value instanceof Double d && have instanceof Double h) {
+                    assertThat(h)
+                        .as("%s %s %s", v.name(), w.entityKey(), f)
+                        .isCloseTo(
+                            d, org.assertj.core.api.Assertions.within(1e-9 * (1 + Math.abs(d))));
+                  } else {
+                    assertThat(have).as("%s %s %s", v.name(), w.entityKey(), f).isEqualTo(value);
+                  }
+                });
       }
       customers = Math.max(customers, want.size());
     }
@@ -179,7 +201,7 @@ class MaterializeIT {
     }
     materialize("--view", "customer_spend");
     try (OnlineStore store = spec.open()) {
-      assertThat(store.read("customer_spend", "00003", 0)).contains(newer);
+      assertThat(store.read("customer_spend", "00003", newer.eventTimeMillis())).contains(newer);
     }
 
     // The runs are recorded with the keys written and the Delta version read.
@@ -189,14 +211,14 @@ class MaterializeIT {
             .filter(col("command").equalTo(lit("materialize")))
             .filter(col("target").equalTo(lit("customer_spend")))
             .filter(col("params").getItem("online_store").equalTo(lit(spec.describe())));
-    long version = tables.version(warehouse.featureView("customer_spend"));
+    long version = tables.version(warehouse.events("purchases"));
     assertThat(runs.count()).isEqualTo(3);
     Row r = runs.orderBy(col("started_at")).head();
     assertThat(r.<String>getAs("status")).isEqualTo("succeeded");
     assertThat(r.<Long>getAs("rows_written")).isEqualTo(23_570);
     assertThat(
             r.<scala.collection.Map<String, String>>getAs("inputs")
-                .get("cdnow.customer_spend")
+                .get(warehouse.events("purchases").name())
                 .get())
         .isEqualTo("v" + version);
     scala.collection.Map<String, String> params = r.getAs("params");
@@ -246,6 +268,131 @@ class MaterializeIT {
     }
   }
 
+  /**
+   * Reads at times after each customer's last purchase — when windows have partly or wholly passed,
+   * at the TTL boundary and past it — equal a brute force over the raw events written out here by
+   * the views' definitions (what a training label at that time must get), and a read between two
+   * purchases never sees the later one.
+   */
+  @Test
+  void readsAtLaterTimesEqualABruteForceOverTheRawEvents() {
+    Path file = dir.resolve("parity.db");
+    materialize("--online-store", "embedded:" + file);
+    Map<String, List<double[]>> byCustomer = new java.util.TreeMap<>();
+    for (Row r :
+        tables
+            .read(warehouse.events("purchases"))
+            .select("customer_id", "event_time", "number_of_cds", "dollar_value")
+            .collectAsList()) {
+      long micros = ((java.sql.Timestamp) r.get(1)).getTime() * 1000;
+      byCustomer
+          .computeIfAbsent(r.getString(0), k -> new ArrayList<>())
+          .add(new double[] {micros, r.getInt(2), r.getDouble(3)});
+    }
+    long day = 86_400_000_000L;
+    int compared = 0;
+    try (OnlineStore store = spec(new OnlineStoreConfig.Embedded(file.toString())).open()) {
+      int n = 0;
+      for (Map.Entry<String, List<double[]>> c : byCustomer.entrySet()) {
+        if (n++ % 100 != 0) {
+          continue; // every 100th customer: ~236 of them
+        }
+        long latest = (long) c.getValue().stream().mapToDouble(e -> e[0]).max().orElseThrow();
+        for (long after : new long[] {0, 1, 29 * day, 30 * day, 31 * day, 200 * day, 365 * day}) {
+          long t = latest + after;
+          for (FeatureViewConfig v : project.featureViews().values()) {
+            var got = store.read(v.name(), c.getKey(), t / 1000);
+            assertThat(got).as("%s %s at +%d µs", v.name(), c.getKey(), after).isPresent();
+            assertThat(got.get().eventTimeMillis()).isEqualTo(latest / 1000);
+            for (var f : v.features()) {
+              Object want = bruteForce(f.name(), c.getValue(), t);
+              Object have = got.get().values().get(f.name());
+              if (want instanceof Double d && have instanceof Double h) {
+                assertThat(h)
+                    .as("%s %s at +%d µs", f.name(), c.getKey(), after)
+                    .isCloseTo(d, org.assertj.core.api.Assertions.within(1e-9 * (1 + Math.abs(d))));
+              } else {
+                assertThat(have).as("%s %s at +%d µs", f.name(), c.getKey(), after).isEqualTo(want);
+              }
+              compared++;
+            }
+          }
+        }
+        // one millisecond past the TTL (365d, inclusive): expired in both views
+        for (FeatureViewConfig v : project.featureViews().values()) {
+          assertThat(store.lookup(v.name(), c.getKey(), (latest + 365 * day) / 1000 + 1).status())
+              .isEqualTo(OnlineRead.Status.EXPIRED);
+        }
+      }
+      // Reads between purchases never see the later one: per customer, at the day before its
+      // latest purchase, the store answers from the purchases before it when it kept them all
+      // (the first is within 365d of the latest), else says its history does not reach back.
+      int between = 0;
+      int notReached = 0;
+      for (Map.Entry<String, List<double[]>> c : byCustomer.entrySet()) {
+        double[] times = c.getValue().stream().mapToDouble(e -> e[0]).sorted().toArray();
+        long first = (long) times[0];
+        long latest = (long) times[times.length - 1];
+        if (first == latest || between + notReached > 2000) {
+          continue;
+        }
+        long t = latest - day;
+        long before = (long) java.util.Arrays.stream(times).filter(x -> x <= t).max().orElseThrow();
+        var read = store.lookup("customer_spend", c.getKey(), t / 1000);
+        if (first > latest - 365 * day) {
+          assertThat(read.status()).as(c.getKey()).isEqualTo(OnlineRead.Status.FOUND);
+          assertThat(read.row().eventTimeMillis()).as(c.getKey()).isEqualTo(before / 1000);
+          between++;
+        } else {
+          assertThat(read.status()).as(c.getKey()).isEqualTo(OnlineRead.Status.NOT_REACHED);
+          notReached++;
+        }
+      }
+      assertThat(between).isPositive();
+      assertThat(notReached).isPositive();
+    }
+    assertThat(compared).isEqualTo(236 * 7 * 12); // every 100th of 23,570 customers
+  }
+
+  /** A CDNOW feature at read time {@code t} (µs) over events {micros, number_of_cds, dollar}. */
+  private static Object bruteForce(String feature, List<double[]> events, long t) {
+    long day = 86_400_000_000L;
+    long w =
+        day
+            * (feature.endsWith("_30d")
+                ? 30
+                : feature.endsWith("_90d") ? 90 : 365); // last_cds: 365d
+    List<double[]> in = events.stream().filter(e -> e[0] > t - w && e[0] <= t).toList();
+    double sum = 0;
+    double max = Double.NEGATIVE_INFINITY;
+    for (double[] e : in) {
+      sum += feature.startsWith("cds") ? e[1] : e[2];
+      max = Math.max(max, e[2]);
+    }
+    return switch (feature) {
+      case "purchases_30d", "purchases_90d", "purchases_365d" -> (long) in.size();
+      case "cds_90d", "spend_30d", "spend_90d", "spend_365d" -> in.isEmpty() ? null : sum;
+      case "mean_order_365d" -> in.isEmpty() ? null : sum / in.size();
+      case "max_order_365d" -> in.isEmpty() ? null : max;
+      case "price_per_cd_365d" ->
+          in.isEmpty() ? null : in.stream().mapToDouble(e -> e[2] / e[1]).sum() / in.size();
+      case "big_orders_365d" -> in.stream().filter(e -> e[2] > 50).count();
+      case "last_cds" -> {
+        // the latest purchase time in the window; the greatest number of CDs at that time
+        Double best = null;
+        double at = Double.NEGATIVE_INFINITY;
+        for (double[] e : in) {
+          if (e[0] > at || e[0] == at && e[1] > best) {
+            at = e[0];
+            best = e[1];
+          }
+        }
+        yield best;
+      }
+      default -> throw new AssertionError(feature);
+    };
+  }
+
   @Test
   void aViewWithoutAnOfflineTableFailsAndTheFailureIsRecorded() {
     Warehouse empty = Warehouse.of(dir.resolve("empty-wh").toString(), project);
@@ -253,12 +400,13 @@ class MaterializeIT {
     Materializer m = new Materializer(spark, project, empty, spec);
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> m.run(List.of("customer_spend"), null))
         .isInstanceOf(dev.lakeops.common.error.LakeOpsException.class)
-        .hasMessageContaining("feature view 'customer_spend' has no offline table")
+        .hasMessageContaining(
+            "feature view 'customer_spend' has no events table of source 'purchases'")
         .hasMessageContaining("Fix: run 'mlops features' first");
     Row r = tables.read(empty.runs()).head();
     assertThat(r.<String>getAs("command")).isEqualTo("materialize");
     assertThat(r.<String>getAs("status")).isEqualTo("failed");
-    assertThat(r.<String>getAs("error")).contains("has no offline table");
+    assertThat(r.<String>getAs("error")).contains("has no events table");
   }
 
   private static List<String> dump(Path file) throws Exception {
@@ -267,8 +415,8 @@ class MaterializeIT {
         Statement s = c.createStatement();
         ResultSet rs =
             s.executeQuery(
-                "SELECT view, entity_key, event_time, hex(payload) FROM lakeops_online"
-                    + " ORDER BY view, entity_key")) {
+                "SELECT view, entity_key, latest_micros, hex(history) FROM"
+                    + " lakeops_online_history ORDER BY view, entity_key")) {
       while (rs.next()) {
         out.add(
             rs.getString(1) + "|" + rs.getString(2) + "|" + rs.getLong(3) + "|" + rs.getString(4));
@@ -285,7 +433,15 @@ class MaterializeIT {
       do {
         var page = c.scan(cursor, params);
         for (String k : page.getResult()) {
-          out.put(k, new java.util.TreeMap<>(c.hgetAll(k)).toString());
+          out.put(
+              k,
+              c.hget(k, RedisOnlineStore.LATEST)
+                  + "|"
+                  + java.util.HexFormat.of()
+                      .formatHex(
+                          c.hget(
+                              k.getBytes(StandardCharsets.UTF_8),
+                              RedisOnlineStore.HISTORY.getBytes(StandardCharsets.UTF_8))));
         }
         cursor = page.getCursor();
       } while (!cursor.equals("0"));
