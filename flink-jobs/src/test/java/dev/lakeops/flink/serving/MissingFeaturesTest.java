@@ -57,6 +57,27 @@ class MissingFeaturesTest {
     }
 
     @Override
+    public void writeHistories(
+        String view, Collection<dev.lakeops.common.online.StoredHistory> histories) {
+      throw new UnsupportedOperationException("this test writes value rows only");
+    }
+
+    @Override
+    public dev.lakeops.common.online.OnlineRead lookup(String view, String key, long asOfMillis) {
+      Optional<FeatureRow> r = read(view, key, asOfMillis);
+      return r.map(
+              row ->
+                  new dev.lakeops.common.online.OnlineRead(
+                      dev.lakeops.common.online.OnlineRead.Status.FOUND,
+                      row,
+                      row.eventTimeMillis()))
+          .orElseGet(
+              () ->
+                  new dev.lakeops.common.online.OnlineRead(
+                      dev.lakeops.common.online.OnlineRead.Status.NO_ROW, null, null));
+    }
+
+    @Override
     public long count(String view) {
       return rows.size();
     }
