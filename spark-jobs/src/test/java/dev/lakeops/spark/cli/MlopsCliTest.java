@@ -43,7 +43,7 @@ class MlopsCliTest {
       assertThat(run(c, "--help")).isZero();
     }
     assertThat(out.toString(StandardCharsets.UTF_8))
-        .contains("Usage: mlops features --project <dir>")
+        .contains("Usage: mlops features [-h] --project <dir> [--warehouse <path>]")
         .contains("--full-refresh")
         .contains("Usage: mlops training-set");
     assertThat(run("--help")).isZero();
@@ -54,9 +54,28 @@ class MlopsCliTest {
     assertThat(run("featurs")).isEqualTo(2);
     assertThat(err()).contains("unknown command 'featurs'").contains("training-set");
     assertThat(run("features", "--projct", "x")).isEqualTo(2);
-    assertThat(err()).contains("unknown argument '--projct'").contains("--project");
+    assertThat(err()).contains("unknown option '--projct'").contains("did you mean --project?");
     assertThat(run("features")).isEqualTo(2);
     assertThat(err()).contains("missing --project <dir>");
+  }
+
+  @Test
+  void theOneEntryPointFindsTheSparkCommandsAndNamesTheFlinkOnes() {
+    assertThat(run("--help")).isZero();
+    assertThat(out.toString(StandardCharsets.UTF_8))
+        .containsPattern("(?m)^  online-store\\s")
+        .containsPattern("(?m)^  serve\\s")
+        .containsPattern("(?m)^  materialize\\s");
+    assertThat(run("serve", "--project", "p", "--model", "m")).isEqualTo(2);
+    assertThat(err())
+        .startsWith("error: 'serve' runs on Flink, and this is the Spark jobs' entry point")
+        .hasLineCount(1);
+    // The jar lists MlopsCli for the common entry point (dev.lakeops.common.cli.Cli#main).
+    assertThat(
+            java.util.ServiceLoader.load(dev.lakeops.common.cli.CommandImplementations.class)
+                .stream()
+                .map(p -> p.type()))
+        .containsExactly(MlopsCli.class);
   }
 
   @Test
