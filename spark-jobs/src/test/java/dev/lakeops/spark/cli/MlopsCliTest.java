@@ -74,7 +74,7 @@ class MlopsCliTest {
     assertThat(
             java.util.ServiceLoader.load(dev.lakeops.common.cli.CommandImplementations.class)
                 .stream()
-                .map(p -> p.type()))
+                .map(p -> (Object) p.type()))
         .containsExactly(MlopsCli.class);
   }
 
