@@ -378,11 +378,11 @@ public final class MlopsCommand {
   @Command(
       name = "online-store",
       description = {
-        "keep the online store fresh from an event stream (Flink): the source's feature views"
-            + " computed on files under --input (default: the source's path, watched for new"
-            + " files) or a Kafka topic, written to the online store. Rejected records go to"
-            + " <warehouse>/<database>/_online/dead_letter/<job>/ (or a topic).",
-        "'online-store get <entity-key>' reads an entity's features."
+        "keep the online store fresh from an event stream (Flink); 'get' reads an entity's features",
+        "The source's feature views are computed on files under --input (default: the source's"
+            + " path, watched for new files) or a Kafka topic, and written to the online store."
+            + " Rejected records go to <warehouse>/<database>/_online/dead_letter/<job>/ (or a"
+            + " topic)."
       },
       subcommands = {MlopsCommand.OnlineStore.Get.class})
   @RunsOn(Engine.FLINK)
@@ -508,10 +508,9 @@ public final class MlopsCommand {
   @Command(
       name = "serve",
       description = {
-        "streaming inference (Flink) with the registry's production version of a model,"
-            + " hot-swapped when another version is promoted. Events are JSON lines in a watched"
-            + " directory (--input) or a Kafka topic (--topic); one of them is needed.",
-        "Predictions go to <warehouse>/<database>/predictions/<model>, unscorable events to"
+        "streaming inference (Flink) with a model's production version, hot-swapped on promotion",
+        "Events are JSON lines in a watched directory (--input) or a Kafka topic (--topic); one of"
+            + " them is needed. Predictions go to <warehouse>/<database>/predictions/<model>, unscorable events to"
             + " dead_letter/serve_<model>."
       })
   @RunsOn(Engine.FLINK)
