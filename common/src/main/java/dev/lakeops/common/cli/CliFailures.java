@@ -72,8 +72,8 @@ public final class CliFailures {
       log.debug("configuration error", e);
       return USAGE;
     }
-    if (e instanceof LakeOpsException) {
-      err.println("error: " + oneLine(e.getMessage()));
+    if (e instanceof LakeOpsException) { // our own message: problem, cause and fix
+      err.println("error: " + e.getMessage());
       log.debug("failure", e);
       return JOB_FAILED;
     }
