@@ -85,6 +85,7 @@ public final class MlopsCommand {
   public static CommandLine commandLine() {
     CommandLine cl = new CommandLine(new MlopsCommand());
     cl.setCaseInsensitiveEnumValuesAllowed(true);
+    cl.setExpandAtFiles(false); // an entity key or a query may start with @
     return cl;
   }
 

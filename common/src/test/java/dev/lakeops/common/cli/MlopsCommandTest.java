@@ -333,6 +333,9 @@ class MlopsCommandTest {
         .contains(Duration.ZERO);
     assertThat(parsed(line("runs")).option("--limit")).contains("20");
     assertThat(parsed(line("online-store get")).positionals()).containsExactly("k1");
+    assertThat(parsed("online-store", "get", "@k", "--project", "p").positionals())
+        .as("no @file expansion")
+        .containsExactly("@k");
 
     assertThat(run(Map.of(), line("serve", "--model-poll-interval", "soon"))).isEqualTo(2);
     assertThat(err())
