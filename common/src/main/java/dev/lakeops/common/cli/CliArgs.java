@@ -1,112 +1,127 @@
 package dev.lakeops.common.cli;
 
-import dev.lakeops.common.features.Durations;
+import dev.lakeops.common.online.OnlineStoreConfig;
+import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.ParseResult;
 
 /**
- * The parsed command line of an {@code mlops} command (Spark or Flink side): a command, {@code
- * --name value} options and {@code --flag}s.
+ * The parsed command line of one {@code mlops} command, as its engine's implementation reads it: a
+ * view of picocli's parse of {@link MlopsCommand}'s tree. Values are already converted and checked
+ * (durations, positive numbers, times) and the shared options already resolved ({@link
+ * SharedOptions}): parse errors never reach an implementation.
  */
 public final class CliArgs {
+  /** The command's name as typed after {@code mlops}, e.g. {@code online-store get}. */
   public final String command;
-  private final Map<String, String> options = new LinkedHashMap<>();
-  private final List<String> flags = new ArrayList<>();
 
-  private CliArgs(String command) {
-    this.command = command;
+  private final CommandSpec spec;
+  private final ParseResult parsed;
+
+  CliArgs(ParseResult parsed) {
+    this.parsed = parsed;
+    this.spec = parsed.commandSpec();
+    String qualified = spec.qualifiedName(" ");
+    int space = qualified.indexOf(' ');
+    this.command = space < 0 ? qualified : qualified.substring(space + 1);
+  }
+
+  /** The command object of {@link MlopsCommand}'s tree that holds the parsed values. */
+  public Object command() {
+    return spec.userObject();
+  }
+
+  private OptionSpec spec(String name) {
+    OptionSpec o = spec.findOption(name);
+    if (o == null) {
+      throw new IllegalArgumentException(
+          "'" + command + "' declares no option " + name + " in MlopsCommand");
+    }
+    return o;
   }
 
   /**
-   * Parses {@code args}; options must be among {@code valued} or {@code flags}.
+   * The option's value as text (its default when not given and it has one), or empty. Paths and
+   * locations are the resolved ones (absolute); typed values are printed with {@code toString()},
+   * so read durations, numbers and the shared options with their typed accessors.
    *
-   * @throws UsageException for an unknown option or a missing value
+   * @throws IllegalArgumentException when the command declares no such option (a programming error)
    */
-  public static CliArgs parse(
-      String command, String[] args, int from, Set<String> valued, Set<String> flagNames) {
-    CliArgs out = new CliArgs(command);
-    for (int i = from; i < args.length; i++) {
-      String a = args[i];
-      if (a.equals("-h") || a.equals("--help")) {
-        out.flags.add("--help");
-      } else if (valued.contains(a)) {
-        if (i + 1 >= args.length || args[i + 1].startsWith("--")) {
-          throw new UsageException(command, "option " + a + " needs a value.");
-        }
-        out.options.put(a, args[++i]);
-      } else if (flagNames.contains(a)) {
-        out.flags.add(a);
-      } else {
-        List<String> known = new ArrayList<>(valued);
-        known.addAll(flagNames);
-        throw new UsageException(
-            command, "unknown argument '" + a + "'; '" + command + "' accepts " + known + ".");
-      }
-    }
-    return out;
-  }
-
   public Optional<String> option(String name) {
-    return Optional.ofNullable(options.get(name));
+    Object v = spec(name).getValue();
+    if (v == null || v instanceof Boolean) {
+      return Optional.empty();
+    }
+    return Optional.of(String.valueOf(v));
   }
 
+  /**
+   * The option's value, or a {@link UsageException} naming it ({@code missing --model <name>.}).
+   * Options that are always needed are declared required in {@link MlopsCommand} and checked while
+   * parsing; this is for options needed only in some combinations.
+   */
   public String required(String name, String what) {
     return option(name)
         .orElseThrow(() -> new UsageException(command, "missing " + name + " <" + what + ">."));
   }
 
-  /**
-   * A positive whole number option ({@code --parallelism 2}).
-   *
-   * @throws UsageException when the value is not a whole number of at least 1
-   */
+  /** A whole number option ({@code --parallelism 2}), checked to be at least 1 while parsing. */
   public Optional<Integer> positiveInt(String name) {
-    Optional<String> v = option(name);
-    if (v.isEmpty()) {
-      return Optional.empty();
-    }
-    try {
-      int n = Integer.parseInt(v.get().strip());
-      if (n >= 1) {
-        return Optional.of(n);
-      }
-    } catch (NumberFormatException e) {
-      // reported below
-    }
-    throw new UsageException(
-        command, name + " takes a whole number of at least 1; got '" + v.get() + "'.");
+    return Optional.ofNullable((Integer) spec(name).getValue());
+  }
+
+  /** A duration option ({@code 10s}, {@code 5m}, {@code 1h}, {@code 7d}), checked while parsing. */
+  public Optional<Duration> duration(String name) {
+    return Optional.ofNullable((Duration) spec(name).getValue());
+  }
+
+  /** Whether a flag ({@code --once}) was given. */
+  public boolean flag(String name) {
+    return Boolean.TRUE.equals(spec(name).getValue());
+  }
+
+  /** The positional parameters as typed, e.g. the entity key of {@code online-store get}. */
+  public List<String> positionals() {
+    return parsed.matchedPositionals().stream().flatMap(p -> p.stringValues().stream()).toList();
+  }
+
+  /** {@code --project}: the absolute project directory. */
+  public Path project() {
+    return Path.of(required("--project", "dir"));
   }
 
   /**
-   * A positive duration option, written as feature windows are ({@code 10s}, {@code 5m}, {@code
-   * 1h}, {@code 7d}).
-   *
-   * @throws UsageException when the value is not such a duration
+   * {@code --warehouse}: an absolute local path or a URI as written; {@code ./warehouse} if left
+   * out.
    */
-  public Optional<Duration> duration(String name) {
-    Optional<String> v = option(name);
-    if (v.isEmpty()) {
-      return Optional.empty();
-    }
-    return Optional.of(
-        Durations.parse(v.get())
-            .orElseThrow(
-                () ->
-                    new UsageException(
-                        command,
-                        name + " takes " + Durations.ACCEPTED_FORMS + "; got '" + v.get() + "'.")));
+  public String warehouse() {
+    return option("--warehouse").orElse(SharedOptions.location(SharedOptions.DEFAULT_WAREHOUSE));
   }
 
-  public boolean flag(String name) {
-    return flags.contains(name);
+  /** {@code --online-store}, a relative embedded file made absolute; empty when left out. */
+  public Optional<OnlineStoreConfig> onlineStore() {
+    return Optional.ofNullable((OnlineStoreConfig) spec(OnlineStoreConfig.OPTION).getValue());
   }
 
-  /** A command line that cannot be run; the CLI prints the message and the command's help. */
+  /** {@code --as-of}, a date (its start, UTC) or an instant; empty when left out. */
+  public Optional<Instant> asOf() {
+    return Optional.ofNullable((Instant) spec("--as-of").getValue());
+  }
+
+  /** {@code --flink-conf}: the absolute directory or file (it exists); empty when left out. */
+  public Optional<Path> flinkConf() {
+    return Optional.ofNullable((Path) spec("--flink-conf").getValue());
+  }
+
+  /**
+   * A command line that cannot be run, found by the implementation (e.g. an unknown source): exit
+   * 2, one line naming the command's help.
+   */
   public static final class UsageException extends RuntimeException {
     public final String command;
 

@@ -1,51 +1,106 @@
 package dev.lakeops.flink.cli;
 
+import dev.lakeops.common.cli.Cli;
+import dev.lakeops.common.cli.CliArgs.UsageException;
+import dev.lakeops.common.cli.CommandHandler;
+import dev.lakeops.common.cli.CommandImplementations;
+import dev.lakeops.common.cli.Engine;
+import dev.lakeops.common.cli.MlopsCommand;
+import java.io.IOException;
 import java.io.PrintStream;
-import java.util.Arrays;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.GlobalConfiguration;
 
 /**
- * The entry point of the Flink side of {@code mlops}: {@code online-store} and {@code serve}.
- * {@code submit/mlops} sends these two commands here (the Spark commands go to the Spark jobs'
- * entry point), and {@code flink run} uses it as the job jar's main class on a cluster.
+ * The Flink side of {@code mlops}: the implementations of the Flink commands ({@code online-store},
+ * {@code online-store get}, {@code serve}) of the one command tree ({@link MlopsCommand}, in {@code
+ * common}), run through the one entry point ({@link Cli}). {@code submit/mlops} sends these
+ * commands here (the Spark commands go to the Spark jobs), and {@code flink run} uses this class as
+ * the job jar's main class on a cluster. {@code mlops --help} lists every command, the Spark ones
+ * too; a Spark command here is named as such (exit 2).
  */
-public final class FlinkCli {
+public final class FlinkCli implements CommandImplementations {
+  /** The file Flink 2's loader reads from a configuration directory. */
+  static final String FLINK_CONFIG_FILE = GlobalConfiguration.FLINK_CONF_FILENAME;
 
-  private FlinkCli() {}
+  private final PrintStream out;
+  private final PrintStream err;
+
+  /** Prints to {@code System.out}/{@code System.err} (the {@link java.util.ServiceLoader} form). */
+  public FlinkCli() {
+    this(System.out, System.err);
+  }
+
+  FlinkCli(PrintStream out, PrintStream err) {
+    this.out = out;
+    this.err = err;
+  }
 
   public static void main(String[] args) {
     System.exit(run(args, System.out, System.err));
   }
 
+  /** Runs a whole {@code mlops} command line; returns the exit code. */
   static int run(String[] args, PrintStream out, PrintStream err) {
-    if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h")) {
-      (args.length == 0 ? err : out).print(usage());
-      return args.length == 0 ? 2 : 0;
-    }
-    String[] rest = Arrays.copyOfRange(args, 1, args.length);
-    return switch (args[0]) {
-      case "online-store" -> new OnlineStoreCommand(out, err).execute(rest);
-      case "serve" -> new ServeCommand(out, err).execute(rest);
-      default -> {
-        err.println(
-            "mlops: '"
-                + args[0]
-                + "' is not a Flink command; the Flink commands are online-store and serve.");
-        err.print(usage());
-        yield 2;
-      }
-    };
+    return Cli.run(args, out, err, Engine.FLINK, new FlinkCli(out, err).handlers());
   }
 
-  static String usage() {
-    return """
-        Usage: mlops <online-store|serve> [options]
+  @Override
+  public Engine engine() {
+    return Engine.FLINK;
+  }
 
-        Flink commands (a local MiniCluster by default; flink run on a cluster):
-          online-store   keep the online store fresh from an event stream (files or Kafka);
-                         'online-store get <entity-key>' reads an entity's features
-          serve          streaming inference with the registry's production model, hot-swapped
+  @Override
+  public Map<Class<?>, CommandHandler> handlers() {
+    OnlineStoreCommand onlineStore = new OnlineStoreCommand(out, err);
+    return Map.of(
+        MlopsCommand.OnlineStore.class, onlineStore::runJob,
+        MlopsCommand.OnlineStore.Get.class, onlineStore::get,
+        MlopsCommand.Serve.class, new ServeCommand(out, err)::execute);
+  }
 
-        Run 'mlops <command> --help' for a command's options.
-        """;
+  /**
+   * Reads {@code --flink-conf} with Flink's own loader ({@link
+   * GlobalConfiguration#loadConfiguration(String)}, which reads Flink 2's {@code config.yaml},
+   * nested or flat): a configuration directory, or a YAML file of any name (read as that
+   * directory's {@code config.yaml}).
+   *
+   * @return the settings as Flink's keys and values, e.g. {@code restart-strategy.type ->
+   *     fixed-delay}
+   * @throws UsageException when a directory holds no {@code config.yaml}
+   */
+  static Map<String, String> flinkConf(String command, Path dirOrFile) throws IOException {
+    Path dir = dirOrFile;
+    Path copy = null;
+    if (Files.isRegularFile(dirOrFile)) {
+      if (dirOrFile.getFileName().toString().equals(FLINK_CONFIG_FILE)) {
+        dir = dirOrFile.getParent();
+      } else { // the loader reads <dir>/config.yaml only
+        copy = Files.createTempDirectory("lakeops-flink-conf");
+        Files.copy(dirOrFile, copy.resolve(FLINK_CONFIG_FILE));
+        dir = copy;
+      }
+    } else if (!Files.isRegularFile(dirOrFile.resolve(FLINK_CONFIG_FILE))) {
+      throw new UsageException(
+          command,
+          "--flink-conf "
+              + dirOrFile
+              + " has no "
+              + FLINK_CONFIG_FILE
+              + "; pass a Flink configuration directory or a YAML file.");
+    }
+    try {
+      Configuration c = GlobalConfiguration.loadConfiguration(dir.toString());
+      return new LinkedHashMap<>(c.toMap());
+    } finally {
+      if (copy != null) {
+        Files.deleteIfExists(copy.resolve(FLINK_CONFIG_FILE));
+        Files.deleteIfExists(copy);
+      }
+    }
   }
 }

@@ -2,7 +2,7 @@ package dev.lakeops.flink.cli;
 
 import dev.lakeops.common.cli.CliArgs;
 import dev.lakeops.common.cli.CliArgs.UsageException;
-import dev.lakeops.common.cli.CliFailures;
+import dev.lakeops.common.cli.Human;
 import dev.lakeops.common.config.ProjectConfig;
 import dev.lakeops.common.config.ProjectLoader;
 import dev.lakeops.common.features.Durations;
@@ -11,18 +11,18 @@ import dev.lakeops.flink.registry.Champion;
 import dev.lakeops.flink.registry.RegistryReader;
 import dev.lakeops.flink.serving.LoggedOnce;
 import dev.lakeops.flink.serving.ModelLoader;
-import dev.lakeops.flink.serving.ScoreFunction;
 import dev.lakeops.flink.serving.ServeJob;
 import dev.lakeops.flink.serving.ServeSettings;
 import dev.lakeops.flink.serving.ServingPlan;
 import dev.lakeops.flink.serving.StoreOpeners;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -30,9 +30,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code mlops serve}: streaming inference with the model's production version. Exit codes: 0 done
- * (with {@code --once}; otherwise the job runs until cancelled), 1 the job failed, 2 the command
- * line or configuration is wrong (nothing was run).
+ * {@code mlops serve}: streaming inference with the model's production version. The options are
+ * declared, documented and checked in {@link dev.lakeops.common.cli.MlopsCommand.Serve} (common);
+ * this class implements the command. Exit codes ({@link dev.lakeops.common.cli.CliFailures}): 0
+ * done (with {@code --once}; otherwise the job runs until cancelled), 1 the job failed, 2 the
+ * command line or configuration is wrong (nothing was run).
  *
  * <p>{@code --from-savepoint <path>} starts from a savepoint or retained checkpoint (Flink's {@code
  * execution.state-recovery.path}); {@code --resume} from the latest checkpoint retained under
@@ -41,12 +43,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class ServeCommand {
   private static final Logger LOG = LoggerFactory.getLogger(ServeCommand.class);
-  public static final String USAGE =
-      "Usage: mlops serve --project <dir> --model <name> [--warehouse <path>]"
-          + " [--input <dir> | --kafka-bootstrap <host:port> --topic <topic>] [--output-topic"
-          + " <topic>] [--online-store <uri>] [--model-poll-interval 10s] [--checkpoint-interval"
-          + " 5s] [--parallelism <n>] [--once] [--from-savepoint <path> | --resume]";
-  private static final String DEFAULT_WAREHOUSE = "warehouse";
+
+  /** Flink's setting for the savepoint or checkpoint a job resumes from. */
+  static final String STATE_RECOVERY_PATH = "execution.state-recovery.path";
 
   private final PrintStream out;
   private final PrintStream err;
@@ -63,50 +62,36 @@ public final class ServeCommand {
     return new ServeCommand(System.out, System.err).execute(args);
   }
 
+  /** Runs {@code serve ...} (the command name is optional) through {@link FlinkCli}. */
   public int execute(String[] args) {
-    try {
-      // The options, optionally after the command name itself (mlops serve ...).
-      int from = args.length > 0 && args[0].equals("serve") ? 1 : 0;
-      CliArgs a =
-          CliArgs.parse(
-              "serve",
-              args,
-              from,
-              Set.of(
-                  "--project",
-                  "--model",
-                  "--warehouse",
-                  "--input",
-                  "--kafka-bootstrap",
-                  "--topic",
-                  "--output-topic",
-                  "--online-store",
-                  "--model-poll-interval",
-                  "--checkpoint-interval",
-                  "--parallelism",
-                  "--from-savepoint"),
-              Set.of("--once", "--resume"));
-      if (a.flag("--help")) {
-        out.println(USAGE);
-        return 0;
-      }
-      Parsed p = parse(a);
-      return serve(p);
-    } catch (Exception e) {
-      return CliFailures.report(e, err, USAGE.substring("Usage: ".length()), LOG);
+    if (args.length == 0 || !args[0].equals("serve")) {
+      String[] full = new String[args.length + 1];
+      full[0] = "serve";
+      System.arraycopy(args, 0, full, 1, args.length);
+      args = full;
     }
+    return FlinkCli.run(args, out, err);
+  }
+
+  /** Runs the parsed command line. */
+  int execute(CliArgs a) throws Exception {
+    return serve(parse(a));
   }
 
   /**
    * A checked command line.
    *
-   * @param restoreFrom the savepoint or retained checkpoint to start from ({@code
-   *     --from-savepoint}, or the latest one found for {@code --resume}), or null for a fresh start
+   * @param flinkConf Flink settings over the job's defaults: {@code --flink-conf}'s, then the
+   *     savepoint or checkpoint to start from ({@code --from-savepoint}, or the latest retained one
+   *     for {@code --resume}) as {@code execution.state-recovery.path}
    */
   record Parsed(
-      ServeSettings settings, ProjectConfig project, OnlineStoreConfig store, String restoreFrom) {}
+      ServeSettings settings,
+      ProjectConfig project,
+      OnlineStoreConfig store,
+      Map<String, String> flinkConf) {}
 
-  Parsed parse(CliArgs a) {
+  Parsed parse(CliArgs a) throws IOException {
     String projectDir = a.required("--project", "dir");
     String model = a.required("--model", "name");
     String input = a.option("--input").orElse(null);
@@ -123,19 +108,27 @@ public final class ServeCommand {
       throw new UsageException(
           "serve", "--topic and --output-topic need --kafka-bootstrap <host:port>.");
     }
+    if (input != null && !input.contains("://") && !Files.isDirectory(Path.of(input))) {
+      throw new UsageException(
+          "serve", "the input directory " + input + " does not exist (or is not a directory).");
+    }
+    Map<String, String> flinkConf = new LinkedHashMap<>();
+    if (a.flinkConf().isPresent()) {
+      flinkConf.putAll(FlinkCli.flinkConf(a.command, a.flinkConf().get()));
+    }
     Duration poll = a.duration("--model-poll-interval").orElse(ServeSettings.DEFAULT_POLL);
     Duration checkpoint =
         a.duration("--checkpoint-interval").orElse(ServeSettings.DEFAULT_CHECKPOINT);
     int parallelism = a.positiveInt("--parallelism").orElse(0);
-    OnlineStoreConfig store = a.option("--online-store").map(ServeCommand::storeUri).orElse(null);
+    OnlineStoreConfig store = a.onlineStore().orElse(null);
     ProjectConfig project = ProjectLoader.load(Path.of(projectDir));
-    String warehouse = absolute(a.option("--warehouse").orElse(DEFAULT_WAREHOUSE));
+    String warehouse = a.warehouse();
     ServeSettings s =
         new ServeSettings(
             model,
             warehouse,
             project.database(),
-            input == null ? null : absolute(input),
+            input,
             bootstrap,
             topic,
             outputTopic,
@@ -143,7 +136,7 @@ public final class ServeCommand {
             a.flag("--once"),
             checkpoint,
             parallelism);
-    String restore = a.option("--from-savepoint").map(ServeCommand::absolute).orElse(null);
+    String restore = a.option("--from-savepoint").orElse(null);
     if (restore != null && a.flag("--resume")) {
       throw new UsageException(
           "serve", "give either --from-savepoint <path> or --resume (the latest checkpoint).");
@@ -160,11 +153,7 @@ public final class ServeCommand {
               + ".");
     }
     if (a.flag("--resume")) {
-      try {
-        restore = ServeJob.latestCheckpoint(s.checkpointDir()).orElse(null);
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
+      restore = ServeJob.latestCheckpoint(s.checkpointDir()).orElse(null);
       if (restore == null) {
         out.printf(
             "no retained checkpoint under %s: starting afresh (events already in the prediction"
@@ -172,7 +161,10 @@ public final class ServeCommand {
             s.checkpointDir());
       }
     }
-    return new Parsed(s, project, store == null ? project.onlineStore() : store, restore);
+    if (restore != null) {
+      flinkConf.put(STATE_RECOVERY_PATH, restore);
+    }
+    return new Parsed(s, project, store == null ? project.onlineStore() : store, flinkConf);
   }
 
   private int serve(Parsed p) throws Exception {
@@ -203,11 +195,11 @@ public final class ServeCommand {
       return 2;
     }
     Configuration conf = ServeJob.flinkConfig(s);
-    if (p.restoreFrom() != null) {
-      conf.setString("execution.state-recovery.path", p.restoreFrom());
-    }
+    conf.addAll(Configuration.fromMap(p.flinkConf()));
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
-    ServeJob.build(env, plan, s, null);
+    ServeJob.Streams streams = ServeJob.build(env, plan, s, null);
+    JobCounts.count(streams.predictions(), JobCounts.SCORED);
+    JobCounts.count(streams.deadLetters(), JobCounts.DEAD_LETTERS);
     out.printf(
         "serving model %s (production version %d) from %s%n",
         s.model(),
@@ -219,25 +211,24 @@ public final class ServeCommand {
       out.printf("  predictions  -> topic %s%n", s.outputTopic());
     }
     out.printf("  the registry is polled every %s%n", Durations.format(s.pollInterval()));
-    if (p.restoreFrom() != null) {
-      out.printf("  resuming from  %s%n", p.restoreFrom());
+    String restore = p.flinkConf().get(STATE_RECOVERY_PATH);
+    if (restore != null) {
+      out.printf("  resuming from  %s%n", restore);
     }
     if (!s.once()) {
       out.printf(
           "  checkpoints  -> %s (the latest is kept on cancel: --resume)%n", s.checkpointDir());
     }
     JobExecutionResult result = env.execute("lakeops-serve-" + s.model());
+    Object skipped = result.getAllAccumulatorResults().get(LoggedOnce.SKIPPED);
     out.printf(
-        "done: %d scored, %d dead-lettered, %d skipped (already in the prediction log)%n",
-        count(result, ScoreFunction.SCORED),
-        count(result, ScoreFunction.DEAD_LETTERED),
-        count(result, LoggedOnce.SKIPPED));
+        "done in %s: %s scored, %s to the dead letter, %s skipped (already in the prediction"
+            + " log)%n",
+        Human.elapsed(result.getNetRuntime()),
+        Human.count(JobCounts.get(result, JobCounts.SCORED), "event"),
+        Human.count(JobCounts.get(result, JobCounts.DEAD_LETTERS), "event"),
+        Human.count(skipped instanceof Number n ? n.longValue() : 0, "event"));
     return 0;
-  }
-
-  private static long count(JobExecutionResult result, String accumulator) {
-    Object v = result.getAllAccumulatorResults().get(accumulator);
-    return v instanceof Number n ? n.longValue() : 0;
   }
 
   /** Whether {@code path} is a savepoint or checkpoint directory (or its _metadata file). */
@@ -251,21 +242,5 @@ public final class ServeCommand {
     } catch (IOException e) {
       return false;
     }
-  }
-
-  /** Relative embedded paths are relative to the working directory (as for materialize). */
-  static OnlineStoreConfig storeUri(String uri) {
-    OnlineStoreConfig c = OnlineStoreConfig.parse(uri);
-    if (c instanceof OnlineStoreConfig.Embedded e && e.path() != null) {
-      return new OnlineStoreConfig.Embedded(absolute(e.path()));
-    }
-    return c;
-  }
-
-  private static String absolute(String path) {
-    if (path.contains("://")) {
-      return path;
-    }
-    return Path.of(path).toAbsolutePath().normalize().toString();
   }
 }

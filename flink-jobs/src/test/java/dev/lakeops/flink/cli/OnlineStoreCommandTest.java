@@ -40,7 +40,7 @@ class OnlineStoreCommandTest {
 
     err.reset();
     assertThat(run("--project", cdnow(), "--bogus")).isEqualTo(2);
-    assertThat(err()).contains("unknown argument '--bogus'").hasLineCount(1);
+    assertThat(err()).contains("unknown option '--bogus'").hasLineCount(1);
 
     err.reset();
     assertThat(run("--project", cdnow(), "--out-of-orderness", "soon")).isEqualTo(2);
@@ -75,7 +75,13 @@ class OnlineStoreCommandTest {
   @Test
   void helpExitsZero() {
     assertThat(run("--help")).isZero();
-    assertThat(out.toString(StandardCharsets.UTF_8)).contains("usage: online-store");
+    assertThat(out.toString(StandardCharsets.UTF_8))
+        .startsWith("Usage: mlops online-store [-h] --project <dir> [--warehouse <path>]");
+    out.reset();
+    assertThat(run("get", "--help")).isZero();
+    assertThat(out.toString(StandardCharsets.UTF_8))
+        .startsWith("Usage: mlops online-store get [-h] --project <dir> [--warehouse <path>]")
+        .containsPattern("(?m)^Parameters:\\n\\*\\s+<entity-key>\\s+the entity key");
   }
 
   @Test

@@ -5,7 +5,12 @@ import java.util.List;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
-/** Prints the first rows of a query result as an aligned text table. */
+/**
+ * Prints the first rows of a query result as an aligned text table, values written for people:
+ * arrays as {@code [a, b]}, maps as {@code {k=v}}, structs as {@code {field: v}} (not Scala's
+ * {@code ArraySeq(...)}/{@code HashMap(...)}), and floating-point numbers with at most 6
+ * significant digits.
+ */
 final class TablePrinter {
   private TablePrinter() {}
 
@@ -17,7 +22,7 @@ final class TablePrinter {
     for (Row r : rows.subList(0, Math.min(limit, rows.size()))) {
       String[] line = new String[names.length];
       for (int i = 0; i < names.length; i++) {
-        line[i] = r.isNullAt(i) ? "null" : String.valueOf(r.get(i));
+        line[i] = r.isNullAt(i) ? "null" : show(r.get(i));
       }
       cells.add(line);
     }
@@ -46,5 +51,67 @@ final class TablePrinter {
       sb.append("(first ").append(limit).append(" rows shown)\n");
     }
     return sb.toString();
+  }
+
+  /** One value as a cell: see the class comment. */
+  static String show(Object v) {
+    if (v == null) {
+      return "null";
+    }
+    if (v instanceof Double d) {
+      return number(d);
+    }
+    if (v instanceof Float f) {
+      return number(f.doubleValue());
+    }
+    if (v instanceof Row r) {
+      StringBuilder sb = new StringBuilder("{");
+      for (int i = 0; i < r.size(); i++) {
+        sb.append(i == 0 ? "" : ", ");
+        if (r.schema() != null) {
+          sb.append(r.schema().fieldNames()[i]).append(": ");
+        }
+        sb.append(show(r.get(i)));
+      }
+      return sb.append('}').toString();
+    }
+    if (v instanceof scala.collection.Map<?, ?> m) {
+      StringBuilder sb = new StringBuilder("{");
+      scala.collection.Iterator<? extends scala.Tuple2<?, ?>> it = m.iterator();
+      boolean first = true;
+      while (it.hasNext()) {
+        scala.Tuple2<?, ?> e = it.next();
+        sb.append(first ? "" : ", ").append(show(e._1())).append('=').append(show(e._2()));
+        first = false;
+      }
+      return sb.append('}').toString();
+    }
+    if (v instanceof scala.collection.Iterable<?> s) {
+      StringBuilder sb = new StringBuilder("[");
+      scala.collection.Iterator<?> it = s.iterator();
+      boolean first = true;
+      while (it.hasNext()) {
+        sb.append(first ? "" : ", ").append(show(it.next()));
+        first = false;
+      }
+      return sb.append(']').toString();
+    }
+    return String.valueOf(v);
+  }
+
+  /**
+   * At most 6 significant digits, without trailing zeros: 0.1 + 0.2 → 0.3, 2.0 → 2.0, 1234567890.5
+   * → 1.23457E+9.
+   */
+  static String number(double d) {
+    if (Double.isNaN(d) || Double.isInfinite(d)) {
+      return String.valueOf(d);
+    }
+    if (d == Math.rint(d) && Math.abs(d) < 1e9) {
+      return (long) d + ".0";
+    }
+    java.math.BigDecimal b =
+        new java.math.BigDecimal(d).round(new java.math.MathContext(6)).stripTrailingZeros();
+    return Math.abs(d) >= 1e-4 && Math.abs(d) < 1e9 ? b.toPlainString() : b.toString();
   }
 }

@@ -38,11 +38,13 @@ class MaterializeCliTest {
   void hasHelpAndIsListed() {
     assertThat(run("materialize", "--help")).isZero();
     assertThat(out.toString(StandardCharsets.UTF_8))
-        .contains("Usage: mlops materialize --project <dir> [--warehouse <path>] [--view <name>]")
-        .contains("--online-store <uri> redis://host:port[/key prefix]")
-        .contains("--as-of <time>");
+        .contains(
+            "Usage: mlops materialize [-h] --project <dir> [--warehouse <path>] [--view <name>]")
+        .containsPattern("--online-store <uri>\\s+redis://host:port\\[/key prefix\\]")
+        .containsPattern("--as-of <time>\\s+the time to read at: an instant");
     assertThat(run("--help")).isZero();
-    assertThat(out.toString(StandardCharsets.UTF_8)).contains("materialize    write the latest");
+    assertThat(out.toString(StandardCharsets.UTF_8))
+        .containsPattern("(?m)^  materialize\\s+write the latest");
   }
 
   @Test
@@ -107,12 +109,12 @@ class MaterializeCliTest {
     assertThat(err().lines().findFirst().orElse(""))
         .isEqualTo(
             "error: unknown feature view 'nope'; the project has [customer_purchases,"
-                + " customer_spend].");
+                + " customer_spend]. (see 'mlops materialize --help')");
     err.reset();
     assertThat(run("materialize", "--project", cdnow(), "--as-of", "yesterday")).isEqualTo(2);
     assertThat(err()).startsWith("error: --as-of 'yesterday' is not a time");
     err.reset();
     assertThat(run("materialize", "--project")).isEqualTo(2);
-    assertThat(err()).startsWith("error: option --project needs a value.");
+    assertThat(err()).startsWith("error: option --project <dir> needs a value.").hasLineCount(1);
   }
 }

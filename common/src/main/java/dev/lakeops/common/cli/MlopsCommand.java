@@ -1,0 +1,658 @@
+package dev.lakeops.common.cli;
+
+import dev.lakeops.common.cli.Engine.RunsOn;
+import java.time.Duration;
+import picocli.AutoComplete;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ScopeType;
+
+/**
+ * The whole {@code mlops} command line, declared once and engine-free: every command and subcommand
+ * with its options, descriptions and required flags. Both engines' jars parse with this tree (so
+ * {@code mlops --help} lists every command in either jar); each jar supplies the implementations of
+ * its own commands ({@link CommandImplementations}), keyed by the command classes below, and {@link
+ * Cli} dispatches to them. The classes hold the parsed values only; what a command does lives in
+ * its engine's jar.
+ *
+ * <p>Shared options ({@code --project}, {@code --warehouse}, {@code --online-store}, {@code
+ * --as-of}, {@code --flink-conf}) are the mixins of {@link SharedOptions}, resolved once.
+ */
+@Command(
+    name = "mlops",
+    scope = ScopeType.INHERIT,
+    separator = " ",
+    sortOptions = false,
+    sortSynopsis = false,
+    requiredOptionMarker = '*',
+    usageHelpWidth = 100,
+    synopsisHeading = "Usage: ",
+    descriptionHeading = "%n",
+    parameterListHeading = "%nParameters:%n",
+    optionListHeading = "%nOptions (* required):%n",
+    commandListHeading = "%nCommands:%n",
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {
+      " 0:done",
+      " 1:the job failed (the cause in one line; the stack trace is in the log)",
+      " 2:the command line or the configuration is wrong (nothing ran)",
+      " 3:the promotion gate refused the version (promote)"
+    },
+    description = {
+      "LakeOps: feature pipelines, training sets, training and a model registry on Spark and"
+          + " Delta Lake; the online store and streaming inference on Flink.",
+      "Spark commands run on Spark local[*], Flink commands on a local MiniCluster;"
+          + " submit/mlops picks the engine by the command's name."
+    },
+    footer = {
+      "%nRun 'mlops <command> --help' for a command's options;"
+          + " 'source <(mlops generate-completion)' for shell completion."
+    },
+    subcommands = {
+      MlopsCommand.Validate.class,
+      MlopsCommand.Features.class,
+      MlopsCommand.TrainingSet.class,
+      MlopsCommand.Train.class,
+      MlopsCommand.Models.class,
+      MlopsCommand.Promote.class,
+      MlopsCommand.Demote.class,
+      MlopsCommand.Runs.class,
+      MlopsCommand.Reproduce.class,
+      MlopsCommand.Sql.class,
+      MlopsCommand.Materialize.class,
+      MlopsCommand.OnlineStore.class,
+      MlopsCommand.Serve.class,
+      MlopsCommand.Completion.class,
+      MlopsCommand.Help.class
+    })
+@RunsOn(Engine.ANY)
+public final class MlopsCommand {
+  /** {@code -h/--help} on every command (inherited). */
+  @Option(
+      names = {"-h", "--help"},
+      usageHelp = true,
+      scope = ScopeType.INHERIT,
+      description = "show this help and exit")
+  boolean help;
+
+  /**
+   * A new command line of the whole tree. Each call builds fresh command objects, so a parse never
+   * sees the values of an earlier one.
+   */
+  public static CommandLine commandLine() {
+    CommandLine cl = new CommandLine(new MlopsCommand());
+    cl.setCaseInsensitiveEnumValuesAllowed(true);
+    cl.setExpandAtFiles(false); // an entity key or a query may start with @
+    return cl;
+  }
+
+  // ---------------------------------------------------------------- Spark commands
+
+  /** {@code validate}: checks a project's configuration; starts no engine. */
+  @Command(
+      name = "validate",
+      description = "check a project's configuration and list every problem; starts no engine")
+  @RunsOn(Engine.SPARK)
+  public static final class Validate {
+    @Mixin SharedOptions.Project project;
+  }
+
+  /** {@code features}: the feature pipeline into the offline store. */
+  @Command(
+      name = "features",
+      description =
+          "run the feature pipeline: validate input, quarantine bad rows, write the offline store")
+  @RunsOn(Engine.SPARK)
+  public static final class Features {
+    @Mixin SharedOptions.Project project;
+    @Mixin SharedOptions.Warehouse warehouse;
+
+    @Option(
+        names = "--source",
+        paramLabel = "<name>",
+        description = "run only this source and its feature views (default: all sources)")
+    String source;
+
+    @Option(
+        names = "--full-refresh",
+        description = "rebuild the source's tables from all input files")
+    boolean fullRefresh;
+  }
+
+  /** {@code training-set}: point-in-time correct training sets. */
+  @Command(
+      name = "training-set",
+      description = "build point-in-time correct training sets from labels and feature views")
+  @RunsOn(Engine.SPARK)
+  public static final class TrainingSet {
+    @Mixin SharedOptions.Project project;
+    @Mixin SharedOptions.Warehouse warehouse;
+
+    @Option(
+        names = "--name",
+        paramLabel = "<name>",
+        description = "the training set to build (default: all of them)")
+    String name;
+  }
+
+  /** {@code train}: trains, evaluates and registers a model version. */
+  @Command(
+      name = "train",
+      description = "train a model from models.yaml, evaluate it and register a new version")
+  @RunsOn(Engine.SPARK)
+  public static final class Train {
+    @Mixin SharedOptions.Project project;
+    @Mixin SharedOptions.Warehouse warehouse;
+
+    @Option(
+        names = "--model",
+        required = true,
+        paramLabel = "<name>",
+        description = "a model of models.yaml")
+    String model;
+
+    @Option(
+        names = "--by",
+        paramLabel = "<who>",
+        description = "who asks (default: the OS user); recorded with the run")
+    String by;
+  }
+
+  /** {@code models}: the registry's models and versions. */
+  @Command(
+      name = "models",
+      description =
+          "list models, a model's versions (--model), one version (--version) or two compared"
+              + " (--compare a,b)")
+  @RunsOn(Engine.SPARK)
+  public static final class Models {
+    @Mixin SharedOptions.Project project;
+    @Mixin SharedOptions.Warehouse warehouse;
+
+    @Option(
+        names = "--model",
+        paramLabel = "<name>",
+        description = "a model of the registry (default: list all models)")
+    String model;
+
+    @Option(
+        names = "--version",
+        paramLabel = "<n>",
+        converter = SharedOptions.PositiveInt.class,
+        description = "show this registered version of --model")
+    Integer version;
+
+    @Option(
+        names = "--compare",
+        paramLabel = "<a,b>",
+        description = "two versions of --model side by side: metrics, params, inputs")
+    String compare;
+  }
+
+  /** {@code promote}: promotes a version through the gate. */
+  @Command(
+      name = "promote",
+      description =
+          "promote a version to production through the gate (exit 3 when it refuses), or skip the"
+              + " gate with --force --reason")
+  @RunsOn(Engine.SPARK)
+  public static final class Promote {
+    @Mixin SharedOptions.Project project;
+    @Mixin SharedOptions.Warehouse warehouse;
+
+    @Option(
+        names = "--model",
+        required = true,
+        paramLabel = "<name>",
+        description = "a model of the registry")
+    String model;
+
+    @Option(
+        names = "--version",
+        required = true,
+        paramLabel = "<n>",
+        converter = SharedOptions.PositiveInt.class,
+        description = "the registered version to promote")
+    Integer version;
+
+    @Option(
+        names = "--reason",
+        paramLabel = "<text>",
+        description = "why; recorded in the audit trail (needed with --force)")
+    String reason;
+
+    @Option(
+        names = "--to",
+        paramLabel = "<stage>",
+        description =
+            "with --force: production (champion), staging, archived or none; default: production")
+    String to;
+
+    @Option(
+        names = "--by",
+        paramLabel = "<who>",
+        description = "who asks (default: the OS user); recorded in the audit trail")
+    String by;
+
+    @Option(names = "--force", description = "skip the gate (needs --reason)")
+    boolean force;
+  }
+
+  /** {@code demote}: moves a version out of production. */
+  @Command(
+      name = "demote",
+      description = "move a version out of production (--to staging|archived|none) with a reason")
+  @RunsOn(Engine.SPARK)
+  public static final class Demote {
+    @Mixin SharedOptions.Project project;
+    @Mixin SharedOptions.Warehouse warehouse;
+
+    @Option(
+        names = "--model",
+        required = true,
+        paramLabel = "<name>",
+        description = "a model of the registry")
+    String model;
+
+    @Option(
+        names = "--version",
+        required = true,
+        paramLabel = "<n>",
+        converter = SharedOptions.PositiveInt.class,
+        description = "the registered version to demote")
+    Integer version;
+
+    @Option(
+        names = "--reason",
+        required = true,
+        paramLabel = "<text>",
+        description = "why; recorded in the audit trail")
+    String reason;
+
+    @Option(
+        names = "--to",
+        paramLabel = "<stage>",
+        description = "staging, archived or none; default: archived")
+    String to;
+
+    @Option(
+        names = "--by",
+        paramLabel = "<who>",
+        description = "who asks (default: the OS user); recorded in the audit trail")
+    String by;
+  }
+
+  /** {@code runs}: the metadata store's runs. */
+  @Command(
+      name = "runs",
+      description = "list runs of the metadata store, or show one with its tasks (--run <id>)")
+  @RunsOn(Engine.SPARK)
+  public static final class Runs {
+    @Mixin SharedOptions.Project project;
+    @Mixin SharedOptions.Warehouse warehouse;
+
+    @Option(
+        names = "--run",
+        paramLabel = "<id>",
+        description = "show this run and its tasks (see the list)")
+    String run;
+
+    @Option(
+        names = "--limit",
+        paramLabel = "<n>",
+        defaultValue = "20",
+        converter = SharedOptions.PositiveInt.class,
+        description = "how many runs to list; default: 20")
+    Integer limit;
+  }
+
+  /** {@code reproduce}: retrains a run and compares predictions. */
+  @Command(
+      name = "reproduce",
+      description =
+          "retrain a run from its recorded config and Delta versions and compare predictions"
+              + " (exit 1 when they differ)")
+  @RunsOn(Engine.SPARK)
+  public static final class Reproduce {
+    @Mixin SharedOptions.Project project;
+    @Mixin SharedOptions.Warehouse warehouse;
+
+    @Option(
+        names = "--run",
+        required = true,
+        paramLabel = "<id>",
+        description = "the run id of a train run (see 'mlops runs')")
+    String run;
+  }
+
+  /** {@code sql}: a SQL query on the project's tables. */
+  @Command(
+      name = "sql",
+      description = {
+        "run a SQL query on the project's tables (registered by name in the catalog)",
+        "Tables: <database>.<feature view>, <database>.events_<source>,"
+            + " <database>.quarantine_<source>, <database>.training_<name>,"
+            + " <database>.lakeops_runs, <database>.predictions_<model>"
+      })
+  @RunsOn(Engine.SPARK)
+  public static final class Sql {
+    @Mixin SharedOptions.Project project;
+    @Mixin SharedOptions.Warehouse warehouse;
+
+    @Option(
+        names = "--query",
+        required = true,
+        paramLabel = "<sql>",
+        description =
+            "the query, e.g. \"SELECT * FROM cdnow.customer_spend VERSION AS OF 0 LIMIT 5\"")
+    String query;
+  }
+
+  /** {@code materialize}: the latest offline rows into the online store. */
+  @Command(
+      name = "materialize",
+      description = {
+        "write the latest offline feature rows of each key to the online store",
+        "Idempotent: a stored row is replaced only by one with an event time at or after it."
+      })
+  @RunsOn(Engine.SPARK)
+  public static final class Materialize {
+    @Mixin SharedOptions.Project project;
+    @Mixin SharedOptions.Warehouse warehouse;
+
+    @Option(
+        names = "--view",
+        paramLabel = "<name>",
+        description = "materialize only this feature view (default: all of them)")
+    String view;
+
+    @Mixin SharedOptions.OnlineStore onlineStore;
+    @Mixin SharedOptions.AsOf asOf;
+  }
+
+  // ---------------------------------------------------------------- Flink commands
+
+  /** {@code online-store}: the online-store job; {@code online-store get} reads a key. */
+  @Command(
+      name = "online-store",
+      description = {
+        "keep the online store fresh from an event stream (Flink); 'get' reads an entity's features",
+        "The source's feature views are computed on files under --input (default: the source's"
+            + " path, watched for new files) or a Kafka topic, and written to the online store."
+            + " Rejected records go to <warehouse>/<database>/_online/dead_letter/<job>/ (or a"
+            + " topic)."
+      },
+      subcommands = {MlopsCommand.OnlineStore.Get.class})
+  @RunsOn(Engine.FLINK)
+  public static final class OnlineStore {
+    @Mixin SharedOptions.Project project;
+    @Mixin SharedOptions.Warehouse warehouse;
+
+    @Option(
+        names = "--source",
+        paramLabel = "<name>",
+        description = "the source whose feature views to compute (needed when several have views)")
+    String source;
+
+    @Option(
+        names = "--input",
+        paramLabel = "<dir|file>",
+        converter = SharedOptions.Location.class,
+        description = "read these files instead of the source's path")
+    String input;
+
+    @Option(
+        names = "--kafka-bootstrap",
+        paramLabel = "<host:port>",
+        description = "read a Kafka topic (with --topic) instead of files")
+    String kafkaBootstrap;
+
+    @Option(names = "--topic", paramLabel = "<topic>", description = "the Kafka topic to read")
+    String topic;
+
+    @Option(
+        names = "--group-id",
+        paramLabel = "<id>",
+        description = "the Kafka consumer group; default: lakeops-online-<project>")
+    String groupId;
+
+    @Option(
+        names = "--kafka-format",
+        paramLabel = "<csv|jsonl>",
+        description = "the records' format on the topic; default: the source's format")
+    String kafkaFormat;
+
+    @Mixin SharedOptions.OnlineStore onlineStore;
+
+    @Option(
+        names = "--once",
+        description =
+            "read the files present (or the topic up to its latest offsets), then stop;"
+                + " otherwise keep watching")
+    boolean once;
+
+    @Option(
+        names = "--out-of-orderness",
+        paramLabel = "<duration>",
+        converter = SharedOptions.NonNegativeDuration.class,
+        description =
+            "how late an event may come (0s, 10s, 5m, 1h, 7d); default: 1h, unlimited with --once")
+    Duration outOfOrderness;
+
+    @Option(
+        names = "--checkpoint-interval",
+        paramLabel = "<duration>",
+        converter = SharedOptions.PositiveDuration.class,
+        description = "how often to checkpoint; default: 10s, 1s with --once")
+    Duration checkpointInterval;
+
+    @Option(
+        names = "--parallelism",
+        paramLabel = "<n>",
+        converter = SharedOptions.PositiveInt.class,
+        description = "the job's parallelism; default: 1")
+    Integer parallelism;
+
+    @Option(
+        names = "--dead-letter-topic",
+        paramLabel = "<topic>",
+        description = "send rejected records to this Kafka topic (needs --kafka-bootstrap)")
+    String deadLetterTopic;
+
+    @Option(
+        names = "--feature-log",
+        paramLabel = "<dir>",
+        converter = SharedOptions.Location.class,
+        description = "also write every computed feature row as JSON lines under this directory")
+    String featureLog;
+
+    @Mixin SharedOptions.FlinkConf flinkConf;
+
+    @Option(
+        names = "--job-name",
+        paramLabel = "<name>",
+        description = "the job's name; default: online_store_<source>")
+    String jobName;
+
+    /** {@code online-store get <entity-key>}. */
+    @Command(
+        name = "get",
+        description =
+            "print each feature view's features of one entity key as of --as-of (default now):"
+                + " windows aggregated over (as-of - window, as-of], the latest event at or before"
+                + " it, the view's TTL; or why there is none (no row at or before, expired, history"
+                + " does not reach back)")
+    @RunsOn(Engine.FLINK)
+    public static final class Get {
+      @Parameters(
+          index = "0",
+          paramLabel = "<entity-key>",
+          description = "the entity key, e.g. 00003")
+      String key;
+
+      @Mixin SharedOptions.Project project;
+      @Mixin SharedOptions.Warehouse warehouse;
+      @Mixin SharedOptions.OnlineStore onlineStore;
+
+      @Option(
+          names = "--entity",
+          paramLabel = "<name>",
+          description = "read only this entity's views (default: every view)")
+      String entity;
+
+      @Mixin SharedOptions.AsOf asOf;
+    }
+  }
+
+  /** {@code serve}: streaming inference with the production model. */
+  @Command(
+      name = "serve",
+      description = {
+        "streaming inference (Flink) with a model's production version, hot-swapped on promotion",
+        "Events are JSON lines in a watched directory (--input) or a Kafka topic (--topic); one of"
+            + " them is needed. Predictions go to <warehouse>/<database>/predictions/<model>, unscorable events to"
+            + " dead_letter/serve_<model>."
+      })
+  @RunsOn(Engine.FLINK)
+  public static final class Serve {
+    @Mixin SharedOptions.Project project;
+
+    @Option(
+        names = "--model",
+        required = true,
+        paramLabel = "<name>",
+        description = "a model of models.yaml with a production version")
+    String model;
+
+    @Mixin SharedOptions.Warehouse warehouse;
+
+    @Option(
+        names = "--input",
+        paramLabel = "<dir>",
+        converter = SharedOptions.Location.class,
+        description = "a directory of JSON-lines event files, watched for new files")
+    String input;
+
+    @Option(
+        names = "--kafka-bootstrap",
+        paramLabel = "<host:port>",
+        description = "the Kafka brokers, for --topic and --output-topic")
+    String kafkaBootstrap;
+
+    @Option(names = "--topic", paramLabel = "<topic>", description = "read events from this topic")
+    String topic;
+
+    @Option(
+        names = "--output-topic",
+        paramLabel = "<topic>",
+        description = "also write predictions to this topic (Kafka transactions, exactly once)")
+    String outputTopic;
+
+    @Mixin SharedOptions.OnlineStore onlineStore;
+
+    @Option(
+        names = "--model-poll-interval",
+        paramLabel = "<duration>",
+        converter = SharedOptions.PositiveDuration.class,
+        description = "how often the registry is read for a new production version; default: 10s")
+    Duration modelPollInterval;
+
+    @Option(
+        names = "--checkpoint-interval",
+        paramLabel = "<duration>",
+        converter = SharedOptions.PositiveDuration.class,
+        description = "how often to checkpoint (and commit predictions); default: 5s")
+    Duration checkpointInterval;
+
+    @Option(
+        names = "--parallelism",
+        paramLabel = "<n>",
+        converter = SharedOptions.PositiveInt.class,
+        description = "the job's parallelism; default: the environment's")
+    Integer parallelism;
+
+    @Option(
+        names = "--once",
+        description =
+            "score the events there now (the files present, the topic up to its end), print a"
+                + " summary and stop")
+    boolean once;
+
+    @Mixin SharedOptions.FlinkConf flinkConf;
+
+    @Option(
+        names = "--from-savepoint",
+        paramLabel = "<path>",
+        converter = SharedOptions.Location.class,
+        description =
+            "resume from this savepoint or retained checkpoint (Flink's"
+                + " execution.state-recovery.path)")
+    String fromSavepoint;
+
+    @Option(
+        names = "--resume",
+        description =
+            "resume from the latest checkpoint a serve job of this model retained under"
+                + " <warehouse>/<db>/_checkpoints/serve_<model> (a fresh start when there is none)")
+    boolean resume;
+  }
+
+  // ---------------------------------------------------------------- either jar
+
+  /** {@code help [command...]}: the help of a command, as {@code mlops <command> --help}. */
+  @Command(
+      name = "help",
+      helpCommand = true,
+      description = "show the help of a command: mlops help online-store get")
+  @RunsOn(Engine.ANY)
+  public static final class Help implements Runnable {
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Parameters(
+        paramLabel = "<command>",
+        arity = "0..*",
+        description = "the command (and subcommand) to describe; default: all of mlops")
+    java.util.List<String> command = new java.util.ArrayList<>();
+
+    @Override
+    public void run() {
+      CommandLine target = spec.root().commandLine();
+      for (String name : command) {
+        CommandLine sub = target.getSubcommands().get(name);
+        if (sub == null) {
+          throw new CommandLine.ParameterException(
+              spec.commandLine(),
+              "unknown command '"
+                  + String.join(" ", command)
+                  + "'; the commands are "
+                  + String.join(", ", spec.root().subcommands().keySet())
+                  + ".");
+        }
+        target = sub;
+      }
+      target.usage(spec.root().commandLine().getOut());
+      spec.root().commandLine().getOut().flush();
+    }
+  }
+
+  /** {@code generate-completion}: a bash/zsh completion script for {@code mlops}. */
+  @Command(
+      name = "generate-completion",
+      description =
+          "print a bash/zsh completion script for mlops; use: source <(mlops generate-completion)")
+  @RunsOn(Engine.ANY)
+  public static final class Completion implements Runnable {
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+      CommandLine root = spec.root().commandLine();
+      String script = AutoComplete.bash(root.getCommandName(), root);
+      root.getOut().print(script);
+      root.getOut().flush();
+    }
+  }
+}
