@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The registry on a real Delta table, with writers racing each other. */
-class DeltaModelRegistryTest {
+class DeltaModelRegistryIT {
   @TempDir Path dir;
 
   DeltaModelRegistry registry() {

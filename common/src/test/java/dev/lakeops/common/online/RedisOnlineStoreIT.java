@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 import redis.clients.jedis.RedisClient;
 
 /** The contract against a real Redis server (127.0.0.1:6379 unless LAKEOPS_REDIS_HOST/PORT). */
-class RedisOnlineStoreTest extends OnlineStoreContract {
+class RedisOnlineStoreIT extends OnlineStoreContract {
   private final String prefix = "lakeops-test-" + UUID.randomUUID() + ":";
 
   static String host() {

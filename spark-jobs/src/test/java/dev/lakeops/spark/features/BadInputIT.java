@@ -35,7 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
  * counts add up. Then incremental input and a changed file.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class BadInputTest {
+class BadInputIT {
   @TempDir static Path dir;
   static SparkSession spark;
   static DeltaTables tables;

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Typed inputs: Parquet files, a Delta table by path and a Delta table by catalog name. */
-class SourceFormatsTest {
+class SourceFormatsIT {
   @TempDir static Path dir;
   static SparkSession spark;
   static DeltaTables tables;

@@ -45,7 +45,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /** MLlib training on small synthetic training sets: every algorithm, splits, tuning, profiles. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class ModelTrainerTest {
+class ModelTrainerIT {
   private static final int ROWS = 400;
   private static final int NULL_LABELS = 7;
   private static final List<String> FEATURES = List.of("x1", "x2", "cnt", "seg", "flag");
