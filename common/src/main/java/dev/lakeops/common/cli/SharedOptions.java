@@ -7,11 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.LocalDate;
-import java.time.LocalDateTime;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeParseException;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.TypeConversionException;
@@ -142,36 +137,23 @@ public final class SharedOptions {
   }
 
   /**
-   * Parses {@code --as-of}: an ISO-8601 instant ({@code 2021-01-02T00:00:00Z}), a date-time with an
-   * offset ({@code 2021-01-02T01:00:00+01:00}), a date-time without a zone (UTC) or a date ({@code
-   * 2021-01-02}, its start: 00:00 UTC). So {@code 2021-01-02} and {@code 2021-01-02T00:00:00Z} are
-   * the same time, in every command.
+   * Parses {@code --as-of} with the event-time parser ({@link
+   * dev.lakeops.common.events.EventTimes#parseText}), so it takes the forms event times take: an
+   * ISO-8601 instant ({@code 2021-01-02T00:00:00Z}), a date-time with an offset ({@code
+   * 2021-01-02T01:00:00+01:00}, {@code +0100} or {@code +01}), a date-time without a zone (UTC) or
+   * a date ({@code 2021-01-02}, its start: 00:00 UTC). So {@code 2021-01-02} and {@code
+   * 2021-01-02T00:00:00Z} are the same time, in every command.
    *
    * @throws TypeConversionException naming the accepted forms
    */
   public static Instant asOf(String text) {
-    String t = text.strip();
-    try {
-      return Instant.parse(t);
-    } catch (DateTimeParseException e) {
-      // other forms below
-    }
-    try {
-      return OffsetDateTime.parse(t).toInstant();
-    } catch (DateTimeParseException e) {
-      // other forms below
-    }
-    try {
-      return LocalDateTime.parse(t).toInstant(ZoneOffset.UTC);
-    } catch (DateTimeParseException e) {
-      // other forms below
-    }
-    try {
-      return LocalDate.parse(t).atStartOfDay(ZoneOffset.UTC).toInstant();
-    } catch (DateTimeParseException e) {
+    // One parser of time text for every reader: the event-time forms of EventTimes.
+    Long micros = dev.lakeops.common.events.EventTimes.parseText(text);
+    if (micros == null) {
       throw new TypeConversionException(
           "--as-of '" + text + "' is not a time; write " + AS_OF_FORMS + ".");
     }
+    return Instant.EPOCH.plus(micros, java.time.temporal.ChronoUnit.MICROS);
   }
 
   /** Converts to an absolute, normalized local path (against the working directory). */

@@ -290,6 +290,13 @@ class MlopsCommandTest {
       assertThat(parsed(line(name, "--as-of", "2021-01-02T00:00:01.5Z")).asOf())
           .as(name)
           .contains(midnight.plusMillis(1500));
+      // the event-time forms: an offset without a colon, or hours only
+      assertThat(parsed(line(name, "--as-of", "2021-01-02T01:00:00+0100")).asOf())
+          .as(name)
+          .contains(midnight);
+      assertThat(parsed(line(name, "--as-of", "2021-01-01T23:00-01")).asOf())
+          .as(name)
+          .contains(midnight);
       assertThat(parsed(line(name)).asOf()).as(name).isEmpty();
       err.reset();
       assertThat(run(Map.of(), line(name, "--as-of", "yesterday"))).isEqualTo(2);

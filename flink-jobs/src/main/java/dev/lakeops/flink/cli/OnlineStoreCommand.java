@@ -178,7 +178,18 @@ public final class OnlineStoreCommand {
     ProjectConfig p = ProjectLoader.load(a.project());
     String warehouse = a.warehouse();
     long asOf = a.asOf().map(Instant::toEpochMilli).orElse(System.currentTimeMillis());
-    try (OnlineStore s = storeSpec(a, p, warehouse).open()) {
+    dev.lakeops.common.online.OnlineStoreSpec spec = storeSpec(a, p, warehouse);
+    // A read must not create an empty store where a mistyped path points.
+    if (spec.config() instanceof dev.lakeops.common.online.OnlineStoreConfig.Embedded e
+        && !java.nio.file.Files.exists(Path.of(e.path()))) {
+      throw new UsageException(
+          "online-store get",
+          "there is no online store at "
+              + e.path()
+              + " (check --warehouse and --online-store); fill it first with 'mlops materialize'"
+              + " or 'mlops online-store'.");
+    }
+    try (OnlineStore s = spec.open()) {
       List<OnlineLookup.ViewResult> r =
           OnlineLookup.lookup(p, s, a.option("--entity").orElse(null), key, asOf);
       out.print(OnlineLookup.render(r, key, asOf));

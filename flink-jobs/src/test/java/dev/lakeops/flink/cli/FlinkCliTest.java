@@ -183,7 +183,32 @@ class FlinkCliTest {
   void aRelativeEmbeddedStoreIsUnderTheWorkingDirectoryInOnlineStoreGet() throws Exception {
     String rel = "target/cli-" + UUID.randomUUID() + "/rel.db";
     Path expected = Path.of("").toAbsolutePath().resolve(rel);
+    String[] get = {
+      "online-store",
+      "get",
+      "00003",
+      "--project",
+      cdnow(),
+      "--warehouse",
+      dir.resolve("wh").toString(),
+      "--online-store",
+      "embedded:" + rel,
+      "--as-of",
+      "1998-07-01"
+    };
     try {
+      // A read never creates a store: no file there yet, so exit 2 naming the resolved file.
+      assertThat(run(get)).isEqualTo(2);
+      assertThat(err()).contains("there is no online store at " + expected);
+      assertThat(expected).doesNotExist();
+      // An (empty) store at the resolved file: read from there.
+      Files.createDirectories(expected.getParent());
+      dev.lakeops.common.online.OnlineStores.spec(
+              new dev.lakeops.common.online.OnlineStoreConfig.Embedded(expected.toString()),
+              dir.resolve("wh").toString(),
+              dev.lakeops.common.config.ProjectLoader.load(Path.of(cdnow())))
+          .open()
+          .close();
       assertThat(
               run(
                   "online-store",

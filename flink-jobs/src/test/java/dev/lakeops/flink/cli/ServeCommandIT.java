@@ -73,7 +73,8 @@ class ServeCommandIT {
     List<String> lines = text.lines().toList();
     assertThat(lines.get(lines.size() - 1))
         .matches(
-            "done in [0-9.]+ (ms|s|min [0-9]+ s): 3 events scored, 2 events to the dead letter");
+            "done in [0-9.]+ (ms|s|min [0-9]+ s): 3 events scored, 2 events to the dead letter, 0"
+                + " events skipped \\(already in the prediction log\\)");
     KernelTables tables = new KernelTables();
     String predictions = wh + "/" + db + "/predictions/" + ServingFixture.MODEL;
     String dead = wh + "/" + db + "/dead_letter/serve_" + ServingFixture.MODEL;
