@@ -8,8 +8,8 @@ import org.apache.spark.sql.Row;
 /**
  * Prints the first rows of a query result as an aligned text table, values written for people:
  * arrays as {@code [a, b]}, maps as {@code {k=v}}, structs as {@code {field: v}} (not Scala's
- * {@code ArraySeq(...)}/{@code HashMap(...)}), and floating-point numbers with at most 6
- * significant digits.
+ * {@code ArraySeq(...)}/{@code HashMap(...)}), and floating-point numbers with at most 12
+ * significant digits (7 for floats).
  */
 final class TablePrinter {
   private TablePrinter() {}
@@ -59,10 +59,10 @@ final class TablePrinter {
       return "null";
     }
     if (v instanceof Double d) {
-      return number(d);
+      return number(d, 12);
     }
     if (v instanceof Float f) {
-      return number(f.doubleValue());
+      return number(f.doubleValue(), 7);
     }
     if (v instanceof Row r) {
       StringBuilder sb = new StringBuilder("{");
@@ -100,18 +100,19 @@ final class TablePrinter {
   }
 
   /**
-   * At most 6 significant digits, without trailing zeros: 0.1 + 0.2 → 0.3, 2.0 → 2.0, 1234567890.5
-   * → 1.23457E+9.
+   * At most {@code digits} significant digits (12 for doubles: enough to tell 1000000001 from
+   * 1000000002, few enough to hide binary rounding noise; 7 for floats), without trailing zeros:
+   * 0.1 + 0.2 → 0.3, 2.0 → 2.0, 95.39999999999999 → 95.4, 1.5e-7 → 1.5E-7.
    */
-  static String number(double d) {
+  static String number(double d, int digits) {
     if (Double.isNaN(d) || Double.isInfinite(d)) {
       return String.valueOf(d);
     }
-    if (d == Math.rint(d) && Math.abs(d) < 1e9) {
+    if (d == Math.rint(d) && Math.abs(d) < 1e15) {
       return (long) d + ".0";
     }
     java.math.BigDecimal b =
-        new java.math.BigDecimal(d).round(new java.math.MathContext(6)).stripTrailingZeros();
+        new java.math.BigDecimal(d).round(new java.math.MathContext(digits)).stripTrailingZeros();
     return Math.abs(d) >= 1e-4 && Math.abs(d) < 1e9 ? b.toPlainString() : b.toString();
   }
 }

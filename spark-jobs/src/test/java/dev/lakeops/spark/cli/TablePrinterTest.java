@@ -32,9 +32,14 @@ class TablePrinterTest {
   void floatingPointIsRoundedToSixSignificantDigits() {
     assertThat(TablePrinter.show(0.1 + 0.2)).isEqualTo("0.3"); // 0.30000000000000004
     assertThat(TablePrinter.show(2.0)).isEqualTo("2.0");
-    assertThat(TablePrinter.show(0.123456789)).isEqualTo("0.123457");
-    assertThat(TablePrinter.show(-1234.56789)).isEqualTo("-1234.57");
-    assertThat(TablePrinter.show(1.0f / 3)).isEqualTo("0.333333");
+    assertThat(TablePrinter.show(0.123456789)).isEqualTo("0.123456789");
+    assertThat(TablePrinter.show(-1234.56789)).isEqualTo("-1234.56789");
+    assertThat(TablePrinter.show(95.39999999999999)).isEqualTo("95.4");
+    assertThat(TablePrinter.show(0.7071067811865476)).isEqualTo("0.707106781187");
+    // large values stay distinguishable (1e9 and 1e9 + 1 must not print alike)
+    assertThat(TablePrinter.show(1_000_000_001.0)).isEqualTo("1000000001.0");
+    assertThat(TablePrinter.show(1_000_000_001.5)).isEqualTo("1000000001.5");
+    assertThat(TablePrinter.show(1.0f / 3)).isEqualTo("0.3333333");
     assertThat(TablePrinter.show(Double.NaN)).isEqualTo("NaN");
     assertThat(TablePrinter.show(1.5e-7)).isEqualTo("1.5E-7");
     assertThat(TablePrinter.show(42L)).isEqualTo("42");
