@@ -2,7 +2,6 @@ package dev.lakeops.common.features;
 
 import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.TreeMap;
@@ -151,7 +150,7 @@ public final class FeatureHistory implements Serializable {
    */
   static byte[] encode(
       NavigableMap<Long, Slot> slots, int from, int to, long completeAfter, int layoutHash) {
-    Out b = new Out(32 + slots.size() * (2 + (to - from) * 12));
+    CompactBytes.Out b = new CompactBytes.Out(32 + slots.size() * (2 + (to - from) * 12));
     b.put(FORMAT_VERSION);
     b.putInt(layoutHash);
     b.varint(to - from);
@@ -182,7 +181,7 @@ public final class FeatureHistory implements Serializable {
     return b.toArray();
   }
 
-  private static void putPick(Out b, Object v) {
+  private static void putPick(CompactBytes.Out b, Object v) {
     if (v instanceof Double d) {
       b.put((byte) (PICK + P_DOUBLE));
       b.putLong(Double.doubleToRawLongBits(d));
@@ -231,7 +230,7 @@ public final class FeatureHistory implements Serializable {
    */
   public static FeatureHistory decode(byte[] stored, long fromMicros) {
     checkVersion(stored);
-    In r = new In(stored, 5);
+    CompactBytes.In r = new CompactBytes.In(stored, 5);
     int features = (int) r.varint();
     FeatureHistory h = new FeatureHistory();
     h.completeAfter = r.zigzag();
@@ -301,98 +300,5 @@ public final class FeatureHistory implements Serializable {
       h = 31 * h + p.hashCode();
     }
     return h;
-  }
-
-  private static final class Out {
-    private byte[] buf;
-    private int pos;
-
-    Out(int size) {
-      buf = new byte[Math.max(16, size)];
-    }
-
-    private void room(int n) {
-      if (buf.length - pos < n) {
-        buf = Arrays.copyOf(buf, Math.max(buf.length * 2, pos + n));
-      }
-    }
-
-    void put(byte b) {
-      room(1);
-      buf[pos++] = b;
-    }
-
-    void put(byte[] bytes) {
-      room(bytes.length);
-      System.arraycopy(bytes, 0, buf, pos, bytes.length);
-      pos += bytes.length;
-    }
-
-    void putInt(int v) {
-      room(4);
-      for (int s = 24; s >= 0; s -= 8) {
-        buf[pos++] = (byte) (v >>> s);
-      }
-    }
-
-    void putLong(long v) {
-      room(8);
-      for (int s = 56; s >= 0; s -= 8) {
-        buf[pos++] = (byte) (v >>> s);
-      }
-    }
-
-    void varint(long v) {
-      room(10);
-      while ((v & ~0x7FL) != 0) {
-        buf[pos++] = (byte) ((v & 0x7F) | 0x80);
-        v >>>= 7;
-      }
-      buf[pos++] = (byte) v;
-    }
-
-    void zigzag(long v) {
-      varint((v << 1) ^ (v >> 63));
-    }
-
-    byte[] toArray() {
-      return Arrays.copyOf(buf, pos);
-    }
-  }
-
-  private static final class In {
-    final byte[] b;
-    int pos;
-
-    In(byte[] b, int pos) {
-      this.b = b;
-      this.pos = pos;
-    }
-
-    long varint() {
-      long v = 0;
-      int shift = 0;
-      while (true) {
-        byte x = b[pos++];
-        v |= (long) (x & 0x7F) << shift;
-        if ((x & 0x80) == 0) {
-          return v;
-        }
-        shift += 7;
-      }
-    }
-
-    long zigzag() {
-      long z = varint();
-      return (z >>> 1) ^ -(z & 1);
-    }
-
-    long getLong() {
-      long v = 0;
-      for (int i = 0; i < 8; i++) {
-        v = (v << 8) | (b[pos++] & 0xFF);
-      }
-      return v;
-    }
   }
 }

@@ -1,7 +1,7 @@
 package dev.lakeops.common.online;
 
+import dev.lakeops.common.features.CompactBytes;
 import java.math.BigDecimal;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -54,7 +54,7 @@ public final class FeatureValues {
 
   /** Encodes the values (in map order) behind the schema id. */
   public static byte[] encode(int schemaId, Map<String, Object> values) {
-    Buf b = new Buf(16 + values.size() * 9);
+    CompactBytes.Out b = new CompactBytes.Out(16 + values.size() * 9);
     b.varint(schemaId);
     for (Map.Entry<String, Object> e : values.entrySet()) {
       Object v = normalize(e.getKey(), e.getValue());
@@ -80,12 +80,12 @@ public final class FeatureValues {
 
   /** The schema id of an encoded row. */
   public static int schemaId(byte[] row) {
-    return (int) new Reader(row).varint();
+    return (int) new CompactBytes.In(row, 0).varint();
   }
 
   /** Decodes an encoded row whose schema id names {@code names}. */
   public static Map<String, Object> decode(byte[] row, String[] names) {
-    Reader r = new Reader(row);
+    CompactBytes.In r = new CompactBytes.In(row, 0);
     r.varint();
     Map<String, Object> out = new LinkedHashMap<>(names.length * 4 / 3 + 2);
     for (String name : names) {
@@ -115,7 +115,7 @@ public final class FeatureValues {
 
   /** The encoded list of feature names (the schema table's key). */
   public static byte[] encodeNames(List<String> names) {
-    Buf b = new Buf(names.size() * 16);
+    CompactBytes.Out b = new CompactBytes.Out(names.size() * 16);
     b.varint(names.size());
     for (String n : names) {
       byte[] utf8 = n.getBytes(StandardCharsets.UTF_8);
@@ -126,7 +126,7 @@ public final class FeatureValues {
   }
 
   public static String[] decodeNames(byte[] bytes) {
-    Reader r = new Reader(bytes);
+    CompactBytes.In r = new CompactBytes.In(bytes, 0);
     int n = (int) r.varint();
     List<String> out = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
@@ -151,7 +151,7 @@ public final class FeatureValues {
   public static byte[] encodeSnapshot(FeatureRow row) {
     byte[] names = encodeNames(List.copyOf(row.values().keySet()));
     byte[] values = encode(0, row.values());
-    Buf b = new Buf(11 + names.length + values.length);
+    CompactBytes.Out b = new CompactBytes.Out(11 + names.length + values.length);
     b.put(SNAPSHOT);
     long micros = row.eventTimeMillis() * 1000;
     b.varint((micros << 1) ^ (micros >> 63));
@@ -165,8 +165,7 @@ public final class FeatureValues {
   }
 
   static long snapshotTimeMicros(byte[] stored) {
-    Reader r = new Reader(stored);
-    r.pos = 1;
+    CompactBytes.In r = new CompactBytes.In(stored, 1);
     long z = r.varint();
     return (z >>> 1) ^ -(z & 1);
   }
@@ -176,8 +175,7 @@ public final class FeatureValues {
    * others in stored order.
    */
   static Map<String, Object> decodeSnapshot(byte[] stored, List<String> order) {
-    Reader r = new Reader(stored);
-    r.pos = 1;
+    CompactBytes.In r = new CompactBytes.In(stored, 1);
     r.varint();
     int n = (int) r.varint();
     String[] names = new String[n];
@@ -232,83 +230,5 @@ public final class FeatureValues {
       case 's' -> text.substring(1);
       default -> throw new IllegalStateException("corrupt online value: '" + text + "'");
     };
-  }
-
-  private static final class Buf {
-    private ByteBuffer buf;
-
-    Buf(int size) {
-      buf = ByteBuffer.allocate(Math.max(16, size));
-    }
-
-    private void room(int n) {
-      if (buf.remaining() < n) {
-        ByteBuffer bigger = ByteBuffer.allocate(Math.max(buf.capacity() * 2, buf.position() + n));
-        buf.flip();
-        bigger.put(buf);
-        buf = bigger;
-      }
-    }
-
-    void put(byte b) {
-      room(1);
-      buf.put(b);
-    }
-
-    void put(byte[] bytes) {
-      room(bytes.length);
-      buf.put(bytes);
-    }
-
-    void putLong(long l) {
-      room(8);
-      buf.putLong(l);
-    }
-
-    void varint(long v) {
-      room(10);
-      while ((v & ~0x7FL) != 0) {
-        buf.put((byte) ((v & 0x7F) | 0x80));
-        v >>>= 7;
-      }
-      buf.put((byte) v);
-    }
-
-    byte[] toArray() {
-      byte[] out = new byte[buf.position()];
-      buf.flip();
-      buf.get(out);
-      return out;
-    }
-  }
-
-  private static final class Reader {
-    final byte[] b;
-    int pos;
-
-    Reader(byte[] b) {
-      this.b = b;
-    }
-
-    long varint() {
-      long v = 0;
-      int shift = 0;
-      while (true) {
-        byte x = b[pos++];
-        v |= (long) (x & 0x7F) << shift;
-        if ((x & 0x80) == 0) {
-          return v;
-        }
-        shift += 7;
-      }
-    }
-
-    long getLong() {
-      long v = 0;
-      for (int i = 0; i < 8; i++) {
-        v = (v << 8) | (b[pos++] & 0xFF);
-      }
-      return v;
-    }
   }
 }
