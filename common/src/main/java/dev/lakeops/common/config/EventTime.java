@@ -4,7 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 
 /** How a source row gets its event time. */
-public sealed interface EventTime {
+public sealed interface EventTime extends java.io.Serializable {
 
   /**
    * From a column: a timestamp or date column, or a text column parsed with a pattern.

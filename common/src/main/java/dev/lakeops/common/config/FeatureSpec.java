@@ -21,7 +21,8 @@ public record FeatureSpec(
     Expr expr,
     Expr filter,
     Duration window,
-    ExprType exprType) {
+    ExprType exprType)
+    implements java.io.Serializable {
 
   /** The type of the feature's value. */
   public FeatureType outputType() {

@@ -11,7 +11,8 @@ import java.util.Optional;
  * @param ttl how long a feature row stays valid for point-in-time lookups
  */
 public record FeatureViewConfig(
-    String name, String entity, String source, Duration ttl, List<FeatureSpec> features) {
+    String name, String entity, String source, Duration ttl, List<FeatureSpec> features)
+    implements java.io.Serializable {
 
   /** The longest window of the view's features (zero if all are row-level). */
   public Duration maxWindow() {

@@ -1,14 +1,8 @@
 package dev.lakeops.common.config;
 
 import dev.lakeops.common.expr.Expr;
-import dev.lakeops.common.expr.ExprParser;
-import java.io.ObjectInputStream;
-import java.io.Serial;
 import java.io.Serializable;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -17,8 +11,8 @@ import java.util.Optional;
  * A raw input: where it is, how to read it, its schema and validation rules, which entity its rows
  * belong to and their event time.
  *
- * <p>Serializable (through a proxy that parses {@code entityKeyText} again), so that Spark tasks
- * can receive it and decode with {@code SourceDecoder}.
+ * <p>Serializable as it is (its expressions and event time are too), so that Spark and Flink tasks
+ * receive the loaded configuration itself and never parse YAML again.
  *
  * @param path a file or directory (local path relative to the project, or any Hadoop URI); null
  *     when {@code table} is set
@@ -112,89 +106,5 @@ public record SourceConfig(
 
   public List<String> columnNames() {
     return schema.stream().map(ColumnSpec::name).toList();
-  }
-
-  @Serial
-  private Object writeReplace() {
-    return new Proxy(this);
-  }
-
-  @Serial
-  private void readObject(ObjectInputStream in) throws java.io.InvalidObjectException {
-    throw new java.io.InvalidObjectException("a SourceConfig is serialized through its proxy");
-  }
-
-  /** The serialized form: everything but the parsed entity-key expression and the event time. */
-  private static final class Proxy implements Serializable {
-    @Serial private static final long serialVersionUID = 1L;
-    private final String name;
-    private final SourceFormat format;
-    private final String path;
-    private final String table;
-    private final String delimiter;
-    private final boolean header;
-    private final LinkedHashMap<String, String> options;
-    private final ArrayList<ColumnSpec> schema;
-    private final String entity;
-    private final String entityKeyText;
-    private final String timeColumn;
-    private final String timeFormat;
-    private final Instant rowIndexStart;
-    private final Duration rowIndexStep;
-    private final ArrayList<String> uniqueKey;
-    private final CsvDialect csv;
-    private final Duration maxFutureSkew;
-
-    Proxy(SourceConfig s) {
-      name = s.name;
-      format = s.format;
-      path = s.path;
-      table = s.table;
-      delimiter = s.delimiter;
-      header = s.header;
-      options = s.options == null ? null : new LinkedHashMap<>(s.options);
-      schema = new ArrayList<>(s.schema);
-      entity = s.entity;
-      entityKeyText = s.entityKeyText;
-      if (s.eventTime instanceof EventTime.FromColumn fc) {
-        timeColumn = fc.column();
-        timeFormat = fc.format();
-        rowIndexStart = null;
-        rowIndexStep = null;
-      } else {
-        EventTime.FromRowIndex ri = (EventTime.FromRowIndex) s.eventTime;
-        timeColumn = null;
-        timeFormat = null;
-        rowIndexStart = ri.start();
-        rowIndexStep = ri.step();
-      }
-      uniqueKey = new ArrayList<>(s.uniqueKey);
-      csv = s.csv;
-      maxFutureSkew = s.maxFutureSkew;
-    }
-
-    @Serial
-    private Object readResolve() {
-      EventTime t =
-          timeColumn != null
-              ? new EventTime.FromColumn(timeColumn, timeFormat)
-              : new EventTime.FromRowIndex(rowIndexStart, rowIndexStep);
-      return new SourceConfig(
-          name,
-          format,
-          path,
-          table,
-          delimiter,
-          header,
-          options,
-          schema,
-          entity,
-          ExprParser.parse(entityKeyText),
-          entityKeyText,
-          t,
-          uniqueKey,
-          csv,
-          maxFutureSkew);
-    }
   }
 }

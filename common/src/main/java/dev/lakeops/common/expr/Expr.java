@@ -12,7 +12,7 @@ import java.util.List;
  * compilation) switch over them exhaustively, so a new operator or function that one backend does
  * not handle fails to compile.
  */
-public sealed interface Expr {
+public sealed interface Expr extends java.io.Serializable {
 
   /** A number (always a double), a string, a boolean or null. */
   record Literal(Object value) implements Expr {}

@@ -14,7 +14,6 @@ import dev.lakeops.common.features.FeatureHistory;
 import dev.lakeops.common.features.IncrementalFeatures;
 import dev.lakeops.common.online.OnlineStore;
 import dev.lakeops.common.online.OnlineStoreSpec;
-import dev.lakeops.common.online.ProjectFiles;
 import dev.lakeops.common.online.StoredHistory;
 import dev.lakeops.spark.metadata.RunLog;
 import dev.lakeops.spark.metadata.RunRecord;
@@ -214,8 +213,7 @@ public final class Materializer {
     return selected
         .groupByKey((MapFunction<Row, String>) r -> r.getString(0), Encoders.STRING())
         .flatMapGroups(
-            new FoldHistory(ProjectFiles.of(project.dir().toString()), view.name()),
-            Encoders.tuple(Encoders.STRING(), Encoders.BINARY()));
+            new FoldHistory(source, view), Encoders.tuple(Encoders.STRING(), Encoders.BINARY()));
   }
 
   /**
@@ -225,23 +223,19 @@ public final class Materializer {
   static final class FoldHistory
       implements FlatMapGroupsFunction<String, Row, Tuple2<String, byte[]>> {
     private static final long serialVersionUID = 1L;
-    private final ProjectFiles files;
-    private final String view;
+    private final SourceConfig source;
+    private final FeatureViewConfig view;
     private transient IncrementalFeatures features;
-    private transient SourceConfig source;
 
-    FoldHistory(ProjectFiles files, String view) {
-      this.files = files;
+    FoldHistory(SourceConfig source, FeatureViewConfig view) {
+      this.source = source;
       this.view = view;
     }
 
     @Override
     public Iterator<Tuple2<String, byte[]>> call(String key, Iterator<Row> rows) {
       if (features == null) {
-        ProjectConfig p = files.load();
-        FeatureViewConfig v = p.featureViews().get(view);
-        source = p.sources().get(v.source());
-        features = new IncrementalFeatures(source, List.of(v));
+        features = new IncrementalFeatures(source, List.of(view));
       }
       List<SourceEvent> events = new ArrayList<>();
       while (rows.hasNext()) {

@@ -146,15 +146,15 @@ public final class PointInTimeJoin {
   private static final class AsOf implements CoGroupFunction<String, Row, Row, Row> {
     private static final long serialVersionUID = 1L;
 
-    private final ConfigShipment<SourceConfig> source;
-    private final ConfigShipment<List<FeatureViewConfig>> views;
+    private final SourceConfig source;
+    private final List<FeatureViewConfig> views;
     private final List<List<String>> features = new ArrayList<>();
     private final int timeAt;
     private transient IncrementalFeatures incremental;
 
     AsOf(SourceConfig source, List<ViewInput> views, int timeAt) {
-      this.source = new ConfigShipment<>(source);
-      this.views = new ConfigShipment<>(views.stream().map(ViewInput::view).toList());
+      this.source = source;
+      this.views = views.stream().map(ViewInput::view).toList();
       views.forEach(v -> features.add(new ArrayList<>(v.features())));
       this.timeAt = timeAt;
     }
@@ -162,7 +162,7 @@ public final class PointInTimeJoin {
     @Override
     public Iterator<Row> call(String key, Iterator<Row> labelRows, Iterator<Row> eventRows) {
       if (incremental == null) {
-        incremental = new IncrementalFeatures(source.get(), views.get());
+        incremental = new IncrementalFeatures(source, views);
       }
       List<Row> labels = new ArrayList<>();
       labelRows.forEachRemaining(labels::add);
@@ -177,7 +177,7 @@ public final class PointInTimeJoin {
           Comparator.comparingLong(SourceEvent::eventTimeMicros)
               .thenComparing(e -> java.util.Arrays.toString(e.values())));
 
-      List<FeatureViewConfig> vs = views.get();
+      List<FeatureViewConfig> vs = views;
       FeatureHistory history = new FeatureHistory();
       List<Row> out = new ArrayList<>(labels.size());
       int next = 0;
@@ -207,7 +207,7 @@ public final class PointInTimeJoin {
 
     /** An events-table row (key, event_time, the source's columns) as a {@link SourceEvent}. */
     private SourceEvent event(String key, Row r) {
-      List<ColumnSpec> schema = source.get().schema();
+      List<ColumnSpec> schema = source.schema();
       Object[] values = new Object[schema.size()];
       for (int i = 0; i < values.length; i++) {
         Object v = r.get(i + 2);
