@@ -13,9 +13,9 @@ import static org.apache.spark.sql.functions.unix_micros;
 
 import dev.lakeops.common.config.ProjectConfig;
 import dev.lakeops.common.config.ProjectLoader;
+import dev.lakeops.common.warehouse.Warehouse;
 import dev.lakeops.spark.features.FeaturePipeline;
 import dev.lakeops.spark.metadata.RunRecord;
-import dev.lakeops.spark.store.Warehouse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

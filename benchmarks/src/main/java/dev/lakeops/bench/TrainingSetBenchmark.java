@@ -12,9 +12,9 @@ import static org.apache.spark.sql.functions.when;
 
 import dev.lakeops.common.config.ProjectConfig;
 import dev.lakeops.common.config.ProjectLoader;
+import dev.lakeops.common.warehouse.Warehouse;
 import dev.lakeops.spark.metadata.RunRecord;
 import dev.lakeops.spark.store.DeltaTables;
-import dev.lakeops.spark.store.Warehouse;
 import dev.lakeops.spark.training.LabelBuilder;
 import dev.lakeops.spark.training.PointInTimeJoin;
 import dev.lakeops.spark.training.TrainingSetBuilder;

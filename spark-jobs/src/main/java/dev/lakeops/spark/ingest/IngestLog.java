@@ -4,8 +4,8 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
 
+import dev.lakeops.common.warehouse.TableRef;
 import dev.lakeops.spark.store.DeltaTables;
-import dev.lakeops.spark.store.TableRef;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -1,7 +1,7 @@
 package dev.lakeops.spark.metadata;
 
+import dev.lakeops.common.warehouse.TableRef;
 import dev.lakeops.spark.store.DeltaTables;
-import dev.lakeops.spark.store.TableRef;
 import java.sql.Timestamp;
 import java.util.List;
 import org.apache.spark.sql.Row;

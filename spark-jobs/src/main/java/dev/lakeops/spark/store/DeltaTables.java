@@ -1,6 +1,8 @@
 package dev.lakeops.spark.store;
 
 import dev.lakeops.common.config.ProjectConfig;
+import dev.lakeops.common.warehouse.TableRef;
+import dev.lakeops.common.warehouse.Warehouse;
 import io.delta.tables.DeltaTable;
 import java.io.IOException;
 import java.util.ArrayList;

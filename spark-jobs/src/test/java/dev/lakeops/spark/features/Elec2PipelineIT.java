@@ -7,10 +7,10 @@ import static org.assertj.core.api.Assertions.within;
 
 import dev.lakeops.common.config.ProjectConfig;
 import dev.lakeops.common.config.ProjectLoader;
+import dev.lakeops.common.warehouse.Warehouse;
 import dev.lakeops.spark.TestSpark;
 import dev.lakeops.spark.metadata.RunRecord;
 import dev.lakeops.spark.store.DeltaTables;
-import dev.lakeops.spark.store.Warehouse;
 import dev.lakeops.spark.training.TrainingSetBuilder;
 import java.io.IOException;
 import java.nio.file.Files;

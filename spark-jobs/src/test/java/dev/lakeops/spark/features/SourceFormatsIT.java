@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lakeops.common.config.ProjectConfig;
 import dev.lakeops.common.config.ProjectLoader;
+import dev.lakeops.common.warehouse.Warehouse;
 import dev.lakeops.spark.TestSpark;
 import dev.lakeops.spark.metadata.RunRecord;
 import dev.lakeops.spark.store.DeltaTables;
-import dev.lakeops.spark.store.Warehouse;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,4 +1,4 @@
-package dev.lakeops.spark.store;
+package dev.lakeops.common.warehouse;
 
 /**
  * A Delta table of the warehouse.

@@ -1,4 +1,4 @@
-package dev.lakeops.spark.store;
+package dev.lakeops.common.warehouse;
 
 import dev.lakeops.common.config.ProjectConfig;
 
@@ -60,6 +60,27 @@ public record Warehouse(String root, String database) {
   /** Events streaming inference could not score, with the reason. */
   public TableRef servingDeadLetter(String model) {
     return table("dead_letter/serve_" + model, "dead_letter_serve_" + model);
+  }
+
+  /**
+   * Drift statistics of a model's live inputs and predictions against its reference profile, one
+   * row per (window, model version, feature, statistic); written by {@code mlops monitor}.
+   */
+  public TableRef drift(String model) {
+    return table("monitoring/drift/" + model, "drift_" + model);
+  }
+
+  /**
+   * Live accuracy of a model once delayed labels arrive, one row per (window, model version,
+   * statistic); written by {@code mlops monitor}.
+   */
+  public TableRef performance(String model) {
+    return table("monitoring/performance/" + model, "performance_" + model);
+  }
+
+  /** Retraining triggers raised by the monitoring rules, one row per trigger id. */
+  public TableRef triggers() {
+    return table("_lakeops/triggers", "lakeops_triggers");
   }
 
   /** Input files already ingested, per source (for incremental runs). */
