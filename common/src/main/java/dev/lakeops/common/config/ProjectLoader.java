@@ -33,8 +33,9 @@ import org.yaml.snakeyaml.nodes.Node;
 /**
  * Loads and validates a project directory: {@code project.yaml}, {@code entities.yaml}, {@code
  * sources.yaml}, {@code feature_views.yaml} and, optionally, {@code labels.yaml}, {@code
- * training_sets.yaml} and {@code models.yaml}. Every problem is reported with its file, field path,
- * line and fix, all at once, before any engine starts.
+ * training_sets.yaml}, {@code models.yaml} and {@code monitoring.yaml} ({@link MonitoringLoader}).
+ * Every problem is reported with its file, field path, line and fix, all at once, before any engine
+ * starts.
  */
 public final class ProjectLoader {
   public static final String PROJECT = "project.yaml";
@@ -44,6 +45,7 @@ public final class ProjectLoader {
   public static final String LABELS = "labels.yaml";
   public static final String TRAINING_SETS = "training_sets.yaml";
   public static final String MODELS = "models.yaml";
+  public static final String MONITORING = MonitoringConfig.FILE;
 
   static final Pattern NAME = Pattern.compile("[a-z][a-z0-9_]*");
   static final String NAME_FIX =
@@ -98,6 +100,8 @@ public final class ProjectLoader {
                 new ModelSpecParser.ProjectConfigView(
                     entities, views, labels, sets, !problems.isEmpty()))
             .models(read(MODELS, false));
+    MonitoringConfig monitoring =
+        new MonitoringLoader(models, !problems.isEmpty()).load(read(MONITORING, false));
     problems.throwIfAny();
     return new ProjectConfig(
         dir.toAbsolutePath().normalize(),
@@ -109,7 +113,8 @@ public final class ProjectLoader {
         labels,
         sets,
         models,
-        onlineStore);
+        onlineStore,
+        monitoring);
   }
 
   private OnlineStoreConfig onlineStore(ConfigNode node) {
