@@ -83,6 +83,14 @@ public record Warehouse(String root, String database) {
     return table("_lakeops/triggers", "lakeops_triggers");
   }
 
+  /**
+   * The retraining scheduler's state: each trigger's status changes (pending, running, succeeded,
+   * failed), written by {@code mlops scheduler}.
+   */
+  public TableRef scheduler() {
+    return table("_lakeops/scheduler", "lakeops_scheduler");
+  }
+
   /** Input files already ingested, per source (for incremental runs). */
   public TableRef ingestedFiles() {
     return table("_lakeops/ingested_files", "lakeops_ingested_files");

@@ -60,7 +60,9 @@ public final class FlinkCli implements CommandImplementations {
     return Map.of(
         MlopsCommand.OnlineStore.class, onlineStore::runJob,
         MlopsCommand.OnlineStore.Get.class, onlineStore::get,
-        MlopsCommand.Serve.class, new ServeCommand(out, err)::execute);
+        MlopsCommand.Serve.class, new ServeCommand(out, err)::execute,
+        MlopsCommand.Scheduler.class,
+            new dev.lakeops.flink.scheduler.SchedulerCommand(out)::execute);
   }
 
   /**
