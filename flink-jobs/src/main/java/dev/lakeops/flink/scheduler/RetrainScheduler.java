@@ -79,6 +79,8 @@ final class RetrainScheduler {
    * @param runsDir a local directory for the runs' pid, exit code and log files
    * @param workDir the runs' working directory
    * @param clock the wall clock (cron, timestamps)
+   * @param out where a line per run started, adopted and ended is printed (also logged); null for
+   *     the log only
    */
   record Settings(
       ProjectConfig project,
@@ -86,7 +88,8 @@ final class RetrainScheduler {
       List<String> command,
       Path runsDir,
       Path workDir,
-      Clock clock) {}
+      Clock clock,
+      java.io.PrintStream out) {}
 
   private final Settings s;
   private final Warehouse wh;
@@ -142,7 +145,7 @@ final class RetrainScheduler {
       Optional<RunProcess> alive =
           RunProcess.adopt(dir, e.startedAtMillis() == null ? 0 : e.startedAtMillis());
       if (alive.isPresent() && RunProcess.exitCode(dir).isEmpty()) {
-        LOG.info("adopted the run of trigger {} (pid {})", e.triggerId(), alive.get().pid());
+        say("adopted the run of trigger " + e.triggerId() + " (pid " + alive.get().pid() + ")");
         running.put(e.triggerId(), alive.get());
       } else {
         finish(e, dir);
@@ -324,6 +327,14 @@ final class RetrainScheduler {
         code.isPresent() ? code.getAsInt() : "unknown");
   }
 
+  private void say(String line) {
+    LOG.info(line);
+    if (s.out() != null) {
+      s.out().println("scheduler: " + line);
+      s.out().flush();
+    }
+  }
+
   private Path runDir(String triggerId) {
     return s.runsDir().resolve(triggerId);
   }
@@ -339,7 +350,10 @@ final class RetrainScheduler {
         out.add(t);
       }
     }
-    out.sort(Comparator.comparingLong(Trigger::raisedAtMillis));
+    out.sort(
+        Comparator.comparingLong(Trigger::raisedAtMillis)
+            .thenComparing(t -> t.windowEndMillis() == null ? 0L : t.windowEndMillis())
+            .thenComparing(Trigger::triggerId));
     return out;
   }
 

@@ -101,8 +101,9 @@ final class RunProcess {
   /** Ends the run's process (and the command under it); for tests and shutdown hooks. */
   void destroy() {
     if (handle != null) {
-      handle.descendants().forEach(ProcessHandle::destroyForcibly);
-      handle.destroyForcibly();
+      List<ProcessHandle> children = handle.descendants().toList();
+      handle.destroyForcibly(); // the shell first: it must not outlive the command to record it
+      children.forEach(ProcessHandle::destroyForcibly);
     }
   }
 

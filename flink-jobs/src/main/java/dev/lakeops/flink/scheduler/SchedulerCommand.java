@@ -52,7 +52,8 @@ public final class SchedulerCommand {
     boolean once = a.flag("--once");
     RetrainScheduler scheduler =
         new RetrainScheduler(
-            new RetrainScheduler.Settings(p, warehouse, command, runsDir, home, Clock.systemUTC()),
+            new RetrainScheduler.Settings(
+                p, warehouse, command, runsDir, home, Clock.systemUTC(), out),
             new KernelTables());
     AtomicBoolean stop = new AtomicBoolean();
     out.printf(
