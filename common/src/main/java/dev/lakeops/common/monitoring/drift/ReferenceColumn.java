@@ -15,9 +15,10 @@ import org.apache.datasketches.kll.KllDoublesSketch;
  * when the profile has one: exact while the training split had at most 200 present values, else
  * within {@link QuantileSketches#rankError()}. Profiles written before the sketch existed fall back
  * to the 101 percentiles: the quantile function interpolated linearly between them and discretized
- * at 1000 points, whose CDF is within 1/100 (one percentile step) plus 1/1000 of the training
- * values' CDF ({@link #rankError()}), plus the percentiles' own error when the profile's {@code
- * exactQuantiles} is false.
+ * at 1000 points, whose CDF is within 1/100 (one percentile step) plus 1/1000 (the discretization)
+ * plus 1/n (one step of the training values' own CDF) of the training values' CDF ({@link
+ * #rankError()}), plus the percentiles' own error when the profile's {@code exactQuantiles} is
+ * false.
  */
 public final class ReferenceColumn {
   private final String name;
@@ -119,8 +120,8 @@ public final class ReferenceColumn {
 
   /**
    * The bound on |F_reference − F_training| at any point: 0 when {@link #exact()}, {@link
-   * QuantileSketches#rankError()} for a sketch in estimation mode, 0.011 for the percentile
-   * fallback; NaN for categorical columns.
+   * QuantileSketches#rankError()} for a sketch in estimation mode, 0.011 + 1/n for the percentile
+   * fallback (n = {@link #presentCount()}); NaN for categorical columns.
    */
   public double rankError() {
     if (profile.kind() == Kind.CATEGORICAL) {
@@ -129,7 +130,9 @@ public final class ReferenceColumn {
     if (exact) {
       return 0.0;
     }
-    return sketched ? QuantileSketches.rankError() : 0.011;
+    return sketched
+        ? QuantileSketches.rankError()
+        : 0.011 + 1.0 / Math.max(1, profile.presentCount());
   }
 
   EmpiricalCdf cdf() {
