@@ -165,17 +165,10 @@ final class RetrainScheduler {
     for (Trigger t : unseenTriggers()) {
       if (!s.project().models().containsKey(t.model())) {
         table.append(
-            new Entry(
-                0,
-                t.triggerId(),
-                t.model(),
-                t.reason().key(),
+            entry(
+                t,
                 null,
                 Status.FAILED,
-                null,
-                null,
-                null,
-                null,
                 "unknown model '"
                     + t.model()
                     + "': models.yaml has "
@@ -184,26 +177,17 @@ final class RetrainScheduler {
                 now));
         continue;
       }
-      table.append(
-          new Entry(
-              0,
-              t.triggerId(),
-              t.model(),
-              t.reason().key(),
-              null,
-              Status.PENDING,
-              null,
-              null,
-              null,
-              null,
-              null,
-              now));
-      LOG.info(
-          "trigger {} ({} of {}, rule {}) is pending",
-          t.triggerId(),
-          t.reason().key(),
-          t.model(),
-          t.rule());
+      table.append(entry(t, null, Status.PENDING, null, now));
+      say(
+          "trigger "
+              + t.triggerId()
+              + " ("
+              + t.reason().key()
+              + " of "
+              + t.model()
+              + ", rule "
+              + t.rule()
+              + ") is pending");
     }
     for (Map.Entry<String, RunProcess> r : List.copyOf(running.entrySet())) {
       if (r.getValue().ended()) {
@@ -327,6 +311,23 @@ final class RetrainScheduler {
         code.isPresent() ? code.getAsInt() : "unknown");
   }
 
+  /** A first entry of {@code t}: no run yet. */
+  private static Entry entry(Trigger t, String cause, Status status, String message, long now) {
+    return new Entry(
+        0,
+        t.triggerId(),
+        t.model(),
+        t.reason().key(),
+        cause,
+        status,
+        null,
+        null,
+        null,
+        null,
+        message,
+        now);
+  }
+
   private void say(String line) {
     LOG.info(line);
     if (s.out() != null) {
@@ -385,17 +386,10 @@ final class RetrainScheduler {
           Trigger t = Trigger.newFeatures(model, view, version.get(), now);
           if (seen.isEmpty()) {
             table.append(
-                new Entry(
-                    0,
-                    t.triggerId(),
-                    model,
-                    t.reason().key(),
+                entry(
+                    t,
                     view + "@" + version.get(),
                     Status.SKIPPED,
-                    null,
-                    null,
-                    null,
-                    null,
                     "the version seen at the scheduler's first look: the baseline",
                     now));
           } else if (version.get() > seen.get()) {
@@ -409,21 +403,7 @@ final class RetrainScheduler {
       for (Trigger t : raised) {
         if (t.reason() == Trigger.Reason.NEW_FEATURES) {
           // the cause is recorded at once, so the next pass compares against this version
-          String cause = t.statistics();
-          table.append(
-              new Entry(
-                  0,
-                  t.triggerId(),
-                  t.model(),
-                  t.reason().key(),
-                  causeOf(cause),
-                  Status.PENDING,
-                  null,
-                  null,
-                  null,
-                  null,
-                  null,
-                  now));
+          table.append(entry(t, causeOf(t.statistics()), Status.PENDING, null, now));
         }
       }
     }

@@ -94,18 +94,10 @@ public record Trigger(
 
   /** A cron trigger for {@code model} at its fire time. */
   public static Trigger schedule(String model, long fireTimeMillis, long raisedAtMillis) {
-    return new Trigger(
+    return own(
         scheduleTriggerId(model, fireTimeMillis),
         model,
-        null,
-        "schedule",
         Reason.SCHEDULE,
-        null,
-        null,
-        null,
-        null,
-        null,
-        null,
         raisedAtMillis,
         "{\"fire_time\":" + fireTimeMillis + "}");
   }
@@ -113,12 +105,23 @@ public record Trigger(
   /** A trigger for a new Delta version of a feature view {@code model} reads. */
   public static Trigger newFeatures(
       String model, String view, long deltaVersion, long raisedAtMillis) {
-    return new Trigger(
+    return own(
         newFeaturesTriggerId(model, view, deltaVersion),
         model,
-        null,
-        "new_features",
         Reason.NEW_FEATURES,
+        raisedAtMillis,
+        "{\"view\":\"" + view + "\",\"version\":" + deltaVersion + "}");
+  }
+
+  /** A scheduler's trigger: the rule is the reason's key; no version, statistic or window. */
+  private static Trigger own(
+      String id, String model, Reason reason, long raisedAtMillis, String cause) {
+    return new Trigger(
+        id,
+        model,
+        null,
+        reason.key(),
+        reason,
         null,
         null,
         null,
@@ -126,7 +129,7 @@ public record Trigger(
         null,
         null,
         raisedAtMillis,
-        "{\"view\":\"" + view + "\",\"version\":" + deltaVersion + "}");
+        cause);
   }
 
   static String sha256(String text) {
