@@ -4,6 +4,8 @@ import dev.lakeops.common.monitoring.Statistic;
 import dev.lakeops.common.monitoring.WindowStatistic;
 import java.io.Serializable;
 import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -33,7 +35,9 @@ public record MonitoringConfig(
   public static final String PREDICTION = "prediction";
 
   public MonitoringConfig {
-    models = Map.copyOf(Objects.requireNonNull(models, "models"));
+    models =
+        Collections.unmodifiableMap(
+            new LinkedHashMap<>(Objects.requireNonNull(models, "models"))); // file order
     scheduler = scheduler == null ? Scheduler.DEFAULT : scheduler;
   }
 

@@ -39,7 +39,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Each pass ({@link #pass}): reads {@code <db>.lakeops_triggers} (Delta Kernel) for triggers it
  * has not seen; raises its own on the cron schedule ({@code scheduler.cron}, UTC; after a restart
- * the latest missed fire time is caught up, once) and, with {@code on_new_features}, for a new
+ * the latest missed fire time is caught up, once, if it is after the scheduler table's first entry, or
+ * after this start when the table is empty) and, with {@code on_new_features}, for a new
  * Delta version of a feature view a monitored model's training set reads (the version seen at the
  * first look is the baseline, not a trigger), writing them into the trigger table too; records
  * every new trigger {@code pending} in {@link SchedulerTable}; records runs that ended; and starts
