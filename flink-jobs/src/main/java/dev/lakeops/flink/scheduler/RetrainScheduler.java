@@ -39,12 +39,12 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Each pass ({@link #pass}): reads {@code <db>.lakeops_triggers} (Delta Kernel) for triggers it
  * has not seen; raises its own on the cron schedule ({@code scheduler.cron}, UTC; after a restart
- * the latest missed fire time is caught up, once, if it is after the scheduler table's first entry, or
- * after this start when the table is empty) and, with {@code on_new_features}, for a new
- * Delta version of a feature view a monitored model's training set reads (the version seen at the
- * first look is the baseline, not a trigger), writing them into the trigger table too; records
- * every new trigger {@code pending} in {@link SchedulerTable}; records runs that ended; and starts
- * the oldest pending trigger of each model with no run going.
+ * the latest missed fire time is caught up, once, if it is after the scheduler table's first entry,
+ * or after this start when the table is empty) and, with {@code on_new_features}, for a new Delta
+ * version of a feature view a monitored model's training set reads (the version seen at the first
+ * look is the baseline, not a trigger), writing them into the trigger table too; records every new
+ * trigger {@code pending} in {@link SchedulerTable}; records runs that ended; and starts the oldest
+ * pending trigger of each model with no run going.
  *
  * <p>Exactly one run per trigger: a trigger is started only from {@code pending}, and {@code
  * running} is written (durably, one Delta commit) before its process starts, so a trigger read
