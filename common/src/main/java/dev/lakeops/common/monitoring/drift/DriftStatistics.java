@@ -4,6 +4,7 @@ import dev.lakeops.common.monitoring.Statistic;
 import dev.lakeops.common.monitoring.WindowStatistic;
 import dev.lakeops.common.training.ReferenceProfile.Kind;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
@@ -325,7 +326,7 @@ public final class DriftStatistics {
     double[] xs = new double[a.points.length + b.points.length];
     System.arraycopy(a.points, 0, xs, 0, a.points.length);
     System.arraycopy(b.points, 0, xs, a.points.length, b.points.length);
-    java.util.Arrays.sort(xs);
+    Arrays.sort(xs);
     double w = 0;
     for (int i = 0; i + 1 < xs.length; i++) {
       double dx = xs[i + 1] - xs[i];
