@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.stream.Stream;
 import org.apache.datasketches.kll.KllDoublesSketch;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -33,6 +34,11 @@ class DriftStatisticsTest {
 
   /** Repetitions of each sketched case with the values in another order (KLL compacts by order). */
   private static final int ORDERS = 20;
+
+  @BeforeEach
+  void reproducibleSketches() {
+    KllSeed.fix(20261201);
+  }
 
   static Stream<NumericCase> exactNumeric() {
     return DriftVectors.numeric().stream().filter(NumericCase::exact);

@@ -9,10 +9,16 @@ import dev.lakeops.common.monitoring.drift.DriftVectors.NumericCase;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** The window summary: bounded, mergeable, and the same after a trip through bytes. */
 class FeatureWindowTest {
+  @BeforeEach
+  void reproducibleSketches() {
+    KllSeed.fix(20261201);
+  }
+
   private static NumericCase large() {
     return DriftVectors.numeric().stream()
         .filter(c -> c.name().equals("large_normal_shift"))
