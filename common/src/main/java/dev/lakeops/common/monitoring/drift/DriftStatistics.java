@@ -285,14 +285,40 @@ public final class DriftStatistics {
    * difference is attained); SciPy's {@code scipy.stats.ks_2samp(...).statistic}.
    */
   static double ksStatistic(EmpiricalCdf a, EmpiricalCdf b) {
+    double[][] joint = jointCdf(a, b);
     double d = 0;
-    for (double x : a.points) {
-      d = Math.max(d, Math.abs(a.cdf(x) - b.cdf(x)));
-    }
-    for (double x : b.points) {
-      d = Math.max(d, Math.abs(a.cdf(x) - b.cdf(x)));
+    for (int k = 0; k < joint[0].length; k++) {
+      d = Math.max(d, Math.abs(joint[1][k] - joint[2][k]));
     }
     return d;
+  }
+
+  /** Both CDFs at every point of either, ascending, in one merge walk: {points, F_a, F_b}. */
+  static double[][] jointCdf(EmpiricalCdf a, EmpiricalCdf b) {
+    int na = a.points.length;
+    int nb = b.points.length;
+    double[] xs = new double[na + nb];
+    double[] fa = new double[na + nb];
+    double[] fb = new double[na + nb];
+    int i = 0;
+    int j = 0;
+    int k = 0;
+    long ca = 0;
+    long cb = 0;
+    while (i < na || j < nb) {
+      double x = j >= nb || (i < na && a.points[i] <= b.points[j]) ? a.points[i] : b.points[j];
+      if (i < na && a.points[i] == x) {
+        ca = a.cumulative[i++];
+      }
+      if (j < nb && b.points[j] == x) {
+        cb = b.cumulative[j++];
+      }
+      xs[k] = x;
+      fa[k] = ca / (double) a.total;
+      fb[k] = cb / (double) b.total;
+      k++;
+    }
+    return new double[][] {Arrays.copyOf(xs, k), Arrays.copyOf(fa, k), Arrays.copyOf(fb, k)};
   }
 
   /**
@@ -323,16 +349,11 @@ public final class DriftStatistics {
    * unit.
    */
   static double wasserstein(EmpiricalCdf a, EmpiricalCdf b) {
-    double[] xs = new double[a.points.length + b.points.length];
-    System.arraycopy(a.points, 0, xs, 0, a.points.length);
-    System.arraycopy(b.points, 0, xs, a.points.length, b.points.length);
-    Arrays.sort(xs);
+    double[][] joint = jointCdf(a, b);
+    double[] xs = joint[0];
     double w = 0;
-    for (int i = 0; i + 1 < xs.length; i++) {
-      double dx = xs[i + 1] - xs[i];
-      if (dx > 0) {
-        w += Math.abs(a.cdf(xs[i]) - b.cdf(xs[i])) * dx;
-      }
+    for (int k = 0; k + 1 < xs.length; k++) {
+      w += Math.abs(joint[1][k] - joint[2][k]) * (xs[k + 1] - xs[k]);
     }
     return w;
   }
