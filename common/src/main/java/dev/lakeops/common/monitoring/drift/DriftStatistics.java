@@ -31,7 +31,15 @@ import org.hipparchus.stat.inference.KolmogorovSmirnovTest;
  * </ul>
  *
  * Statistics that do not apply are absent, never NaN. A statistic that applies but that the window
- * cannot define (no present value in the window, or none in the reference) is NaN.
+ * cannot define (no present value in the window, or none in the reference) is NaN. Rates: {@code
+ * missing_rate} = missing rows / rows; {@code out_of_range_rate} = out-of-range (or unseen) values
+ * / present values.
+ *
+ * <p>Bins: numeric PSI and Jensen-Shannon use the reference's deciles ({@link #BINS}); the
+ * categorical bins are the values the reference lists, plus one "other" bin when the reference has
+ * an other count or the window has a value the reference does not list (unseen values, and values
+ * beyond the window's own bound, fall in it). PSI and chi-square smooth every bin with {@value
+ * #PSEUDO_COUNT} (see {@link #psi}); Jensen-Shannon does not need to.
  *
  * <p>Accuracy: with exact sides ({@link FeatureWindow#exact()}, {@link ReferenceColumn#exact()})
  * every value is SciPy's to rounding. With sketches in estimation mode the CDFs are within ε_ref +
@@ -49,9 +57,6 @@ public final class DriftStatistics {
 
   /** Below this product of the two sample sizes the KS p-value is exact, else asymptotic. */
   public static final long EXACT_KS_MAX_PRODUCT = 10_000;
-
-  /** The label of the bin collecting the values a categorical reference did not keep. */
-  public static final String OTHER = "__other__";
 
   private static final KolmogorovSmirnovTest KS = new KolmogorovSmirnovTest();
 
