@@ -107,6 +107,11 @@ class ReportCommandTest {
   }
 
   @Test
+  void theFlinkJarImplementsReport() {
+    assertThat(new dev.lakeops.flink.cli.FlinkCli().handlers()).containsKey(MlopsCommand.Report.class);
+  }
+
+  @Test
   void anUnknownModelIsAUsageErrorNamingTheModels() {
     int code =
         run(

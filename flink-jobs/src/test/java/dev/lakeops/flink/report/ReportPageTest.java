@@ -144,6 +144,9 @@ class ReportPageTest {
     assertThat(html).doesNotContain(HOSTILE).doesNotContain("<img");
     assertThat(doc.select("img")).isEmpty();
     assertThat(doc.select("script")).hasSize(3); // the data, uPlot, the page's own
+    // offline: nothing is loaded from anywhere
+    assertThat(doc.select("[src], link, iframe, object, embed")).isEmpty();
+    assertThat(html).doesNotContain("http://", "https://cdn");
     assertThat(doc.select("script").get(0).attr("type")).isEqualTo("application/json");
   }
 
