@@ -651,6 +651,14 @@ public final class ReportPage {
           });
           ctx.restore();
         }
+        // After each draw: the chart is marked drawn, with where its plotting area is on the
+        // page (CSS px: left, top, width, height), for tools that check a rendering of the page.
+        function drawn(u, el) {
+          var r = u.over.getBoundingClientRect();
+          el.setAttribute('data-plot-box', [r.left + window.scrollX, r.top + window.scrollY,
+              r.width, r.height].map(Math.round).join(','));
+          el.setAttribute('data-drawn', 'true');
+        }
         data.plots.forEach(function (p, i) {
           var el = document.querySelector('[data-plot="' + i + '"]');
           if (!el) { return; }
@@ -674,7 +682,7 @@ public final class ReportPage {
             series: series,
             axes: [{}, yAxis],
             hooks: {
-              draw: [drawMarkers],
+              draw: [drawMarkers, function (u) { drawn(u, el); }],
               setCursor: [function (u) {
                 if (u.cursor.idx == null && last >= 0) { u.setLegend({ idx: last }); }
               }]
@@ -682,7 +690,7 @@ public final class ReportPage {
           };
           var u = new uPlot(opts, [p.x].concat(p.series.map(function (s) { return s.values; })), el);
           if (last >= 0) { u.setLegend({ idx: last }); }
-          el.setAttribute('data-drawn', 'true');
+
         });
       })();
       """;

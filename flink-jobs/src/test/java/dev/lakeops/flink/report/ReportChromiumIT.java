@@ -184,6 +184,30 @@ class ReportChromiumIT {
     assertThat(pixelsNear(ReportPage.PROMOTION_COLOR)).isGreaterThan(5 * 190 / 3 * 2 / 3);
   }
 
+  @Test
+  void eachPlotsAreaHoldsItsFirstLineAndTheTriggerMarkers() {
+    for (Element f : dom.select("figure.plot")) {
+      String title = f.attr("data-title");
+      String[] box = f.selectFirst("div.chart").attr("data-plot-box").split(",");
+      assertThat(box).as(title).hasSize(4);
+      int left = Integer.parseInt(box[0]);
+      int top = Integer.parseInt(box[1]);
+      int width = Integer.parseInt(box[2]);
+      int height = Integer.parseInt(box[3]);
+      assertThat(width).as(title).isGreaterThan(600);
+      assertThat(height).as(title).isGreaterThan(150);
+      assertThat(top + height).as(title + ": inside the screenshot").isLessThan(HEIGHT);
+      // Every plot's first line (the first palette colour) runs from the first window to the
+      // last, across the whole area: at least one pixel of it in most columns.
+      int columns = columnsWith(ReportPage.PALETTE.get(0), left, top, width, height);
+      assertThat(columns).as(title).isGreaterThan(width / 2);
+      // The two trigger markers are vertical: each fills rows of at most a few columns, and
+      // together at least a third of the height in 2 dashed lines.
+      int red = pixelsNear(ReportPage.TRIGGER_COLOR, left, top, width, height);
+      assertThat(red).as(title).isGreaterThan(2 * height / 3);
+    }
+  }
+
   /** Series label → legend value of the plot titled {@code title}. */
   static Map<String, String> legend(String title) {
     Element f = dom.selectFirst("figure.plot[data-title=\"" + title.replace("\"", "\\\"") + "\"]");
@@ -200,21 +224,40 @@ class ReportChromiumIT {
   }
 
   static int pixelsNear(String hex) {
-    int r = Integer.parseInt(hex.substring(1, 3), 16);
-    int g = Integer.parseInt(hex.substring(3, 5), 16);
-    int b = Integer.parseInt(hex.substring(5, 7), 16);
+    return pixelsNear(hex, 0, 0, shot.getWidth(), shot.getHeight());
+  }
+
+  /** Pixels of the screenshot's region within a small distance of the colour {@code hex}. */
+  static int pixelsNear(String hex, int left, int top, int width, int height) {
     int n = 0;
-    for (int y = 0; y < shot.getHeight(); y++) {
-      for (int x = 0; x < shot.getWidth(); x++) {
-        int c = shot.getRGB(x, y);
-        int dr = ((c >> 16) & 0xff) - r;
-        int dg = ((c >> 8) & 0xff) - g;
-        int db = (c & 0xff) - b;
-        if (dr * dr + dg * dg + db * db < 30 * 30) {
+    for (int y = top; y < Math.min(top + height, shot.getHeight()); y++) {
+      for (int x = left; x < Math.min(left + width, shot.getWidth()); x++) {
+        if (near(shot.getRGB(x, y), hex)) {
           n++;
         }
       }
     }
     return n;
+  }
+
+  /** Columns of the region with at least one pixel near the colour {@code hex}. */
+  static int columnsWith(String hex, int left, int top, int width, int height) {
+    int n = 0;
+    for (int x = left; x < Math.min(left + width, shot.getWidth()); x++) {
+      for (int y = top; y < Math.min(top + height, shot.getHeight()); y++) {
+        if (near(shot.getRGB(x, y), hex)) {
+          n++;
+          break;
+        }
+      }
+    }
+    return n;
+  }
+
+  static boolean near(int rgb, String hex) {
+    int dr = ((rgb >> 16) & 0xff) - Integer.parseInt(hex.substring(1, 3), 16);
+    int dg = ((rgb >> 8) & 0xff) - Integer.parseInt(hex.substring(3, 5), 16);
+    int db = (rgb & 0xff) - Integer.parseInt(hex.substring(5, 7), 16);
+    return dr * dr + dg * dg + db * db < 30 * 30;
   }
 }

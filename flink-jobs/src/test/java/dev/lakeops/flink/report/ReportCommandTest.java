@@ -108,7 +108,8 @@ class ReportCommandTest {
 
   @Test
   void theFlinkJarImplementsReport() {
-    assertThat(new dev.lakeops.flink.cli.FlinkCli().handlers()).containsKey(MlopsCommand.Report.class);
+    assertThat(new dev.lakeops.flink.cli.FlinkCli().handlers())
+        .containsKey(MlopsCommand.Report.class);
   }
 
   @Test
