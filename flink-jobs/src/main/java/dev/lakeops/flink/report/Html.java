@@ -25,19 +25,17 @@ public final class Html {
     if (s == null) {
       return "";
     }
-    StringBuilder b = new StringBuilder(s.length() + 16);
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      switch (c) {
-        case '&' -> b.append("&amp;");
-        case '<' -> b.append("&lt;");
-        case '>' -> b.append("&gt;");
-        case '"' -> b.append("&quot;");
-        case '\'' -> b.append("&#39;");
-        default -> b.append(c);
-      }
-    }
-    return b.toString();
+    return replace(
+        s,
+        c ->
+            switch (c) {
+              case '&' -> "&amp;";
+              case '<' -> "&lt;";
+              case '>' -> "&gt;";
+              case '"' -> "&quot;";
+              case '\'' -> "&#39;";
+              default -> null;
+            });
   }
 
   /**
@@ -55,17 +53,26 @@ public final class Html {
     } catch (JsonProcessingException e) {
       throw new UncheckedIOException(e);
     }
-    StringBuilder b = new StringBuilder(json.length() + 16);
-    for (int i = 0; i < json.length(); i++) {
-      char c = json.charAt(i);
-      switch (c) {
-        case '<' -> b.append("\\u003c");
-        case '>' -> b.append("\\u003e");
-        case '&' -> b.append("\\u0026");
-        case '\u2028' -> b.append("\\u2028");
-        case '\u2029' -> b.append("\\u2029");
-        default -> b.append(c);
-      }
+    return replace(
+        json,
+        c ->
+            switch (c) {
+              case '<' -> "\\u003c";
+              case '>' -> "\\u003e";
+              case '&' -> "\\u0026";
+              case '\u2028' -> "\\u2028";
+              case '\u2029' -> "\\u2029";
+              default -> null;
+            });
+  }
+
+  /** {@code s} with each character {@code replacement} maps to a string (null: kept) replaced. */
+  private static String replace(String s, java.util.function.IntFunction<String> replacement) {
+    StringBuilder b = new StringBuilder(s.length() + 16);
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      String r = replacement.apply(c);
+      b.append(r == null ? String.valueOf(c) : r);
     }
     return b.toString();
   }

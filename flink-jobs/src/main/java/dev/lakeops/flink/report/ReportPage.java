@@ -397,11 +397,7 @@ public final class ReportPage {
   private static int figures(
       StringBuilder h, Table<StatisticRow> table, List<Plot> plots, int index, String what) {
     if (table.problem().isPresent() && plots.isEmpty()) {
-      h.append("<p class=\"missing\" data-table=\"")
-          .append(Html.escape(table.ref().name()))
-          .append("\">Not shown: ")
-          .append(Html.escape(table.problem().get()))
-          .append(".</p>\n");
+      notShown(h, table, "Not shown");
       return index;
     }
     if (plots.isEmpty()) {
@@ -431,6 +427,17 @@ public final class ReportPage {
       index++;
     }
     return index;
+  }
+
+  /** The paragraph standing in for what a table that was not read would show. */
+  private static void notShown(StringBuilder h, Table<?> table, String prefix) {
+    h.append("<p class=\"missing\" data-table=\"")
+        .append(Html.escape(table.ref().name()))
+        .append("\">")
+        .append(prefix)
+        .append(": ")
+        .append(Html.escape(table.problem().orElse("")))
+        .append(".</p>\n");
   }
 
   private static String problemsOf(Table<?>... tables) {
@@ -498,11 +505,7 @@ public final class ReportPage {
 
   private static void triggerTable(StringBuilder h, Table<TriggerRow> table) {
     if (table.problem().isPresent()) {
-      h.append("<p class=\"missing\" data-table=\"")
-          .append(Html.escape(table.ref().name()))
-          .append("\">Not shown: ")
-          .append(Html.escape(table.problem().get()))
-          .append(".</p>\n");
+      notShown(h, table, "Not shown");
       return;
     }
     if (table.list().isEmpty()) {
@@ -543,11 +546,7 @@ public final class ReportPage {
 
   private static void versionTable(StringBuilder h, Table<VersionRow> table) {
     if (table.problem().isPresent()) {
-      h.append("<p class=\"missing\" data-table=\"")
-          .append(Html.escape(table.ref().name()))
-          .append("\">Registry not shown: ")
-          .append(Html.escape(table.problem().get()))
-          .append(".</p>\n");
+      notShown(h, table, "Registry not shown");
       return;
     }
     if (table.list().isEmpty()) {

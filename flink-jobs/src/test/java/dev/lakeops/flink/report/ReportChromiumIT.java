@@ -6,16 +6,10 @@ import static dev.lakeops.flink.report.KnownReport.MODEL;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
-import dev.lakeops.common.cli.Cli;
-import dev.lakeops.common.cli.Engine;
-import dev.lakeops.common.cli.MlopsCommand;
 import dev.lakeops.common.warehouse.Warehouse;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -36,8 +30,6 @@ import org.junit.jupiter.api.io.TempDir;
  * lines' and markers' colours.
  */
 class ReportChromiumIT {
-  static final Path PROJECT =
-      Path.of("").toAbsolutePath().getParent().resolve("conf/examples/elec2");
   static final int WIDTH = 1280;
   static final int HEIGHT = 3600;
 
@@ -51,27 +43,17 @@ class ReportChromiumIT {
     String chromium = chromium();
     Path wh = dir.resolve("wh");
     KnownReport.writeAll(new Warehouse(wh.toString(), DATABASE));
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
-    int code =
-        Cli.run(
-            new String[] {
-              "report",
-              "--project",
-              PROJECT.toString(),
-              "--model",
-              MODEL,
-              "--warehouse",
-              wh.toString()
-            },
-            o,
-            new PrintStream(err, true, StandardCharsets.UTF_8),
-            Engine.FLINK,
-            Map.of(MlopsCommand.Report.class, new ReportCommand(o)::execute));
-    assertThat(code).as(err.toString(StandardCharsets.UTF_8)).isZero();
-    List<String> lines = out.toString(StandardCharsets.UTF_8).lines().toList();
-    page = Path.of(lines.get(lines.size() - 1));
+    ReportRun run =
+        ReportRun.of(
+            "report",
+            "--project",
+            ReportRun.ELEC2.toString(),
+            "--model",
+            MODEL,
+            "--warehouse",
+            wh.toString());
+    assertThat(run.code()).as(run.err()).isZero();
+    page = Path.of(run.lastLine());
     assertThat(page).exists();
 
     String dumped = chromium(chromium, "--dump-dom", page.toUri().toString());

@@ -2,19 +2,14 @@ package dev.lakeops.flink.report;
 
 import static dev.lakeops.flink.report.KnownReport.DATABASE;
 import static dev.lakeops.flink.report.KnownReport.MODEL;
+import static dev.lakeops.flink.report.ReportRun.ELEC2;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.lakeops.common.cli.Cli;
-import dev.lakeops.common.cli.Engine;
 import dev.lakeops.common.cli.MlopsCommand;
 import dev.lakeops.common.warehouse.Warehouse;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
+import dev.lakeops.flink.cli.FlinkCli;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.Map;
 import org.jsoup.Jsoup;
 import org.jsoup.nodes.Document;
 import org.junit.jupiter.api.Test;
@@ -22,22 +17,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** {@code mlops report} through the command tree, on tables written with Delta Kernel. */
 class ReportCommandTest {
-  static final Path PROJECT =
-      Path.of("").toAbsolutePath().getParent().resolve("conf/examples/elec2");
-
   @TempDir Path dir;
-  final ByteArrayOutputStream out = new ByteArrayOutputStream();
-  final ByteArrayOutputStream err = new ByteArrayOutputStream();
 
-  int run(String... args) {
-    PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
-    PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8);
-    return Cli.run(
-        args, o, e, Engine.FLINK, Map.of(MlopsCommand.Report.class, new ReportCommand(o)::execute));
-  }
-
-  List<String> outLines() {
-    return out.toString(StandardCharsets.UTF_8).lines().toList();
+  static String missing(String table, String path) {
+    return "report: no table " + table + " at " + path + " yet (the page says so in its place)";
   }
 
   @Test
@@ -45,38 +28,23 @@ class ReportCommandTest {
     Path wh = dir.resolve("wh");
     Warehouse w = new Warehouse(wh.toString(), DATABASE);
     KnownReport.writeDrift(new ContractTables(w));
-    int code =
-        run(
+    ReportRun run =
+        ReportRun.of(
             "report",
             "--project",
-            PROJECT.toString(),
+            ELEC2.toString(),
             "--model",
             MODEL,
             "--warehouse",
             wh.toString());
-    assertThat(code).as(err.toString(StandardCharsets.UTF_8)).isZero();
-    List<String> lines = outLines();
+    assertThat(run.code()).as(run.err()).isZero();
     Path page = wh.resolve(DATABASE).resolve("reports").resolve(MODEL + ".html");
-    assertThat(lines.get(lines.size() - 1)).isEqualTo(page.toString());
-    assertThat(lines)
+    assertThat(run.lastLine()).isEqualTo(page.toString());
+    assertThat(run.out())
         .contains(
-            "report: no table "
-                + DATABASE
-                + ".performance_"
-                + MODEL
-                + " at "
-                + w.performance(MODEL).path()
-                + " yet (the page says so in its place)",
-            "report: no table "
-                + DATABASE
-                + ".lakeops_triggers at "
-                + w.triggers().path()
-                + " yet (the page says so in its place)",
-            "report: no table "
-                + DATABASE
-                + ".lakeops_model_versions at "
-                + w.modelVersions().path()
-                + " yet (the page says so in its place)",
+            missing(DATABASE + ".performance_" + MODEL, w.performance(MODEL).path()),
+            missing(DATABASE + ".lakeops_triggers", w.triggers().path()),
+            missing(DATABASE + ".lakeops_model_versions", w.modelVersions().path()),
             "report: 31 drift rows, 0 performance rows, 0 triggers, 0 registered versions");
     Document doc = Jsoup.parse(Files.readString(page));
     assertThat(doc.select("#drift figure.plot")).hasSize(2);
@@ -90,41 +58,40 @@ class ReportCommandTest {
   @Test
   void outWritesWhereAsked() throws Exception {
     Path target = dir.resolve("a/b/page.html");
-    int code =
-        run(
+    ReportRun run =
+        ReportRun.of(
             "report",
             "--project",
-            PROJECT.toString(),
+            ELEC2.toString(),
             "--model",
             MODEL,
             "--warehouse",
             dir.resolve("nothing").toString(),
             "--out",
             target.toString());
-    assertThat(code).isZero();
+    assertThat(run.code()).as(run.err()).isZero();
     assertThat(Files.readString(target)).startsWith("<!DOCTYPE html>");
-    assertThat(outLines().get(outLines().size() - 1)).isEqualTo(target.toString());
+    assertThat(run.lastLine()).isEqualTo(target.toString());
   }
 
   @Test
   void theFlinkJarImplementsReport() {
-    assertThat(new dev.lakeops.flink.cli.FlinkCli().handlers())
-        .containsKey(MlopsCommand.Report.class);
+    assertThat(new FlinkCli().handlers()).containsKey(MlopsCommand.Report.class);
   }
 
   @Test
   void anUnknownModelIsAUsageErrorNamingTheModels() {
-    int code =
-        run(
+    ReportRun run =
+        ReportRun.of(
             "report",
             "--project",
-            PROJECT.toString(),
+            ELEC2.toString(),
             "--model",
             "nope",
             "--warehouse",
             dir.toString());
-    assertThat(code).isEqualTo(2);
-    assertThat(err.toString(StandardCharsets.UTF_8))
+    assertThat(run.code()).isEqualTo(2);
+    assertThat(run.err())
         .contains("--model nope is not a model of ")
         .contains("models.yaml; its models are price_direction");
   }
