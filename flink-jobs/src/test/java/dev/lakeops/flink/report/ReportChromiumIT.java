@@ -43,15 +43,7 @@ class ReportChromiumIT {
     String chromium = chromium();
     Path wh = dir.resolve("wh");
     KnownReport.writeAll(new Warehouse(wh.toString(), DATABASE));
-    ReportRun run =
-        ReportRun.of(
-            "report",
-            "--project",
-            ReportRun.ELEC2.toString(),
-            "--model",
-            MODEL,
-            "--warehouse",
-            wh.toString());
+    ReportRun run = ReportRun.elec2(MODEL, wh);
     assertThat(run.code()).as(run.err()).isZero();
     page = Path.of(run.lastLine());
     assertThat(page).exists();

@@ -2,7 +2,6 @@ package dev.lakeops.flink.report;
 
 import static dev.lakeops.flink.report.KnownReport.DATABASE;
 import static dev.lakeops.flink.report.KnownReport.MODEL;
-import static dev.lakeops.flink.report.ReportRun.ELEC2;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lakeops.common.cli.MlopsCommand;
@@ -28,15 +27,7 @@ class ReportCommandTest {
     Path wh = dir.resolve("wh");
     Warehouse w = new Warehouse(wh.toString(), DATABASE);
     KnownReport.writeDrift(new ContractTables(w));
-    ReportRun run =
-        ReportRun.of(
-            "report",
-            "--project",
-            ELEC2.toString(),
-            "--model",
-            MODEL,
-            "--warehouse",
-            wh.toString());
+    ReportRun run = ReportRun.elec2(MODEL, wh);
     assertThat(run.code()).as(run.err()).isZero();
     Path page = wh.resolve(DATABASE).resolve("reports").resolve(MODEL + ".html");
     assertThat(run.lastLine()).isEqualTo(page.toString());
@@ -58,17 +49,7 @@ class ReportCommandTest {
   @Test
   void outWritesWhereAsked() throws Exception {
     Path target = dir.resolve("a/b/page.html");
-    ReportRun run =
-        ReportRun.of(
-            "report",
-            "--project",
-            ELEC2.toString(),
-            "--model",
-            MODEL,
-            "--warehouse",
-            dir.resolve("nothing").toString(),
-            "--out",
-            target.toString());
+    ReportRun run = ReportRun.elec2(MODEL, dir.resolve("nothing"), "--out", target.toString());
     assertThat(run.code()).as(run.err()).isZero();
     assertThat(Files.readString(target)).startsWith("<!DOCTYPE html>");
     assertThat(run.lastLine()).isEqualTo(target.toString());
@@ -81,15 +62,7 @@ class ReportCommandTest {
 
   @Test
   void anUnknownModelIsAUsageErrorNamingTheModels() {
-    ReportRun run =
-        ReportRun.of(
-            "report",
-            "--project",
-            ELEC2.toString(),
-            "--model",
-            "nope",
-            "--warehouse",
-            dir.toString());
+    ReportRun run = ReportRun.elec2("nope", dir);
     assertThat(run.code()).isEqualTo(2);
     assertThat(run.err())
         .contains("--model nope is not a model of ")

@@ -15,6 +15,14 @@ record ReportRun(int code, List<String> out, String err) {
   /** The example project whose models.yaml names {@link KnownReport#MODEL}. */
   static final Path ELEC2 = Path.of("").toAbsolutePath().getParent().resolve("conf/examples/elec2");
 
+  /** {@code report --project <elec2> --model <model> --warehouse <warehouse> <more...>}. */
+  static ReportRun elec2(String model, Path warehouse, String... more) {
+    List<String> args = new java.util.ArrayList<>(List.of("report", "--project", ELEC2.toString()));
+    args.addAll(List.of("--model", model, "--warehouse", warehouse.toString()));
+    args.addAll(List.of(more));
+    return of(args.toArray(String[]::new));
+  }
+
   static ReportRun of(String... args) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
