@@ -1,0 +1,79 @@
+package dev.lakeops.common.architecture;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
+import com.tngtech.archunit.core.domain.JavaClass;
+import com.tngtech.archunit.lang.ArchRule;
+import com.tngtech.archunit.library.dependencies.SliceAssignment;
+import com.tngtech.archunit.library.dependencies.SliceIdentifier;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The package boundaries between the modules, as ArchUnit rules each module's architecture test
+ * applies to its own main classes (shared through common's test-jar, so each rule is written once).
+ *
+ * <ul>
+ *   <li>{@code common} is engine-free: no Spark, Flink or Delta (Spark or Kernel) class;
+ *   <li>the engine modules never use each other ({@code dev.lakeops.spark..} and {@code
+ *       dev.lakeops.flink..} meet only in {@code common});
+ *   <li>within a module, the top-level packages form no cycle;
+ *   <li>only command-line packages ({@code ..cli..}) use picocli.
+ * </ul>
+ */
+public final class ModuleRules {
+  private ModuleRules() {}
+
+  /** No class of the analysed module depends on a class in any of {@code packages}. */
+  public static ArchRule noDependencyOn(String why, String... packages) {
+    return noClasses().should().dependOnClassesThat().resideInAnyPackage(packages).because(why);
+  }
+
+  /**
+   * The packages directly under {@code root} (each with its subpackages) depend on each other
+   * without a cycle, except within {@code knownTangle}: those packages are taken as one (their
+   * cycles are known debt, named where the rule is applied), so no other package may join a cycle
+   * with them or with each other.
+   */
+  public static ArchRule freeOfPackageCycles(String root, String... knownTangle) {
+    List<String> tangle = Arrays.stream(knownTangle).sorted().toList();
+    String tangleName = String.join("+", tangle);
+    SliceAssignment topLevel =
+        new SliceAssignment() {
+          @Override
+          public SliceIdentifier getIdentifierOf(JavaClass c) {
+            String pkg = c.getPackageName();
+            if (!pkg.startsWith(root + ".")) {
+              return SliceIdentifier.ignore();
+            }
+            String top = pkg.substring(root.length() + 1).split("\\.")[0];
+            return SliceIdentifier.of(tangle.contains(top) ? tangleName : top);
+          }
+
+          @Override
+          public String getDescription() {
+            return "the packages under "
+                + root
+                + (tangle.isEmpty() ? "" : " (" + tangleName + " taken as one)");
+          }
+        };
+    return slices()
+        .assignedFrom(topLevel)
+        .should()
+        .beFreeOfCycles()
+        .because("a cycle between packages makes them one unit in all but name");
+  }
+
+  /** Only the command-line packages use picocli; jobs and libraries take typed options. */
+  public static ArchRule onlyCliPackagesUsePicocli() {
+    return noClasses()
+        .that()
+        .resideOutsideOfPackage("..cli..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("picocli..")
+        .because(
+            "the command line is parsed once, in the cli packages, and jobs get typed options");
+  }
+}
