@@ -1,15 +1,12 @@
 package dev.lakeops.flink;
 
-import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.junit.AnalyzeClasses;
 import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
 import dev.lakeops.common.architecture.ModuleRules;
 
 /** flink-jobs' main classes keep the module boundaries ({@link ModuleRules}). */
-@AnalyzeClasses(
-    packages = "dev.lakeops.flink",
-    importOptions = ImportOption.DoNotIncludeTests.class)
+@AnalyzeClasses(locations = ModuleRules.MainClasses.class)
 class FlinkJobsArchitectureTest {
   @ArchTest
   static final ArchRule noSparkJobs =
@@ -20,4 +17,6 @@ class FlinkJobsArchitectureTest {
   static final ArchRule noPackageCycles = ModuleRules.freeOfPackageCycles("dev.lakeops.flink");
 
   @ArchTest static final ArchRule picocliInCliOnly = ModuleRules.onlyCliPackagesUsePicocli();
+
+  @ArchTest static final ArchRule noBenchmarks = ModuleRules.noBenchmarkCode();
 }

@@ -1,15 +1,12 @@
 package dev.lakeops.spark;
 
-import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.junit.AnalyzeClasses;
 import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
 import dev.lakeops.common.architecture.ModuleRules;
 
 /** spark-jobs' main classes keep the module boundaries ({@link ModuleRules}). */
-@AnalyzeClasses(
-    packages = "dev.lakeops.spark",
-    importOptions = ImportOption.DoNotIncludeTests.class)
+@AnalyzeClasses(locations = ModuleRules.MainClasses.class)
 class SparkJobsArchitectureTest {
   @ArchTest
   static final ArchRule noFlinkJobs =
@@ -20,4 +17,6 @@ class SparkJobsArchitectureTest {
   static final ArchRule noPackageCycles = ModuleRules.freeOfPackageCycles("dev.lakeops.spark");
 
   @ArchTest static final ArchRule picocliInCliOnly = ModuleRules.onlyCliPackagesUsePicocli();
+
+  @ArchTest static final ArchRule noBenchmarks = ModuleRules.noBenchmarkCode();
 }

@@ -1,14 +1,11 @@
 package dev.lakeops.common.architecture;
 
-import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.junit.AnalyzeClasses;
 import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
 
 /** {@code common}'s main classes keep the module boundaries ({@link ModuleRules}). */
-@AnalyzeClasses(
-    packages = "dev.lakeops.common",
-    importOptions = ImportOption.DoNotIncludeTests.class)
+@AnalyzeClasses(locations = ModuleRules.MainClasses.class)
 class CommonArchitectureTest {
   @ArchTest
   static final ArchRule engineFree =
@@ -32,4 +29,6 @@ class CommonArchitectureTest {
           "dev.lakeops.common", "config", "events", "features", "online");
 
   @ArchTest static final ArchRule picocliInCliOnly = ModuleRules.onlyCliPackagesUsePicocli();
+
+  @ArchTest static final ArchRule noBenchmarks = ModuleRules.noBenchmarkCode();
 }

@@ -4,11 +4,16 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 import com.tngtech.archunit.core.domain.JavaClass;
+import com.tngtech.archunit.core.importer.Location;
+import com.tngtech.archunit.junit.LocationProvider;
 import com.tngtech.archunit.lang.ArchRule;
 import com.tngtech.archunit.library.dependencies.SliceAssignment;
 import com.tngtech.archunit.library.dependencies.SliceIdentifier;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The package boundaries between the modules, as ArchUnit rules each module's architecture test
@@ -19,11 +24,29 @@ import java.util.List;
  *   <li>the engine modules never use each other ({@code dev.lakeops.spark..} and {@code
  *       dev.lakeops.flink..} meet only in {@code common});
  *   <li>within a module, the top-level packages form no cycle;
- *   <li>only command-line packages ({@code ..cli..}) use picocli.
+ *   <li>only command-line packages ({@code ..cli..}) use picocli;
+ *   <li>no benchmark code in a shipped module.
  * </ul>
  */
 public final class ModuleRules {
   private ModuleRules() {}
+
+  /**
+   * The module's main classes: its {@code target/classes} directory (tests run in the module's
+   * directory). Read directly, so the import neither searches every jar of the test classpath nor
+   * picks up test classes.
+   */
+  public static final class MainClasses implements LocationProvider {
+    @Override
+    public Set<Location> get(Class<?> testClass) {
+      Path classes = Path.of("target", "classes").toAbsolutePath();
+      if (!Files.isDirectory(classes)) {
+        throw new IllegalStateException(
+            classes + " is missing: run the architecture tests from the module's directory");
+      }
+      return Set.of(Location.of(classes));
+    }
+  }
 
   /** No class of the analysed module depends on a class in any of {@code packages}. */
   public static ArchRule noDependencyOn(String why, String... packages) {
@@ -75,5 +98,16 @@ public final class ModuleRules {
         .resideInAPackage("picocli..")
         .because(
             "the command line is parsed once, in the cli packages, and jobs get typed options");
+  }
+
+  /** Shipped code carries no benchmark: those live in the benchmarks module, never shipped. */
+  public static ArchRule noBenchmarkCode() {
+    return noClasses()
+        .should()
+        .resideInAPackage("..bench..")
+        .orShould()
+        .dependOnClassesThat()
+        .resideInAnyPackage("org.openjdk.jmh..", "org.apache.flink.connector.datagen..")
+        .because("benchmarks live in the benchmarks module, which is never shipped");
   }
 }
