@@ -7,6 +7,7 @@ import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.importer.Location;
 import com.tngtech.archunit.junit.LocationProvider;
 import com.tngtech.archunit.lang.ArchRule;
+import com.tngtech.archunit.lang.CompositeArchRule;
 import com.tngtech.archunit.library.dependencies.SliceAssignment;
 import com.tngtech.archunit.library.dependencies.SliceIdentifier;
 import java.nio.file.Files;
@@ -109,5 +110,19 @@ public final class ModuleRules {
         .dependOnClassesThat()
         .resideInAnyPackage("org.openjdk.jmh..", "org.apache.flink.connector.datagen..")
         .because("benchmarks live in the benchmarks module, which is never shipped");
+  }
+
+  /**
+   * All rules of an engine module ({@code root}, e.g. {@code dev.lakeops.flink}): it uses neither
+   * the other engine module ({@code otherModule}) nor the other engine ({@code otherEngine}), its
+   * packages form no cycle, only its cli packages use picocli, and it carries no benchmark code.
+   */
+  public static ArchRule engineModule(String root, String otherModule, String otherEngine) {
+    return CompositeArchRule.of(
+            noDependencyOn(
+                "the engines meet only in common", otherModule + "..", otherEngine + ".."))
+        .and(freeOfPackageCycles(root))
+        .and(onlyCliPackagesUsePicocli())
+        .and(noBenchmarkCode());
   }
 }

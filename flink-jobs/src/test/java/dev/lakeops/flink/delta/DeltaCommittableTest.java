@@ -37,12 +37,19 @@ class DeltaCommittableTest {
     }
   }
 
+  final Rows format = new Rows();
+  final KernelTables t = new KernelTables();
+
+  /** A new empty table of {@link Rows} under the test's directory; returns its path. */
+  private String table(String name) {
+    String path = tmp.resolve(name).toString();
+    t.createIfMissing(path, format.schema());
+    return path;
+  }
+
   @Test
   void aCommittableRoundTripsThroughItsSerializer() throws Exception {
-    Rows format = new Rows();
-    String path = tmp.resolve("t").toString();
-    KernelTables t = new KernelTables();
-    t.createIfMissing(path, format.schema());
+    String path = table("t");
     List<Object[]> rows = new ArrayList<>();
     rows.add(new Object[] {"a", 1});
     rows.add(new Object[] {"b", null});
@@ -94,10 +101,7 @@ class DeltaCommittableTest {
 
   @Test
   void nonAsciiValuesPathsAndManyFilesRoundTrip() throws Exception {
-    Rows format = new Rows();
-    String path = tmp.resolve("tåble ü").toString();
-    KernelTables t = new KernelTables();
-    t.createIfMissing(path, format.schema());
+    String path = table("tåble ü");
     List<DataFileStatus> files = new ArrayList<>();
     // text statistics (min/max of id) outside ASCII, including a character outside the BMP
     files.addAll(

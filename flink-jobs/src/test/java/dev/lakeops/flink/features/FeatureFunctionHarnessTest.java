@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import dev.lakeops.common.events.Rejection;
 import dev.lakeops.common.events.SourceEvent;
+import dev.lakeops.flink.testing.Harnesses;
 import dev.lakeops.flink.testing.SparkRuns;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -33,14 +34,11 @@ class FeatureFunctionHarnessTest {
   private static final long D1 = Instant.parse("1997-01-01T00:00:00Z").toEpochMilli();
   private static final long D3 = D1 + 2 * DAY_MS;
 
-  private final List<KeyedOneInputStreamOperatorTestHarness<String, SourceEvent, ViewRow>> open =
-      new ArrayList<>();
+  private final Harnesses harnesses = new Harnesses();
 
   @AfterEach
   void close() throws Exception {
-    for (var h : open) {
-      h.close();
-    }
+    harnesses.close();
   }
 
   private KeyedOneInputStreamOperatorTestHarness<String, SourceEvent, ViewRow> harness(
@@ -49,16 +47,10 @@ class FeatureFunctionHarnessTest {
         new FeatureFunction(
             ProjectFiles.of(SparkRuns.repo().resolve("conf/examples/cdnow").toString()),
             "purchases");
-    var h =
+    return harnesses.open(
         new KeyedOneInputStreamOperatorTestHarness<>(
-            new KeyedProcessOperator<>(fn), SourceEvent::entityKey, Types.STRING);
-    open.add(h);
-    h.setup();
-    if (restoreFrom != null) {
-      h.initializeState(restoreFrom);
-    }
-    h.open();
-    return h;
+            new KeyedProcessOperator<>(fn), SourceEvent::entityKey, Types.STRING),
+        restoreFrom);
   }
 
   /** A purchase: schema order customer_id, date, number_of_cds, dollar_value. */

@@ -3,6 +3,7 @@ package dev.lakeops.flink.serving;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lakeops.flink.delta.KernelTables;
+import dev.lakeops.flink.testing.Harnesses;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,33 +27,24 @@ import org.junit.jupiter.api.io.TempDir;
 class LoggedOnceHarnessTest {
   @TempDir Path tmp;
 
-  private final List<KeyedOneInputStreamOperatorTestHarness<String, String, String>> open =
-      new ArrayList<>();
+  private final Harnesses harnesses = new Harnesses();
 
   @AfterEach
   void close() throws Exception {
-    for (var h : open) {
-      h.close();
-    }
+    harnesses.close();
   }
 
   private KeyedOneInputStreamOperatorTestHarness<String, String, String> harness(
       String log, OperatorSubtaskState restoreFrom) throws Exception {
-    var h =
+    return harnesses.open(
         new KeyedOneInputStreamOperatorTestHarness<>(
             new KeyedProcessOperator<>(new LoggedOnce(log)),
             new LoggedOnce.Key(),
             Types.STRING,
             128,
             1,
-            0);
-    open.add(h);
-    h.setup();
-    if (restoreFrom != null) {
-      h.initializeState(restoreFrom);
-    }
-    h.open();
-    return h;
+            0),
+        restoreFrom);
   }
 
   private static String event(String id, int n) {
