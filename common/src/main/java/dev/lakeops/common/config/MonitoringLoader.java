@@ -3,11 +3,11 @@ package dev.lakeops.common.config;
 import com.cronutils.model.CronType;
 import com.cronutils.model.definition.CronDefinitionBuilder;
 import com.cronutils.parser.CronParser;
-import dev.lakeops.common.config.MonitoringConfig.Labels;
-import dev.lakeops.common.config.MonitoringConfig.ModelMonitoring;
-import dev.lakeops.common.config.MonitoringConfig.Rule;
 import dev.lakeops.common.config.MonitoringConfig.Scheduler;
 import dev.lakeops.common.features.Durations;
+import dev.lakeops.common.monitoring.ModelMonitoring;
+import dev.lakeops.common.monitoring.ModelMonitoring.Labels;
+import dev.lakeops.common.monitoring.ModelMonitoring.Rule;
 import dev.lakeops.common.monitoring.Statistic;
 import dev.lakeops.common.training.ModelSpec;
 import java.time.Duration;
@@ -197,10 +197,10 @@ final class MonitoringLoader {
             "remove 'feature:' from this rule (it is for drift statistics only).");
       }
     } else {
-      boundFeature = feature.orElse(MonitoringConfig.ANY_FEATURE);
+      boundFeature = feature.orElse(ModelMonitoring.ANY_FEATURE);
       if (spec != null
-          && !boundFeature.equals(MonitoringConfig.ANY_FEATURE)
-          && !boundFeature.equals(MonitoringConfig.PREDICTION)
+          && !boundFeature.equals(ModelMonitoring.ANY_FEATURE)
+          && !boundFeature.equals(ModelMonitoring.PREDICTION)
           && !spec.features().contains(boundFeature)) {
         featureNode.problem(
             "unknown feature '"

@@ -3,10 +3,10 @@ package dev.lakeops.common.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import dev.lakeops.common.config.MonitoringConfig.ModelMonitoring;
-import dev.lakeops.common.config.MonitoringConfig.Rule;
 import dev.lakeops.common.error.ConfigException;
 import dev.lakeops.common.error.ConfigProblem;
+import dev.lakeops.common.monitoring.ModelMonitoring;
+import dev.lakeops.common.monitoring.ModelMonitoring.Rule;
 import dev.lakeops.common.monitoring.Statistic;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

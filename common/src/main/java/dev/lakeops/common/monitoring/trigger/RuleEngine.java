@@ -1,7 +1,7 @@
 package dev.lakeops.common.monitoring.trigger;
 
-import dev.lakeops.common.config.MonitoringConfig.ModelMonitoring;
-import dev.lakeops.common.config.MonitoringConfig.Rule;
+import dev.lakeops.common.monitoring.ModelMonitoring;
+import dev.lakeops.common.monitoring.ModelMonitoring.Rule;
 import dev.lakeops.common.monitoring.Statistic;
 import dev.lakeops.common.monitoring.WindowStatistic;
 import java.io.Serializable;

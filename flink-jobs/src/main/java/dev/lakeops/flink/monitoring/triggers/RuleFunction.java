@@ -1,7 +1,7 @@
 package dev.lakeops.flink.monitoring.triggers;
 
 import dev.lakeops.common.config.MonitoringConfig;
-import dev.lakeops.common.config.MonitoringConfig.ModelMonitoring;
+import dev.lakeops.common.monitoring.ModelMonitoring;
 import dev.lakeops.common.monitoring.WindowStatistic;
 import dev.lakeops.common.monitoring.trigger.MarkedStatistic;
 import dev.lakeops.common.monitoring.trigger.RuleEngine;

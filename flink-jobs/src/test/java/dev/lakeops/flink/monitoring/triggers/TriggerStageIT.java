@@ -3,8 +3,8 @@ package dev.lakeops.flink.monitoring.triggers;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lakeops.common.config.MonitoringConfig;
-import dev.lakeops.common.config.MonitoringConfig.ModelMonitoring;
-import dev.lakeops.common.config.MonitoringConfig.Rule;
+import dev.lakeops.common.monitoring.ModelMonitoring;
+import dev.lakeops.common.monitoring.ModelMonitoring.Rule;
 import dev.lakeops.common.monitoring.Statistic;
 import dev.lakeops.common.monitoring.WindowStatistic;
 import dev.lakeops.common.monitoring.trigger.MarkedStatistic;
