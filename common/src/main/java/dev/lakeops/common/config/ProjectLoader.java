@@ -76,16 +76,28 @@ public final class ProjectLoader extends SectionLoader {
             Optional.of(project.get("database").textOr(name == null ? "lakeops" : name)));
 
     OnlineStoreConfig onlineStore = onlineStore(project.get("online_store"));
+    // Each section is loaded after those it refers to; what failed in one is remembered so that
+    // references to it from the next are not reported again (one mistake, one problem).
     FeatureViewsLoader viewsLoader = new FeatureViewsLoader(problems);
-    Map<String, EntityConfig> entities = viewsLoader.entities(read(ENTITIES, true));
-    Map<String, SourceConfig> sources =
-        new SourcesLoader(problems).sources(read(SOURCES, true), entities);
-    Map<String, FeatureViewConfig> views =
-        viewsLoader.views(read(FEATURE_VIEWS, true), entities, sources);
-    Map<String, LabelConfig> labels =
-        new LabelsLoader(problems).labels(read(LABELS, false), entities, sources);
+    ConfigNode root = read(ENTITIES, true);
+    int mark = problems.mark();
+    Map<String, EntityConfig> entities = viewsLoader.entities(root);
+    rememberUnloaded(root, "entities", ENTITIES, entities.keySet(), mark);
+    root = read(SOURCES, true);
+    mark = problems.mark();
+    Map<String, SourceConfig> sources = new SourcesLoader(problems).sources(root, entities);
+    rememberUnloaded(root, "sources", SOURCES, sources.keySet(), mark);
+    root = read(FEATURE_VIEWS, true);
+    mark = problems.mark();
+    Map<String, FeatureViewConfig> views = viewsLoader.views(root, entities, sources);
+    rememberUnloaded(root, "feature_views", FEATURE_VIEWS, views.keySet(), mark);
+    root = read(LABELS, false);
+    mark = problems.mark();
+    Map<String, LabelConfig> labels = new LabelsLoader(problems).labels(root, entities, sources);
+    rememberUnloaded(root, "labels", LABELS, labels.keySet(), mark);
+    root = read(TRAINING_SETS, false);
     Map<String, TrainingSetConfig> sets =
-        new TrainingSetsLoader(problems).trainingSets(read(TRAINING_SETS, false), labels, views);
+        new TrainingSetsLoader(problems).trainingSets(root, labels, views);
     Map<String, ModelSpec> models =
         new ModelSpecParser(
                 new ModelSpecParser.ProjectConfigView(
@@ -132,6 +144,7 @@ public final class ProjectLoader extends SectionLoader {
     String shown = file.toString();
     if (!Files.exists(file)) {
       if (required) {
+        problems.fileUnusable(fileName);
         problems.add(
             new ConfigProblem(
                 shown,
@@ -147,10 +160,12 @@ public final class ProjectLoader extends SectionLoader {
       ConfigNode root = new ConfigNode(shown, "", node, problems);
       if (node != null && !root.isMapping()) {
         root.problem("expected a mapping of 'field: value' lines at the top.", null);
+        problems.fileUnusable(fileName);
         return new ConfigNode(shown, "", null, problems);
       }
       return root;
     } catch (MarkedYAMLException e) {
+      problems.fileUnusable(fileName);
       int line = e.getProblemMark() == null ? 0 : e.getProblemMark().getLine() + 1;
       problems.add(
           new ConfigProblem(
@@ -160,6 +175,7 @@ public final class ProjectLoader extends SectionLoader {
               "not valid YAML: " + e.getProblem() + ".",
               "fix the YAML syntax on that line."));
     } catch (IOException e) {
+      problems.fileUnusable(fileName);
       problems.add(
           new ConfigProblem(
               shown,

@@ -10,6 +10,7 @@ import dev.lakeops.common.expr.ExprType;
 import dev.lakeops.common.expr.ExprTypes;
 import dev.lakeops.common.features.Durations;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -62,6 +63,9 @@ abstract class SectionLoader {
 
   String reference(ConfigNode n, String kind, Set<String> known, String file) {
     Optional<String> name = n.requiredText("the " + kind + " name");
+    if (name.isPresent() && !known.contains(name.get()) && alreadyReported(file, name.get())) {
+      return null;
+    }
     if (name.isPresent() && !known.contains(name.get())) {
       n.problem(
           "unknown " + kind + " '" + name.get() + "'; known are " + known + ".",
@@ -77,6 +81,39 @@ abstract class SectionLoader {
       return null;
     }
     return name.orElse(null);
+  }
+
+  /**
+   * Whether {@code name} is unknown because its declaration in {@code file} had a problem that is
+   * already reported (then the reference is not reported again).
+   */
+  boolean alreadyReported(String file, String name) {
+    if (problems.alreadyReported(file, name)) {
+      problems.suppressed();
+      return true;
+    }
+    return false;
+  }
+
+  /**
+   * After a section ({@code key} of {@code file}) was loaded: if it is not a list, or problems were
+   * reported while loading it (since {@code mark}), the names declared there that did not load are
+   * remembered as unusable, so that references to them are not reported again.
+   */
+  void rememberUnloaded(ConfigNode root, String key, String file, Set<String> loaded, int mark) {
+    ConfigNode section = root.get(key);
+    if (section.isPresent() && !section.isSequence()) {
+      problems.fileUnusable(file);
+      return;
+    }
+    if (problems.mark() == mark) {
+      return;
+    }
+    List<String> unloaded = new ArrayList<>();
+    for (ConfigNode n : section.list()) {
+      n.get("name").quietText().filter(name -> !loaded.contains(name)).ifPresent(unloaded::add);
+    }
+    problems.namesUnusable(file, unloaded);
   }
 
   <T> void putUnique(Map<String, T> map, String name, T value, ConfigNode at) {

@@ -104,7 +104,7 @@ final class SourcesLoader extends SectionLoader {
     List<ColumnSpec> schema = schema(n.get("schema"));
     Map<String, ExprType> columns = exprColumns(schema);
     String entity = n.get("entity").requiredText("the entity of the source's rows").orElse(null);
-    if (entity != null && !entities.containsKey(entity)) {
+    if (entity != null && !entities.containsKey(entity) && !alreadyReported(ENTITIES, entity)) {
       n.get("entity")
           .problem(
               "unknown entity '" + entity + "'; known entities are " + entities.keySet() + ".",

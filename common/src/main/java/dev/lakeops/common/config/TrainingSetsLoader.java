@@ -37,6 +37,9 @@ final class TrainingSetsLoader extends SectionLoader {
         }
         String[] parts = text.get().split("\\.", 2);
         FeatureViewConfig view = views.get(parts[0]);
+        if (view == null && alreadyReported(FEATURE_VIEWS, parts[0])) {
+          continue;
+        }
         if (view == null) {
           f.problem(
               "unknown feature view '" + parts[0] + "'; known views are " + views.keySet() + ".",
