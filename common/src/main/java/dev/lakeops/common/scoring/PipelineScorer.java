@@ -1,6 +1,7 @@
 package dev.lakeops.common.scoring;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.lakeops.common.config.ColumnType;
 import dev.lakeops.common.error.LakeOpsException;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -52,8 +53,8 @@ public final class PipelineScorer {
     this.inputNames = inputColumns.toArray(String[]::new);
     this.declaredIntegral = new boolean[inputNames.length];
     for (int i = 0; i < inputNames.length; i++) {
-      String t = layout.declaredType(inputNames[i]);
-      declaredIntegral[i] = "long".equals(t) || "integer".equals(t);
+      ColumnType t = layout.declaredType(inputNames[i]);
+      declaredIntegral[i] = t == ColumnType.LONG || t == ColumnType.INT;
     }
     this.frames = ThreadLocal.withInitial(() -> new Frame(layout, model.numClasses()));
   }
@@ -69,12 +70,11 @@ public final class PipelineScorer {
   }
 
   /**
-   * Loads the pipeline, knowing the input columns' types ({@code long}, {@code integer}, {@code
-   * double}, {@code boolean}, {@code string}: the names of the model's {@link
+   * Loads the pipeline, knowing the input columns' types (those of the model's {@link
    * dev.lakeops.common.training.Signature}). A type matters where Spark casts to it: the Imputer
    * truncates its surrogate in a long or integer column, also when the row's value is null.
    */
-  public static PipelineScorer load(String dir, Map<String, String> inputTypes) {
+  public static PipelineScorer load(String dir, Map<String, ColumnType> inputTypes) {
     return load(dir, inputTypes, new Configuration());
   }
 
@@ -83,7 +83,7 @@ public final class PipelineScorer {
    * signature} its signature (the input types are taken from it).
    */
   public static PipelineScorer load(String dir, dev.lakeops.common.training.Signature signature) {
-    Map<String, String> types = new HashMap<>();
+    Map<String, ColumnType> types = new HashMap<>();
     for (dev.lakeops.common.training.Signature.Field f : signature.inputs()) {
       types.put(f.name(), f.type());
     }
@@ -92,7 +92,7 @@ public final class PipelineScorer {
 
   /** As {@link #load(String, Map)}, with a Hadoop configuration (credentials, filesystems). */
   public static PipelineScorer load(
-      String dir, Map<String, String> inputTypes, Configuration conf) {
+      String dir, Map<String, ColumnType> inputTypes, Configuration conf) {
     Path root = new Path(dir);
     SavedStage pipeline = SavedStage.open(root, conf);
     if (!pipeline.className.equals("org.apache.spark.ml.PipelineModel")) {

@@ -15,6 +15,7 @@ import static org.apache.spark.sql.functions.unix_micros;
 import static org.apache.spark.sql.functions.when;
 import static org.apache.spark.sql.functions.xxhash64;
 
+import dev.lakeops.common.config.ColumnType;
 import dev.lakeops.common.error.LakeOpsException;
 import dev.lakeops.common.training.ExactAuc;
 import dev.lakeops.common.training.Metric;
@@ -639,10 +640,10 @@ public final class ModelTrainer {
           new Signature.Field(f, typeName(schema.apply(f).dataType()), categorical.contains(f)));
     }
     List<Signature.Field> outputs = new ArrayList<>();
-    outputs.add(new Signature.Field(ModelPipelines.PREDICTION, "double"));
+    outputs.add(new Signature.Field(ModelPipelines.PREDICTION, ColumnType.DOUBLE));
     if (spec.task() == Task.CLASSIFICATION) {
-      outputs.add(new Signature.Field(ModelPipelines.PROBABILITY, "vector"));
-      outputs.add(new Signature.Field(ModelPipelines.RAW_PREDICTION, "vector"));
+      outputs.add(new Signature.Field(ModelPipelines.PROBABILITY, ColumnType.VECTOR));
+      outputs.add(new Signature.Field(ModelPipelines.RAW_PREDICTION, ColumnType.VECTOR));
     }
     return new Signature(
         spec.task(),
@@ -652,27 +653,41 @@ public final class ModelTrainer {
         numClasses);
   }
 
-  /** Engine-neutral type names. */
-  static String typeName(DataType t) {
-    if (t == DataTypes.DoubleType || t == DataTypes.FloatType) {
-      return "double";
+  /**
+   * The engine-neutral type of a training set's column, as the signature records it. Decimals are
+   * read by the model as doubles (VectorAssembler casts them).
+   *
+   * @throws LakeOpsException for a type no feature or label can have (checked before training)
+   */
+  static ColumnType typeName(DataType t) {
+    if (t == DataTypes.DoubleType
+        || t == DataTypes.FloatType
+        || t instanceof org.apache.spark.sql.types.DecimalType) {
+      return ColumnType.DOUBLE;
     }
     if (t == DataTypes.LongType) {
-      return "long";
+      return ColumnType.LONG;
     }
     if (t == DataTypes.IntegerType || t == DataTypes.ShortType || t == DataTypes.ByteType) {
-      return "integer";
+      return ColumnType.INT;
     }
     if (t == DataTypes.StringType) {
-      return "string";
+      return ColumnType.STRING;
     }
     if (t == DataTypes.BooleanType) {
-      return "boolean";
+      return ColumnType.BOOLEAN;
     }
     if (t == DataTypes.TimestampType) {
-      return "timestamp";
+      return ColumnType.TIMESTAMP;
     }
-    return t.simpleString();
+    if (t == DataTypes.DateType) {
+      return ColumnType.DATE;
+    }
+    throw new LakeOpsException(
+        "A training set column has type "
+            + t.simpleString()
+            + ", which a model signature cannot record; features and labels are numbers,"
+            + " booleans or text.");
   }
 
   // ---- reproducibility ------------------------------------------------------------------
