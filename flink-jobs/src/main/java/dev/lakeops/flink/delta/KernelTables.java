@@ -220,7 +220,7 @@ public final class KernelTables {
         try {
           hook.threadSafeInvoke(engine); // checkpoints and checksums keep the log quick to read
         } catch (IOException | RuntimeException e) {
-          LOG.warn("{}: post-commit {} failed (the commit stands): {}", path, hook.getType(), e);
+          LOG.warn("{}: post-commit {} failed (the commit stands)", path, hook.getType(), e);
         }
       }
       return true;

@@ -76,8 +76,7 @@ public final class ModelHolder implements AutoCloseable {
     try {
       poll();
     } catch (RuntimeException e) {
-      LOG.warn(
-          "model {}: reading the registry failed; keeping version {}: {}", model, version(), e);
+      LOG.warn("model {}: reading the registry failed; keeping version {}", model, version(), e);
     }
   }
 
@@ -120,12 +119,12 @@ public final class ModelHolder implements AutoCloseable {
       String key = c.get().version() + "@" + c.get().artifact();
       if (!key.equals(lastFailure)) {
         LOG.warn(
-            "model {}: cannot load version {} from {}; keeping version {}: {}",
+            "model {}: cannot load version {} from {}; keeping version {}",
             model,
             c.get().version(),
             c.get().artifact(),
             version(),
-            e.toString());
+            e);
         lastFailure = key;
       }
     }
