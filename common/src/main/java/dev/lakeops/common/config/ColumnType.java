@@ -2,6 +2,7 @@ package dev.lakeops.common.config;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
+import dev.lakeops.common.error.Errors;
 import dev.lakeops.common.error.LakeOpsException;
 import dev.lakeops.common.expr.ExprType;
 import java.util.Arrays;
@@ -93,11 +94,7 @@ public enum ColumnType {
         return t;
       }
     }
-    throw new LakeOpsException(
-        "A model signature names the column type '"
-            + name
-            + "', which LakeOps does not know; expected one of "
-            + Arrays.stream(values()).map(ColumnType::signatureName).toList()
-            + ". The artifact was not written by LakeOps' trainer; retrain the model.");
+    throw Errors.unknownSignatureType(
+        name, Arrays.stream(values()).map(ColumnType::signatureName).toList());
   }
 }

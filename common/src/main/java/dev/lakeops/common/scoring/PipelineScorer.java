@@ -2,6 +2,7 @@ package dev.lakeops.common.scoring;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.lakeops.common.config.ColumnType;
+import dev.lakeops.common.error.Errors;
 import dev.lakeops.common.error.LakeOpsException;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -96,11 +97,7 @@ public final class PipelineScorer {
     Path root = new Path(dir);
     SavedStage pipeline = SavedStage.open(root, conf);
     if (!pipeline.className.equals("org.apache.spark.ml.PipelineModel")) {
-      throw new LakeOpsException(
-          dir
-              + " holds a saved "
-              + pipeline.className
-              + ", not a PipelineModel: the scorer loads whole pipelines (PipelineModel.save).");
+      throw Errors.notAPipelineModel(dir, pipeline.className);
     }
     JsonNode uids = pipeline.metadata.path("paramMap").path("stageUids");
     List<Path> stageDirs = stageDirs(root, conf, uids);
@@ -110,20 +107,12 @@ public final class PipelineScorer {
       stages.add(StageRegistry.load(SavedStage.open(p, conf), layout));
     }
     if (stages.isEmpty() || !(stages.get(stages.size() - 1) instanceof ModelStage m)) {
-      throw new LakeOpsException(
-          "The pipeline "
-              + dir
-              + " does not end with a model the scorer supports: its last stage must be one of "
-              + StageRegistry.supported().stream().filter(n -> n.endsWith("Model")).toList()
-              + ".");
+      throw Errors.noSupportedModelLast(
+          dir, StageRegistry.supported().stream().filter(n -> n.endsWith("Model")).toList());
     }
     for (int i = 0; i < stages.size() - 1; i++) {
       if (stages.get(i) instanceof ModelStage) {
-        throw new LakeOpsException(
-            "The pipeline "
-                + dir
-                + " has a model before its last stage; the scorer needs the"
-                + " model to be the last stage.");
+        throw Errors.modelBeforeLastStage(dir);
       }
     }
     return new PipelineScorer(List.copyOf(stages), m, layout);

@@ -1,7 +1,7 @@
 package dev.lakeops.flink.serving;
 
-import dev.lakeops.common.error.LakeOpsException;
 import dev.lakeops.common.training.Signature;
+import dev.lakeops.flink.FlinkErrors;
 import dev.lakeops.flink.registry.Champion;
 import java.time.Duration;
 import java.util.Optional;
@@ -40,16 +40,7 @@ public final class ModelHolder implements AutoCloseable {
 
   /** Loads the current production version (failing when there is none) and starts polling. */
   public void start(Duration interval) {
-    Champion c =
-        registry
-            .get()
-            .orElseThrow(
-                () ->
-                    new LakeOpsException(
-                        "Model '"
-                            + model
-                            + "' has no production version in the registry. Train one and"
-                            + " promote it (mlops train / mlops promote) before serving."));
+    Champion c = registry.get().orElseThrow(() -> FlinkErrors.noProductionVersion(model));
     current = load(c);
     LOG.info("model {}: serving version {} ({})", model, c.version(), c.artifact());
     poller =

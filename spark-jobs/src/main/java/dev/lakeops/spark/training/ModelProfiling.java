@@ -9,6 +9,7 @@ import dev.lakeops.common.training.ModelSpec;
 import dev.lakeops.common.training.ReferenceProfile;
 import dev.lakeops.common.training.Signature;
 import dev.lakeops.common.training.Task;
+import dev.lakeops.spark.SparkErrors;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -116,10 +117,6 @@ final class ModelProfiling {
     if (t == DataTypes.DateType) {
       return ColumnType.DATE;
     }
-    throw new LakeOpsException(
-        "A training set column has type "
-            + t.simpleString()
-            + ", which a model signature cannot record; features and labels are numbers,"
-            + " booleans or text.");
+    throw SparkErrors.unrecordableType(t.simpleString());
   }
 }

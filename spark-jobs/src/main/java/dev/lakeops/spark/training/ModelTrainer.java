@@ -32,6 +32,7 @@ import dev.lakeops.common.training.ReferenceProfile;
 import dev.lakeops.common.training.Signature;
 import dev.lakeops.common.training.Task;
 import dev.lakeops.common.training.TrainingPreflight;
+import dev.lakeops.spark.SparkErrors;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -79,7 +80,7 @@ public final class ModelTrainer {
     List<TrainingPreflight.Finding> findings =
         TrainingPreflight.check(spec, kinds(trainingSet.schema()));
     if (!findings.isEmpty()) {
-      throw new LakeOpsException(TrainingPreflight.describe(spec, findings));
+      throw SparkErrors.preflightRefused(spec, findings);
     }
     String description = spark.sparkContext().getLocalProperty(JOB_DESCRIPTION);
     spark.sparkContext().setJobDescription("LakeOps: train model " + spec.name());
@@ -120,28 +121,10 @@ public final class ModelTrainer {
     long rows = facts.getLong(0);
     long nullLabels = facts.isNullAt(1) ? 0 : facts.getLong(1);
     if (rows == 0) {
-      throw new LakeOpsException(
-          "The training set '"
-              + spec.trainingSet()
-              + "' of model '"
-              + spec.name()
-              + "' is empty: there is nothing to train on. Build it with 'mlops training-set"
-              + " --name "
-              + spec.trainingSet()
-              + "' after 'mlops features', and check that its label source has rows.");
+      throw SparkErrors.emptyTrainingSet(spec);
     }
     if (nullLabels == rows) {
-      throw new LakeOpsException(
-          "Every one of the "
-              + rows
-              + " rows of training set '"
-              + spec.trainingSet()
-              + "' has a null label '"
-              + spec.label()
-              + "', so model '"
-              + spec.name()
-              + "' has nothing to learn from. Check the label definition in labels.yaml"
-              + " (a next_event_within label is unknown for rows near the end of the data).");
+      throw SparkErrors.allLabelsNull(spec, rows);
     }
     int numClasses = 0;
     List<TrainingPreflight.Finding> refused = new ArrayList<>();
@@ -160,14 +143,7 @@ public final class ModelTrainer {
     }
     refused.addAll(TrainingPreflight.checkValues(spec, infinite, present));
     if (!refused.isEmpty()) {
-      throw new LakeOpsException(
-          TrainingPreflight.describe(spec, refused)
-              + System.lineSeparator()
-              + "(found in the "
-              + (rows - nullLabels)
-              + " labeled rows of training set '"
-              + spec.trainingSet()
-              + "', before any fitting)");
+      throw SparkErrors.valuesRefused(spec, refused, rows - nullLabels);
     }
     Double cutoff =
         spec.split().method() == ModelSpec.SplitMethod.TIME && !facts.isNullAt(5)

@@ -4,9 +4,9 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.isnan;
 import static org.apache.spark.sql.functions.not;
 
-import dev.lakeops.common.error.LakeOpsException;
 import dev.lakeops.common.training.ModelSpec;
 import dev.lakeops.common.training.TrainingPreflight;
+import dev.lakeops.spark.SparkErrors;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -107,40 +107,21 @@ final class TrainingData {
     need.add(ModelSpec.EVENT_TIME);
     if (spec.split().method() == ModelSpec.SplitMethod.RANDOM) {
       if (spec.keyColumn() == null) {
-        throw new LakeOpsException(
-            "Model '"
-                + spec.name()
-                + "' uses a random split, which hashes the entity key, but the spec names no key"
-                + " column. Set keyColumn (the loader sets it from the training set's entity).");
+        throw SparkErrors.randomSplitWithoutKey(spec);
       }
       need.add(spec.keyColumn());
     }
     need.addAll(spec.features());
     if (spec.features().isEmpty()) {
-      throw new LakeOpsException("Model '" + spec.name() + "' has no features. List some.");
+      throw SparkErrors.noFeatures(spec);
     }
     List<String> absent = need.stream().filter(c -> !have.contains(c)).distinct().toList();
     if (!absent.isEmpty()) {
-      throw new LakeOpsException(
-          "The training set of model '"
-              + spec.name()
-              + "' lacks the columns "
-              + absent
-              + "; it has "
-              + have
-              + ". Rebuild the training set with 'mlops training-set' after changing"
-              + " training_sets.yaml, or fix the model's features in models.yaml.");
+      throw SparkErrors.trainingSetLacksColumns(spec, absent, have);
     }
     for (StructField f : rows.schema().fields()) {
       if (spec.features().contains(f.name()) && !supported(f.dataType())) {
-        throw new LakeOpsException(
-            "Feature '"
-                + f.name()
-                + "' of model '"
-                + spec.name()
-                + "' has type "
-                + f.dataType().simpleString()
-                + "; a model takes numbers, booleans and text only.");
+        throw SparkErrors.unsupportedFeatureType(spec, f.name(), f.dataType().simpleString());
       }
     }
   }
@@ -163,29 +144,10 @@ final class TrainingData {
                 + spec.split().seed()
                 + ")";
     if (trainRows == 0) {
-      throw new LakeOpsException(
-          "The training split of model '"
-              + spec.name()
-              + "' is empty: "
-              + how
-              + " put all "
-              + labeled
-              + " labeled rows in the holdout. Lower split.holdout in models.yaml, or add rows.");
+      throw SparkErrors.emptyTrainingSplit(spec, how, labeled);
     }
     if (holdoutRows == 0) {
-      throw new LakeOpsException(
-          "The holdout of model '"
-              + spec.name()
-              + "' is empty: "
-              + how
-              + " kept all "
-              + labeled
-              + " labeled rows for training"
-              + (spec.split().method() == ModelSpec.SplitMethod.TIME
-                  ? " (they share too few distinct event times)"
-                  : "")
-              + ". Raise split.holdout in models.yaml, use 'split: {method: random}', or add"
-              + " rows.");
+      throw SparkErrors.emptyHoldout(spec, how, labeled);
     }
   }
 }
