@@ -12,9 +12,11 @@ import org.apache.flink.metrics.MetricGroup;
  * Publishes the latest value of every (model version, feature, statistic) as a Flink gauge, passing
  * the rows through. The gauge is {@code lakeops_monitoring_value} in the groups {@code model},
  * {@code model_version}, {@code feature} ({@code none} for performance statistics) and {@code
- * statistic} (key/value groups, which Flink's Prometheus reporter turns into labels), e.g. {@code
- * flink_taskmanager_job_task_operator_lakeops_monitoring_value{model="elec2",model_version="3",
- * feature="nswprice",statistic="psi",...}}. A gauge exists from the first window of its series on.
+ * statistic} (key/value groups, which Flink's Prometheus reporter turns into labels, their keys
+ * joining the metric's name), e.g. {@code
+ * flink_taskmanager_job_task_operator_lakeops_monitoring_model_model_version_feature_statistic_value
+ * {model="elec2",model_version="3",feature="nswprice",statistic="psi",...}}. A gauge exists from
+ * the first window of its series on.
  */
 final class StatisticGauges extends RichMapFunction<StatisticRow, StatisticRow> {
   private static final long serialVersionUID = 1L;
