@@ -228,7 +228,7 @@ class MlopsCommandTest {
   void theProjectIsResolvedAgainstTheWorkingDirectoryEverywhere() {
     Path expected = Path.of("").toAbsolutePath().resolve("some/project");
     List<String> names = commandsWith("--project");
-    assertThat(names).hasSize(14);
+    assertThat(names).hasSize(15);
     for (String name : names) {
       assertThat(parsed(line(name, "--project", "some/./project")).project())
           .as(name)
@@ -240,7 +240,7 @@ class MlopsCommandTest {
   void theWarehouseIsResolvedTheSameWayEverywhere() {
     String cwd = Path.of("").toAbsolutePath().toString();
     List<String> names = commandsWith("--warehouse");
-    assertThat(names).hasSize(13).doesNotContain("validate");
+    assertThat(names).hasSize(14).doesNotContain("validate");
     for (String name : names) {
       assertThat(parsed(line(name)).warehouse()).as(name).isEqualTo(cwd + "/warehouse");
       assertThat(parsed(line(name, "--warehouse", "wh/../other")).warehouse())
@@ -312,7 +312,7 @@ class MlopsCommandTest {
   void flinkConfMustExistAndIsResolvedTheSameWayInBothFlinkCommands() throws IOException {
     Path conf = Files.createDirectories(dir.resolve("flink"));
     List<String> names = commandsWith("--flink-conf");
-    assertThat(names).containsExactlyInAnyOrder("online-store", "serve");
+    assertThat(names).containsExactlyInAnyOrder("online-store", "serve", "monitor");
     for (String name : names) {
       assertThat(parsed(line(name, "--flink-conf", conf + "/./")).flinkConf())
           .as(name)

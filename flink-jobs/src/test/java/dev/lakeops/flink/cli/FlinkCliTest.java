@@ -78,7 +78,8 @@ class FlinkCliTest {
         .containsExactlyInAnyOrder(
             MlopsCommand.OnlineStore.class,
             MlopsCommand.OnlineStore.Get.class,
-            MlopsCommand.Serve.class);
+            MlopsCommand.Serve.class,
+            MlopsCommand.Monitor.class);
   }
 
   @Test
