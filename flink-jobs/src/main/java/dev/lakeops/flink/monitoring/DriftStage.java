@@ -1,15 +1,26 @@
 package dev.lakeops.flink.monitoring;
 
+import com.esotericsoftware.kryo.Kryo;
+import com.esotericsoftware.kryo.KryoSerializable;
+import com.esotericsoftware.kryo.io.Input;
+import com.esotericsoftware.kryo.io.Output;
 import dev.lakeops.common.monitoring.Statistic;
 import dev.lakeops.common.monitoring.WindowStatistic;
+import dev.lakeops.common.monitoring.drift.DriftStatistics;
+import dev.lakeops.common.monitoring.drift.FeatureWindow;
+import dev.lakeops.common.monitoring.drift.ReferenceColumn;
+import dev.lakeops.common.training.ReferenceProfile;
+import dev.lakeops.flink.registry.RegistryReader;
 import dev.lakeops.flink.serving.Prediction;
-import java.io.Serializable;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import org.apache.flink.api.common.functions.AggregateFunction;
+import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.functions.windowing.ProcessWindowFunction;
@@ -22,10 +33,14 @@ import org.apache.flink.util.OutputTag;
 
 /**
  * The drift branch: the predictions' event-time windows per model version (Flink windows, the same
- * bounds as {@link Windows}), aggregated incrementally into one bounded summary per model input,
- * and turned into {@link WindowStatistic}s when the watermark passes the window's end. Predictions
- * behind the watermark when they come are late: they go to {@link #LATE} (the dead letter), as in
- * the other jobs.
+ * bounds as {@link Windows}), aggregated incrementally into one bounded {@link FeatureWindow} per
+ * model input, for the prediction and (binary classifiers) for the class-1 probability, and
+ * compared with the version's reference profile ({@link ReferenceProfiles}) by {@link
+ * DriftStatistics} when the watermark passes the window's end. A column the profile lacks, or every
+ * column of a version without a profile, gets its {@link Statistic#MISSING_RATE} only; such a
+ * version is logged once and counted ({@code versions_without_profile}). Predictions behind the
+ * watermark when they come are late: they go to {@link #LATE} (the dead letter), as in the other
+ * jobs.
  */
 final class DriftStage {
   /** Predictions that came after their windows were emitted. */
@@ -36,11 +51,18 @@ final class DriftStage {
 
   static SingleOutputStreamOperator<WindowStatistic> attach(
       DataStream<Prediction> timed, MonitorSettings s) {
+    ReferenceProfiles references =
+        new ReferenceProfiles(RegistryReader.tablePath(s.warehouseRoot(), s.database()), s.model());
     return timed
         .keyBy(Prediction::version, Types.INT)
         .window(assigner(s.windowSize(), s.windowSlide()))
         .sideOutputLateData(LATE)
-        .aggregate(new Summarize(), new Emit(s.model()))
+        .aggregate(
+            new Summarize(references),
+            new Emit(s.model(), references),
+            TypeInformation.of(Summary.class),
+            TypeInformation.of(Summary.class),
+            TypeInformation.of(WindowStatistic.class))
         .name("drift-windows-" + s.model())
         .uid("monitor-drift-windows");
   }
@@ -52,29 +74,94 @@ final class DriftStage {
   }
 
   /**
-   * The window's summary: its rows and, per numeric and text input, the rows without a value.
-   * Mergeable; its size grows with the model's inputs only.
+   * A window's summaries, one {@link FeatureWindow} per column (bounded: its size does not grow
+   * with the window's rows). Kryo writes it through {@link FeatureWindow#toBytes()}.
    */
-  static final class Summary implements Serializable {
-    private static final long serialVersionUID = 1L;
-    long rows;
-    final TreeMap<String, Long> missing = new TreeMap<>();
+  static final class Summary implements KryoSerializable {
+    final TreeMap<String, FeatureWindow> columns = new TreeMap<>();
 
-    void add(Prediction p) {
-      rows++;
-      p.features().forEach((f, v) -> missing.merge(f, v == null || v.isNaN() ? 1L : 0L, Long::sum));
-      p.textFeatures().forEach((f, v) -> missing.merge(f, v == null ? 1L : 0L, Long::sum));
+    void add(String column, ReferenceProfile profile, boolean text, Object value) {
+      FeatureWindow w = columns.computeIfAbsent(column, c -> newWindow(c, profile, text));
+      if (value == null || (value instanceof Double d && d.isNaN())) {
+        w.addMissing();
+      } else if (w.kind() == ReferenceProfile.Kind.NUMERIC) {
+        if (value instanceof Double d) {
+          w.add(d);
+        } else {
+          w.addMissing(); // text where the reference has numbers: not comparable
+        }
+      } else {
+        w.add(categoryOf(value, profile == null ? null : profile.column(column).orElse(null)));
+      }
     }
 
     Summary merge(Summary o) {
-      rows += o.rows;
-      o.missing.forEach((f, n) -> missing.merge(f, n, Long::sum));
+      o.columns.forEach(
+          (c, w) -> {
+            FeatureWindow mine = columns.get(c);
+            if (mine == null) {
+              columns.put(c, FeatureWindow.fromBytes(w.toBytes()));
+            } else {
+              mine.merge(w);
+            }
+          });
       return this;
     }
+
+    @Override
+    public void write(Kryo kryo, Output out) {
+      out.writeInt(columns.size());
+      columns.forEach(
+          (c, w) -> {
+            byte[] b = w.toBytes();
+            out.writeString(c);
+            out.writeInt(b.length);
+            out.writeBytes(b);
+          });
+    }
+
+    @Override
+    public void read(Kryo kryo, Input in) {
+      int n = in.readInt();
+      for (int i = 0; i < n; i++) {
+        String c = in.readString();
+        columns.put(c, FeatureWindow.fromBytes(in.readBytes(in.readInt())));
+      }
+    }
+  }
+
+  private static FeatureWindow newWindow(String column, ReferenceProfile profile, boolean text) {
+    if (profile != null && profile.column(column).isPresent()) {
+      return ReferenceColumn.of(column, profile.column(column).get()).newWindow();
+    }
+    return text ? FeatureWindow.categorical() : FeatureWindow.numeric();
+  }
+
+  /**
+   * A served value as the reference's category text: Spark casts the training values to strings
+   * ({@code 1.0}, {@code true}); served booleans are 1.0/0.0.
+   */
+  static String categoryOf(Object value, ReferenceProfile.ColumnProfile column) {
+    if (value instanceof String t) {
+      return t;
+    }
+    double d = (Double) value;
+    if (column != null
+        && column.frequencies() != null
+        && (column.frequencies().containsKey("true")
+            || column.frequencies().containsKey("false"))) {
+      return d != 0 ? "true" : "false";
+    }
+    return Double.toString(d);
   }
 
   static final class Summarize implements AggregateFunction<Prediction, Summary, Summary> {
     private static final long serialVersionUID = 1L;
+    private final ReferenceProfiles references;
+
+    Summarize(ReferenceProfiles references) {
+      this.references = references;
+    }
 
     @Override
     public Summary createAccumulator() {
@@ -83,7 +170,13 @@ final class DriftStage {
 
     @Override
     public Summary add(Prediction p, Summary acc) {
-      acc.add(p);
+      ReferenceProfile profile = references.get(p.version()).orElse(null);
+      p.features().forEach((f, v) -> acc.add(f, profile, false, v));
+      p.textFeatures().forEach((f, v) -> acc.add(f, profile, true, v));
+      acc.add(ReferenceProfile.PREDICTION, profile, false, p.prediction());
+      if (p.probability() != null && p.probability().length == 2) {
+        acc.add(ReferenceProfile.POSITIVE_PROBABILITY, profile, false, p.probability()[1]);
+      }
       return acc;
     }
 
@@ -102,9 +195,17 @@ final class DriftStage {
       extends ProcessWindowFunction<Summary, WindowStatistic, Integer, TimeWindow> {
     private static final long serialVersionUID = 1L;
     private final String model;
+    private final ReferenceProfiles references;
+    private transient Counter withoutProfile;
 
-    Emit(String model) {
+    Emit(String model, ReferenceProfiles references) {
       this.model = model;
+      this.references = references;
+    }
+
+    @Override
+    public void open(OpenContext ctx) {
+      withoutProfile = getRuntimeContext().getMetricGroup().counter("versions_without_profile");
     }
 
     @Override
@@ -112,17 +213,36 @@ final class DriftStage {
         Integer version, Context ctx, Iterable<Summary> summaries, Collector<WindowStatistic> out) {
       Summary s = summaries.iterator().next();
       TimeWindow w = ctx.window();
-      for (Map.Entry<String, Long> e : s.missing.entrySet()) {
-        out.collect(
-            new WindowStatistic(
-                model,
-                version,
-                w.getStart(),
-                w.getEnd(),
-                e.getKey(),
-                Statistic.MISSING_RATE,
-                (double) e.getValue() / s.rows,
-                s.rows));
+      boolean seen = references.known(version);
+      Optional<ReferenceProfile> profile = references.get(version);
+      if (profile.isEmpty() && !seen) {
+        withoutProfile.inc();
+      }
+      for (Map.Entry<String, FeatureWindow> e : s.columns.entrySet()) {
+        String column = e.getKey();
+        FeatureWindow window = e.getValue();
+        var reference = profile.flatMap(p -> p.column(column));
+        if (reference.isPresent()) {
+          DriftStatistics.rows(
+                  model,
+                  version,
+                  w.getStart(),
+                  w.getEnd(),
+                  ReferenceColumn.of(column, reference.get()),
+                  window)
+              .forEach(out::collect);
+        } else {
+          out.collect(
+              new WindowStatistic(
+                  model,
+                  version,
+                  w.getStart(),
+                  w.getEnd(),
+                  column,
+                  Statistic.MISSING_RATE,
+                  window.rows() == 0 ? Double.NaN : (double) window.missing() / window.rows(),
+                  window.rows()));
+        }
       }
     }
   }
