@@ -6,10 +6,18 @@ import static org.assertj.core.api.Assertions.within;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lakeops.common.events.Rejection;
+import dev.lakeops.common.monitoring.drift.QuantileSketches;
+import dev.lakeops.common.training.ReferenceProfile;
+import dev.lakeops.common.training.ReferenceProfile.ColumnProfile;
 import dev.lakeops.flink.delta.KernelTables;
+import dev.lakeops.flink.registry.RegistryReader;
 import dev.lakeops.flink.serving.Prediction;
 import dev.lakeops.flink.serving.PredictionLog;
 import dev.lakeops.flink.serving.ServingFixture;
+import io.delta.kernel.types.IntegerType;
+import io.delta.kernel.types.LongType;
+import io.delta.kernel.types.StringType;
+import io.delta.kernel.types.StructType;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -27,6 +35,7 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.apache.datasketches.kll.KllDoublesSketch;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
@@ -209,6 +218,119 @@ class MonitorJobIT {
     assertThat(value(drift, "0/missing_rate/x")).isEqualTo(0.5);
     assertThat(drift.get("0/missing_rate/x")).containsEntry("rows", 2L);
     assertThat(value(drift, "70000/missing_rate/x")).isZero();
+  }
+
+  /**
+   * A registry holding version 1 of model m, whose artifact has a profile.json with x's reference
+   * 0, 1, ..., 9 (a KLL sketch holding every value, so exact); version 2 is not registered.
+   */
+  static void registryWithProfile(MonitorSettings s, Path artifact) throws IOException {
+    KllDoublesSketch sketch = QuantileSketches.newSketch();
+    List<Double> quantiles = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      sketch.update(i);
+    }
+    for (int q = 0; q <= 100; q++) {
+      quantiles.add(9.0 * q / 100); // linear between the closest ranks of 0..9
+    }
+    ColumnProfile x =
+        new ColumnProfile(
+            ReferenceProfile.Kind.NUMERIC,
+            10,
+            0,
+            4.5,
+            Math.sqrt(55.0 / 6),
+            0.0,
+            9.0,
+            quantiles,
+            null,
+            0,
+            0,
+            QuantileSketches.toBase64(sketch));
+    Files.createDirectories(artifact);
+    Files.writeString(
+        artifact.resolve(ReferenceProfiles.FILE),
+        new ReferenceProfile(10, true, Map.of("x", x)).toJson());
+    StructType schema =
+        new StructType()
+            .add("model", StringType.STRING)
+            .add("version", IntegerType.INTEGER)
+            .add("stage", StringType.STRING)
+            .add("epoch", LongType.LONG)
+            .add("artifact", StringType.STRING)
+            .add("signature", StringType.STRING);
+    String path = RegistryReader.tablePath(s.warehouseRoot(), s.database());
+    KernelTables t = new KernelTables();
+    t.createIfMissing(path, schema);
+    List<Object[]> rows = new ArrayList<>();
+    rows.add(new Object[] {"m", 1, "production", 1L, artifact.toString(), "{}"});
+    t.commitOnce(path, "test", 1, t.writeFiles(path, schema, rows));
+  }
+
+  @Test
+  void driftIsMeasuredAgainstTheVersionsProfileAndAVersionWithoutOneKeepsGoing() throws Exception {
+    MonitorSettings s =
+        settings().window(Duration.ofSeconds(10)).labelTtl(Duration.ofSeconds(1)).build();
+    registryWithProfile(s, tmp.resolve("artifact"));
+    Prediction v2 =
+        new Prediction(
+            "w5", "k", 5_000, "m", 2, Map.of("x", 3.0), Map.of(), 0, null, 5_000, List.of());
+    List<MonitorInput> in =
+        List.of(
+            MonitorInput.of(p("w1", 1_000, 1, 0.5, 1.0)),
+            MonitorInput.of(p("w2", 2_000, 1, 0.5, 20.0)),
+            MonitorInput.of(p("w3", 3_000, 1, 0.5, null)),
+            MonitorInput.of(p("w4", 4_000, 1, 0.5, 5.0)),
+            MonitorInput.of(v2));
+    StreamExecutionEnvironment env =
+        StreamExecutionEnvironment.getExecutionEnvironment(MonitorJob.flinkConfig(s));
+    env.setParallelism(1);
+    DataStream<MonitorInput> inputs = env.fromData(in, TypeInformation.of(MonitorInput.class));
+    DataStream<Rejection> none =
+        inputs.flatMap(
+            (MonitorInput x, Collector<Rejection> out) -> {}, TypeInformation.of(Rejection.class));
+    MonitorJob.attach(inputs, none, s);
+    env.execute("monitor-drift");
+
+    List<Map<String, Object>> rows = new KernelTables().readAll(s.warehouse().drift("m").path());
+    Map<String, Double> v1 = new HashMap<>();
+    Map<String, Double> v2rows = new HashMap<>();
+    for (Map<String, Object> r : rows) {
+      String key = r.get("feature") + "/" + r.get("statistic");
+      double v = ((Number) r.get("value")).doubleValue();
+      ((Integer) r.get("model_version") == 1 ? v1 : v2rows).put(key, v);
+    }
+    // x in the window: 1, 20, missing, 5 -> 1/4 missing; 20 is outside [0, 9]: 1 of 3 present
+    assertThat(v1).containsEntry("x/missing_rate", 0.25);
+    assertThat(v1.get("x/out_of_range_rate")).isCloseTo(1.0 / 3, within(1e-12));
+    // KS against the reference 0..9, brute force over every point of both samples
+    assertThat(v1.get("x/ks_statistic"))
+        .isCloseTo(
+            bruteForceKs(new double[] {0, 1, 2, 3, 4, 5, 6, 7, 8, 9}, new double[] {1, 20, 5}),
+            within(1e-12));
+    assertThat(v1).containsKeys("x/psi", "x/wasserstein", "x/jensen_shannon");
+    // the prediction has no reference column: its missing rate only
+    assertThat(v1).containsEntry("prediction/missing_rate", 0.0);
+    assertThat(v1).doesNotContainKey("prediction/psi");
+    // version 2 has no profile: the job kept going with missing rates only
+    assertThat(v2rows).containsEntry("x/missing_rate", 0.0).doesNotContainKey("x/psi");
+  }
+
+  static double bruteForceKs(double[] a, double[] b) {
+    double d = 0;
+    List<Double> points = new ArrayList<>();
+    for (double x : a) {
+      points.add(x);
+    }
+    for (double x : b) {
+      points.add(x);
+    }
+    for (double x : points) {
+      double fa = java.util.Arrays.stream(a).filter(v -> v <= x).count() / (double) a.length;
+      double fb = java.util.Arrays.stream(b).filter(v -> v <= x).count() / (double) b.length;
+      d = Math.max(d, Math.abs(fa - fb));
+    }
+    return d;
   }
 
   static double sum(Map<String, Map<String, Object>> rows, String statistic) {
