@@ -102,8 +102,35 @@ public final class MonitorCommand {
               flinkConf.put("metrics.reporter.prom.factory.class", PROMETHEUS_FACTORY);
               flinkConf.put("metrics.reporter.prom.port", port);
             });
-    return new Parsed(b.build(), flinkConf);
+    try {
+      return new Parsed(b.build(), flinkConf);
+    } catch (ConfigException e) { // name the options, not monitoring.yaml's fields
+      throw new ConfigException(
+          e.problems().stream()
+              .map(
+                  q ->
+                      new ConfigProblem(
+                          q.file(),
+                          OPTIONS.getOrDefault(q.field(), q.field()),
+                          q.line(),
+                          q.problem(),
+                          q.fix()))
+              .toList());
+    }
   }
+
+  /** The options that set {@link MonitorSettings}' fields (as its errors name them). */
+  static final Map<String, String> OPTIONS =
+      Map.of(
+          "window.size", "--window",
+          "window.slide", "--slide",
+          "labels.ttl", "--label-ttl",
+          "labels", "--labels/--label-topic",
+          "kafka.bootstrap", "--kafka-bootstrap",
+          "max_out_of_orderness", "--max-out-of-orderness",
+          "checkpoint_interval", "--checkpoint-interval",
+          "labels.event_id", "--label-event-id",
+          "labels.label", "--label-column");
 
   /** Runs the parsed command line. */
   int execute(CliArgs a) throws Exception {
