@@ -26,7 +26,10 @@ import org.apache.flink.util.Collector;
  *       unmatched at once.
  * </ul>
  *
- * Keyed by event id; the state of a key is cleared when its outcome is emitted.
+ * An unmatched label has no prediction, so no version: it carries the version of the latest
+ * prediction this task saw (the version in service), or -1 before any.
+ *
+ * <p>Keyed by event id; the state of a key is cleared when its outcome is emitted.
  */
 final class LabelJoin extends KeyedProcessFunction<String, MonitorInput, Outcome> {
   private static final long serialVersionUID = 1L;
@@ -40,6 +43,9 @@ final class LabelJoin extends KeyedProcessFunction<String, MonitorInput, Outcome
   private transient Counter duplicates;
   private transient Counter labelsWithoutPredictions;
 
+  /** The version of the latest prediction this task saw (-1 before any, also after a restore). */
+  private transient int lastVersion;
+
   LabelJoin(String model, long ttlMillis) {
     this.model = model;
     this.ttlMillis = ttlMillis;
@@ -47,6 +53,7 @@ final class LabelJoin extends KeyedProcessFunction<String, MonitorInput, Outcome
 
   @Override
   public void open(OpenContext ctx) {
+    lastVersion = -1;
     pending =
         getRuntimeContext()
             .getState(new ValueStateDescriptor<>("pending", TypeInformation.of(Prediction.class)));
@@ -64,6 +71,7 @@ final class LabelJoin extends KeyedProcessFunction<String, MonitorInput, Outcome
       throws Exception {
     if (in.prediction() != null) {
       Prediction p = in.prediction();
+      lastVersion = p.version();
       Label l = waiting.value();
       if (l != null) {
         out.collect(labelled(p, l));
@@ -146,6 +154,6 @@ final class LabelJoin extends KeyedProcessFunction<String, MonitorInput, Outcome
 
   private Outcome unmatched(Label l, long at) {
     return new Outcome(
-        Outcome.Kind.UNMATCHED, l.eventId(), model, -1, at, Double.NaN, l.label(), null);
+        Outcome.Kind.UNMATCHED, l.eventId(), model, lastVersion, at, Double.NaN, l.label(), null);
   }
 }

@@ -6,13 +6,12 @@ import dev.lakeops.common.monitoring.WindowStatistic;
 import dev.lakeops.flink.delta.DeltaSink;
 import dev.lakeops.flink.delta.KernelTables;
 import dev.lakeops.flink.io.DeadLetter;
+import dev.lakeops.flink.io.PerEventBound;
 import dev.lakeops.flink.io.RawRecord;
 import dev.lakeops.flink.io.StreamSources;
 import dev.lakeops.flink.serving.Prediction;
+import dev.lakeops.flink.serving.ServeJob;
 import java.time.Duration;
-import org.apache.flink.api.common.eventtime.Watermark;
-import org.apache.flink.api.common.eventtime.WatermarkGenerator;
-import org.apache.flink.api.common.eventtime.WatermarkOutput;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -68,19 +67,7 @@ public final class MonitorJob {
    * MonitorSettings#checkpointDir()}.
    */
   public static Configuration flinkConfig(MonitorSettings s) {
-    Configuration c = new Configuration();
-    c.setString("execution.checkpointing.interval", s.checkpointInterval().toMillis() + " ms");
-    c.setString("execution.checkpointing.mode", "EXACTLY_ONCE");
-    if (!s.once()) {
-      String dir = s.checkpointDir();
-      c.setString("execution.checkpointing.dir", dir.contains("://") ? dir : "file://" + dir);
-      c.setString(
-          "execution.checkpointing.externalized-checkpoint-retention", "RETAIN_ON_CANCELLATION");
-    }
-    c.setString("restart-strategy.type", "fixed-delay");
-    c.setString("restart-strategy.fixed-delay.attempts", "10");
-    c.setString("restart-strategy.fixed-delay.delay", "1 s");
-    return c;
+    return ServeJob.flinkConfig(s.checkpointInterval(), s.once(), s.checkpointDir());
   }
 
   /** Builds the whole job on {@code env}: sources, statistics, tables, gauges, dead letter. */
@@ -163,7 +150,8 @@ public final class MonitorJob {
     DataStream<MonitorInput> timed =
         inputs
             .assignTimestampsAndWatermarks(
-                WatermarkStrategy.<MonitorInput>forGenerator(ctx -> new PredictionBound(bound))
+                WatermarkStrategy.<MonitorInput>forGenerator(
+                        ctx -> new PerEventBound<>(bound, in -> in.prediction() != null))
                     .withTimestampAssigner(
                         (in, ts) ->
                             in.prediction() != null
@@ -291,30 +279,5 @@ public final class MonitorJob {
     public void processElement(Prediction p, Context ctx, Collector<Prediction> out) {
       out.collect(p);
     }
-  }
-
-  /**
-   * A watermark at most {@code boundMs} behind the latest prediction's event time, emitted after
-   * every prediction that raises it, so whether a prediction is late depends on the order of the
-   * input only; labels (which have no event time) do not move it.
-   */
-  static final class PredictionBound implements WatermarkGenerator<MonitorInput> {
-    private final long boundMs;
-    private long max = Long.MIN_VALUE;
-
-    PredictionBound(long boundMs) {
-      this.boundMs = boundMs;
-    }
-
-    @Override
-    public void onEvent(MonitorInput e, long timestamp, WatermarkOutput out) {
-      if (e.prediction() != null && timestamp > max) {
-        max = timestamp;
-        out.emitWatermark(new Watermark(max - boundMs - 1));
-      }
-    }
-
-    @Override
-    public void onPeriodicEmit(WatermarkOutput out) {}
   }
 }

@@ -7,8 +7,9 @@ import java.io.Serializable;
  *
  * @param kind labelled, expired (the prediction's label did not come within the TTL) or unmatched
  *     (the label's prediction did not come within the TTL)
- * @param modelVersion the version that made the prediction; for an unmatched label, -1 (the
- *     windowing stage counts it against the version in service)
+ * @param modelVersion the version that made the prediction; for an unmatched label, the version of
+ *     the latest prediction the join saw, or -1 when it saw none (the windowing stage then counts
+ *     it against the version in service)
  * @param timeMillis the prediction's event time (epoch ms); for an unmatched label, the watermark
  *     when it arrived
  * @param prediction the predicted value (NaN for an unmatched label)

@@ -81,6 +81,9 @@ final class PerformanceWindows extends KeyedProcessFunction<String, Outcome, Win
       late.inc();
       return;
     }
+    if (o.modelVersion() >= 0) {
+      versionInService.update(o.modelVersion());
+    }
     List<Outcome> at = held.get(o.timeMillis());
     if (at == null) {
       at = new ArrayList<>();
@@ -132,12 +135,11 @@ final class PerformanceWindows extends KeyedProcessFunction<String, Outcome, Win
 
   private void release(Outcome o, long now, OnTimerContext ctx) throws Exception {
     int version;
-    if (o.kind() == Outcome.Kind.UNMATCHED) {
+    if (o.kind() == Outcome.Kind.UNMATCHED && o.modelVersion() < 0) {
       Integer v = versionInService.value();
       version = v == null ? 0 : v;
     } else {
       version = o.modelVersion();
-      versionInService.update(version);
     }
     Double previous = null;
     if (o.kind() == Outcome.Kind.LABELLED) {

@@ -154,15 +154,7 @@ class MonitorJobIT {
             MonitorInput.of(p("p7", 70_000, 1, 0.9, 6.0)), // wm 69 999: p4 expired (55 000)
             label("p4", 0)); // too late: p4 expired; unmatched, arrived at 69 999 -> [60, 70)
     // p7 never gets a label: expired at the end of the input, window [70, 80)
-    StreamExecutionEnvironment env =
-        StreamExecutionEnvironment.getExecutionEnvironment(MonitorJob.flinkConfig(s));
-    env.setParallelism(1);
-    DataStream<MonitorInput> inputs = env.fromData(in, TypeInformation.of(MonitorInput.class));
-    DataStream<Rejection> none =
-        inputs.flatMap(
-            (MonitorInput x, Collector<Rejection> out) -> {}, TypeInformation.of(Rejection.class));
-    MonitorJob.attach(inputs, none, s);
-    env.execute("monitor-delayed-labels");
+    runInOrder(s, in, "monitor-delayed-labels");
 
     Map<String, Map<String, Object>> perf = byWindow(s.warehouse().performance("m").path());
     // [0, 10): p1 (pred 1, label 1), p2 (pred 0, label 1): accuracy 1/2; predicted {1, 0}, true
@@ -282,15 +274,7 @@ class MonitorJobIT {
             MonitorInput.of(p("w3", 3_000, 1, 0.5, null)),
             MonitorInput.of(p("w4", 4_000, 1, 0.5, 5.0)),
             MonitorInput.of(v2));
-    StreamExecutionEnvironment env =
-        StreamExecutionEnvironment.getExecutionEnvironment(MonitorJob.flinkConfig(s));
-    env.setParallelism(1);
-    DataStream<MonitorInput> inputs = env.fromData(in, TypeInformation.of(MonitorInput.class));
-    DataStream<Rejection> none =
-        inputs.flatMap(
-            (MonitorInput x, Collector<Rejection> out) -> {}, TypeInformation.of(Rejection.class));
-    MonitorJob.attach(inputs, none, s);
-    env.execute("monitor-drift");
+    runInOrder(s, in, "monitor-drift");
 
     List<Map<String, Object>> rows = new KernelTables().readAll(s.warehouse().drift("m").path());
     Map<String, Double> v1 = new HashMap<>();
@@ -331,6 +315,19 @@ class MonitorJobIT {
       d = Math.max(d, Math.abs(fa - fb));
     }
     return d;
+  }
+
+  /** Runs the job's statistics and outputs over {@code in}, in this order (parallelism 1). */
+  static void runInOrder(MonitorSettings s, List<MonitorInput> in, String name) throws Exception {
+    StreamExecutionEnvironment env =
+        StreamExecutionEnvironment.getExecutionEnvironment(MonitorJob.flinkConfig(s));
+    env.setParallelism(1);
+    DataStream<MonitorInput> inputs = env.fromData(in, TypeInformation.of(MonitorInput.class));
+    DataStream<Rejection> none =
+        inputs.flatMap(
+            (MonitorInput x, Collector<Rejection> out) -> {}, TypeInformation.of(Rejection.class));
+    MonitorJob.attach(inputs, none, s);
+    env.execute(name);
   }
 
   static double sum(Map<String, Map<String, Object>> rows, String statistic) {
