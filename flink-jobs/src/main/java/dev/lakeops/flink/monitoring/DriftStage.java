@@ -29,7 +29,6 @@ import org.apache.flink.streaming.api.windowing.assigners.TumblingEventTimeWindo
 import org.apache.flink.streaming.api.windowing.assigners.WindowAssigner;
 import org.apache.flink.streaming.api.windowing.windows.TimeWindow;
 import org.apache.flink.util.Collector;
-import org.apache.flink.util.OutputTag;
 
 /**
  * The drift branch: the predictions' event-time windows per model version (Flink windows, the same
@@ -38,15 +37,10 @@ import org.apache.flink.util.OutputTag;
  * compared with the version's reference profile ({@link ReferenceProfiles}) by {@link
  * DriftStatistics} when the watermark passes the window's end. A column the profile lacks, or every
  * column of a version without a profile, gets its {@link Statistic#MISSING_RATE} only; such a
- * version is logged once and counted ({@code versions_without_profile}). Predictions behind the
- * watermark when they come are late: they go to {@link #LATE} (the dead letter), as in the other
- * jobs.
+ * version is logged once and counted ({@code versions_without_profile}). Late predictions were
+ * taken out before ({@link MonitorJob.LateFilter}).
  */
 final class DriftStage {
-  /** Predictions that came after their windows were emitted. */
-  static final OutputTag<Prediction> LATE =
-      new OutputTag<>("late-predictions", TypeInformation.of(Prediction.class)) {};
-
   private DriftStage() {}
 
   static SingleOutputStreamOperator<WindowStatistic> attach(
@@ -56,7 +50,6 @@ final class DriftStage {
     return timed
         .keyBy(Prediction::version, Types.INT)
         .window(assigner(s.windowSize(), s.windowSlide()))
-        .sideOutputLateData(LATE)
         .aggregate(
             new Summarize(references),
             new Emit(s.model(), references),

@@ -21,6 +21,7 @@ import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
 
 /**
  * The monitoring job ({@code mlops monitor}): the serving job's predictions (its Delta prediction
@@ -41,8 +42,9 @@ import org.apache.flink.util.Collector;
  *       performance_<model>} Delta tables (exactly once, {@link DeltaSink}).
  * </ol>
  *
- * Malformed label lines (and prediction records that cannot be read, and late predictions) go to
- * the dead letter, JSON lines under {@link MonitorSettings#deadLetterDir()}, with the reason.
+ * Malformed label lines, prediction records that cannot be read, and late predictions (at or behind
+ * the watermark when they come: {@link LateFilter}) go to the dead letter, JSON lines under {@link
+ * MonitorSettings#deadLetterDir()}, with the reason.
  */
 public final class MonitorJob {
   private MonitorJob() {}
@@ -161,9 +163,13 @@ public final class MonitorJob {
             .name("event-time")
             .uid("monitor-event-time");
 
+    SingleOutputStreamOperator<MonitorInput> onTime =
+        timed.process(new LateFilter()).name("late-filter").uid("monitor-late-filter");
+    DataStream<Rejection> late = onTime.getSideOutput(LateFilter.LATE);
+
     long ttl = s.labelTtl().toMillis();
     DataStream<WindowStatistic> performance =
-        timed
+        onTime
             .keyBy(MonitorInput::eventId, Types.STRING)
             .process(new LabelJoin(s.model(), ttl), TypeInformation.of(Outcome.class))
             .name("label-join-" + s.model())
@@ -176,7 +182,7 @@ public final class MonitorJob {
             .uid("monitor-performance-windows");
 
     DataStream<Prediction> predictions =
-        timed
+        onTime
             .filter(in -> in.prediction() != null)
             .name("predictions-only")
             .uid("monitor-predictions-only")
@@ -184,24 +190,6 @@ public final class MonitorJob {
             .name("prediction")
             .uid("monitor-prediction");
     SingleOutputStreamOperator<WindowStatistic> drift = DriftStage.attach(predictions, s);
-    DataStream<Rejection> late =
-        drift
-            .getSideOutput(DriftStage.LATE)
-            .map(
-                p ->
-                    new Rejection(
-                        "predictions",
-                        "late",
-                        "event time "
-                            + java.time.Instant.ofEpochMilli(p.eventTimeMillis())
-                            + " is behind the watermark (more than "
-                            + s.maxOutOfOrderness()
-                            + " out of order): its drift window was emitted already",
-                        p.eventId(),
-                        "prediction " + p.eventId()),
-                TypeInformation.of(Rejection.class))
-            .name("late-predictions")
-            .uid("monitor-late-predictions");
 
     DataStream<WindowStatistic> statistics = performance.union(drift);
     DataStream<StatisticRow> rows =
@@ -253,6 +241,39 @@ public final class MonitorJob {
         .map(StatisticRow::unmarked, TypeInformation.of(StatisticRow.class))
         .name("rules-" + s.model())
         .uid("monitor-rules");
+  }
+
+  /**
+   * Predictions at or behind the watermark when they come are late (the rule of the other jobs):
+   * they go to {@link #LATE} with rule {@code late} and take part in no statistic; labels pass.
+   */
+  static final class LateFilter extends ProcessFunction<MonitorInput, MonitorInput> {
+    private static final long serialVersionUID = 1L;
+
+    static final OutputTag<Rejection> LATE =
+        new OutputTag<>("late-predictions", TypeInformation.of(Rejection.class)) {};
+
+    @Override
+    public void processElement(MonitorInput in, Context ctx, Collector<MonitorInput> out) {
+      Prediction p = in.prediction();
+      long wm = ctx.timerService().currentWatermark();
+      if (p == null || p.eventTimeMillis() > wm) {
+        out.collect(in);
+        return;
+      }
+      ctx.output(
+          LATE,
+          new Rejection(
+              "predictions",
+              "late",
+              "event time "
+                  + java.time.Instant.ofEpochMilli(p.eventTimeMillis())
+                  + " is at or behind the watermark "
+                  + java.time.Instant.ofEpochMilli(wm)
+                  + " (more than the max out-of-orderness behind the latest prediction)",
+              p.eventId(),
+              "prediction " + p.eventId() + " of version " + p.version()));
+    }
   }
 
   /** The output topic's JSON into predictions; unreadable records to the dead letter. */

@@ -142,6 +142,7 @@ class MonitorJobIT {
             MonitorInput.of(p("p1", 1_000, 1, 0.8, 1.0)),
             MonitorInput.of(p("p2", 2_000, 0, 0.3, null)),
             MonitorInput.of(p("p3", 12_000, 1, 0.6, 2.0)), // wm 11 999
+            MonitorInput.of(p("late", 3_000, 1, 0.5, 9.0)), // behind the watermark: dead letter
             label("p1", 1), // one window late
             MonitorInput.of(p("p4", 25_000, 0, 0.1, 3.0)), // wm 24 999
             label("p2", 1), // two windows late, within the TTL (expires at 32 000)
@@ -205,6 +206,14 @@ class MonitorJobIT {
         .containsEntry("rule", null)
         .containsEntry("window_end", 10_000_000L);
 
+    // the late prediction is in no statistic (window [0, 10) above: 2 labelled, none expired)
+    assertThat(deadLetters(s.deadLetterDir()))
+        .singleElement()
+        .satisfies(
+            n -> {
+              assertThat(n.get("rule").asText()).isEqualTo("late");
+              assertThat(n.get("raw").asText()).isEqualTo("late");
+            });
     Map<String, Map<String, Object>> drift = byWindow(s.warehouse().drift("m").path());
     // [0, 10): p1 has x, p2 has none
     assertThat(value(drift, "0/missing_rate/x")).isEqualTo(0.5);
@@ -456,6 +465,11 @@ class MonitorJobIT {
           .isEqualTo(1.0);
     } finally {
       job.cancel().get();
+      // wait for the tasks to stop before the temporary directory goes
+      long until = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+      while (!job.getJobStatus().get().isGloballyTerminalState() && System.nanoTime() < until) {
+        Thread.sleep(100);
+      }
     }
   }
 
