@@ -14,6 +14,7 @@ import dev.lakeops.flink.registry.RegistryReader;
 import dev.lakeops.flink.serving.Prediction;
 import dev.lakeops.flink.serving.PredictionLog;
 import dev.lakeops.flink.serving.ServingFixture;
+import dev.lakeops.flink.testing.KafkaBroker;
 import io.delta.kernel.types.IntegerType;
 import io.delta.kernel.types.LongType;
 import io.delta.kernel.types.StringType;
@@ -24,6 +25,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -32,6 +34,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -324,6 +327,51 @@ class MonitorJobIT {
       d = Math.max(d, Math.abs(fa - fb));
     }
     return d;
+  }
+
+  @Test
+  void readsThePredictionAndLabelTopics() throws Exception {
+    try (KafkaBroker kafka = new KafkaBroker()) {
+      String predictions = "predictions-" + UUID.randomUUID();
+      String labels = "labels-" + UUID.randomUUID();
+      kafka.createTopic(predictions, 1);
+      kafka.createTopic(labels, 1);
+      kafka.send(
+          predictions,
+          List.of(
+              new String(PredictionLog.json(p("k1", 1_000, 1, 0.8, 1.0)), StandardCharsets.UTF_8),
+              new String(PredictionLog.json(p("k2", 2_000, 1, 0.6, null)), StandardCharsets.UTF_8),
+              "{\"event_id\": \"broken\"}"),
+          null);
+      kafka.send(
+          labels,
+          List.of(
+              "{\"event_id\": \"k1\", \"label\": 1}",
+              "{\"event_id\": \"k2\", \"label\": 0}",
+              "{\"event_id\": \"k3\""),
+          null);
+      MonitorSettings s =
+          settings()
+              .labelDir(null)
+              .labelTopic(labels)
+              .predictionTopic(predictions)
+              .kafkaBootstrap(kafka.bootstrap())
+              .window(Duration.ofMinutes(1))
+              .labelTtl(Duration.ofHours(1))
+              .build();
+      StreamExecutionEnvironment env =
+          StreamExecutionEnvironment.getExecutionEnvironment(MonitorJob.flinkConfig(s));
+      MonitorJob.build(env, s);
+      env.execute("monitor-kafka");
+
+      Map<String, Map<String, Object>> perf = byWindow(s.warehouse().performance("m").path());
+      // k1 right (1 = 1), k2 wrong (predicted 1, label 0)
+      assertThat(value(perf, "0/labelled")).isEqualTo(2);
+      assertThat(value(perf, "0/accuracy")).isEqualTo(0.5);
+      assertThat(deadLetters(s.deadLetterDir()))
+          .extracting(n -> n.get("source").asText() + ":" + n.get("rule").asText())
+          .containsExactlyInAnyOrder("predictions:malformed", "labels:malformed");
+    }
   }
 
   /** Runs the job's statistics and outputs over {@code in}, in this order (parallelism 1). */
