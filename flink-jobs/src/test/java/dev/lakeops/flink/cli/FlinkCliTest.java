@@ -79,7 +79,8 @@ class FlinkCliTest {
             MlopsCommand.OnlineStore.class,
             MlopsCommand.OnlineStore.Get.class,
             MlopsCommand.Serve.class,
-            MlopsCommand.Monitor.class);
+            MlopsCommand.Monitor.class,
+            MlopsCommand.Report.class);
   }
 
   @Test

@@ -4,6 +4,7 @@ import dev.lakeops.common.monitoring.Statistic;
 import dev.lakeops.common.monitoring.WindowStatistic;
 import dev.lakeops.common.training.ReferenceProfile.Kind;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
@@ -30,7 +31,15 @@ import org.hipparchus.stat.inference.KolmogorovSmirnovTest;
  * </ul>
  *
  * Statistics that do not apply are absent, never NaN. A statistic that applies but that the window
- * cannot define (no present value in the window, or none in the reference) is NaN.
+ * cannot define (no present value in the window, or none in the reference) is NaN. Rates: {@code
+ * missing_rate} = missing rows / rows; {@code out_of_range_rate} = out-of-range (or unseen) values
+ * / present values.
+ *
+ * <p>Bins: numeric PSI and Jensen-Shannon use the reference's deciles ({@link #BINS}); the
+ * categorical bins are the values the reference lists, plus one "other" bin when the reference has
+ * an other count or the window has a value the reference does not list (unseen values, and values
+ * beyond the window's own bound, fall in it). PSI and chi-square smooth every bin with {@value
+ * #PSEUDO_COUNT} (see {@link #psi}); Jensen-Shannon does not need to.
  *
  * <p>Accuracy: with exact sides ({@link FeatureWindow#exact()}, {@link ReferenceColumn#exact()})
  * every value is SciPy's to rounding. With sketches in estimation mode the CDFs are within ε_ref +
@@ -48,9 +57,6 @@ public final class DriftStatistics {
 
   /** Below this product of the two sample sizes the KS p-value is exact, else asymptotic. */
   public static final long EXACT_KS_MAX_PRODUCT = 10_000;
-
-  /** The label of the bin collecting the values a categorical reference did not keep. */
-  public static final String OTHER = "__other__";
 
   private static final KolmogorovSmirnovTest KS = new KolmogorovSmirnovTest();
 
@@ -284,14 +290,40 @@ public final class DriftStatistics {
    * difference is attained); SciPy's {@code scipy.stats.ks_2samp(...).statistic}.
    */
   static double ksStatistic(EmpiricalCdf a, EmpiricalCdf b) {
+    double[][] joint = jointCdf(a, b);
     double d = 0;
-    for (double x : a.points) {
-      d = Math.max(d, Math.abs(a.cdf(x) - b.cdf(x)));
-    }
-    for (double x : b.points) {
-      d = Math.max(d, Math.abs(a.cdf(x) - b.cdf(x)));
+    for (int k = 0; k < joint[0].length; k++) {
+      d = Math.max(d, Math.abs(joint[1][k] - joint[2][k]));
     }
     return d;
+  }
+
+  /** Both CDFs at every point of either, ascending, in one merge walk: {points, F_a, F_b}. */
+  static double[][] jointCdf(EmpiricalCdf a, EmpiricalCdf b) {
+    int na = a.points.length;
+    int nb = b.points.length;
+    double[] xs = new double[na + nb];
+    double[] fa = new double[na + nb];
+    double[] fb = new double[na + nb];
+    int i = 0;
+    int j = 0;
+    int k = 0;
+    long ca = 0;
+    long cb = 0;
+    while (i < na || j < nb) {
+      double x = j >= nb || (i < na && a.points[i] <= b.points[j]) ? a.points[i] : b.points[j];
+      if (i < na && a.points[i] == x) {
+        ca = a.cumulative[i++];
+      }
+      if (j < nb && b.points[j] == x) {
+        cb = b.cumulative[j++];
+      }
+      xs[k] = x;
+      fa[k] = ca / (double) a.total;
+      fb[k] = cb / (double) b.total;
+      k++;
+    }
+    return new double[][] {Arrays.copyOf(xs, k), Arrays.copyOf(fa, k), Arrays.copyOf(fb, k)};
   }
 
   /**
@@ -322,16 +354,11 @@ public final class DriftStatistics {
    * unit.
    */
   static double wasserstein(EmpiricalCdf a, EmpiricalCdf b) {
-    double[] xs = new double[a.points.length + b.points.length];
-    System.arraycopy(a.points, 0, xs, 0, a.points.length);
-    System.arraycopy(b.points, 0, xs, a.points.length, b.points.length);
-    java.util.Arrays.sort(xs);
+    double[][] joint = jointCdf(a, b);
+    double[] xs = joint[0];
     double w = 0;
-    for (int i = 0; i + 1 < xs.length; i++) {
-      double dx = xs[i + 1] - xs[i];
-      if (dx > 0) {
-        w += Math.abs(a.cdf(xs[i]) - b.cdf(xs[i])) * dx;
-      }
+    for (int k = 0; k + 1 < xs.length; k++) {
+      w += Math.abs(joint[1][k] - joint[2][k]) * (xs[k + 1] - xs[k]);
     }
     return w;
   }

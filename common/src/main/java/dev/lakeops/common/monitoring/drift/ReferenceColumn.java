@@ -3,6 +3,9 @@ package dev.lakeops.common.monitoring.drift;
 import dev.lakeops.common.training.ReferenceProfile;
 import dev.lakeops.common.training.ReferenceProfile.ColumnProfile;
 import dev.lakeops.common.training.ReferenceProfile.Kind;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
 import org.apache.datasketches.kll.KllDoublesSketch;
 
@@ -77,7 +80,25 @@ public final class ReferenceColumn {
                             + profile.columns().keySet())));
   }
 
-  /** An empty window matching this column: numeric with its [min, max], or categorical. */
+  /**
+   * The reference of every column of {@code profile} (model inputs, {@link
+   * ReferenceProfile#PREDICTION} and, for binary classification, {@link
+   * ReferenceProfile#POSITIVE_PROBABILITY}), in the profile's order.
+   *
+   * @throws IllegalArgumentException when a column's sketch is not a serialized KLL sketch
+   */
+  public static Map<String, ReferenceColumn> all(ReferenceProfile profile) {
+    Map<String, ReferenceColumn> out = new LinkedHashMap<>();
+    profile.columns().forEach((name, column) -> out.put(name, of(name, column)));
+    return Collections.unmodifiableMap(out);
+  }
+
+  /**
+   * An empty window matching this column: numeric with the reference's [min, max] as its range, or
+   * categorical. A categorical window must be fed the values as the training profile wrote them:
+   * Spark's cast to string ({@code true}/{@code false} for booleans, {@code 1.0} for a double class
+   * prediction).
+   */
   public FeatureWindow newWindow() {
     if (profile.kind() == Kind.CATEGORICAL) {
       return FeatureWindow.categorical();
