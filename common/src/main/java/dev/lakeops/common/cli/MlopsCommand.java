@@ -66,6 +66,7 @@ import picocli.CommandLine.ScopeType;
       MlopsCommand.OnlineStore.class,
       MlopsCommand.Serve.class,
       MlopsCommand.Scheduler.class,
+      MlopsCommand.Monitor.class,
       MlopsCommand.Report.class,
       MlopsCommand.Completion.class,
       MlopsCommand.Help.class
@@ -650,6 +651,130 @@ public final class MlopsCommand {
                 + " <warehouse>/<database>/_lakeops/scheduler_runs (a local warehouse), else"
                 + " ./scheduler_runs/<database>")
     String runsDir;
+  }
+
+  /** {@code monitor}: drift and live accuracy of a served model (Flink). */
+  @Command(
+      name = "monitor",
+      description = {
+        "monitor a served model (Flink): drift of its inputs and predictions, and live accuracy"
+            + " once the delayed labels come",
+        "Predictions are the serving job's log <warehouse>/<database>/predictions/<model> (followed"
+            + " as it grows) or its output topic (--prediction-topic); labels are CSV files with a"
+            + " header in a watched directory (--labels) or JSON objects on a topic (--label-topic)."
+            + " Statistics go to the Delta tables <db>.drift_<model> and <db>.performance_<model>"
+            + " and to Flink's metrics (--prometheus-port); malformed labels to"
+            + " <warehouse>/<database>/dead_letter/monitor_<model>."
+      })
+  @RunsOn(Engine.FLINK)
+  public static final class Monitor {
+    @Mixin SharedOptions.Project project;
+
+    @Option(
+        names = "--model",
+        required = true,
+        paramLabel = "<name>",
+        description = "a model of models.yaml that is served")
+    String model;
+
+    @Mixin SharedOptions.Warehouse warehouse;
+
+    @Option(
+        names = "--window",
+        paramLabel = "<duration>",
+        converter = SharedOptions.PositiveDuration.class,
+        description = "the event-time window's size, e.g. 1h or 1d (needed)")
+    Duration window;
+
+    @Option(
+        names = "--slide",
+        paramLabel = "<duration>",
+        converter = SharedOptions.PositiveDuration.class,
+        description = "how far sliding windows start apart; default: the window (tumbling)")
+    Duration slide;
+
+    @Option(
+        names = "--label-ttl",
+        paramLabel = "<duration>",
+        converter = SharedOptions.PositiveDuration.class,
+        description =
+            "how long (event time) a prediction waits for its label before it counts as expired,"
+                + " and a label for its prediction, e.g. 7d (needed)")
+    Duration labelTtl;
+
+    @Option(
+        names = "--labels",
+        paramLabel = "<dir>",
+        converter = SharedOptions.Location.class,
+        description = "a directory of CSV label files (with a header), watched for new files")
+    String labels;
+
+    @Option(
+        names = "--label-topic",
+        paramLabel = "<topic>",
+        description = "read labels (JSON objects) from this topic")
+    String labelTopic;
+
+    @Option(
+        names = "--label-event-id",
+        paramLabel = "<column>",
+        description = "the label column holding the prediction's event id; default: event_id")
+    String labelEventId;
+
+    @Option(
+        names = "--label-column",
+        paramLabel = "<column>",
+        description = "the label column holding the true value; default: label")
+    String labelColumn;
+
+    @Option(
+        names = "--prediction-topic",
+        paramLabel = "<topic>",
+        description = "read predictions from the serving job's output topic instead of its log")
+    String predictionTopic;
+
+    @Option(
+        names = "--kafka-bootstrap",
+        paramLabel = "<host:port>",
+        description = "the Kafka brokers, for --label-topic and --prediction-topic")
+    String kafkaBootstrap;
+
+    @Option(
+        names = "--max-out-of-orderness",
+        paramLabel = "<duration>",
+        converter = SharedOptions.NonNegativeDuration.class,
+        description = "how far a prediction may come behind the latest one; default: 5s")
+    Duration maxOutOfOrderness;
+
+    @Option(
+        names = "--checkpoint-interval",
+        paramLabel = "<duration>",
+        converter = SharedOptions.PositiveDuration.class,
+        description = "how often to checkpoint (and commit the tables); default: 5s")
+    Duration checkpointInterval;
+
+    @Option(
+        names = "--prometheus-port",
+        paramLabel = "<port[-port]>",
+        description =
+            "serve the metrics for Prometheus on this port (or the first free one of a range)")
+    String prometheusPort;
+
+    @Option(
+        names = "--parallelism",
+        paramLabel = "<n>",
+        converter = SharedOptions.PositiveInt.class,
+        description = "the job's parallelism; default: the environment's")
+    Integer parallelism;
+
+    @Option(
+        names = "--once",
+        description =
+            "monitor what is there now (the log's latest version, the label files present, the"
+                + " topics to their end), write the tables and stop")
+    boolean once;
+
+    @Mixin SharedOptions.FlinkConf flinkConf;
   }
 
   /** {@code report}: one static HTML page of a model's monitoring tables. */

@@ -18,11 +18,11 @@ import org.apache.flink.configuration.GlobalConfiguration;
 
 /**
  * The Flink side of {@code mlops}: the implementations of the Flink commands ({@code online-store},
- * {@code online-store get}, {@code serve}) of the one command tree ({@link MlopsCommand}, in {@code
- * common}), run through the one entry point ({@link Cli}). {@code submit/mlops} sends these
- * commands here (the Spark commands go to the Spark jobs), and {@code flink run} uses this class as
- * the job jar's main class on a cluster. {@code mlops --help} lists every command, the Spark ones
- * too; a Spark command here is named as such (exit 2).
+ * {@code online-store get}, {@code serve}, {@code monitor}) of the one command tree ({@link
+ * MlopsCommand}, in {@code common}), run through the one entry point ({@link Cli}). {@code
+ * submit/mlops} sends these commands here (the Spark commands go to the Spark jobs), and {@code
+ * flink run} uses this class as the job jar's main class on a cluster. {@code mlops --help} lists
+ * every command, the Spark ones too; a Spark command here is named as such (exit 2).
  */
 public final class FlinkCli implements CommandImplementations {
   /** The file Flink 2's loader reads from a configuration directory. */
@@ -64,6 +64,7 @@ public final class FlinkCli implements CommandImplementations {
         MlopsCommand.Serve.class, new ServeCommand(out, err)::execute,
         MlopsCommand.Scheduler.class,
             new dev.lakeops.flink.scheduler.SchedulerCommand(out)::execute,
+        MlopsCommand.Monitor.class, new MonitorCommand(out)::execute,
         MlopsCommand.Report.class, new ReportCommand(out)::execute);
   }
 

@@ -129,6 +129,52 @@ public final class KernelTables {
     return out;
   }
 
+  /**
+   * The data files of the table's latest version (absolute paths, sizes, modification times), or
+   * none when there is no table at {@code path}.
+   */
+  public List<FileStatus> dataFiles(String path) {
+    Optional<Snapshot> snapshot = snapshot(path);
+    if (snapshot.isEmpty()) {
+      return List.of();
+    }
+    List<FileStatus> out = new ArrayList<>();
+    try (CloseableIterator<FilteredColumnarBatch> files =
+        snapshot.get().getScanBuilder().build().getScanFiles(engine)) {
+      while (files.hasNext()) {
+        try (CloseableIterator<Row> rows = files.next().getRows()) {
+          while (rows.hasNext()) {
+            out.add(InternalScanFileUtils.getAddFileStatus(rows.next()));
+          }
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out;
+  }
+
+  /**
+   * Every row of one Parquet data file of a table without partition columns or column mapping (the
+   * tables LakeOps' Flink jobs write), in the {@link #readAll} form.
+   *
+   * @param file the data file's absolute path, size (bytes) and modification time (epoch ms)
+   */
+  public List<Map<String, Object>> readDataFile(FileStatus file, StructType schema) {
+    List<Map<String, Object>> out = new ArrayList<>();
+    try (CloseableIterator<FileReadResult> read =
+        engine
+            .getParquetHandler()
+            .readParquetFiles(iterator(List.of(file).iterator()), schema, Optional.empty())) {
+      while (read.hasNext()) {
+        collect(new FilteredColumnarBatch(read.next().getData(), Optional.empty()), out);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out;
+  }
+
   private static void collect(FilteredColumnarBatch batch, List<Map<String, Object>> out) {
     ColumnarBatch data = batch.getData();
     StructType schema = data.getSchema();

@@ -4,6 +4,7 @@ import dev.lakeops.common.config.SourceFormat;
 import dev.lakeops.common.events.Rejection;
 import dev.lakeops.common.events.SourceEvent;
 import dev.lakeops.flink.io.DeadLetter;
+import dev.lakeops.flink.io.PerEventBound;
 import dev.lakeops.flink.io.RawRecord;
 import dev.lakeops.flink.io.StreamSources;
 import java.time.Duration;
@@ -11,9 +12,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.UnaryOperator;
 import org.apache.flink.api.common.JobExecutionResult;
-import org.apache.flink.api.common.eventtime.Watermark;
-import org.apache.flink.api.common.eventtime.WatermarkGenerator;
-import org.apache.flink.api.common.eventtime.WatermarkOutput;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.configuration.Configuration;
@@ -206,7 +204,7 @@ public final class OnlineStoreJob {
     DataStream<SourceEvent> timed =
         events
             .assignTimestampsAndWatermarks(
-                WatermarkStrategy.<SourceEvent>forGenerator(ctx -> new PerEventBound(boundMs))
+                WatermarkStrategy.<SourceEvent>forGenerator(ctx -> new PerEventBound<>(boundMs))
                     .withTimestampAssigner((e, ts) -> Math.floorDiv(e.eventTimeMicros(), 1000L))
                     .withIdleness(Duration.ofSeconds(30)))
             .name("event time")
@@ -257,29 +255,5 @@ public final class OnlineStoreJob {
         StreamExecutionEnvironment.getExecutionEnvironment(configuration(o));
     build(env, o);
     return env.execute(o.jobName());
-  }
-
-  /**
-   * Bounded out-of-orderness with a watermark after every event that raises the maximum, so whether
-   * an event is late depends only on the order of the input, not on timing.
-   */
-  static final class PerEventBound implements WatermarkGenerator<SourceEvent> {
-    private final long boundMs;
-    private long max = Long.MIN_VALUE;
-
-    PerEventBound(long boundMs) {
-      this.boundMs = boundMs;
-    }
-
-    @Override
-    public void onEvent(SourceEvent e, long timestamp, WatermarkOutput out) {
-      if (timestamp > max) {
-        max = timestamp;
-        out.emitWatermark(new Watermark(max - boundMs - 1));
-      }
-    }
-
-    @Override
-    public void onPeriodicEmit(WatermarkOutput out) {}
   }
 }

@@ -14,6 +14,7 @@ import dev.lakeops.flink.registry.RegistryReader;
 import io.delta.kernel.types.StructType;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -64,11 +65,20 @@ public final class ServeJob {
    * --resume} can restart from it; a {@code --once} job keeps none.
    */
   public static Configuration flinkConfig(ServeSettings s) {
+    return flinkConfig(s.checkpointInterval(), s.once(), s.checkpointDir());
+  }
+
+  /**
+   * The same settings for any job that commits Delta tables on checkpoints (the monitoring job
+   * too): exactly-once checkpoints every {@code interval}, retained under {@code checkpointDir}
+   * unless {@code once}, and a fixed-delay restart strategy.
+   */
+  public static Configuration flinkConfig(Duration interval, boolean once, String checkpointDir) {
     Configuration c = new Configuration();
-    c.setString("execution.checkpointing.interval", s.checkpointInterval().toMillis() + " ms");
+    c.setString("execution.checkpointing.interval", interval.toMillis() + " ms");
     c.setString("execution.checkpointing.mode", "EXACTLY_ONCE");
-    if (!s.once()) {
-      String dir = s.checkpointDir();
+    if (!once) {
+      String dir = checkpointDir;
       // Flink wants a scheme: a local warehouse is a file:// URI
       c.setString("execution.checkpointing.dir", dir.contains("://") ? dir : "file://" + dir);
       c.setString(

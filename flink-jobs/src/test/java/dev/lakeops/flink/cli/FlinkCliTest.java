@@ -80,6 +80,7 @@ class FlinkCliTest {
             MlopsCommand.OnlineStore.Get.class,
             MlopsCommand.Serve.class,
             MlopsCommand.Scheduler.class,
+            MlopsCommand.Monitor.class,
             MlopsCommand.Report.class);
   }
 

@@ -1,0 +1,304 @@
+package dev.lakeops.flink.monitoring;
+
+import dev.lakeops.common.events.Rejection;
+import dev.lakeops.common.monitoring.Statistic;
+import dev.lakeops.common.monitoring.WindowStatistic;
+import dev.lakeops.flink.delta.DeltaSink;
+import dev.lakeops.flink.delta.KernelTables;
+import dev.lakeops.flink.io.DeadLetter;
+import dev.lakeops.flink.io.PerEventBound;
+import dev.lakeops.flink.io.RawRecord;
+import dev.lakeops.flink.io.StreamSources;
+import dev.lakeops.flink.serving.Prediction;
+import dev.lakeops.flink.serving.ServeJob;
+import java.time.Duration;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.functions.ProcessFunction;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
+
+/**
+ * The monitoring job ({@code mlops monitor}): the serving job's predictions (its Delta prediction
+ * log followed as it grows, or its output topic) and the delayed labels (CSV files in a directory
+ * followed as it grows, or a Kafka topic of JSON objects) →
+ *
+ * <ol>
+ *   <li>event time: the predictions' event time, with a watermark at most {@link
+ *       MonitorSettings#maxOutOfOrderness()} behind the latest prediction (emitted after every
+ *       prediction that raises it, as the online-store job does); labels do not move it;
+ *   <li>the label join ({@link LabelJoin}, keyed by event id, TTL in event time) → outcomes:
+ *       labelled, expired, unmatched;
+ *   <li>performance windows ({@link PerformanceWindows}) per model version → live accuracy, emitted
+ *       one TTL after the window ends;
+ *   <li>drift windows ({@link DriftStage}) over the predictions alone, per model version;
+ *   <li>both as {@code DataStream<WindowStatistic>} → {@link #rules} (the rule stage's place) →
+ *       Flink gauges ({@link StatisticGauges}) and the {@code drift_<model>} and {@code
+ *       performance_<model>} Delta tables (exactly once, {@link DeltaSink}).
+ * </ol>
+ *
+ * Malformed label lines, prediction records that cannot be read, and late predictions (at or behind
+ * the watermark when they come: {@link LateFilter}) go to the dead letter, JSON lines under {@link
+ * MonitorSettings#deadLetterDir()}, with the reason.
+ */
+public final class MonitorJob {
+  private MonitorJob() {}
+
+  /**
+   * The job's streams.
+   *
+   * @param statistics every window statistic before the rule stage (performance and drift)
+   * @param rows the table rows after the rule stage
+   * @param deadLetters rejected label and prediction records, late predictions
+   */
+  public record Streams(
+      DataStream<WindowStatistic> performance,
+      DataStream<WindowStatistic> drift,
+      DataStream<WindowStatistic> statistics,
+      DataStream<StatisticRow> rows,
+      DataStream<Rejection> deadLetters) {}
+
+  /**
+   * Checkpointing (exactly-once; the tables commit on checkpoints) and a restart strategy; a job
+   * that runs until cancelled retains its latest checkpoint under {@link
+   * MonitorSettings#checkpointDir()}.
+   */
+  public static Configuration flinkConfig(MonitorSettings s) {
+    return ServeJob.flinkConfig(s.checkpointInterval(), s.once(), s.checkpointDir());
+  }
+
+  /** Builds the whole job on {@code env}: sources, statistics, tables, gauges, dead letter. */
+  public static Streams build(StreamExecutionEnvironment env, MonitorSettings s) {
+    if (s.parallelism() > 0) {
+      env.setParallelism(s.parallelism());
+    }
+    Duration poll = s.once() ? null : s.pollInterval();
+    SingleOutputStreamOperator<Prediction> predictions;
+    if (s.predictionTopic() != null) {
+      predictions =
+          env.fromSource(
+                  StreamSources.kafka(
+                      s.kafkaBootstrap(),
+                      s.predictionTopic(),
+                      "lakeops-monitor-" + s.model(),
+                      s.once()),
+                  WatermarkStrategy.noWatermarks(),
+                  "predictions-" + s.predictionTopic())
+              .uid("monitor-prediction-topic")
+              .process(new PredictionDecoder())
+              .name("decode-predictions")
+              .uid("monitor-decode-predictions");
+    } else {
+      predictions =
+          env.fromSource(
+                  PredictionLogSource.of(s.predictionLog(), poll),
+                  WatermarkStrategy.noWatermarks(),
+                  "prediction-log")
+              .uid("monitor-prediction-log")
+              .process(new PassThrough())
+              .name("predictions")
+              .uid("monitor-predictions");
+    }
+    DataStream<RawRecord> rawLabels =
+        s.labelTopic() != null
+            ? env.fromSource(
+                    StreamSources.kafka(
+                        s.kafkaBootstrap(),
+                        s.labelTopic(),
+                        "lakeops-monitor-labels-" + s.model(),
+                        s.once()),
+                    WatermarkStrategy.noWatermarks(),
+                    "labels-" + s.labelTopic())
+                .uid("monitor-label-topic")
+            : env.fromSource(
+                    StreamSources.files(s.labelDir(), poll),
+                    WatermarkStrategy.noWatermarks(),
+                    "labels")
+                .uid("monitor-label-files");
+    SingleOutputStreamOperator<Label> labels =
+        rawLabels
+            .process(new Parsers.LabelDecoder(s.eventIdColumn(), s.labelColumn()))
+            .name("decode-labels")
+            .uid("monitor-decode-labels");
+    DataStream<MonitorInput> inputs =
+        predictions
+            .map(MonitorInput::of, TypeInformation.of(MonitorInput.class))
+            .name("prediction-input")
+            .uid("monitor-prediction-input")
+            .union(
+                labels
+                    .map(MonitorInput::of, TypeInformation.of(MonitorInput.class))
+                    .name("label-input")
+                    .uid("monitor-label-input"));
+    DataStream<Rejection> rejected =
+        labels.getSideOutput(Parsers.REJECTED).union(predictions.getSideOutput(Parsers.REJECTED));
+    return attach(inputs, rejected, s);
+  }
+
+  /**
+   * Adds the statistics and the outputs to an input stream (tests feed one ordered stream here).
+   *
+   * @param inputs predictions and labels, without timestamps or watermarks
+   * @param rejected records the decoders rejected, for the dead letter
+   */
+  public static Streams attach(
+      DataStream<MonitorInput> inputs, DataStream<Rejection> rejected, MonitorSettings s) {
+    long bound = s.maxOutOfOrderness().toMillis();
+    DataStream<MonitorInput> timed =
+        inputs
+            .assignTimestampsAndWatermarks(
+                WatermarkStrategy.<MonitorInput>forGenerator(
+                        ctx -> new PerEventBound<>(bound, in -> in.prediction() != null))
+                    .withTimestampAssigner(
+                        (in, ts) ->
+                            in.prediction() != null
+                                ? in.prediction().eventTimeMillis()
+                                : Long.MIN_VALUE)
+                    .withIdleness(Duration.ofSeconds(30)))
+            .name("event-time")
+            .uid("monitor-event-time");
+
+    SingleOutputStreamOperator<MonitorInput> onTime =
+        timed.process(new LateFilter()).name("late-filter").uid("monitor-late-filter");
+    DataStream<Rejection> late = onTime.getSideOutput(LateFilter.LATE);
+
+    long ttl = s.labelTtl().toMillis();
+    DataStream<WindowStatistic> performance =
+        onTime
+            .keyBy(MonitorInput::eventId, Types.STRING)
+            .process(new LabelJoin(s.model(), ttl), TypeInformation.of(Outcome.class))
+            .name("label-join-" + s.model())
+            .uid("monitor-label-join")
+            .keyBy(Outcome::model, Types.STRING)
+            .process(
+                new PerformanceWindows(Windows.of(s.windowSize(), s.windowSlide()), ttl),
+                TypeInformation.of(WindowStatistic.class))
+            .name("performance-windows-" + s.model())
+            .uid("monitor-performance-windows");
+
+    DataStream<Prediction> predictions =
+        onTime
+            .filter(in -> in.prediction() != null)
+            .name("predictions-only")
+            .uid("monitor-predictions-only")
+            .map(MonitorInput::prediction, TypeInformation.of(Prediction.class))
+            .name("prediction")
+            .uid("monitor-prediction");
+    SingleOutputStreamOperator<WindowStatistic> drift = DriftStage.attach(predictions, s);
+
+    DataStream<WindowStatistic> statistics = performance.union(drift);
+    DataStream<StatisticRow> rows =
+        rules(statistics, s)
+            .map(new StatisticGauges(), TypeInformation.of(StatisticRow.class))
+            .name("gauges")
+            .uid("monitor-gauges");
+
+    var tables = new KernelTables();
+    String driftPath = s.warehouse().drift(s.model()).path();
+    String performancePath = s.warehouse().performance(s.model()).path();
+    tables.createIfMissing(driftPath, new StatisticRows().schema());
+    tables.createIfMissing(performancePath, new StatisticRows().schema());
+    rows.filter(r -> r.statistic().statistic().kind() == Statistic.Kind.DRIFT)
+        .name("drift-rows")
+        .uid("monitor-drift-rows")
+        .sinkTo(new DeltaSink<>(driftPath, "monitor-drift-" + s.model(), new StatisticRows()))
+        .name("drift-table")
+        .uid("monitor-drift-table");
+    rows.filter(r -> r.statistic().statistic().kind() == Statistic.Kind.PERFORMANCE)
+        .name("performance-rows")
+        .uid("monitor-performance-rows")
+        .sinkTo(
+            new DeltaSink<>(
+                performancePath, "monitor-performance-" + s.model(), new StatisticRows()))
+        .name("performance-table")
+        .uid("monitor-performance-table");
+
+    DataStream<Rejection> dead = rejected.union(late);
+    String job = "monitor_" + s.model();
+    dead.map(r -> DeadLetter.toJson(job, r), Types.STRING)
+        .name("dead-letter-json")
+        .uid("monitor-dead-letter-json")
+        .sinkTo(DeadLetter.files(s.deadLetterDir()))
+        .name("dead-letter")
+        .uid("monitor-dead-letter");
+    return new Streams(performance, drift, statistics, rows, dead);
+  }
+
+  /**
+   * The rule stage's place: every window statistic of the job (drift and performance) comes in, the
+   * table rows go out. Until {@code monitoring.yaml}'s rules are checked here (package {@code
+   * dev.lakeops.flink.monitoring.triggers}), no statistic has a rule: threshold and rule are null,
+   * breached false. The rule stage also sends its triggers from here.
+   */
+  public static DataStream<StatisticRow> rules(
+      DataStream<WindowStatistic> statistics, MonitorSettings s) {
+    return statistics
+        .map(StatisticRow::unmarked, TypeInformation.of(StatisticRow.class))
+        .name("rules-" + s.model())
+        .uid("monitor-rules");
+  }
+
+  /**
+   * Predictions at or behind the watermark when they come are late (the rule of the other jobs):
+   * they go to {@link #LATE} with rule {@code late} and take part in no statistic; labels pass.
+   */
+  static final class LateFilter extends ProcessFunction<MonitorInput, MonitorInput> {
+    private static final long serialVersionUID = 1L;
+
+    static final OutputTag<Rejection> LATE =
+        new OutputTag<>("late-predictions", TypeInformation.of(Rejection.class)) {};
+
+    @Override
+    public void processElement(MonitorInput in, Context ctx, Collector<MonitorInput> out) {
+      Prediction p = in.prediction();
+      long wm = ctx.timerService().currentWatermark();
+      if (p == null || p.eventTimeMillis() > wm) {
+        out.collect(in);
+        return;
+      }
+      ctx.output(
+          LATE,
+          new Rejection(
+              "predictions",
+              "late",
+              "event time "
+                  + java.time.Instant.ofEpochMilli(p.eventTimeMillis())
+                  + " is at or behind the watermark "
+                  + java.time.Instant.ofEpochMilli(wm)
+                  + " (more than the max out-of-orderness behind the latest prediction)",
+              p.eventId(),
+              "prediction " + p.eventId() + " of version " + p.version()));
+    }
+  }
+
+  /** The output topic's JSON into predictions; unreadable records to the dead letter. */
+  static final class PredictionDecoder extends ProcessFunction<RawRecord, Prediction> {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public void processElement(RawRecord r, Context ctx, Collector<Prediction> out) {
+      try {
+        out.collect(Parsers.prediction(r.text()));
+      } catch (RuntimeException e) {
+        ctx.output(
+            Parsers.REJECTED,
+            new Rejection("predictions", "malformed", e.getMessage(), r.text(), r.origin()));
+      }
+    }
+  }
+
+  /** The prediction log's rows need no decoding (kept as an operator so both inputs look alike). */
+  static final class PassThrough extends ProcessFunction<Prediction, Prediction> {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public void processElement(Prediction p, Context ctx, Collector<Prediction> out) {
+      out.collect(p);
+    }
+  }
+}
