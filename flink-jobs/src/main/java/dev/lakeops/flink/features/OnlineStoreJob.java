@@ -239,169 +239,174 @@ public final class OnlineStoreJob {
     public Options withEventTap(UnaryOperator<DataStream<SourceEvent>> tap) {
       return toBuilder().eventTap(tap).build();
     }
-  }
-
-  /**
-   * Builds {@link Options}. Required: {@link #jobName}, the source ({@link #project} with {@link
-   * #source}, or {@link #source(SourceConfig, List)}), {@link #input}, {@link #deadLetter}, {@link
-   * #store}, {@link #outOfOrderness} and {@link #checkpointInterval}. {@link #build()} checks them
-   * and the ranges, and names the option that is wrong.
-   */
-  public static final class Builder {
-    private String jobName;
-    private ProjectConfig project;
-    private String sourceName;
-    private SourceConfig sourceConfig;
-    private List<FeatureViewConfig> views;
-    private Input input;
-    private DeadLetterTarget deadLetter;
-    private StoreOpener store;
-    private Duration outOfOrderness;
-    private Duration checkpointInterval;
-    private int parallelism = 1;
-    private int storeBatchSize = 1000;
-    private String featureLogDir;
-    private final Map<String, String> flinkConf = new LinkedHashMap<>();
-    private UnaryOperator<DataStream<SourceEvent>> eventTap;
-
-    private Builder() {}
-
-    /** The Flink job's name (required), e.g. {@code online_store_<source>}. */
-    public Builder jobName(String name) {
-      this.jobName = name;
-      return this;
-    }
-
-    /** The loaded project (required with {@link #source(String)}). */
-    public Builder project(ProjectConfig project) {
-      this.project = project;
-      return this;
-    }
-
-    /** The project's source whose feature views the job computes (required; it must have views). */
-    public Builder source(String name) {
-      this.sourceName = name;
-      this.sourceConfig = null;
-      this.views = null;
-      return this;
-    }
-
-    /** The source and its views as loaded (instead of {@link #project} and a source name). */
-    public Builder source(SourceConfig source, List<FeatureViewConfig> views) {
-      this.sourceConfig = source;
-      this.views = views == null ? null : List.copyOf(views);
-      this.sourceName = null;
-      return this;
-    }
-
-    /** Where the events come from (required): {@link Files} or {@link Kafka}. */
-    public Builder input(Input input) {
-      this.input = input;
-      return this;
-    }
-
-    /** Where rejected and late records go (required). */
-    public Builder deadLetter(DeadLetterTarget target) {
-      this.deadLetter = target;
-      return this;
-    }
-
-    /** Opens the online store, once per sink subtask (required; serializable). */
-    public Builder store(StoreOpener store) {
-      this.store = store;
-      return this;
-    }
 
     /**
-     * How far behind the latest event time an event may come and still count (required; zero or
-     * more): rows at time {@code t} are emitted once an event later than {@code t + bound} arrived.
+     * Builds {@link Options}. Required: {@link #jobName}, the source ({@link #project} with {@link
+     * #source}, or {@link #source(SourceConfig, List)}), {@link #input}, {@link #deadLetter},
+     * {@link #store}, {@link #outOfOrderness} and {@link #checkpointInterval}. {@link #build()}
+     * checks them and the ranges, and names the option that is wrong.
      */
-    public Builder outOfOrderness(Duration bound) {
-      this.outOfOrderness = bound;
-      return this;
-    }
+    public static final class Builder {
+      private String jobName;
+      private ProjectConfig project;
+      private String sourceName;
+      private SourceConfig sourceConfig;
+      private List<FeatureViewConfig> views;
+      private Input input;
+      private DeadLetterTarget deadLetter;
+      private StoreOpener store;
+      private Duration outOfOrderness;
+      private Duration checkpointInterval;
+      private int parallelism = 1;
+      private int storeBatchSize = 1000;
+      private String featureLogDir;
+      private final Map<String, String> flinkConf = new LinkedHashMap<>();
+      private UnaryOperator<DataStream<SourceEvent>> eventTap;
 
-    /** How often state is checkpointed and the sinks commit (required; at least 10 ms). */
-    public Builder checkpointInterval(Duration interval) {
-      this.checkpointInterval = interval;
-      return this;
-    }
+      private Builder() {}
 
-    /** The job's parallelism (default 1; at least 1). */
-    public Builder parallelism(int parallelism) {
-      this.parallelism = parallelism;
-      return this;
-    }
+      /** The Flink job's name (required), e.g. {@code online_store_<source>}. */
+      public Builder jobName(String name) {
+        this.jobName = name;
+        return this;
+      }
 
-    /** How many rows the store sink writes per batch (default 1000; at least 1). */
-    public Builder storeBatchSize(int rows) {
-      this.storeBatchSize = rows;
-      return this;
-    }
+      /** The loaded project (required with {@link #source(String)}). */
+      public Builder project(ProjectConfig project) {
+        this.project = project;
+        return this;
+      }
 
-    /** Where to log every computed row as JSON lines; null (default) for no log. */
-    public Builder featureLogDir(String dir) {
-      this.featureLogDir = dir;
-      return this;
-    }
+      /**
+       * The project's source whose feature views the job computes (required; it must have views).
+       */
+      public Builder source(String name) {
+        this.sourceName = name;
+        this.sourceConfig = null;
+        this.views = null;
+        return this;
+      }
 
-    /** Further Flink settings, over the job's defaults and those set before (null values fail). */
-    public Builder flinkConf(Map<String, String> conf) {
-      this.flinkConf.putAll(conf);
-      return this;
-    }
+      /** The source and its views as loaded (instead of {@link #project} and a source name). */
+      public Builder source(SourceConfig source, List<FeatureViewConfig> views) {
+        this.sourceConfig = source;
+        this.views = views == null ? null : List.copyOf(views);
+        this.sourceName = null;
+        return this;
+      }
 
-    /**
-     * Applied to the decoded event stream (tests inject failures here); null (default) for none.
-     */
-    public Builder eventTap(UnaryOperator<DataStream<SourceEvent>> tap) {
-      this.eventTap = tap;
-      return this;
-    }
+      /** Where the events come from (required): {@link Files} or {@link Kafka}. */
+      public Builder input(Input input) {
+        this.input = input;
+        return this;
+      }
 
-    /**
-     * The checked options.
-     *
-     * @throws IllegalArgumentException naming the option: a required one missing, a source the
-     *     project does not have or that has no feature views, a duration or number out of range
-     */
-    public Options build() {
-      String n = Options.NAME;
-      required(n, "jobName", jobName, "the Flink job's name");
-      SourceConfig src = sourceConfig;
-      List<FeatureViewConfig> vs = views;
-      if (src == null) {
-        required(n, "project", project, "the loaded project");
-        required(n, "source", sourceName, "the source whose feature views are computed");
-        src = project.sources().get(sourceName);
+      /** Where rejected and late records go (required). */
+      public Builder deadLetter(DeadLetterTarget target) {
+        this.deadLetter = target;
+        return this;
+      }
+
+      /** Opens the online store, once per sink subtask (required; serializable). */
+      public Builder store(StoreOpener store) {
+        this.store = store;
+        return this;
+      }
+
+      /**
+       * How far behind the latest event time an event may come and still count (required; zero or
+       * more): rows at time {@code t} are emitted once an event later than {@code t + bound}
+       * arrived.
+       */
+      public Builder outOfOrderness(Duration bound) {
+        this.outOfOrderness = bound;
+        return this;
+      }
+
+      /** How often state is checkpointed and the sinks commit (required; at least 10 ms). */
+      public Builder checkpointInterval(Duration interval) {
+        this.checkpointInterval = interval;
+        return this;
+      }
+
+      /** The job's parallelism (default 1; at least 1). */
+      public Builder parallelism(int parallelism) {
+        this.parallelism = parallelism;
+        return this;
+      }
+
+      /** How many rows the store sink writes per batch (default 1000; at least 1). */
+      public Builder storeBatchSize(int rows) {
+        this.storeBatchSize = rows;
+        return this;
+      }
+
+      /** Where to log every computed row as JSON lines; null (default) for no log. */
+      public Builder featureLogDir(String dir) {
+        this.featureLogDir = dir;
+        return this;
+      }
+
+      /**
+       * Further Flink settings, over the job's defaults and those set before (null values fail).
+       */
+      public Builder flinkConf(Map<String, String> conf) {
+        this.flinkConf.putAll(conf);
+        return this;
+      }
+
+      /**
+       * Applied to the decoded event stream (tests inject failures here); null (default) for none.
+       */
+      public Builder eventTap(UnaryOperator<DataStream<SourceEvent>> tap) {
+        this.eventTap = tap;
+        return this;
+      }
+
+      /**
+       * The checked options.
+       *
+       * @throws IllegalArgumentException naming the option: a required one missing, a source the
+       *     project does not have or that has no feature views, a duration or number out of range
+       */
+      public Options build() {
+        String n = NAME;
+        required(n, "jobName", jobName, "the Flink job's name");
+        SourceConfig src = sourceConfig;
+        List<FeatureViewConfig> vs = views;
         if (src == null) {
-          throw new IllegalArgumentException(
-              n
-                  + ".source '"
-                  + sourceName
-                  + "' is not a source of the project; it has "
-                  + project.sources().keySet());
+          required(n, "project", project, "the loaded project");
+          required(n, "source", sourceName, "the source whose feature views are computed");
+          src = project.sources().get(sourceName);
+          if (src == null) {
+            throw new IllegalArgumentException(
+                n
+                    + ".source '"
+                    + sourceName
+                    + "' is not a source of the project; it has "
+                    + project.sources().keySet());
+          }
+          vs = project.viewsOf(sourceName);
         }
-        vs = project.viewsOf(sourceName);
+        required(n, "views", vs, "the source's feature views");
+        if (vs.isEmpty()) {
+          throw new IllegalArgumentException(
+              n + ".source '" + src.name() + "' has no feature views: there is nothing to compute");
+        }
+        required(n, "input", input, "the events: Files or Kafka");
+        required(n, "deadLetter", deadLetter, "where rejected records go");
+        required(n, "store", store, "the online store");
+        atLeast(n, "outOfOrderness", outOfOrderness, Duration.ZERO, "zero or more");
+        atLeast(
+            n,
+            "checkpointInterval",
+            checkpointInterval,
+            OptionChecks.MIN_CHECKPOINT_INTERVAL,
+            "Flink's minimum");
+        atLeast(n, "parallelism", parallelism, 1, "one subtask or more");
+        atLeast(n, "storeBatchSize", storeBatchSize, 1, "rows per store write");
+        return new Options(this, src, List.copyOf(vs));
       }
-      required(n, "views", vs, "the source's feature views");
-      if (vs.isEmpty()) {
-        throw new IllegalArgumentException(
-            n + ".source '" + src.name() + "' has no feature views: there is nothing to compute");
-      }
-      required(n, "input", input, "the events: Files or Kafka");
-      required(n, "deadLetter", deadLetter, "where rejected records go");
-      required(n, "store", store, "the online store");
-      atLeast(n, "outOfOrderness", outOfOrderness, Duration.ZERO, "zero or more");
-      atLeast(
-          n,
-          "checkpointInterval",
-          checkpointInterval,
-          OptionChecks.MIN_CHECKPOINT_INTERVAL,
-          "Flink's minimum");
-      atLeast(n, "parallelism", parallelism, 1, "one subtask or more");
-      atLeast(n, "storeBatchSize", storeBatchSize, 1, "rows per store write");
-      return new Options(this, src, List.copyOf(vs));
     }
   }
 

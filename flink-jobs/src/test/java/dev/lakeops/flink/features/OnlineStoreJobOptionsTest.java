@@ -35,7 +35,7 @@ class OnlineStoreJobOptionsTest {
   static final ProjectConfig CDNOW =
       ProjectLoader.load(SparkRuns.repo().resolve("conf/examples/cdnow"));
 
-  static OnlineStoreJob.Builder complete() {
+  static OnlineStoreJob.Options.Builder complete() {
     return OnlineStoreJob.Options.builder()
         .jobName("job")
         .project(CDNOW)
@@ -71,7 +71,7 @@ class OnlineStoreJobOptionsTest {
 
   @Test
   void everyMissingRequiredOptionIsNamed() {
-    Map<String, UnaryOperator<OnlineStoreJob.Builder>> unset =
+    Map<String, UnaryOperator<OnlineStoreJob.Options.Builder>> unset =
         Map.of(
             "jobName", b -> b.jobName(null),
             "project", b -> b.project(null),
