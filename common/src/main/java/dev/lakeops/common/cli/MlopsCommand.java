@@ -65,6 +65,7 @@ import picocli.CommandLine.ScopeType;
       MlopsCommand.Materialize.class,
       MlopsCommand.OnlineStore.class,
       MlopsCommand.Serve.class,
+      MlopsCommand.Report.class,
       MlopsCommand.Completion.class,
       MlopsCommand.Help.class
     })
@@ -598,6 +599,39 @@ public final class MlopsCommand {
             "resume from the latest checkpoint a serve job of this model retained under"
                 + " <warehouse>/<db>/_checkpoints/serve_<model> (a fresh start when there is none)")
     boolean resume;
+  }
+
+  /** {@code report}: one static HTML page of a model's monitoring tables. */
+  @Command(
+      name = "report",
+      description = {
+        "write one static HTML page of a model's monitoring: drift statistics per feature, live"
+            + " accuracy and kappa-temporal against the no-change baseline, the versions in service"
+            + " and the triggers over time, and the latest window's breaches",
+        "The page opens offline (its plotting library is inlined). It reads drift_<model>,"
+            + " performance_<model>, lakeops_triggers and the registry with Delta Kernel; a table"
+            + " that does not exist yet is named on the page in place of its plots."
+      })
+  @RunsOn(Engine.FLINK)
+  public static final class Report {
+    @Mixin SharedOptions.Project project;
+
+    @Option(
+        names = "--model",
+        required = true,
+        paramLabel = "<name>",
+        description = "a model of models.yaml")
+    String model;
+
+    @Mixin SharedOptions.Warehouse warehouse;
+
+    @Option(
+        names = "--out",
+        paramLabel = "<file>",
+        converter = SharedOptions.Location.class,
+        description =
+            "the HTML file to write; default: <warehouse>/<database>/reports/<model>.html")
+    String out;
   }
 
   // ---------------------------------------------------------------- either jar

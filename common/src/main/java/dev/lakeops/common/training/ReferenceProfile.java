@@ -75,6 +75,11 @@ public record ReferenceProfile(
    *     values (as text) with their row counts, most frequent first, ties by value
    * @param otherCount categorical: the present rows whose value is not in {@code frequencies}
    * @param distinctCount categorical: the number of distinct present values
+   * @param sketch numeric: the present values' KLL quantile sketch ({@code
+   *     dev.lakeops.common.monitoring.drift.QuantileSketches}: k = 200, DataSketches' serialized
+   *     form, base64), built at training so drift monitoring never re-reads the training data; null
+   *     for categorical columns and in profiles written before it existed (monitoring then falls
+   *     back to {@code quantiles})
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record ColumnProfile(
@@ -88,7 +93,8 @@ public record ReferenceProfile(
       List<Double> quantiles,
       Map<String, Long> frequencies,
       long otherCount,
-      long distinctCount) {
+      long distinctCount,
+      String sketch) {
 
     public ColumnProfile {
       quantiles = quantiles == null ? null : List.copyOf(quantiles);
@@ -107,7 +113,7 @@ public record ReferenceProfile(
         Double max,
         List<Double> quantiles) {
       return new ColumnProfile(
-          Kind.NUMERIC, count, nullCount, mean, stddev, min, max, quantiles, null, 0, 0);
+          Kind.NUMERIC, count, nullCount, mean, stddev, min, max, quantiles, null, 0, 0, null);
     }
 
     public static ColumnProfile categorical(
@@ -127,7 +133,25 @@ public record ReferenceProfile(
           null,
           frequencies,
           otherCount,
-          distinctCount);
+          distinctCount,
+          null);
+    }
+
+    /** This profile with the present values' serialized KLL sketch (base64; null for none). */
+    public ColumnProfile withSketch(String base64Sketch) {
+      return new ColumnProfile(
+          kind,
+          count,
+          nullCount,
+          mean,
+          stddev,
+          min,
+          max,
+          quantiles,
+          frequencies,
+          otherCount,
+          distinctCount,
+          base64Sketch);
     }
 
     /** The {@code percent}-th percentile (0 to 100) of a numeric column. */

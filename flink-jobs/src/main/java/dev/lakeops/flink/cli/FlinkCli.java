@@ -6,6 +6,7 @@ import dev.lakeops.common.cli.CommandHandler;
 import dev.lakeops.common.cli.CommandImplementations;
 import dev.lakeops.common.cli.Engine;
 import dev.lakeops.common.cli.MlopsCommand;
+import dev.lakeops.flink.report.ReportCommand;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -60,7 +61,8 @@ public final class FlinkCli implements CommandImplementations {
     return Map.of(
         MlopsCommand.OnlineStore.class, onlineStore::runJob,
         MlopsCommand.OnlineStore.Get.class, onlineStore::get,
-        MlopsCommand.Serve.class, new ServeCommand(out, err)::execute);
+        MlopsCommand.Serve.class, new ServeCommand(out, err)::execute,
+        MlopsCommand.Report.class, new ReportCommand(out)::execute);
   }
 
   /**

@@ -16,8 +16,8 @@ import java.util.Map;
 /**
  * Java values laid out as Kernel column vectors, for writing. Values are held as the Kernel types
  * read them: {@code String}, {@code Long} (also timestamps, in microseconds), {@code Integer},
- * {@code Double}, {@code Boolean}, {@code double[]} or {@code List} for arrays and {@code Map} for
- * maps; {@code null} is a null.
+ * {@code Double}, {@code Boolean}, {@code double[]} or {@code List} for arrays, {@code Map} for
+ * maps and structs (field name to value); {@code null} is a null.
  */
 final class ValueVectors {
   private ValueVectors() {}
@@ -102,6 +102,17 @@ final class ValueVectors {
     @Override
     public String getString(int rowId) {
       return (String) values[rowId];
+    }
+
+    /** A struct's field: the rows' values are maps from field name to value (null: a null row). */
+    @Override
+    public ColumnVector getChild(int ordinal) {
+      io.delta.kernel.types.StructField field = ((StructType) type).at(ordinal);
+      Object[] children = new Object[values.length];
+      for (int i = 0; i < values.length; i++) {
+        children[i] = values[i] == null ? null : ((Map<?, ?>) values[i]).get(field.getName());
+      }
+      return new Vector(field.getDataType(), children);
     }
 
     @Override

@@ -37,12 +37,19 @@ class DeltaCommittableTest {
     }
   }
 
+  final Rows format = new Rows();
+  final KernelTables t = new KernelTables();
+
+  /** A new empty table of {@link Rows} under the test's directory; returns its path. */
+  private String table(String name) {
+    String path = tmp.resolve(name).toString();
+    t.createIfMissing(path, format.schema());
+    return path;
+  }
+
   @Test
   void aCommittableRoundTripsThroughItsSerializer() throws Exception {
-    Rows format = new Rows();
-    String path = tmp.resolve("t").toString();
-    KernelTables t = new KernelTables();
-    t.createIfMissing(path, format.schema());
+    String path = table("t");
     List<Object[]> rows = new ArrayList<>();
     rows.add(new Object[] {"a", 1});
     rows.add(new Object[] {"b", null});
@@ -90,5 +97,45 @@ class DeltaCommittableTest {
     assertThat(t.commitOnce(path, real.appId(), real.version(), real.files())).isFalse();
     List<Map<String, Object>> read = t.readAll(path);
     assertThat(read).extracting(r -> r.get("id")).containsExactlyInAnyOrder("a", "b", "c");
+  }
+
+  @Test
+  void nonAsciiValuesPathsAndManyFilesRoundTrip() throws Exception {
+    String path = table("tåble ü");
+    List<DataFileStatus> files = new ArrayList<>();
+    // text statistics (min/max of id) outside ASCII, including a character outside the BMP
+    files.addAll(
+        t.writeFiles(
+            path,
+            format.schema(),
+            List.of(new Object[] {"été", 1}, new Object[] {"zürich \uD83D\uDE80", 2})));
+    for (int i = 0; i < 300; i++) {
+      files.add(
+          new DataFileStatus("file:/x/dír/part-" + i + ".parquet", i, 1000L + i, Optional.empty()));
+    }
+    DeltaCommittable c = new DeltaCommittable("serve-ü/job/1", Long.MAX_VALUE, files);
+    DeltaCommittable.Serializer ser = new DeltaCommittable.Serializer(format);
+    DeltaCommittable back =
+        new DeltaCommittable.Serializer(format).deserialize(ser.getVersion(), ser.serialize(c));
+
+    assertThat(back.appId()).isEqualTo("serve-ü/job/1");
+    assertThat(back.version()).isEqualTo(Long.MAX_VALUE);
+    assertThat(back.files()).hasSize(301);
+    DataFileStatus first = files.get(0);
+    assertThat(back.files().get(0).getPath()).isEqualTo(first.getPath());
+    assertThat(back.files().get(0).getStatistics().get().getNumRecords()).isEqualTo(2);
+    assertThat(back.files().get(0).getStatistics().get().serializeAsJson(format.schema()))
+        .isEqualTo(first.getStatistics().get().serializeAsJson(format.schema()));
+    for (int i = 0; i < 300; i++) {
+      DataFileStatus f = back.files().get(i + 1);
+      assertThat(f.getPath()).isEqualTo("file:/x/dír/part-" + i + ".parquet");
+      assertThat(f.getSize()).isEqualTo(i);
+      assertThat(f.getModificationTime()).isEqualTo(1000L + i);
+    }
+    // and it commits: both rows are read back with their text intact
+    assertThat(t.commitOnce(path, back.appId(), 1, List.of(back.files().get(0)))).isTrue();
+    assertThat(t.readAll(path))
+        .extracting(r -> r.get("id"))
+        .containsExactlyInAnyOrder("été", "zürich \uD83D\uDE80");
   }
 }

@@ -25,8 +25,11 @@ import org.apache.flink.api.common.state.CheckpointListener;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.SavepointFormatType;
+import org.apache.flink.runtime.state.FunctionInitializationContext;
+import org.apache.flink.runtime.state.FunctionSnapshotContext;
 import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
@@ -328,14 +331,19 @@ class ServeJobIT {
 
   /**
    * Throws once, at the first record after {@code n} records over all subtasks that comes after a
-   * completed checkpoint which had seen records: the restart restores that checkpoint and replays
-   * what followed it.
+   * completed checkpoint which had seen records (the checkpoint-complete signal arms the failure):
+   * the restart restores that checkpoint, or a later one, and replays what followed it. Records the
+   * arming checkpoint and the checkpoint each restarted subtask restored, so the test can tell a
+   * restore from a start from scratch.
    */
-  static final class FailOnce implements MapFunction<String, String>, CheckpointListener {
+  static final class FailOnce
+      implements MapFunction<String, String>, CheckpointListener, CheckpointedFunction {
     static final AtomicInteger SEEN = new AtomicInteger();
     static final AtomicBoolean FAILED = new AtomicBoolean();
     static final AtomicBoolean CHECKPOINTED = new AtomicBoolean();
     static final AtomicInteger SEEN_AT_FAILURE = new AtomicInteger();
+    static final AtomicLong ARMED_BY_CHECKPOINT = new AtomicLong(-1);
+    static final AtomicLong RESTORED_CHECKPOINT = new AtomicLong(-1);
     private final int n;
 
     FailOnce(int n) {
@@ -347,6 +355,8 @@ class ServeJobIT {
       FAILED.set(false);
       CHECKPOINTED.set(false);
       SEEN_AT_FAILURE.set(0);
+      ARMED_BY_CHECKPOINT.set(-1);
+      RESTORED_CHECKPOINT.set(-1);
     }
 
     @Override
@@ -362,9 +372,20 @@ class ServeJobIT {
     @Override
     public void notifyCheckpointComplete(long checkpointId) {
       CheckpointProbe.COMPLETED.accumulateAndGet(checkpointId, Math::max);
-      if (SEEN.get() > 0) {
+      if (SEEN.get() > 0 && !CHECKPOINTED.get()) {
+        ARMED_BY_CHECKPOINT.compareAndSet(-1, checkpointId);
         CHECKPOINTED.set(true);
       }
+    }
+
+    @Override
+    public void snapshotState(FunctionSnapshotContext context) {}
+
+    @Override
+    public void initializeState(FunctionInitializationContext context) {
+      context
+          .getRestoredCheckpointId()
+          .ifPresent(id -> RESTORED_CHECKPOINT.accumulateAndGet(id, Math::max));
     }
   }
 
@@ -393,9 +414,16 @@ class ServeJobIT {
       awaitFurtherCheckpoints();
       List<Map<String, Object>> rows = read(s.predictionLog());
       assertThat(FailOnce.SEEN_AT_FAILURE.get()).isBetween(3_000, 6_000);
-      // Restored and replayed: the records after the restored checkpoint (at least the one that
-      // failed) went through the map twice.
+      // Restored: the restart began from a completed checkpoint at or after the one that armed
+      // the failure (not from scratch, not from nothing).
+      assertThat(FailOnce.ARMED_BY_CHECKPOINT.get()).isPositive();
+      assertThat(FailOnce.RESTORED_CHECKPOINT.get())
+          .as("the checkpoint the restart restored")
+          .isGreaterThanOrEqualTo(FailOnce.ARMED_BY_CHECKPOINT.get());
+      // Replayed: the records after the restored checkpoint (at least the one that failed) went
+      // through the map twice, but not all 6,000 (file a was behind the restored checkpoint).
       assertThat(FailOnce.SEEN.get()).isGreaterThan(6_000);
+      assertThat(FailOnce.SEEN.get() - FailOnce.SEEN_AT_FAILURE.get()).isLessThan(6_000);
       assertThat(rows).hasSize(6_000);
       assertThat(idCounts(rows)).hasSize(6_000).allSatisfy((id, n) -> assertThat(n).isEqualTo(1));
     } finally {

@@ -18,12 +18,17 @@ import static org.apache.spark.sql.functions.stddev_samp;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.when;
 
+import dev.lakeops.common.monitoring.drift.QuantileSketches;
 import dev.lakeops.common.training.ReferenceProfile;
 import dev.lakeops.common.training.ReferenceProfile.ColumnProfile;
 import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collections;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.datasketches.kll.KllDoublesSketch;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -40,6 +45,11 @@ import org.apache.spark.storage.StorageLevel;
  * <p>Percentiles are exact (Spark's {@code percentile}: linear interpolation between the closest
  * ranks) up to {@value #EXACT_QUANTILE_MAX_ROWS} rows; above that, {@code percentile_approx} with
  * accuracy {@value #APPROX_ACCURACY} keeps memory bounded (rank error at most rows / accuracy).
+ *
+ * <p>Every numeric column also gets the KLL quantile sketch of its present values ({@link
+ * QuantileSketches}, the same sketch the monitoring windows keep), built in the executors (one
+ * sketch per column per partition, merged) and stored base64 in {@link ColumnProfile#sketch()}, so
+ * drift monitoring compares live windows with it and never re-reads the training data.
  */
 public final class ReferenceProfiler {
   /** Up to this many rows, percentiles are exact. */
@@ -71,11 +81,8 @@ public final class ReferenceProfiler {
   /** Profiles {@code rows}, whose row count is already known: one pass fewer. */
   static ReferenceProfile profile(
       Dataset<Row> rows, Map<String, Column> columns, List<String> categorical, long rowCount) {
-    Dataset<Row> data = project(rows, columns, categorical);
-    if (!categorical.isEmpty()) {
-      data =
-          data.persist(StorageLevel.MEMORY_AND_DISK()); // read twice: statistics, then value counts
-    }
+    // Read more than once: statistics, then the numeric sketches and the categorical value counts.
+    Dataset<Row> data = project(rows, columns, categorical).persist(StorageLevel.MEMORY_AND_DISK());
     try {
       return profile(data, new ArrayList<>(columns.keySet()), categorical, rowCount);
     } finally {
@@ -123,6 +130,7 @@ public final class ReferenceProfiler {
     Map<String, Map<String, Long>> tops = new LinkedHashMap<>();
     Map<String, Long> distinct = new LinkedHashMap<>();
     valueCounts(data, keys, categorical, tops, distinct);
+    Map<String, String> sketches = sketches(data, keys, categorical);
 
     Map<String, ColumnProfile> out = new LinkedHashMap<>();
     int at = 1;
@@ -149,7 +157,10 @@ public final class ReferenceProfiler {
         }
       }
       at++;
-      out.put(key, ColumnProfile.numeric(total, total - present, mean, stddev, lo, hi, quantiles));
+      out.put(
+          key,
+          ColumnProfile.numeric(total, total - present, mean, stddev, lo, hi, quantiles)
+              .withSketch(sketches.get(key)));
     }
     return new ReferenceProfile(total, exact, out);
   }
@@ -194,6 +205,73 @@ public final class ReferenceProfiler {
       tops.computeIfAbsent(key, k -> new LinkedHashMap<>()).put(r.getString(1), r.getLong(2));
       distinct.put(key, r.getLong(4));
     }
+  }
+
+  /**
+   * The KLL sketch of every numeric column's present values (base64), in one pass: each partition
+   * updates one sketch per column, the partitions' serialized sketches are merged (KLL merges keep
+   * the error bound), so no value reaches the driver.
+   */
+  private static Map<String, String> sketches(
+      Dataset<Row> data, List<String> keys, List<String> categorical) {
+    List<String> numeric = new ArrayList<>();
+    List<Column> selected = new ArrayList<>();
+    for (int i = 0; i < keys.size(); i++) {
+      if (!categorical.contains(keys.get(i))) {
+        numeric.add(keys.get(i));
+        selected.add(col(alias(i)));
+      }
+    }
+    Map<String, String> out = new LinkedHashMap<>();
+    if (numeric.isEmpty()) {
+      return out;
+    }
+    int n = numeric.size();
+    byte[][] merged =
+        data.select(selected.toArray(Column[]::new))
+            .javaRDD()
+            .mapPartitions(rows -> Collections.singletonList(sketchPartition(rows, n)).iterator())
+            .fold(emptySketches(n), ReferenceProfiler::mergeSketches);
+    for (int i = 0; i < n; i++) {
+      out.put(numeric.get(i), Base64.getEncoder().encodeToString(merged[i]));
+    }
+    return out;
+  }
+
+  private static byte[][] sketchPartition(Iterator<Row> rows, int n) {
+    KllDoublesSketch[] sketches = new KllDoublesSketch[n];
+    for (int i = 0; i < n; i++) {
+      sketches[i] = QuantileSketches.newSketch();
+    }
+    while (rows.hasNext()) {
+      Row r = rows.next();
+      for (int i = 0; i < n; i++) {
+        if (!r.isNullAt(i)) {
+          sketches[i].update(r.getDouble(i));
+        }
+      }
+    }
+    byte[][] out = new byte[n][];
+    for (int i = 0; i < n; i++) {
+      out[i] = QuantileSketches.toBytes(sketches[i]);
+    }
+    return out;
+  }
+
+  private static byte[][] emptySketches(int n) {
+    byte[][] out = new byte[n][];
+    for (int i = 0; i < n; i++) {
+      out[i] = QuantileSketches.toBytes(QuantileSketches.newSketch());
+    }
+    return out;
+  }
+
+  private static byte[][] mergeSketches(byte[][] a, byte[][] b) {
+    byte[][] out = new byte[a.length][];
+    for (int i = 0; i < a.length; i++) {
+      out[i] = QuantileSketches.merge(a[i], b[i]);
+    }
+    return out;
   }
 
   private static Double nullableDouble(Row r, int i) {

@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.within;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.lakeops.common.error.LakeOpsException;
+import dev.lakeops.common.monitoring.drift.QuantileSketches;
 import dev.lakeops.common.training.Algorithm;
 import dev.lakeops.common.training.Metric;
 import dev.lakeops.common.training.ModelSpec;
@@ -26,6 +27,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.stream.Stream;
+import org.apache.datasketches.kll.KllDoublesSketch;
+import org.apache.datasketches.quantilescommon.QuantileSearchCriteria;
 import org.apache.spark.ml.PipelineModel;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.sql.Column;
@@ -373,11 +376,60 @@ class ModelTrainerIT {
       double want = present.get(lo) + (pos - lo) * (present.get(hi) - present.get(lo));
       assertThat(v.quantile(pct)).as("p%d", pct).isCloseTo(want, within(1e-12));
     }
+    // At most 200 present values: the KLL sketch holds every one of them.
+    KllDoublesSketch sketch = QuantileSketches.fromBase64(v.sketch());
+    assertThat(sketch.isEstimationMode()).isFalse();
+    assertThat(sketch.getSortedView().getQuantiles())
+        .containsExactly(present.stream().mapToDouble(Double::doubleValue).toArray());
     ColumnProfile s = p.column("s").get();
+    assertThat(s.sketch()).isNull();
     assertThat(s.frequencies()).hasSize(100);
     assertThat(s.distinctCount()).isEqualTo(187);
     assertThat(s.otherCount()).isEqualTo(87);
     assertThat(s.frequencies().keySet()).startsWith("v0", "v1", "v10"); // ties by value
+  }
+
+  /**
+   * The numeric columns' KLL sketches are built per partition and merged: the merged sketch counts
+   * every present value once and its CDF is within the documented rank error of the exact one.
+   */
+  @Test
+  void profilerSketchesNumericColumnsAcrossPartitions() {
+    List<Row> rows = new ArrayList<>();
+    List<Double> present = new ArrayList<>();
+    for (int i = 0; i < 3000; i++) {
+      Double v = i % 13 == 0 ? null : i % 17 == 0 ? Double.NaN : Math.sin(i * 0.7) * 50 + i % 7;
+      if (v != null && !v.isNaN()) {
+        present.add(v);
+      }
+      rows.add(RowFactory.create(v));
+    }
+    StructType schema = new StructType().add("v", DataTypes.DoubleType);
+    Dataset<Row> data = spark.createDataFrame(rows, schema).repartition(4);
+    Map<String, Column> columns = new LinkedHashMap<>();
+    columns.put("v", col("v"));
+
+    ColumnProfile v = ReferenceProfiler.profile(data, columns, List.of()).column("v").get();
+
+    KllDoublesSketch sketch = QuantileSketches.fromBase64(v.sketch());
+    assertThat(sketch.getN()).isEqualTo(present.size()).isEqualTo(v.presentCount());
+    assertThat(sketch.isEstimationMode()).isTrue();
+    assertThat(sketch.getMinItem()).isEqualTo(v.min());
+    assertThat(sketch.getMaxItem()).isEqualTo(v.max());
+    present.sort(Double::compare);
+    double worst = 0;
+    for (int i = 0; i < present.size(); i++) {
+      int atOrBelow = i + 1;
+      while (atOrBelow < present.size() && present.get(atOrBelow).equals(present.get(i))) {
+        atOrBelow++;
+      }
+      double exact = atOrBelow / (double) present.size();
+      worst =
+          Math.max(
+              worst,
+              Math.abs(sketch.getRank(present.get(i), QuantileSearchCriteria.INCLUSIVE) - exact));
+    }
+    assertThat(worst).isLessThanOrEqualTo(QuantileSketches.rankError());
   }
 
   // ---- helpers --------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-package dev.lakeops.flink.bench;
+package dev.lakeops.bench.serve;
 
 import dev.lakeops.common.config.ProjectConfig;
 import dev.lakeops.common.config.ProjectLoader;
