@@ -153,6 +153,11 @@ public record Warehouse(String root, String database) implements Serializable {
     return dir("_checkpoints/serve_" + model);
   }
 
+  /** A model's monitoring report ({@code mlops report}): {@code <root>/<database>/reports/<model>.html}. */
+  public String report(String model) {
+    return dir("reports/" + model + ".html");
+  }
+
   /** Input files already ingested, per source (for incremental runs). */
   public TableRef ingestedFiles() {
     return table("_lakeops/ingested_files", "lakeops_ingested_files");

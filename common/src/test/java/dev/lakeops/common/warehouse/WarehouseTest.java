@@ -28,6 +28,7 @@ class WarehouseTest {
         .isEqualTo("/data/wh/shop/_online/checkpoints/online_store_purchases");
     assertThat(wh.servingCheckpoints("churn")).isEqualTo("/data/wh/shop/_checkpoints/serve_churn");
     assertThat(wh.modelArtifact("churn", "run-1")).isEqualTo("/data/wh/shop/models/churn/run-1");
+    assertThat(wh.report("churn")).isEqualTo("/data/wh/shop/reports/churn.html");
   }
 
   @Test
