@@ -1,5 +1,6 @@
 package dev.lakeops.common.cli;
 
+import dev.lakeops.common.error.LakeOpsException;
 import dev.lakeops.common.online.OnlineStoreConfig;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -122,7 +123,7 @@ public final class CliArgs {
    * A command line that cannot be run, found by the implementation (e.g. an unknown source): exit
    * 2, one line naming the command's help.
    */
-  public static final class UsageException extends RuntimeException {
+  public static final class UsageException extends LakeOpsException {
     public final String command;
 
     public UsageException(String command, String message) {

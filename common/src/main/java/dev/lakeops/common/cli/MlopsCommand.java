@@ -65,6 +65,7 @@ import picocli.CommandLine.ScopeType;
       MlopsCommand.Materialize.class,
       MlopsCommand.OnlineStore.class,
       MlopsCommand.Serve.class,
+      MlopsCommand.Scheduler.class,
       MlopsCommand.Report.class,
       MlopsCommand.Completion.class,
       MlopsCommand.Help.class
@@ -160,6 +161,14 @@ public final class MlopsCommand {
         paramLabel = "<who>",
         description = "who asks (default: the OS user); recorded with the run")
     String by;
+
+    @Option(
+        names = "--trigger",
+        paramLabel = "<id>",
+        description =
+            "the retraining trigger that caused this run (set by 'mlops scheduler'); recorded in"
+                + " the run's params as trigger_id")
+    String trigger;
   }
 
   /** {@code models}: the registry's models and versions. */
@@ -599,6 +608,48 @@ public final class MlopsCommand {
             "resume from the latest checkpoint a serve job of this model retained under"
                 + " <warehouse>/<db>/_checkpoints/serve_<model> (a fresh start when there is none)")
     boolean resume;
+  }
+
+  /** {@code scheduler}: retraining runs from triggers, cron and new feature data. */
+  @Command(
+      name = "scheduler",
+      description = {
+        "start retraining runs from the monitoring triggers (<database>.lakeops_triggers), the cron"
+            + " schedule and new feature data of monitoring.yaml; one run per trigger, one at a"
+            + " time per model",
+        "Each run is its own process (default: submit/retrain: train, then promote of the version"
+            + " it registered; monitoring.yaml's scheduler.retrain to change it). State:"
+            + " <database>.lakeops_scheduler; killed and restarted, the scheduler adopts the runs"
+            + " still going and runs no trigger twice."
+      })
+  @RunsOn(Engine.FLINK)
+  public static final class Scheduler {
+    @Mixin SharedOptions.Project project;
+    @Mixin SharedOptions.Warehouse warehouse;
+
+    @Option(
+        names = "--once",
+        description =
+            "run what is pending now (and the latest missed cron time), wait for the runs to end,"
+                + " then stop")
+    boolean once;
+
+    @Option(
+        names = "--poll-interval",
+        paramLabel = "<duration>",
+        converter = SharedOptions.PositiveDuration.class,
+        description = "how often the trigger table and the runs are looked at; default: 10s")
+    Duration pollInterval;
+
+    @Option(
+        names = "--runs-dir",
+        paramLabel = "<dir>",
+        converter = SharedOptions.Location.class,
+        description =
+            "a local directory for the runs' logs, pids and exit codes; default:"
+                + " <warehouse>/<database>/_lakeops/scheduler_runs (a local warehouse), else"
+                + " ./scheduler_runs/<database>")
+    String runsDir;
   }
 
   /** {@code report}: one static HTML page of a model's monitoring tables. */

@@ -167,6 +167,14 @@ public final class ConfigNode {
     return Optional.of(v);
   }
 
+  /** The scalar value as text, or empty (absent, not a scalar, blank); records no problem. */
+  Optional<String> quietText() {
+    if (node instanceof ScalarNode scalar && !scalar.getValue().isBlank()) {
+      return Optional.of(scalar.getValue().trim());
+    }
+    return Optional.empty();
+  }
+
   public String textOr(String fallback) {
     return text().orElse(fallback);
   }

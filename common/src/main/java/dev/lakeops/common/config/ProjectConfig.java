@@ -14,6 +14,8 @@ import java.util.Map;
  * @param models the models of {@code models.yaml}, checked against their training sets
  * @param onlineStore the online store of {@code project.yaml} ({@code online_store:}), embedded by
  *     default
+ * @param monitoring the monitored models and the retraining scheduler of {@code monitoring.yaml};
+ *     {@link MonitoringConfig#none()} when the project has no such file
  */
 public record ProjectConfig(
     Path dir,
@@ -25,7 +27,8 @@ public record ProjectConfig(
     Map<String, LabelConfig> labels,
     Map<String, TrainingSetConfig> trainingSets,
     Map<String, ModelSpec> models,
-    OnlineStoreConfig onlineStore) {
+    OnlineStoreConfig onlineStore,
+    MonitoringConfig monitoring) {
 
   public List<FeatureViewConfig> viewsOf(String source) {
     return featureViews.values().stream().filter(v -> v.source().equals(source)).toList();

@@ -80,7 +80,7 @@ public final class EventTimes {
       case INT -> v -> ((Integer) v) * 1_000_000L;
       case DOUBLE -> v -> (long) Math.floor((Double) v * 1_000_000d);
       case DATE, TIMESTAMP -> v -> (Long) v;
-      case BOOLEAN -> v -> null;
+      case BOOLEAN, VECTOR -> v -> null;
     };
   }
 

@@ -528,6 +528,7 @@ public final class SourceDecoder {
         case DATE -> EventTimes.parseDate(t);
         case TIMESTAMP -> EventTimes.parseText(t);
         case STRING -> in;
+        case VECTOR -> null; // no source declares one (ColumnType.parse)
       };
     } catch (NumberFormatException e) {
       return null;

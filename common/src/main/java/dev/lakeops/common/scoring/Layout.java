@@ -1,5 +1,6 @@
 package dev.lakeops.common.scoring;
 
+import dev.lakeops.common.config.ColumnType;
 import dev.lakeops.common.error.LakeOpsException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -22,9 +23,9 @@ final class Layout {
   private final List<Kind> kinds = new ArrayList<>();
   private final List<Integer> sizes = new ArrayList<>();
   private final List<Integer> inputs = new ArrayList<>();
-  private final Map<String, String> declaredTypes;
+  private final Map<String, ColumnType> declaredTypes;
 
-  Layout(Map<String, String> declaredTypes) {
+  Layout(Map<String, ColumnType> declaredTypes) {
     this.declaredTypes = declaredTypes;
   }
 
@@ -111,7 +112,7 @@ final class Layout {
   }
 
   /** The declared type of an input column ({@code long}, {@code double}, ...), or null. */
-  String declaredType(String name) {
+  ColumnType declaredType(String name) {
     return declaredTypes.get(name);
   }
 }

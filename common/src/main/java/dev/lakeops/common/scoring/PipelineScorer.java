@@ -1,6 +1,8 @@
 package dev.lakeops.common.scoring;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.lakeops.common.config.ColumnType;
+import dev.lakeops.common.error.Errors;
 import dev.lakeops.common.error.LakeOpsException;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -52,8 +54,8 @@ public final class PipelineScorer {
     this.inputNames = inputColumns.toArray(String[]::new);
     this.declaredIntegral = new boolean[inputNames.length];
     for (int i = 0; i < inputNames.length; i++) {
-      String t = layout.declaredType(inputNames[i]);
-      declaredIntegral[i] = "long".equals(t) || "integer".equals(t);
+      ColumnType t = layout.declaredType(inputNames[i]);
+      declaredIntegral[i] = t == ColumnType.LONG || t == ColumnType.INT;
     }
     this.frames = ThreadLocal.withInitial(() -> new Frame(layout, model.numClasses()));
   }
@@ -69,12 +71,11 @@ public final class PipelineScorer {
   }
 
   /**
-   * Loads the pipeline, knowing the input columns' types ({@code long}, {@code integer}, {@code
-   * double}, {@code boolean}, {@code string}: the names of the model's {@link
+   * Loads the pipeline, knowing the input columns' types (those of the model's {@link
    * dev.lakeops.common.training.Signature}). A type matters where Spark casts to it: the Imputer
    * truncates its surrogate in a long or integer column, also when the row's value is null.
    */
-  public static PipelineScorer load(String dir, Map<String, String> inputTypes) {
+  public static PipelineScorer load(String dir, Map<String, ColumnType> inputTypes) {
     return load(dir, inputTypes, new Configuration());
   }
 
@@ -83,7 +84,7 @@ public final class PipelineScorer {
    * signature} its signature (the input types are taken from it).
    */
   public static PipelineScorer load(String dir, dev.lakeops.common.training.Signature signature) {
-    Map<String, String> types = new HashMap<>();
+    Map<String, ColumnType> types = new HashMap<>();
     for (dev.lakeops.common.training.Signature.Field f : signature.inputs()) {
       types.put(f.name(), f.type());
     }
@@ -92,15 +93,11 @@ public final class PipelineScorer {
 
   /** As {@link #load(String, Map)}, with a Hadoop configuration (credentials, filesystems). */
   public static PipelineScorer load(
-      String dir, Map<String, String> inputTypes, Configuration conf) {
+      String dir, Map<String, ColumnType> inputTypes, Configuration conf) {
     Path root = new Path(dir);
     SavedStage pipeline = SavedStage.open(root, conf);
     if (!pipeline.className.equals("org.apache.spark.ml.PipelineModel")) {
-      throw new LakeOpsException(
-          dir
-              + " holds a saved "
-              + pipeline.className
-              + ", not a PipelineModel: the scorer loads whole pipelines (PipelineModel.save).");
+      throw Errors.notAPipelineModel(dir, pipeline.className);
     }
     JsonNode uids = pipeline.metadata.path("paramMap").path("stageUids");
     List<Path> stageDirs = stageDirs(root, conf, uids);
@@ -110,20 +107,12 @@ public final class PipelineScorer {
       stages.add(StageRegistry.load(SavedStage.open(p, conf), layout));
     }
     if (stages.isEmpty() || !(stages.get(stages.size() - 1) instanceof ModelStage m)) {
-      throw new LakeOpsException(
-          "The pipeline "
-              + dir
-              + " does not end with a model the scorer supports: its last stage must be one of "
-              + StageRegistry.supported().stream().filter(n -> n.endsWith("Model")).toList()
-              + ".");
+      throw Errors.noSupportedModelLast(
+          dir, StageRegistry.supported().stream().filter(n -> n.endsWith("Model")).toList());
     }
     for (int i = 0; i < stages.size() - 1; i++) {
       if (stages.get(i) instanceof ModelStage) {
-        throw new LakeOpsException(
-            "The pipeline "
-                + dir
-                + " has a model before its last stage; the scorer needs the"
-                + " model to be the last stage.");
+        throw Errors.modelBeforeLastStage(dir);
       }
     }
     return new PipelineScorer(List.copyOf(stages), m, layout);

@@ -1,5 +1,6 @@
 package dev.lakeops.common.training;
 
+import dev.lakeops.common.config.ColumnType;
 import java.util.List;
 import java.util.Optional;
 
@@ -7,8 +8,9 @@ import java.util.Optional;
  * What a trained model takes and gives: its input features with their types (as stored in the
  * training set), its label and its output columns. Serving checks its inputs against it.
  *
- * <p>Types are engine-neutral names: {@code double}, {@code long}, {@code integer}, {@code string},
- * {@code boolean}, {@code timestamp}, and {@code vector} for MLlib vectors.
+ * <p>Types are the engine-neutral {@link ColumnType}s, written in JSON by their {@link
+ * ColumnType#signatureName()} ({@code double}, {@code long}, {@code integer}, {@code string},
+ * {@code boolean}, {@code timestamp}, and {@code vector} for MLlib vectors), as they always were.
  *
  * @param numClasses the number of classes for classification, 0 for regression
  */
@@ -25,8 +27,8 @@ public record Signature(
    *
    * @param categorical whether the model one-hot encodes it (inputs only)
    */
-  public record Field(String name, String type, boolean categorical) {
-    public Field(String name, String type) {
+  public record Field(String name, ColumnType type, boolean categorical) {
+    public Field(String name, ColumnType type) {
       this(name, type, false);
     }
   }

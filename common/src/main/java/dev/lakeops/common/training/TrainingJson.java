@@ -4,7 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import dev.lakeops.common.error.LakeOpsException;
+import dev.lakeops.common.error.Errors;
 
 /** The one JSON mapping of training artifacts (specs, signatures, profiles). */
 public final class TrainingJson {
@@ -19,8 +19,7 @@ public final class TrainingJson {
     try {
       return MAPPER.writeValueAsString(value);
     } catch (JsonProcessingException e) {
-      throw new LakeOpsException(
-          "Cannot write " + value.getClass().getSimpleName() + " as JSON: " + e.getMessage(), e);
+      throw Errors.cannotWriteJson(value.getClass().getSimpleName(), e);
     }
   }
 
@@ -28,13 +27,7 @@ public final class TrainingJson {
     try {
       return MAPPER.readValue(json, type);
     } catch (JsonProcessingException e) {
-      throw new LakeOpsException(
-          "Cannot read a "
-              + type.getSimpleName()
-              + " from JSON: "
-              + e.getOriginalMessage()
-              + ". The file is damaged or was written by an incompatible version.",
-          e);
+      throw Errors.cannotReadJson(type.getSimpleName(), e.getOriginalMessage(), e);
     }
   }
 }

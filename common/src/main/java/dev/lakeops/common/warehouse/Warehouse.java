@@ -128,6 +128,14 @@ public record Warehouse(String root, String database) implements Serializable {
   }
 
   /**
+   * The retraining scheduler's state: each trigger's status changes (pending, running, succeeded,
+   * failed), written by {@code mlops scheduler}.
+   */
+  public TableRef scheduler() {
+    return table("_lakeops/scheduler", "lakeops_scheduler");
+  }
+
+  /**
    * Rejected records of an online-store job ({@code mlops online-store}): JSON-lines files under
    * {@code <root>/<database>/_online/dead_letter/<job>}, one object per record with the rule and
    * the reason.

@@ -134,6 +134,7 @@ class MlopsCommandTest {
             "online-store",
             "online-store get",
             "serve",
+            "scheduler",
             "report",
             "generate-completion");
     all.forEach(
@@ -216,6 +217,7 @@ class MlopsCommandTest {
             "materialize",
             "online-store",
             "serve",
+            "scheduler",
             "report",
             "generate-completion")) {
       assertThat(out()).containsPattern("(?m)^\\s+" + Pattern.quote(c) + "\\s");
@@ -230,7 +232,7 @@ class MlopsCommandTest {
   void theProjectIsResolvedAgainstTheWorkingDirectoryEverywhere() {
     Path expected = Path.of("").toAbsolutePath().resolve("some/project");
     List<String> names = commandsWith("--project");
-    assertThat(names).hasSize(15);
+    assertThat(names).hasSize(16);
     for (String name : names) {
       assertThat(parsed(line(name, "--project", "some/./project")).project())
           .as(name)
@@ -242,7 +244,7 @@ class MlopsCommandTest {
   void theWarehouseIsResolvedTheSameWayEverywhere() {
     String cwd = Path.of("").toAbsolutePath().toString();
     List<String> names = commandsWith("--warehouse");
-    assertThat(names).hasSize(14).doesNotContain("validate");
+    assertThat(names).hasSize(15).doesNotContain("validate");
     for (String name : names) {
       assertThat(parsed(line(name)).warehouse()).as(name).isEqualTo(cwd + "/warehouse");
       assertThat(parsed(line(name, "--warehouse", "wh/../other")).warehouse())

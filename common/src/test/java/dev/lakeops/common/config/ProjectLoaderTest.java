@@ -276,6 +276,63 @@ class ProjectLoaderTest {
     }
   }
 
+  // ---- one mistake, one problem (no follow-on "unknown ..." for what a problem broke) -------
+
+  @Test
+  void badIndentInSourcesIsReportedOnce() throws IOException {
+    Path dir = copy("cdnow");
+    // Views, the label and the training set all refer to the one source of this file.
+    edit(dir, "sources.yaml", "\n    format: csv", "\n      format: csv");
+
+    ConfigException e = loadFails(dir);
+
+    assertThat(e.problems()).hasSize(1);
+    ConfigProblem p = problemAt(e, "sources.yaml", "", 3);
+    assertThat(p.problem()).startsWith("not valid YAML: ");
+  }
+
+  @Test
+  void brokenSourceEntryIsReportedOnceNotAtEachReference() throws IOException {
+    Path dir = copy("cdnow");
+    edit(dir, "sources.yaml", "format: csv", "format: xls");
+
+    ConfigException e = loadFails(dir);
+
+    // Not at the two views' and the label's 'source', nor the training set's label and views.
+    assertThat(e.problems()).extracting(ConfigProblem::field).containsExactly("sources[0].format");
+  }
+
+  @Test
+  void sectionThatIsNotAListIsReportedOnce() throws IOException {
+    Path dir = copy("cdnow");
+    Files.writeString(dir.resolve("sources.yaml"), "sources: purchases\n");
+
+    ConfigException e = loadFails(dir);
+
+    assertThat(e.problems()).hasSize(1);
+    assertThat(e.problems().get(0).problem()).startsWith("expected a list");
+  }
+
+  @Test
+  void aTypoIsStillReportedNextToABrokenEntry() throws IOException {
+    Path dir = copy("cdnow");
+    edit(dir, "sources.yaml", "format: csv", "format: xls");
+    edit(
+        dir,
+        "feature_views.yaml",
+        "name: customer_spend\n    entity: customer\n    source: purchases",
+        "name: customer_spend\n    entity: customer\n    source: purchase");
+
+    ConfigException e = loadFails(dir);
+
+    // 'purchase' is declared nowhere: that is its own mistake. The training set's reference to
+    // the view it broke is not reported again.
+    assertThat(e.problems())
+        .extracting(ConfigProblem::field)
+        .containsExactly("sources[0].format", "feature_views[1].source");
+    assertThat(e.problems().get(1).problem()).isEqualTo("unknown source 'purchase'; known are [].");
+  }
+
   // ---- helpers --------------------------------------------------------------------------
 
   private Path copy(String example) throws IOException {

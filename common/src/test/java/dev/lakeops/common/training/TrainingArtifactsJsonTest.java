@@ -3,6 +3,7 @@ package dev.lakeops.common.training;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.lakeops.common.config.ColumnType;
 import dev.lakeops.common.error.LakeOpsException;
 import dev.lakeops.common.training.ReferenceProfile.ColumnProfile;
 import java.util.ArrayList;
@@ -20,14 +21,14 @@ class TrainingArtifactsJsonTest {
         new Signature(
             Task.CLASSIFICATION,
             List.of(
-                new Signature.Field("spend_90d", "double"),
-                new Signature.Field("purchases_30d", "long"),
-                new Signature.Field("segment", "string", true)),
-            new Signature.Field("label", "double"),
+                new Signature.Field("spend_90d", ColumnType.DOUBLE),
+                new Signature.Field("purchases_30d", ColumnType.LONG),
+                new Signature.Field("segment", ColumnType.STRING, true)),
+            new Signature.Field("label", ColumnType.DOUBLE),
             List.of(
-                new Signature.Field("prediction", "double"),
-                new Signature.Field("probability", "vector"),
-                new Signature.Field("rawPrediction", "vector")),
+                new Signature.Field("prediction", ColumnType.DOUBLE),
+                new Signature.Field("probability", ColumnType.VECTOR),
+                new Signature.Field("rawPrediction", ColumnType.VECTOR)),
             2);
 
     String json = s.toJson();
@@ -37,6 +38,97 @@ class TrainingArtifactsJsonTest {
     assertThat(back.inputNames()).containsExactly("spend_90d", "purchases_30d", "segment");
     assertThat(back.input("segment").get().categorical()).isTrue();
     assertThat(json).contains("\"spend_90d\"").contains("\"CLASSIFICATION\"");
+  }
+
+  /** A signature.json as registered before the types were an enum (strings, Spark's names). */
+  private static final String OLD_SIGNATURE =
+      """
+      {
+        "task" : "CLASSIFICATION",
+        "inputs" : [ {
+          "name" : "spend_90d",
+          "type" : "double",
+          "categorical" : false
+        }, {
+          "name" : "purchases_30d",
+          "type" : "long",
+          "categorical" : false
+        }, {
+          "name" : "cds",
+          "type" : "integer",
+          "categorical" : false
+        }, {
+          "name" : "price",
+          "type" : "decimal(10,2)",
+          "categorical" : false
+        }, {
+          "name" : "segment",
+          "type" : "string",
+          "categorical" : true
+        }, {
+          "name" : "member",
+          "type" : "boolean",
+          "categorical" : false
+        } ],
+        "label" : {
+          "name" : "label",
+          "type" : "double",
+          "categorical" : false
+        },
+        "outputs" : [ {
+          "name" : "prediction",
+          "type" : "double",
+          "categorical" : false
+        }, {
+          "name" : "probability",
+          "type" : "vector",
+          "categorical" : false
+        } ],
+        "numClasses" : 2
+      }
+      """;
+
+  @Test
+  void signatureWrittenWithStringTypesStillLoads() {
+    Signature s = Signature.fromJson(OLD_SIGNATURE);
+
+    assertThat(s.inputs())
+        .extracting(Signature.Field::type)
+        .containsExactly(
+            ColumnType.DOUBLE,
+            ColumnType.LONG,
+            ColumnType.INT,
+            ColumnType.DOUBLE, // a decimal is read by the model as a double
+            ColumnType.STRING,
+            ColumnType.BOOLEAN);
+    assertThat(s.input("segment").get().categorical()).isTrue();
+    assertThat(s.outputs().get(1).type()).isEqualTo(ColumnType.VECTOR);
+    assertThat(s.numClasses()).isEqualTo(2);
+  }
+
+  @Test
+  void signatureTypesAreWrittenByTheirOldNames() {
+    // Written now, the same signature reads back equal and names its types as before, so a
+    // serving job of an earlier version reads new artifacts too.
+    Signature s = Signature.fromJson(OLD_SIGNATURE);
+    String json = s.toJson();
+
+    assertThat(Signature.fromJson(json)).isEqualTo(s);
+    for (String name : List.of("double", "long", "integer", "string", "boolean", "vector")) {
+      assertThat(json).contains("\"type\" : \"" + name + "\"");
+    }
+    assertThat(json).doesNotContain("\"INT\"").doesNotContain("\"int\"");
+  }
+
+  @Test
+  void unknownSignatureTypeNamesTheTypeAndVectorIsNoSourceType() {
+    LakeOpsException e =
+        assertThrows(
+            LakeOpsException.class,
+            () -> Signature.fromJson(OLD_SIGNATURE.replace("\"boolean\"", "\"map<string,int>\"")));
+    assertThat(e).hasMessageContaining("map<string,int>");
+    assertThat(ColumnType.parse("vector")).isEmpty();
+    assertThat(ColumnType.keys()).doesNotContain("vector");
   }
 
   @Test

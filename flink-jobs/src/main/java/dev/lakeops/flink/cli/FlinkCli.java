@@ -62,6 +62,8 @@ public final class FlinkCli implements CommandImplementations {
         MlopsCommand.OnlineStore.class, onlineStore::runJob,
         MlopsCommand.OnlineStore.Get.class, onlineStore::get,
         MlopsCommand.Serve.class, new ServeCommand(out, err)::execute,
+        MlopsCommand.Scheduler.class,
+            new dev.lakeops.flink.scheduler.SchedulerCommand(out)::execute,
         MlopsCommand.Report.class, new ReportCommand(out)::execute);
   }
 

@@ -1,6 +1,6 @@
 package dev.lakeops.flink.delta;
 
-import dev.lakeops.common.error.LakeOpsException;
+import dev.lakeops.flink.FlinkErrors;
 import io.delta.kernel.DataWriteContext;
 import io.delta.kernel.Operation;
 import io.delta.kernel.Scan;
@@ -169,8 +169,7 @@ public final class KernelTables {
    * table, not yet committed.
    */
   public List<DataFileStatus> writeFiles(String path, StructType schema, List<Object[]> rows) {
-    Snapshot snapshot =
-        snapshot(path).orElseThrow(() -> new LakeOpsException("no Delta table at " + path));
+    Snapshot snapshot = snapshot(path).orElseThrow(() -> FlinkErrors.noDeltaTable(path));
     Transaction txn =
         snapshot.buildUpdateTableTransaction(ENGINE_INFO, Operation.STREAMING_UPDATE).build(engine);
     Row txnState = txn.getTransactionState(engine);
@@ -199,8 +198,7 @@ public final class KernelTables {
    * @return true when this call committed, false when the version was already committed
    */
   public boolean commitOnce(String path, String appId, long version, List<DataFileStatus> files) {
-    Snapshot snapshot =
-        snapshot(path).orElseThrow(() -> new LakeOpsException("no Delta table at " + path));
+    Snapshot snapshot = snapshot(path).orElseThrow(() -> FlinkErrors.noDeltaTable(path));
     if (snapshot.getLatestTransactionVersion(engine, appId).orElse(-1L) >= version) {
       return false;
     }
@@ -220,7 +218,7 @@ public final class KernelTables {
         try {
           hook.threadSafeInvoke(engine); // checkpoints and checksums keep the log quick to read
         } catch (IOException | RuntimeException e) {
-          LOG.warn("{}: post-commit {} failed (the commit stands): {}", path, hook.getType(), e);
+          LOG.warn("{}: post-commit {} failed (the commit stands)", path, hook.getType(), e);
         }
       }
       return true;

@@ -1,7 +1,7 @@
 package dev.lakeops.flink.serving;
 
-import dev.lakeops.common.error.LakeOpsException;
 import dev.lakeops.common.training.Signature;
+import dev.lakeops.flink.FlinkErrors;
 import dev.lakeops.flink.registry.Champion;
 import java.time.Duration;
 import java.util.Optional;
@@ -40,16 +40,7 @@ public final class ModelHolder implements AutoCloseable {
 
   /** Loads the current production version (failing when there is none) and starts polling. */
   public void start(Duration interval) {
-    Champion c =
-        registry
-            .get()
-            .orElseThrow(
-                () ->
-                    new LakeOpsException(
-                        "Model '"
-                            + model
-                            + "' has no production version in the registry. Train one and"
-                            + " promote it (mlops train / mlops promote) before serving."));
+    Champion c = registry.get().orElseThrow(() -> FlinkErrors.noProductionVersion(model));
     current = load(c);
     LOG.info("model {}: serving version {} ({})", model, c.version(), c.artifact());
     poller =
@@ -76,8 +67,7 @@ public final class ModelHolder implements AutoCloseable {
     try {
       poll();
     } catch (RuntimeException e) {
-      LOG.warn(
-          "model {}: reading the registry failed; keeping version {}: {}", model, version(), e);
+      LOG.warn("model {}: reading the registry failed; keeping version {}", model, version(), e);
     }
   }
 
@@ -120,12 +110,12 @@ public final class ModelHolder implements AutoCloseable {
       String key = c.get().version() + "@" + c.get().artifact();
       if (!key.equals(lastFailure)) {
         LOG.warn(
-            "model {}: cannot load version {} from {}; keeping version {}: {}",
+            "model {}: cannot load version {} from {}; keeping version {}",
             model,
             c.get().version(),
             c.get().artifact(),
             version(),
-            e.toString());
+            e);
         lastFailure = key;
       }
     }

@@ -4,8 +4,6 @@ import dev.lakeops.common.scoring.PipelineScorer;
 import dev.lakeops.common.scoring.Scored;
 import dev.lakeops.flink.registry.Champion;
 import java.io.Serializable;
-import java.util.HashMap;
-import java.util.Map;
 
 /** Turns a registry version into a scorer; runs in the tasks. */
 @FunctionalInterface
@@ -18,9 +16,7 @@ public interface ModelLoader extends Serializable {
    */
   static ModelLoader pipeline() {
     return c -> {
-      Map<String, String> types = new HashMap<>();
-      c.parsedSignature().inputs().forEach(f -> types.put(f.name(), f.type()));
-      PipelineScorer scorer = PipelineScorer.load(c.modelDir(), types);
+      PipelineScorer scorer = PipelineScorer.load(c.modelDir(), c.parsedSignature());
       return scorer::score;
     };
   }

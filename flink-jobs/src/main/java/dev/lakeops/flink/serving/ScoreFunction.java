@@ -1,5 +1,6 @@
 package dev.lakeops.flink.serving;
 
+import dev.lakeops.common.config.ColumnType;
 import dev.lakeops.common.error.LakeOpsException;
 import dev.lakeops.common.features.Freshness;
 import dev.lakeops.common.online.FeatureRow;
@@ -116,7 +117,7 @@ public final class ScoreFunction extends ProcessFunction<String, Prediction> {
         numeric.put(f.name(), b ? 1.0 : 0.0);
       } else if (v instanceof Number n) {
         numeric.put(f.name(), n.doubleValue());
-      } else if ("string".equals(f.type())) {
+      } else if (f.type() == ColumnType.STRING) {
         text.put(f.name(), null);
       } else {
         numeric.put(f.name(), null);
@@ -267,29 +268,29 @@ public final class ScoreFunction extends ProcessFunction<String, Prediction> {
     if (v == null) {
       return null;
     }
-    String type = f.type();
+    ColumnType type = f.type();
     switch (type) {
-      case "double", "float" -> {
+      case DOUBLE -> {
         if (v instanceof Number n) {
           return n.doubleValue();
         }
       }
-      case "long" -> {
+      case LONG -> {
         if (v instanceof Long) {
           return v;
         }
       }
-      case "integer", "int" -> {
+      case INT -> {
         if (v instanceof Long l && l >= Integer.MIN_VALUE && l <= Integer.MAX_VALUE) {
           return l.intValue();
         }
       }
-      case "string" -> {
+      case STRING -> {
         if (v instanceof String) {
           return v;
         }
       }
-      case "boolean" -> {
+      case BOOLEAN -> {
         if (v instanceof Boolean) {
           return v;
         }
@@ -300,7 +301,7 @@ public final class ScoreFunction extends ProcessFunction<String, Prediction> {
         "wrong type: '"
             + f.name()
             + "' must be "
-            + type
+            + type.signatureName()
             + " (the model's signature), got "
             + EventParser.describe(v));
   }

@@ -78,7 +78,9 @@ class FlinkCliTest {
         .containsExactlyInAnyOrder(
             MlopsCommand.OnlineStore.class,
             MlopsCommand.OnlineStore.Get.class,
-            MlopsCommand.Serve.class);
+            MlopsCommand.Serve.class,
+            MlopsCommand.Scheduler.class,
+            MlopsCommand.Report.class);
   }
 
   @Test

@@ -3,6 +3,7 @@ package dev.lakeops.flink.serving;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.lakeops.common.config.ColumnType;
 import dev.lakeops.common.config.ProjectConfig;
 import dev.lakeops.common.config.ProjectLoader;
 import dev.lakeops.common.error.ConfigException;
@@ -97,9 +98,9 @@ class MissingFeaturesTest {
 
   static final List<Signature.Field> INPUTS =
       List.of(
-          new Signature.Field("x", "double"),
-          new Signature.Field("z", "double"),
-          new Signature.Field("w", "double", true));
+          new Signature.Field("x", ColumnType.DOUBLE),
+          new Signature.Field("z", ColumnType.DOUBLE),
+          new Signature.Field("w", ColumnType.DOUBLE, true));
 
   static ScoreFunction.Features lookup(FakeStore store, ServeEvent e) throws Exception {
     ServingPlan plan = plan(MissingFeatures.SCORE_AND_FLAG);

@@ -3,6 +3,7 @@ package dev.lakeops.flink.serving;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.lakeops.common.config.ColumnType;
 import dev.lakeops.common.scoring.Scored;
 import dev.lakeops.common.training.Signature;
 import dev.lakeops.common.training.Task;
@@ -73,9 +74,9 @@ class ServingUnitTest {
 
   @Test
   void requestFieldsMustFitTheSignature() throws Exception {
-    Signature.Field d = new Signature.Field("x", "double");
-    Signature.Field l = new Signature.Field("c", "long");
-    Signature.Field s = new Signature.Field("s", "string", true);
+    Signature.Field d = new Signature.Field("x", ColumnType.DOUBLE);
+    Signature.Field l = new Signature.Field("c", ColumnType.LONG);
+    Signature.Field s = new Signature.Field("s", ColumnType.STRING, true);
     assertThat(ScoreFunction.checked(d, 3L)).isEqualTo(3.0);
     assertThat(ScoreFunction.checked(l, 3L)).isEqualTo(3L);
     assertThat(ScoreFunction.checked(s, null)).isNull();
@@ -91,9 +92,9 @@ class ServingUnitTest {
     Signature sig =
         new Signature(
             Task.CLASSIFICATION,
-            List.of(new Signature.Field("x", "double")),
-            new Signature.Field("label", "double"),
-            List.of(new Signature.Field("prediction", "double")),
+            List.of(new Signature.Field("x", ColumnType.DOUBLE)),
+            new Signature.Field("label", ColumnType.DOUBLE),
+            List.of(new Signature.Field("prediction", ColumnType.DOUBLE)),
             2);
     return new Champion("m", v, artifact, sig.toJson(), v);
   }

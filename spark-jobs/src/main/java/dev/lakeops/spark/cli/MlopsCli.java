@@ -90,6 +90,13 @@ public final class MlopsCli implements CommandImplementations {
         p.featureViews().values().stream().mapToInt(v -> v.features().size()).sum(),
         p.labels().size(),
         p.trainingSets().size());
+    if (p.monitoring().isPresent()) {
+      out.printf(
+          "%s: valid (%d monitored models with %d trigger rules)%n",
+          p.monitoring().file(),
+          p.monitoring().models().size(),
+          p.monitoring().models().values().stream().mapToInt(m -> m.rules().size()).sum());
+    }
     return 0;
   }
 

@@ -44,7 +44,9 @@ final class ModelCommands {
 
   int train(CliArgs a) {
     String model = a.required("--model", "model");
-    TrainingJob.Trained t = new TrainingJob(spark, project, warehouse).train(model, by(a));
+    TrainingJob.Trained t =
+        new TrainingJob(spark, project, warehouse)
+            .train(model, by(a), a.option("--trigger").orElse(null));
     out.printf(
         "model %s version %d registered (run %s)%n", model, t.version().version(), t.run().runId());
     out.printf(

@@ -203,6 +203,7 @@ public final class RowValidator {
       case BOOLEAN -> DataTypes.BooleanType;
       case DATE -> DataTypes.DateType;
       case TIMESTAMP -> DataTypes.TimestampType;
+      case VECTOR -> org.apache.spark.ml.linalg.SQLDataTypes.VectorType();
     };
   }
 }

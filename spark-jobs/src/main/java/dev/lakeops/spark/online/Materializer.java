@@ -279,6 +279,7 @@ public final class Materializer {
         yield d.toEpochDay() * 86_400_000_000L;
       }
       case TIMESTAMP -> micros(v);
+      case VECTOR -> v; // no source declares one (ColumnType.parse)
     };
   }
 

@@ -161,10 +161,14 @@ public final class DeltaModelRegistry {
     return next.auditTrail().stream().allMatch(t -> committed.contains(t.id()));
   }
 
-  private static boolean isConcurrencyConflict(Throwable e) {
+  /**
+   * Whether another writer won the commit: Delta's conflict exceptions (concurrent append, delete,
+   * transaction, metadata or protocol change) all extend {@link
+   * io.delta.exceptions.DeltaConcurrentModificationException}, also when wrapped.
+   */
+  static boolean isConcurrencyConflict(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
-      String name = t.getClass().getName();
-      if (name.contains("Concurrent") || name.contains("ConcurrentModification")) {
+      if (t instanceof io.delta.exceptions.DeltaConcurrentModificationException) {
         return true;
       }
     }

@@ -70,6 +70,15 @@ public final class TrainingJob {
 
   /** Trains and registers a new version of {@code model}, by {@code by}. */
   public Trained train(String model, String by) {
+    return train(model, by, null);
+  }
+
+  /**
+   * Trains and registers a new version of {@code model}, by {@code by}, for the retraining trigger
+   * {@code triggerId} (recorded in the run's params as {@code trigger_id}; null when no trigger
+   * caused the run).
+   */
+  public Trained train(String model, String by, String triggerId) {
     ModelSpec spec = spec(project, model);
     String runId = UUID.randomUUID().toString();
     Instant started = Instant.now();
@@ -77,6 +86,9 @@ public final class TrainingJob {
     Map<String, String> params = new LinkedHashMap<>();
     params.put("model", model);
     params.put("training_set", spec.trainingSet());
+    if (triggerId != null) {
+      params.put("trigger_id", triggerId);
+    }
     try {
       TableRef setTable = warehouse.trainingSet(spec.trainingSet());
       long setVersion =

@@ -111,7 +111,8 @@ class ExprConformanceIT {
       case INT -> DataTypes.IntegerType;
       case STRING -> DataTypes.StringType;
       case BOOLEAN -> DataTypes.BooleanType;
-      case DATE, TIMESTAMP -> throw new IllegalArgumentException("not an expression type: " + t);
+      case DATE, TIMESTAMP, VECTOR ->
+          throw new IllegalArgumentException("not an expression type: " + t);
     };
   }
 }

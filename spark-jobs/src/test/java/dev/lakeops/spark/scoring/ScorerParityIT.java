@@ -3,6 +3,7 @@ package dev.lakeops.spark.scoring;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.lakeops.common.config.ColumnType;
 import dev.lakeops.common.error.LakeOpsException;
 import dev.lakeops.common.scoring.InvalidRowException;
 import dev.lakeops.common.scoring.PipelineScorer;
@@ -302,7 +303,7 @@ class ScorerParityIT {
     String dir = tmp.resolve(name).toString();
     model.write().overwrite().save(dir);
 
-    PipelineScorer scorer = PipelineScorer.load(dir, Map.of("cnt", "long"));
+    PipelineScorer scorer = PipelineScorer.load(dir, Map.of("cnt", ColumnType.LONG));
     assertThat(INPUTS).containsAll(scorer.inputColumns());
 
     // The fitted model itself scores for Spark (a saved-and-reloaded one is bit-identical).

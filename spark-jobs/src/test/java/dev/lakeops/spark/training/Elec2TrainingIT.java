@@ -68,7 +68,7 @@ class Elec2TrainingIT {
   @Test
   @Order(1)
   void trainsAndRegistersWithLineageToExactDeltaVersions() {
-    first = job().train("price_direction", "ana");
+    first = job().train("price_direction", "ana", "trigger-0123abcd"); // as the scheduler runs it
     assertThat(first.version().version()).isEqualTo(1);
     assertThat(first.version().lineage().inputs())
         .containsEntry("elec2.events_elec2_readings", 0L) // the views are computed from it
@@ -90,7 +90,9 @@ class Elec2TrainingIT {
             .filter(col("run_id").equalTo(lit(first.run().runId())))
             .head();
     assertThat(run.<String>getAs("status")).isEqualTo("succeeded");
-    assertThat(run.getJavaMap(run.fieldIndex("params"))).containsEntry("registered_version", "1");
+    assertThat(run.getJavaMap(run.fieldIndex("params")))
+        .containsEntry("registered_version", "1")
+        .containsEntry("trigger_id", "trigger-0123abcd");
     List<String> steps =
         tables
             .read(warehouse.tasks())

@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.lakeops.common.config.ColumnType;
 import dev.lakeops.common.error.LakeOpsException;
 import dev.lakeops.common.monitoring.drift.QuantileSketches;
 import dev.lakeops.common.training.Algorithm;
@@ -332,12 +333,12 @@ class ModelTrainerIT {
     Signature s = r.signature();
     assertThat(s.inputs())
         .containsExactly(
-            new Signature.Field("x1", "double", false),
-            new Signature.Field("x2", "double", false),
-            new Signature.Field("cnt", "long", false),
-            new Signature.Field("seg", "string", true),
-            new Signature.Field("flag", "boolean", false));
-    assertThat(s.label()).isEqualTo(new Signature.Field("label", "double"));
+            new Signature.Field("x1", ColumnType.DOUBLE, false),
+            new Signature.Field("x2", ColumnType.DOUBLE, false),
+            new Signature.Field("cnt", ColumnType.LONG, false),
+            new Signature.Field("seg", ColumnType.STRING, true),
+            new Signature.Field("flag", ColumnType.BOOLEAN, false));
+    assertThat(s.label()).isEqualTo(new Signature.Field("label", ColumnType.DOUBLE));
     assertThat(s.outputs()).extracting(Signature.Field::name).containsExactly("prediction");
     assertThat(Signature.fromJson(s.toJson())).isEqualTo(s);
   }

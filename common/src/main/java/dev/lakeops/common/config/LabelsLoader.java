@@ -1,0 +1,64 @@
+package dev.lakeops.common.config;
+
+import static dev.lakeops.common.config.ProjectLoader.SOURCES;
+
+import dev.lakeops.common.expr.Expr;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Reads {@code labels.yaml}: each label's source and value or look-ahead. */
+final class LabelsLoader extends SectionLoader {
+  LabelsLoader(Problems problems) {
+    super(problems);
+  }
+
+  Map<String, LabelConfig> labels(
+      ConfigNode root, Map<String, EntityConfig> entities, Map<String, SourceConfig> sources) {
+    root.checkKeys(List.of("labels"));
+    Map<String, LabelConfig> out = new LinkedHashMap<>();
+    for (ConfigNode n : root.get("labels").list()) {
+      n.checkKeys(List.of("name", "source", "value", "ahead", "next_event_within", "description"));
+      String name = checkName(n.get("name"), n.get("name").requiredText("the label name"));
+      String sourceName = reference(n.get("source"), "source", sources.keySet(), SOURCES);
+      SourceConfig source = sourceName == null ? null : sources.get(sourceName);
+      boolean hasValue = n.get("value").isPresent();
+      boolean hasNext = n.get("next_event_within").isPresent();
+      if (hasValue == hasNext) {
+        n.problem(
+            "a label needs exactly one of 'value' (an expression on the row, e.g. class == 'UP') or 'next_event_within' (e.g. 90d).",
+            "keep one of them.");
+        continue;
+      }
+      Expr value = null;
+      if (hasValue && source != null) {
+        value =
+            n.get("value")
+                .text()
+                .map(t -> expr(n.get("value"), t, exprColumns(source.schema()), null))
+                .orElse(null);
+      }
+      Duration next = hasNext ? duration(n.get("next_event_within"), true).orElse(null) : null;
+      Duration ahead = null;
+      if (n.get("ahead").isPresent()) {
+        if (!hasValue) {
+          n.get("ahead")
+              .problem(
+                  "'ahead' applies to 'value' labels only.",
+                  "remove it; 'next_event_within' already looks ahead.");
+        } else {
+          ahead = duration(n.get("ahead"), true).orElse(null);
+        }
+      }
+      if (name != null && source != null && (value != null || next != null)) {
+        putUnique(
+            out,
+            name,
+            new LabelConfig(name, sourceName, source.entity(), value, ahead, next),
+            n.get("name"));
+      }
+    }
+    return out;
+  }
+}

@@ -1,0 +1,342 @@
+package dev.lakeops.common.config;
+
+import static dev.lakeops.common.config.ProjectLoader.ENTITIES;
+
+import dev.lakeops.common.expr.Expr;
+import dev.lakeops.common.expr.ExprType;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/** Reads {@code sources.yaml}: each source's format, schema, entity key and event time. */
+final class SourcesLoader extends SectionLoader {
+  SourcesLoader(Problems problems) {
+    super(problems);
+  }
+
+  Map<String, SourceConfig> sources(ConfigNode root, Map<String, EntityConfig> entities) {
+    root.checkKeys(List.of("sources"));
+    Map<String, SourceConfig> out = new LinkedHashMap<>();
+    for (ConfigNode n : root.get("sources").list()) {
+      SourceConfig s = source(n, entities);
+      if (s != null) {
+        putUnique(out, s.name(), s, n.get("name"));
+      }
+    }
+    return out;
+  }
+
+  private SourceConfig source(ConfigNode n, Map<String, EntityConfig> entities) {
+    n.checkKeys(
+        List.of(
+            "name",
+            "format",
+            "path",
+            "table",
+            "delimiter",
+            "header",
+            "options",
+            "schema",
+            "entity",
+            "entity_key",
+            "event_time",
+            "unique_key",
+            "quote",
+            "escape",
+            "comment",
+            "max_future_skew",
+            "description"));
+    String name = checkName(n.get("name"), n.get("name").requiredText("the source name"));
+    Optional<SourceFormat> format =
+        n.get("format")
+            .requiredText("the input format")
+            .flatMap(
+                f -> {
+                  Optional<SourceFormat> parsed = SourceFormat.parse(f);
+                  if (parsed.isEmpty()) {
+                    n.get("format")
+                        .problem(
+                            "unknown format '"
+                                + f
+                                + "'; expected one of "
+                                + SourceFormat.keys()
+                                + ".",
+                            "use one of the accepted formats.");
+                  }
+                  return parsed;
+                });
+    Optional<String> path = n.get("path").text();
+    Optional<String> table = n.get("table").text();
+    if (path.isPresent() == table.isPresent()) {
+      n.problem(
+          "a source needs exactly one of 'path' (a file or directory) or 'table' (a catalog table name).",
+          "keep one of them.");
+    }
+    String delimiter = n.get("delimiter").textOr(",");
+    if (!delimiter.equals("whitespace") && delimiter.length() != 1 && !delimiter.equals("\\t")) {
+      n.get("delimiter")
+          .problem(
+              "expected a single character or 'whitespace', got '" + delimiter + "'.",
+              "use e.g. ',' or ';' or whitespace.");
+    }
+    boolean header = n.get("header").bool().orElse(true);
+    SourceConfig.CsvDialect csv = csvDialect(n, format.orElse(null), delimiter);
+    if (n.get("options").isPresent() && format.isPresent() && format.get().isText()) {
+      n.get("options")
+          .problem(
+              "'options' (Spark reader options) apply to parquet and delta sources only; csv and"
+                  + " jsonl are read by the one decoder of both engines.",
+              "remove 'options'; for CSV quoting use the source's quote, escape and comment.");
+    }
+    Duration maxFutureSkew = SourceConfig.DEFAULT_MAX_FUTURE_SKEW;
+    if (n.get("max_future_skew").isPresent()) {
+      maxFutureSkew =
+          "none".equals(n.get("max_future_skew").text().orElse(null))
+              ? null
+              : duration(n.get("max_future_skew"), false).orElse(null);
+    }
+
+    List<ColumnSpec> schema = schema(n.get("schema"));
+    Map<String, ExprType> columns = exprColumns(schema);
+    String entity = n.get("entity").requiredText("the entity of the source's rows").orElse(null);
+    if (entity != null && !entities.containsKey(entity) && !alreadyReported(ENTITIES, entity)) {
+      n.get("entity")
+          .problem(
+              "unknown entity '" + entity + "'; known entities are " + entities.keySet() + ".",
+              "declare it in " + ENTITIES + " or use a known one.");
+    }
+    Optional<String> keyText =
+        n.get("entity_key")
+            .requiredText("an expression giving each row's entity key, e.g. customer_id or 'NSW'");
+    Expr key =
+        keyText.map(t -> expr(n.get("entity_key"), t, columns, ExprType.STRING)).orElse(null);
+    EventTime eventTime = eventTime(n.get("event_time"), schema);
+    List<String> unique = n.get("unique_key").textList();
+    for (String c : unique) {
+      if (schema.stream().noneMatch(s -> s.name().equals(c))) {
+        n.get("unique_key")
+            .problem(
+                "unknown column '" + c + "'; known columns are " + columnsOf(schema) + ".",
+                "list columns of the schema.");
+      }
+    }
+    if (name == null || format.isEmpty() || key == null || eventTime == null || schema.isEmpty()) {
+      return null;
+    }
+    return new SourceConfig(
+        name,
+        format.get(),
+        path.orElse(null),
+        table.orElse(null),
+        delimiter,
+        header,
+        n.get("options").textMap(),
+        schema,
+        entity,
+        key,
+        keyText.get(),
+        eventTime,
+        unique,
+        csv,
+        maxFutureSkew);
+  }
+
+  /** The CSV dialect: {@code quote}, {@code escape}, {@code comment}, one character each. */
+  private SourceConfig.CsvDialect csvDialect(ConfigNode n, SourceFormat format, String delimiter) {
+    boolean any =
+        n.get("quote").isPresent() || n.get("escape").isPresent() || n.get("comment").isPresent();
+    if (!any) {
+      return SourceConfig.CsvDialect.DEFAULT;
+    }
+    if (format != SourceFormat.CSV || delimiter.equals("whitespace")) {
+      n.problem(
+          "'quote', 'escape' and 'comment' apply to delimited csv sources only.",
+          "remove them, or use format: csv with a one-character delimiter.");
+      return SourceConfig.CsvDialect.DEFAULT;
+    }
+    char sep = delimiter.equals("\\t") ? '\t' : delimiter.charAt(0);
+    Character quote = oneChar(n.get("quote"), "e.g. quote: '\"' or quote: \"'\"");
+    Character escape = oneChar(n.get("escape"), "e.g. escape: '\\' or the quote itself");
+    Character comment = oneChar(n.get("comment"), "e.g. comment: '#'");
+    char q = quote == null ? '"' : quote;
+    char e = escape == null ? q : escape;
+    for (String field : List.of("quote", "escape", "comment")) {
+      Character c = field.equals("quote") ? quote : field.equals("escape") ? escape : comment;
+      if (c != null && c == sep) {
+        n.get(field)
+            .problem(
+                "the " + field + " character is the delimiter '" + sep + "'.",
+                "choose another character.");
+      }
+    }
+    if (comment != null && (comment == q || comment == e)) {
+      n.get("comment")
+          .problem(
+              "the comment character '" + comment + "' is also the quote or escape character.",
+              "choose another character, e.g. '#'.");
+    }
+    return new SourceConfig.CsvDialect(q, e, comment);
+  }
+
+  private static Character oneChar(ConfigNode n, String example) {
+    Optional<String> t = n.text();
+    if (t.isEmpty()) {
+      return null;
+    }
+    if (t.get().length() != 1) {
+      n.problem("expected one character, got '" + t.get() + "'.", "write " + example + ".");
+      return null;
+    }
+    return t.get().charAt(0);
+  }
+
+  private List<ColumnSpec> schema(ConfigNode n) {
+    if (!n.isPresent()) {
+      n.problem(
+          "missing required field: the source schema (a list of columns with name and type).",
+          "add 'schema:' with '- {name: ..., type: ...}' entries.");
+      return List.of();
+    }
+    List<ColumnSpec> out = new java.util.ArrayList<>();
+    Set<String> seen = new java.util.HashSet<>();
+    for (ConfigNode c : n.list()) {
+      c.checkKeys(List.of("name", "type", "nullable", "min", "max", "allowed", "description"));
+      Optional<String> name = c.get("name").requiredText("the column name");
+      Optional<ColumnType> type =
+          c.get("type")
+              .requiredText("the column type")
+              .flatMap(
+                  t -> {
+                    Optional<ColumnType> parsed = ColumnType.parse(t);
+                    if (parsed.isEmpty()) {
+                      c.get("type")
+                          .problem(
+                              "unknown type '"
+                                  + t
+                                  + "'; expected one of "
+                                  + ColumnType.keys()
+                                  + ".",
+                              "use one of the accepted types.");
+                    }
+                    return parsed;
+                  });
+      Double min = c.get("min").number().orElse(null);
+      Double max = c.get("max").number().orElse(null);
+      if ((min != null || max != null) && type.isPresent() && !type.get().isNumeric()) {
+        c.problem(
+            "'min'/'max' apply to numeric columns only, but this column is "
+                + type.get().key()
+                + ".",
+            "remove them or change the type.");
+      }
+      if (min != null && max != null && min > max) {
+        c.get("min").problem("min (" + min + ") is greater than max (" + max + ").", "swap them.");
+      }
+      if (name.isPresent() && !seen.add(name.get())) {
+        c.get("name")
+            .problem("column '" + name.get() + "' is declared twice.", "remove one of them.");
+      }
+      if (type.isPresent()
+          && (type.get() == ColumnType.DATE || type.get() == ColumnType.TIMESTAMP)) {
+        for (String a : c.get("allowed").textList()) {
+          Long t =
+              type.get() == ColumnType.DATE
+                  ? dev.lakeops.common.events.EventTimes.parseDate(a)
+                  : dev.lakeops.common.events.EventTimes.parseText(a);
+          if (t == null) {
+            c.get("allowed")
+                .problem(
+                    "'"
+                        + a
+                        + "' is not a "
+                        + type.get().key()
+                        + " (values of a date column are compared as dates).",
+                    type.get() == ColumnType.DATE
+                        ? "write dates as yyyy-MM-dd, e.g. '2020-01-01'."
+                        : "write times as e.g. '2020-01-01T00:00:00Z'.");
+          }
+        }
+      }
+      if (name.isPresent() && type.isPresent()) {
+        out.add(
+            new ColumnSpec(
+                name.get(),
+                type.get(),
+                c.get("nullable").bool().orElse(true),
+                min,
+                max,
+                c.get("allowed").textList()));
+      }
+    }
+    return out;
+  }
+
+  private EventTime eventTime(ConfigNode n, List<ColumnSpec> schema) {
+    if (!n.isPresent()) {
+      n.problem(
+          "missing required field: how rows get their event time.",
+          "add 'event_time: {column: <col>}' or 'event_time: {row_index: {start: 2020-01-01T00:00:00Z, step: 30m}}'.");
+      return null;
+    }
+    n.checkKeys(List.of("column", "format", "row_index"));
+    if (n.get("row_index").isPresent()) {
+      ConfigNode ri = n.get("row_index");
+      ri.checkKeys(List.of("start", "step"));
+      Optional<Instant> start =
+          ri.get("start")
+              .requiredText("the time of row 0, e.g. 1996-05-07T00:00:00Z")
+              .flatMap(
+                  s -> {
+                    try {
+                      return Optional.of(Instant.parse(s));
+                    } catch (DateTimeParseException e) {
+                      ri.get("start")
+                          .problem(
+                              "expected an ISO-8601 instant such as 1996-05-07T00:00:00Z, got '"
+                                  + s
+                                  + "'.",
+                              "write the time in UTC with a trailing Z.");
+                      return Optional.empty();
+                    }
+                  });
+      Optional<Duration> step = duration(ri.get("step"), true);
+      return start.isPresent() && step.isPresent()
+          ? new EventTime.FromRowIndex(start.get(), step.get())
+          : null;
+    }
+    Optional<String> column = n.get("column").requiredText("the event time column");
+    if (column.isEmpty()) {
+      return null;
+    }
+    Optional<ColumnSpec> spec =
+        schema.stream().filter(c -> c.name().equals(column.get())).findFirst();
+    if (spec.isEmpty()) {
+      n.get("column")
+          .problem(
+              "unknown column '" + column.get() + "'; known columns are " + columnsOf(schema) + ".",
+              "name a column of the schema.");
+      return null;
+    }
+    String format = n.get("format").text().orElse(null);
+    ColumnType t = spec.get().type();
+    if (t != ColumnType.STRING
+        && t != ColumnType.DATE
+        && t != ColumnType.TIMESTAMP
+        && t != ColumnType.LONG) {
+      n.get("column")
+          .problem(
+              "the event time column must be string (with 'format'), date, timestamp or long (epoch milliseconds), but '"
+                  + column.get()
+                  + "' is "
+                  + t.key()
+                  + ".",
+              "change the column's type.");
+    }
+    return new EventTime.FromColumn(column.get(), format);
+  }
+}
