@@ -3,6 +3,7 @@ package dev.lakeops.bench.serve;
 import dev.lakeops.common.config.ProjectConfig;
 import dev.lakeops.common.config.ProjectLoader;
 import dev.lakeops.common.online.OnlineStore;
+import dev.lakeops.common.warehouse.Warehouse;
 import dev.lakeops.flink.registry.Champion;
 import dev.lakeops.flink.registry.RegistryReader;
 import dev.lakeops.flink.serving.ChampionSource;
@@ -10,7 +11,6 @@ import dev.lakeops.flink.serving.ModelLoader;
 import dev.lakeops.flink.serving.Prediction;
 import dev.lakeops.flink.serving.ScoreFunction;
 import dev.lakeops.flink.serving.ServeJob;
-import dev.lakeops.flink.serving.ServeSettings;
 import dev.lakeops.flink.serving.ServingPlan;
 import dev.lakeops.flink.serving.StoreOpener;
 import dev.lakeops.flink.serving.StoreOpeners;
@@ -43,6 +43,9 @@ import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
  * </pre>
  */
 public final class ServeBenchmark {
+  /** The registry is not polled during a run (the champion is fixed). */
+  private static final Duration POLL = Duration.ofHours(1);
+
   private ServeBenchmark() {}
 
   record Variant(String name, boolean scorer, boolean store) {}
@@ -63,8 +66,7 @@ public final class ServeBenchmark {
     for (String p : opts.getOrDefault("--parallelism", "1,2").split(",")) {
       parallelisms.add(Integer.parseInt(p.trim()));
     }
-    RegistryReader registry =
-        new RegistryReader(RegistryReader.tablePath(warehouse, project.database()));
+    RegistryReader registry = new RegistryReader(Warehouse.of(warehouse, project));
     Champion champion =
         registry
             .champion(model)
@@ -79,11 +81,7 @@ public final class ServeBenchmark {
     StoreOpener store = StoreOpeners.of(storeConfig, warehouse, project);
     String key =
         ServeJob.plan(
-                project,
-                settings(model, warehouse, project),
-                store,
-                ModelLoader.noOp(),
-                ChampionSource.fixed(champion))
+                project, model, POLL, store, ModelLoader.noOp(), ChampionSource.fixed(champion))
             .keyField();
     long at = latest(store, project, key);
     System.out.printf(
@@ -173,21 +171,6 @@ public final class ServeBenchmark {
     }
   }
 
-  private static ServeSettings settings(String model, String warehouse, ProjectConfig project) {
-    return new ServeSettings(
-        model,
-        warehouse,
-        project.database(),
-        null,
-        null,
-        null,
-        null,
-        Duration.ofHours(1),
-        true,
-        Duration.ofMinutes(10),
-        0);
-  }
-
   /**
    * Just after the latest feature row of the entity "NSW" (Elec2's one market), so the lookups find
    * rows within the views' TTL. A read far in the future finds the latest row (expired there, but
@@ -225,7 +208,8 @@ public final class ServeBenchmark {
     ServingPlan plan =
         ServeJob.plan(
             project,
-            settings(model, warehouse, project),
+            model,
+            POLL,
             v.store() ? store : StoreOpener.none(),
             v.scorer() ? ModelLoader.pipeline() : ModelLoader.noOp(),
             ChampionSource.fixed(champion));

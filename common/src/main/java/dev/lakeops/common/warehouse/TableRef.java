@@ -6,4 +6,4 @@ package dev.lakeops.common.warehouse;
  * @param path the table's location
  * @param name its catalog name, {@code database.table}
  */
-public record TableRef(String path, String name) {}
+public record TableRef(String path, String name) implements java.io.Serializable {}

@@ -12,7 +12,9 @@ import dev.lakeops.common.online.OnlineStore;
 import dev.lakeops.common.online.OnlineStoreConfig;
 import dev.lakeops.common.online.OnlineStoreSpec;
 import dev.lakeops.common.online.OnlineStores;
+import dev.lakeops.common.warehouse.Warehouse;
 import dev.lakeops.flink.features.OnlineStoreJob;
+import dev.lakeops.flink.io.OptionChecks;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -73,6 +75,7 @@ public final class OnlineStoreCommand {
     ProjectConfig p = ProjectLoader.load(Path.of(projectDir));
     SourceConfig source = source(a, p);
     String warehouse = a.warehouse();
+    Warehouse layout = Warehouse.of(warehouse, p);
     OnlineStoreSpec store = storeSpec(a, p, warehouse);
 
     boolean once = a.flag("--once");
@@ -121,7 +124,7 @@ public final class OnlineStoreCommand {
         a.option("--dead-letter-topic").isPresent()
             ? new OnlineStoreJob.DeadLetterKafka(
                 a.required("--kafka-bootstrap", "host:port"), a.option("--dead-letter-topic").get())
-            : new OnlineStoreJob.DeadLetterFiles(deadLetterDir(warehouse, p, job));
+            : new OnlineStoreJob.DeadLetterFiles(layout.onlineDeadLetter(job));
     Duration bound =
         a.option("--out-of-orderness").isPresent()
             ? duration(a, "--out-of-orderness")
@@ -134,26 +137,31 @@ public final class OnlineStoreCommand {
     Map<String, String> flinkConf = new LinkedHashMap<>();
     // Checkpoints on the filesystem next to the store (state can outgrow the JobManager's memory).
     flinkConf.put("execution.checkpointing.storage", "filesystem");
-    flinkConf.put("execution.checkpointing.dir", checkpointDir(warehouse, p, job));
+    flinkConf.put("execution.checkpointing.dir", OptionChecks.uri(layout.onlineCheckpoints(job)));
     if (a.flinkConf().isPresent()) {
       flinkConf.putAll(FlinkCli.flinkConf(a.command, a.flinkConf().get()));
     }
 
-    OnlineStoreJob.Options o =
-        new OnlineStoreJob.Options(
-            job,
-            Path.of(projectDir).toAbsolutePath().normalize().toString(),
-            source.name(),
-            input,
-            dead,
-            store::open,
-            bound,
-            checkpoints,
-            parallelism,
-            1000,
-            a.option("--feature-log").map(OnlineStoreCommand::absolute).orElse(null),
-            flinkConf,
-            null);
+    OnlineStoreJob.Options o;
+    try {
+      o =
+          OnlineStoreJob.Options.builder()
+              .jobName(job)
+              .project(p)
+              .source(source.name())
+              .input(input)
+              .deadLetter(dead)
+              .store(store::open)
+              .outOfOrderness(bound)
+              .checkpointInterval(checkpoints)
+              .parallelism(parallelism)
+              .featureLogDir(
+                  a.option("--feature-log").map(OnlineStoreCommand::absolute).orElse(null))
+              .flinkConf(flinkConf)
+              .build();
+    } catch (IllegalArgumentException e) { // a value out of range (the rest is checked above)
+      throw new UsageException("online-store", e.getMessage() + ".");
+    }
     out.printf(
         "online-store %s: source %s -> %s (dead letter: %s)%n",
         job,
@@ -228,22 +236,6 @@ public final class OnlineStoreCommand {
   private static OnlineStoreSpec storeSpec(CliArgs a, ProjectConfig p, String warehouse) {
     OnlineStoreConfig c = a.onlineStore().orElse(p.onlineStore());
     return OnlineStores.spec(c, warehouse, p);
-  }
-
-  /**
-   * Where a job's rejected records go: {@code <warehouse>/<database>/_online/dead_letter/<job>}.
-   */
-  public static String deadLetterDir(String warehouse, ProjectConfig p, String job) {
-    return warehouse + "/" + p.database() + "/_online/dead_letter/" + job;
-  }
-
-  /** Where a job's checkpoints go: {@code <warehouse>/<database>/_online/checkpoints/<job>}. */
-  public static String checkpointDir(String warehouse, ProjectConfig p, String job) {
-    String root =
-        warehouse.contains("://") || warehouse.startsWith("file:")
-            ? warehouse
-            : "file://" + warehouse;
-    return root + "/" + p.database() + "/_online/checkpoints/" + job;
   }
 
   /** A duration option (parsed and checked with the command line; zero where it may be). */

@@ -7,6 +7,7 @@ import dev.lakeops.common.config.ProjectConfig;
 import dev.lakeops.common.config.ProjectLoader;
 import dev.lakeops.common.features.Durations;
 import dev.lakeops.common.online.OnlineStoreConfig;
+import dev.lakeops.common.warehouse.Warehouse;
 import dev.lakeops.flink.registry.Champion;
 import dev.lakeops.flink.registry.RegistryReader;
 import dev.lakeops.flink.serving.LoggedOnce;
@@ -123,19 +124,24 @@ public final class ServeCommand {
     OnlineStoreConfig store = a.onlineStore().orElse(null);
     ProjectConfig project = ProjectLoader.load(Path.of(projectDir));
     String warehouse = a.warehouse();
-    ServeSettings s =
-        new ServeSettings(
-            model,
-            warehouse,
-            project.database(),
-            input,
-            bootstrap,
-            topic,
-            outputTopic,
-            poll,
-            a.flag("--once"),
-            checkpoint,
-            parallelism);
+    ServeSettings s;
+    try {
+      s =
+          ServeSettings.builder()
+              .model(model)
+              .warehouse(Warehouse.of(warehouse, project))
+              .inputDir(input)
+              .inputTopic(topic)
+              .kafkaBootstrap(bootstrap)
+              .outputTopic(outputTopic)
+              .pollInterval(poll)
+              .once(a.flag("--once"))
+              .checkpointInterval(checkpoint)
+              .parallelism(parallelism)
+              .build();
+    } catch (IllegalArgumentException e) { // a value out of range (the rest is checked above)
+      throw new UsageException("serve", e.getMessage() + ".");
+    }
     String restore = a.option("--from-savepoint").orElse(null);
     if (restore != null && a.flag("--resume")) {
       throw new UsageException(
@@ -176,8 +182,7 @@ public final class ServeCommand {
             StoreOpeners.of(p.store(), s.warehouseRoot(), p.project()),
             ModelLoader.pipeline(),
             ServeJob.registry(s));
-    RegistryReader registry =
-        new RegistryReader(RegistryReader.tablePath(s.warehouseRoot(), s.database()));
+    RegistryReader registry = new RegistryReader(s.warehouse());
     Optional<Champion> champion = registry.champion(s.model());
     if (champion.isEmpty()) {
       err.println(

@@ -1,6 +1,6 @@
 package dev.lakeops.flink.features;
 
-import dev.lakeops.common.config.ProjectConfig;
+import dev.lakeops.common.config.SourceConfig;
 import dev.lakeops.common.config.SourceFormat;
 import dev.lakeops.common.events.Decoded;
 import dev.lakeops.common.events.Rejection;
@@ -24,22 +24,22 @@ final class DecodeFunction extends ProcessFunction<RawRecord, SourceEvent> {
   private static final long serialVersionUID = 1L;
   static final OutputTag<Rejection> REJECTED = new OutputTag<>("rejected") {};
 
-  private final ProjectFiles project;
-  private final String sourceName;
+  private final SourceConfig source;
   private final SourceFormat format;
   private transient SourceDecoder decoder;
   private transient boolean header;
 
-  DecodeFunction(ProjectFiles project, String sourceName, SourceFormat format) {
-    this.project = project;
-    this.sourceName = sourceName;
+  /**
+   * @param source the source as loaded (shipped with the task as it is)
+   * @param format how the records are written, or null for the source's format
+   */
+  DecodeFunction(SourceConfig source, SourceFormat format) {
+    this.source = source;
     this.format = format;
   }
 
   @Override
   public void open(OpenContext ctx) {
-    ProjectConfig p = project.load();
-    var source = p.sources().get(sourceName);
     decoder = format == null ? new SourceDecoder(source) : new SourceDecoder(source, format);
     header = decoder.hasHeader();
   }

@@ -1,7 +1,7 @@
 package dev.lakeops.flink.features;
 
 import dev.lakeops.common.config.FeatureViewConfig;
-import dev.lakeops.common.config.ProjectConfig;
+import dev.lakeops.common.config.SourceConfig;
 import dev.lakeops.common.events.EventTimes;
 import dev.lakeops.common.events.Rejection;
 import dev.lakeops.common.events.SourceEvent;
@@ -35,22 +35,24 @@ final class FeatureFunction extends KeyedProcessFunction<String, SourceEvent, Vi
   private static final long serialVersionUID = 1L;
   static final OutputTag<Rejection> LATE = new OutputTag<>("late") {};
 
-  private final ProjectFiles project;
-  private final String sourceName;
+  private final SourceConfig source;
+  private final List<FeatureViewConfig> views;
   private transient IncrementalFeatures features;
   private transient List<String> viewNames;
   private transient ValueState<FeatureHistory> state;
 
-  FeatureFunction(ProjectFiles project, String sourceName) {
-    this.project = project;
-    this.sourceName = sourceName;
+  /**
+   * @param source the source as loaded (shipped with the task as it is)
+   * @param views the source's feature views as loaded, in the order of the rows they emit
+   */
+  FeatureFunction(SourceConfig source, List<FeatureViewConfig> views) {
+    this.source = source;
+    this.views = List.copyOf(views);
   }
 
   @Override
   public void open(OpenContext ctx) {
-    ProjectConfig p = project.load();
-    List<FeatureViewConfig> views = p.viewsOf(sourceName);
-    features = new IncrementalFeatures(p.sources().get(sourceName), views);
+    features = new IncrementalFeatures(source, views);
     viewNames = views.stream().map(FeatureViewConfig::name).toList();
     state =
         getRuntimeContext()
@@ -70,7 +72,7 @@ final class FeatureFunction extends KeyedProcessFunction<String, SourceEvent, Vi
       ctx.output(
           LATE,
           new Rejection(
-              sourceName,
+              source.name(),
               "late",
               "event time "
                   + EventTimes.format(e.eventTimeMicros())

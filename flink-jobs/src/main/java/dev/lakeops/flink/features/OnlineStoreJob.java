@@ -1,14 +1,22 @@
 package dev.lakeops.flink.features;
 
+import static dev.lakeops.flink.io.OptionChecks.atLeast;
+import static dev.lakeops.flink.io.OptionChecks.required;
+
+import dev.lakeops.common.config.FeatureViewConfig;
+import dev.lakeops.common.config.ProjectConfig;
+import dev.lakeops.common.config.SourceConfig;
 import dev.lakeops.common.config.SourceFormat;
 import dev.lakeops.common.events.Rejection;
 import dev.lakeops.common.events.SourceEvent;
 import dev.lakeops.flink.io.DeadLetter;
+import dev.lakeops.flink.io.OptionChecks;
 import dev.lakeops.flink.io.PerEventBound;
 import dev.lakeops.flink.io.RawRecord;
 import dev.lakeops.flink.io.StreamSources;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.UnaryOperator;
 import org.apache.flink.api.common.JobExecutionResult;
@@ -92,64 +100,311 @@ public final class OnlineStoreJob {
   public record DeadLetterKafka(String bootstrap, String topic) implements DeadLetterTarget {}
 
   /**
-   * Everything the job needs.
-   *
-   * @param projectDir the project directory (its files are shipped with the job's tasks)
-   * @param outOfOrderness how far behind the latest event time an event may come and still count
-   * @param checkpointInterval how often state is checkpointed and the sinks commit
-   * @param featureLogDir where to log every computed row (JSON lines), or null
-   * @param flinkConf further Flink settings (restart strategy, checkpoint storage, ...)
-   * @param eventTap applied to the decoded event stream (tests inject failures here), or null
+   * Everything the job needs, built and checked by {@link #builder()}. The loaded configuration
+   * (the source and its feature views) is shipped to the tasks as it is: no task reads the project
+   * directory or parses YAML.
    */
-  public record Options(
-      String jobName,
-      String projectDir,
-      String source,
-      Input input,
-      DeadLetterTarget deadLetter,
-      StoreOpener store,
-      Duration outOfOrderness,
-      Duration checkpointInterval,
-      int parallelism,
-      int storeBatchSize,
-      String featureLogDir,
-      Map<String, String> flinkConf,
-      UnaryOperator<DataStream<SourceEvent>> eventTap) {
+  public static final class Options {
+    private static final String NAME = "OnlineStoreJob.Options";
+
+    private final String jobName;
+    private final SourceConfig source;
+    private final List<FeatureViewConfig> views;
+    private final Input input;
+    private final DeadLetterTarget deadLetter;
+    private final StoreOpener store;
+    private final Duration outOfOrderness;
+    private final Duration checkpointInterval;
+    private final int parallelism;
+    private final int storeBatchSize;
+    private final String featureLogDir;
+    private final Map<String, String> flinkConf;
+    private final UnaryOperator<DataStream<SourceEvent>> eventTap;
+
+    private Options(Builder b, SourceConfig source, List<FeatureViewConfig> views) {
+      this.jobName = b.jobName;
+      this.source = source;
+      this.views = views;
+      this.input = b.input;
+      this.deadLetter = b.deadLetter;
+      this.store = b.store;
+      this.outOfOrderness = b.outOfOrderness;
+      this.checkpointInterval = b.checkpointInterval;
+      this.parallelism = b.parallelism;
+      this.storeBatchSize = b.storeBatchSize;
+      this.featureLogDir = b.featureLogDir;
+      this.flinkConf = Map.copyOf(b.flinkConf);
+      this.eventTap = b.eventTap;
+    }
+
+    /** A builder with the defaults (parallelism 1, store batches of 1000, no feature log). */
+    public static Builder builder() {
+      return new Builder();
+    }
+
+    /** A builder holding these options (to change some of them). */
+    public Builder toBuilder() {
+      Builder b = new Builder();
+      b.jobName = jobName;
+      b.sourceConfig = source;
+      b.views = views;
+      b.input = input;
+      b.deadLetter = deadLetter;
+      b.store = store;
+      b.outOfOrderness = outOfOrderness;
+      b.checkpointInterval = checkpointInterval;
+      b.parallelism = parallelism;
+      b.storeBatchSize = storeBatchSize;
+      b.featureLogDir = featureLogDir;
+      b.flinkConf.putAll(flinkConf);
+      b.eventTap = eventTap;
+      return b;
+    }
+
+    /** The Flink job's name (also the dead letter's job field). */
+    public String jobName() {
+      return jobName;
+    }
+
+    /** The source's name. */
+    public String source() {
+      return source.name();
+    }
+
+    /** The source as loaded (schema, validation rules, event time), shipped to the tasks. */
+    public SourceConfig sourceConfig() {
+      return source;
+    }
+
+    /** The source's feature views as loaded, in the project's order, shipped to the tasks. */
+    public List<FeatureViewConfig> views() {
+      return views;
+    }
+
+    /** Where the events come from. */
+    public Input input() {
+      return input;
+    }
+
+    /** Where rejected and late records go. */
+    public DeadLetterTarget deadLetter() {
+      return deadLetter;
+    }
+
+    /** Opens the online store (once per sink subtask). */
+    public StoreOpener store() {
+      return store;
+    }
+
+    /** How far behind the latest event time an event may come and still count. */
+    public Duration outOfOrderness() {
+      return outOfOrderness;
+    }
+
+    /** How often state is checkpointed and the sinks commit. */
+    public Duration checkpointInterval() {
+      return checkpointInterval;
+    }
+
+    /** The job's parallelism (at least 1). */
+    public int parallelism() {
+      return parallelism;
+    }
+
+    /** How many rows the store sink writes per batch (at least 1). */
+    public int storeBatchSize() {
+      return storeBatchSize;
+    }
+
+    /** Where every computed row is logged (JSON lines), or null for no log. */
+    public String featureLogDir() {
+      return featureLogDir;
+    }
+
+    /**
+     * Further Flink settings over the job's defaults (restart strategy, checkpoint storage, ...).
+     */
+    public Map<String, String> flinkConf() {
+      return flinkConf;
+    }
+
+    /** Applied to the decoded event stream (tests inject failures here), or null. */
+    public UnaryOperator<DataStream<SourceEvent>> eventTap() {
+      return eventTap;
+    }
 
     /** The same options with another event tap. */
     public Options withEventTap(UnaryOperator<DataStream<SourceEvent>> tap) {
-      return new Options(
-          jobName,
-          projectDir,
-          source,
-          input,
-          deadLetter,
-          store,
-          outOfOrderness,
-          checkpointInterval,
-          parallelism,
-          storeBatchSize,
-          featureLogDir,
-          flinkConf,
-          tap);
+      return toBuilder().eventTap(tap).build();
     }
 
-    /** The same options with another input. */
-    public Options withInput(Input in) {
-      return new Options(
-          jobName,
-          projectDir,
-          source,
-          in,
-          deadLetter,
-          store,
-          outOfOrderness,
-          checkpointInterval,
-          parallelism,
-          storeBatchSize,
-          featureLogDir,
-          flinkConf,
-          eventTap);
+    /**
+     * Builds {@link Options}. Required: {@link #jobName}, the source ({@link #project} with {@link
+     * #source}, or {@link #source(SourceConfig, List)}), {@link #input}, {@link #deadLetter},
+     * {@link #store}, {@link #outOfOrderness} and {@link #checkpointInterval}. {@link #build()}
+     * checks them and the ranges, and names the option that is wrong.
+     */
+    public static final class Builder {
+      private String jobName;
+      private ProjectConfig project;
+      private String sourceName;
+      private SourceConfig sourceConfig;
+      private List<FeatureViewConfig> views;
+      private Input input;
+      private DeadLetterTarget deadLetter;
+      private StoreOpener store;
+      private Duration outOfOrderness;
+      private Duration checkpointInterval;
+      private int parallelism = 1;
+      private int storeBatchSize = 1000;
+      private String featureLogDir;
+      private final Map<String, String> flinkConf = new LinkedHashMap<>();
+      private UnaryOperator<DataStream<SourceEvent>> eventTap;
+
+      private Builder() {}
+
+      /** The Flink job's name (required), e.g. {@code online_store_<source>}. */
+      public Builder jobName(String name) {
+        this.jobName = name;
+        return this;
+      }
+
+      /** The loaded project (required with {@link #source(String)}). */
+      public Builder project(ProjectConfig project) {
+        this.project = project;
+        return this;
+      }
+
+      /**
+       * The project's source whose feature views the job computes (required; it must have views).
+       */
+      public Builder source(String name) {
+        this.sourceName = name;
+        this.sourceConfig = null;
+        this.views = null;
+        return this;
+      }
+
+      /** The source and its views as loaded (instead of {@link #project} and a source name). */
+      public Builder source(SourceConfig source, List<FeatureViewConfig> views) {
+        this.sourceConfig = source;
+        this.views = views == null ? null : List.copyOf(views);
+        this.sourceName = null;
+        return this;
+      }
+
+      /** Where the events come from (required): {@link Files} or {@link Kafka}. */
+      public Builder input(Input input) {
+        this.input = input;
+        return this;
+      }
+
+      /** Where rejected and late records go (required). */
+      public Builder deadLetter(DeadLetterTarget target) {
+        this.deadLetter = target;
+        return this;
+      }
+
+      /** Opens the online store, once per sink subtask (required; serializable). */
+      public Builder store(StoreOpener store) {
+        this.store = store;
+        return this;
+      }
+
+      /**
+       * How far behind the latest event time an event may come and still count (required; zero or
+       * more): rows at time {@code t} are emitted once an event later than {@code t + bound}
+       * arrived.
+       */
+      public Builder outOfOrderness(Duration bound) {
+        this.outOfOrderness = bound;
+        return this;
+      }
+
+      /** How often state is checkpointed and the sinks commit (required; at least 10 ms). */
+      public Builder checkpointInterval(Duration interval) {
+        this.checkpointInterval = interval;
+        return this;
+      }
+
+      /** The job's parallelism (default 1; at least 1). */
+      public Builder parallelism(int parallelism) {
+        this.parallelism = parallelism;
+        return this;
+      }
+
+      /** How many rows the store sink writes per batch (default 1000; at least 1). */
+      public Builder storeBatchSize(int rows) {
+        this.storeBatchSize = rows;
+        return this;
+      }
+
+      /** Where to log every computed row as JSON lines; null (default) for no log. */
+      public Builder featureLogDir(String dir) {
+        this.featureLogDir = dir;
+        return this;
+      }
+
+      /**
+       * Further Flink settings, over the job's defaults and those set before (null values fail).
+       */
+      public Builder flinkConf(Map<String, String> conf) {
+        this.flinkConf.putAll(conf);
+        return this;
+      }
+
+      /**
+       * Applied to the decoded event stream (tests inject failures here); null (default) for none.
+       */
+      public Builder eventTap(UnaryOperator<DataStream<SourceEvent>> tap) {
+        this.eventTap = tap;
+        return this;
+      }
+
+      /**
+       * The checked options.
+       *
+       * @throws IllegalArgumentException naming the option: a required one missing, a source the
+       *     project does not have or that has no feature views, a duration or number out of range
+       */
+      public Options build() {
+        String n = NAME;
+        required(n, "jobName", jobName, "the Flink job's name");
+        SourceConfig src = sourceConfig;
+        List<FeatureViewConfig> vs = views;
+        if (src == null) {
+          required(n, "project", project, "the loaded project");
+          required(n, "source", sourceName, "the source whose feature views are computed");
+          src = project.sources().get(sourceName);
+          if (src == null) {
+            throw new IllegalArgumentException(
+                n
+                    + ".source '"
+                    + sourceName
+                    + "' is not a source of the project; it has "
+                    + project.sources().keySet());
+          }
+          vs = project.viewsOf(sourceName);
+        }
+        required(n, "views", vs, "the source's feature views");
+        if (vs.isEmpty()) {
+          throw new IllegalArgumentException(
+              n + ".source '" + src.name() + "' has no feature views: there is nothing to compute");
+        }
+        required(n, "input", input, "the events: Files or Kafka");
+        required(n, "deadLetter", deadLetter, "where rejected records go");
+        required(n, "store", store, "the online store");
+        atLeast(n, "outOfOrderness", outOfOrderness, Duration.ZERO, "zero or more");
+        atLeast(
+            n,
+            "checkpointInterval",
+            checkpointInterval,
+            OptionChecks.MIN_CHECKPOINT_INTERVAL,
+            "Flink's minimum");
+        atLeast(n, "parallelism", parallelism, 1, "one subtask or more");
+        atLeast(n, "storeBatchSize", storeBatchSize, 1, "rows per store write");
+        return new Options(this, src, List.copyOf(vs));
+      }
     }
   }
 
@@ -170,7 +425,6 @@ public final class OnlineStoreJob {
   /** Adds the job to {@code env}; returns the feature rows (before the sinks) for inspection. */
   public static DataStream<ViewRow> build(StreamExecutionEnvironment env, Options o) {
     env.setParallelism(o.parallelism());
-    ProjectFiles project = ProjectFiles.of(o.projectDir());
     DataStream<RawRecord> raw;
     SourceFormat format = null;
     if (o.input() instanceof Files f) {
@@ -193,7 +447,7 @@ public final class OnlineStoreJob {
     }
 
     SingleOutputStreamOperator<SourceEvent> decoded =
-        raw.process(new DecodeFunction(project, o.source(), format)).name("decode").uid("decode");
+        raw.process(new DecodeFunction(o.sourceConfig(), format)).name("decode").uid("decode");
     DataStream<Rejection> rejected = decoded.getSideOutput(DecodeFunction.REJECTED);
 
     DataStream<SourceEvent> events = decoded;
@@ -213,7 +467,7 @@ public final class OnlineStoreJob {
     SingleOutputStreamOperator<ViewRow> rows =
         timed
             .keyBy(SourceEvent::entityKey, Types.STRING)
-            .process(new FeatureFunction(project, o.source()))
+            .process(new FeatureFunction(o.sourceConfig(), o.views()))
             .name("features")
             .uid("features");
     DataStream<Rejection> late = rows.getSideOutput(FeatureFunction.LATE);

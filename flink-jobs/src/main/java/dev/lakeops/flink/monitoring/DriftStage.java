@@ -10,7 +10,7 @@ import dev.lakeops.common.monitoring.drift.DriftStatistics;
 import dev.lakeops.common.monitoring.drift.FeatureWindow;
 import dev.lakeops.common.monitoring.drift.ReferenceColumn;
 import dev.lakeops.common.training.ReferenceProfile;
-import dev.lakeops.flink.registry.RegistryReader;
+import dev.lakeops.common.warehouse.Warehouse;
 import dev.lakeops.flink.serving.Prediction;
 import java.time.Duration;
 import java.util.Map;
@@ -46,7 +46,8 @@ final class DriftStage {
   static SingleOutputStreamOperator<WindowStatistic> attach(
       DataStream<Prediction> timed, MonitorSettings s) {
     ReferenceProfiles references =
-        new ReferenceProfiles(RegistryReader.tablePath(s.warehouseRoot(), s.database()), s.model());
+        new ReferenceProfiles(
+            new Warehouse(s.warehouseRoot(), s.database()).modelVersions().path(), s.model());
     return timed
         .keyBy(Prediction::version, Types.INT)
         .window(assigner(s.windowSize(), s.windowSlide()))

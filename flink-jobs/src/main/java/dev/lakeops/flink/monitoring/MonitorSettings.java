@@ -4,7 +4,6 @@ import dev.lakeops.common.error.ConfigException;
 import dev.lakeops.common.error.ConfigProblem;
 import dev.lakeops.common.features.Durations;
 import dev.lakeops.common.warehouse.Warehouse;
-import dev.lakeops.flink.serving.PredictionLog;
 import java.io.Serializable;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -68,7 +67,7 @@ public final class MonitorSettings implements Serializable {
     this.predictionLog =
         b.predictionLog != null || b.predictionTopic != null
             ? b.predictionLog
-            : PredictionLog.path(warehouseRoot, database, model);
+            : new Warehouse(warehouseRoot, database).predictions(model).path();
     this.kafkaBootstrap = b.kafkaBootstrap;
     this.maxOutOfOrderness = b.maxOutOfOrderness;
     this.checkpointInterval = b.checkpointInterval;
@@ -182,12 +181,12 @@ public final class MonitorSettings implements Serializable {
 
   /** Where malformed label lines go: {@code <warehouse>/<db>/dead_letter/monitor_<model>}. */
   public String deadLetterDir() {
-    return warehouseRoot + "/" + database + "/dead_letter/monitor_" + model;
+    return new Warehouse(warehouseRoot, database).monitoringDeadLetter(model);
   }
 
   /** {@code <warehouse>/<db>/_checkpoints/monitor_<model>}. */
   public String checkpointDir() {
-    return warehouseRoot + "/" + database + "/_checkpoints/monitor_" + model;
+    return new Warehouse(warehouseRoot, database).monitoringCheckpoints(model);
   }
 
   /** The same settings with another parallelism. */

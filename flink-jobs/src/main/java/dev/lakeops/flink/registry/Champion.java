@@ -1,6 +1,7 @@
 package dev.lakeops.flink.registry;
 
 import dev.lakeops.common.training.Signature;
+import dev.lakeops.common.warehouse.Warehouse;
 import java.io.Serializable;
 
 /**
@@ -13,11 +14,9 @@ import java.io.Serializable;
 public record Champion(String model, int version, String artifact, String signature, long epoch)
     implements Serializable {
 
-  /** Where the saved MLlib PipelineModel lives inside the artifact (see ModelArtifacts). */
-  public static final String MODEL_SUBDIR = "model";
-
+  /** Where the saved MLlib PipelineModel lives inside the artifact ({@link Warehouse}). */
   public String modelDir() {
-    return artifact + "/" + MODEL_SUBDIR;
+    return Warehouse.artifactModel(artifact);
   }
 
   public Signature parsedSignature() {

@@ -1,6 +1,14 @@
 package dev.lakeops.flink.registry;
 
+import static dev.lakeops.common.registry.RegistryColumns.ARTIFACT;
+import static dev.lakeops.common.registry.RegistryColumns.EPOCH;
+import static dev.lakeops.common.registry.RegistryColumns.MODEL;
+import static dev.lakeops.common.registry.RegistryColumns.SIGNATURE;
+import static dev.lakeops.common.registry.RegistryColumns.STAGE;
+import static dev.lakeops.common.registry.RegistryColumns.VERSION;
+
 import dev.lakeops.common.registry.Stage;
+import dev.lakeops.common.warehouse.Warehouse;
 import dev.lakeops.flink.delta.KernelTables;
 import io.delta.kernel.Snapshot;
 import io.delta.kernel.expressions.Column;
@@ -11,26 +19,23 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Reads the model registry ({@code <warehouse>/<database>/_lakeops/model_versions}, the Delta table
- * the Spark side writes) with Delta Kernel: no Spark in the serving JVM. Only the model's partition
- * is read.
+ * Reads the model registry ({@link Warehouse#modelVersions()}, the Delta table the Spark side
+ * writes) with Delta Kernel: no Spark in the serving JVM. Only the model's partition is read; the
+ * columns are {@link dev.lakeops.common.registry.RegistryColumns}' names.
  */
 public final class RegistryReader {
-  /** The registry table's location under the warehouse, as the Spark side lays it out. */
-  public static String tablePath(String warehouseRoot, String database) {
-    String root =
-        warehouseRoot.endsWith("/")
-            ? warehouseRoot.substring(0, warehouseRoot.length() - 1)
-            : warehouseRoot;
-    return root + "/" + database + "/_lakeops/model_versions";
-  }
-
   private static final List<String> COLUMNS =
-      List.of("model", "version", "stage", "epoch", "artifact", "signature");
+      List.of(MODEL, VERSION, STAGE, EPOCH, ARTIFACT, SIGNATURE);
 
   private final String path;
   private final KernelTables tables;
 
+  /** The registry of a warehouse. */
+  public RegistryReader(Warehouse warehouse) {
+    this(warehouse.modelVersions().path());
+  }
+
+  /** The registry table at {@code path}. */
   public RegistryReader(String path) {
     this(path, new KernelTables());
   }
@@ -48,7 +53,7 @@ public final class RegistryReader {
   public Optional<Champion> champion(String model) {
     Champion best = null;
     for (Map<String, Object> r : rows(model)) {
-      if (Stage.parse((String) r.get("stage")).orElse(null) != Stage.PRODUCTION) {
+      if (Stage.parse((String) r.get(STAGE)).orElse(null) != Stage.PRODUCTION) {
         continue;
       }
       Champion c = of(model, r);
@@ -63,7 +68,7 @@ public final class RegistryReader {
   /** Any version of the model, whatever its stage. */
   public Optional<Champion> version(String model, int version) {
     return rows(model).stream()
-        .filter(r -> ((Number) r.get("version")).intValue() == version)
+        .filter(r -> ((Number) r.get(VERSION)).intValue() == version)
         .map(r -> of(model, r))
         .findFirst();
   }
@@ -73,19 +78,19 @@ public final class RegistryReader {
     if (snapshot.isEmpty()) {
       return List.of();
     }
-    Predicate onModel = new Predicate("=", new Column("model"), Literal.ofString(model));
+    Predicate onModel = new Predicate("=", new Column(MODEL), Literal.ofString(model));
     return tables.readAll(snapshot.get(), COLUMNS, onModel).stream()
-        .filter(r -> model.equals(r.get("model")))
+        .filter(r -> model.equals(r.get(MODEL)))
         .toList();
   }
 
   private static Champion of(String model, Map<String, Object> r) {
     return new Champion(
         model,
-        ((Number) r.get("version")).intValue(),
-        (String) r.get("artifact"),
-        (String) r.get("signature"),
-        ((Number) r.get("epoch")).longValue());
+        ((Number) r.get(VERSION)).intValue(),
+        (String) r.get(ARTIFACT),
+        (String) r.get(SIGNATURE),
+        ((Number) r.get(EPOCH)).longValue());
   }
 
   /** The model names that have any version (for error messages). */
@@ -94,8 +99,8 @@ public final class RegistryReader {
     if (snapshot.isEmpty()) {
       return List.of();
     }
-    return tables.readAll(snapshot.get(), List.of("model"), null).stream()
-        .map(r -> (String) r.get("model"))
+    return tables.readAll(snapshot.get(), List.of(MODEL), null).stream()
+        .map(r -> (String) r.get(MODEL))
         .distinct()
         .sorted()
         .toList();

@@ -1,5 +1,6 @@
 package dev.lakeops.flink.report;
 
+import dev.lakeops.common.registry.RegistryColumns;
 import dev.lakeops.common.warehouse.TableRef;
 import dev.lakeops.common.warehouse.Warehouse;
 import dev.lakeops.flink.delta.KernelTables;
@@ -55,9 +56,14 @@ public final class MonitoringTables {
           "window_end",
           "raised_at");
 
-  /** The registry columns the report reads (the Spark side's {@code RegistryRows.SCHEMA}). */
+  /** The registry columns the report reads ({@link RegistryColumns}, which Spark writes). */
   static final List<String> REGISTRY_COLUMNS =
-      List.of("model", "version", "stage", "created_at", "history");
+      List.of(
+          RegistryColumns.MODEL,
+          RegistryColumns.VERSION,
+          RegistryColumns.STAGE,
+          RegistryColumns.CREATED_AT,
+          RegistryColumns.HISTORY);
 
   /**
    * One row of {@code drift_<model>} or {@code performance_<model>}.
@@ -287,25 +293,27 @@ public final class MonitoringTables {
   @SuppressWarnings("unchecked")
   private static VersionRow version(Map<String, Object> r) {
     List<StageChange> changes = new ArrayList<>();
-    Object history = r.get("history");
+    Object history = r.get(RegistryColumns.HISTORY);
     if (history instanceof List<?> list) {
       for (Object o : list) {
-        if (o instanceof Map<?, ?> m && m.get("at") != null) {
+        if (o instanceof Map<?, ?> m && m.get(RegistryColumns.TRANSITION_AT) != null) {
           Map<String, Object> t = (Map<String, Object>) m;
           changes.add(
               new StageChange(
-                  (String) t.get("from_stage"),
-                  (String) t.get("to_stage"),
-                  longOf(t.get("at")),
-                  (String) t.get("reason")));
+                  (String) t.get(RegistryColumns.TRANSITION_FROM_STAGE),
+                  (String) t.get(RegistryColumns.TRANSITION_TO_STAGE),
+                  longOf(t.get(RegistryColumns.TRANSITION_AT)),
+                  (String) t.get(RegistryColumns.TRANSITION_REASON)));
         }
       }
     }
     changes.sort(Comparator.comparingLong(StageChange::atMicros));
     return new VersionRow(
-        ((Number) r.get("version")).intValue(),
-        (String) r.get("stage"),
-        r.get("created_at") == null ? null : longOf(r.get("created_at")),
+        ((Number) r.get(RegistryColumns.VERSION)).intValue(),
+        (String) r.get(RegistryColumns.STAGE),
+        r.get(RegistryColumns.CREATED_AT) == null
+            ? null
+            : longOf(r.get(RegistryColumns.CREATED_AT)),
         List.copyOf(changes));
   }
 

@@ -84,7 +84,7 @@ public final class ReportCommand {
 
   /** {@code <warehouse>/<database>/reports/<model>.html} when the warehouse is local. */
   static Path defaultPath(Warehouse warehouse, String model) {
-    return localPath(warehouse.root() + "/" + warehouse.database() + "/reports/" + model + ".html");
+    return localPath(warehouse.report(model));
   }
 
   private static Path localPath(String location) {

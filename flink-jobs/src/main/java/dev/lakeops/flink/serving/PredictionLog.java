@@ -1,8 +1,22 @@
 package dev.lakeops.flink.serving;
 
+import static dev.lakeops.common.warehouse.PredictionLogColumns.DEAD_AT;
+import static dev.lakeops.common.warehouse.PredictionLogColumns.DEAD_INPUT;
+import static dev.lakeops.common.warehouse.PredictionLogColumns.DEAD_REASON;
+import static dev.lakeops.common.warehouse.PredictionLogColumns.ENTITY_KEY;
+import static dev.lakeops.common.warehouse.PredictionLogColumns.EVENT_TIME;
+import static dev.lakeops.common.warehouse.PredictionLogColumns.FEATURES;
+import static dev.lakeops.common.warehouse.PredictionLogColumns.MODEL;
+import static dev.lakeops.common.warehouse.PredictionLogColumns.MODEL_VERSION;
+import static dev.lakeops.common.warehouse.PredictionLogColumns.PREDICTION;
+import static dev.lakeops.common.warehouse.PredictionLogColumns.PROBABILITY;
+import static dev.lakeops.common.warehouse.PredictionLogColumns.SCORED_AT;
+import static dev.lakeops.common.warehouse.PredictionLogColumns.TEXT_FEATURES;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lakeops.common.warehouse.PredictionLogColumns;
 import dev.lakeops.flink.delta.RowFormat;
 import io.delta.kernel.types.ArrayType;
 import io.delta.kernel.types.DoubleType;
@@ -16,32 +30,21 @@ import java.time.Instant;
 
 /**
  * The prediction log's and the dead letter's layouts: Delta rows (a notebook or {@code mlops sql}
- * reads them with Spark) and the output topic's JSON.
+ * reads them with Spark) and the output topic's JSON, with the columns named in {@link
+ * PredictionLogColumns}; the tables' locations are {@link
+ * dev.lakeops.common.warehouse.Warehouse#predictions(String)} and {@link
+ * dev.lakeops.common.warehouse.Warehouse#servingDeadLetter(String)}.
  */
 public final class PredictionLog {
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  /** The prediction log's event id column (the idempotency key of a scored event). */
-  public static final String EVENT_ID = "event_id";
+  /** The event id column: {@link PredictionLogColumns#EVENT_ID}. */
+  public static final String EVENT_ID = PredictionLogColumns.EVENT_ID;
 
-  /** The prediction log's column of the views that had no row (array of view names). */
-  public static final String MISSING_VIEWS = "missing_views";
+  /** The column of the views that had no row: {@link PredictionLogColumns#MISSING_VIEWS}. */
+  public static final String MISSING_VIEWS = PredictionLogColumns.MISSING_VIEWS;
 
   private PredictionLog() {}
-
-  /** {@code <warehouse>/<database>/predictions/<model>}. */
-  public static String path(String warehouseRoot, String database, String model) {
-    return trim(warehouseRoot) + "/" + database + "/predictions/" + model;
-  }
-
-  /** {@code <warehouse>/<database>/dead_letter/serve_<model>}. */
-  public static String deadLetterPath(String warehouseRoot, String database, String model) {
-    return trim(warehouseRoot) + "/" + database + "/dead_letter/serve_" + model;
-  }
-
-  private static String trim(String root) {
-    return root.endsWith("/") ? root.substring(0, root.length() - 1) : root;
-  }
 
   /** Rows of the prediction log. */
   public static final class Rows implements RowFormat<Prediction> {
@@ -51,15 +54,15 @@ public final class PredictionLog {
     public StructType schema() {
       return new StructType()
           .add(EVENT_ID, StringType.STRING, false)
-          .add("entity_key", StringType.STRING, false)
-          .add("event_time", TimestampType.TIMESTAMP, false)
-          .add("model", StringType.STRING, false)
-          .add("model_version", IntegerType.INTEGER, false)
-          .add("features", new MapType(StringType.STRING, DoubleType.DOUBLE, true))
-          .add("text_features", new MapType(StringType.STRING, StringType.STRING, true))
-          .add("prediction", DoubleType.DOUBLE, false)
-          .add("probability", new ArrayType(DoubleType.DOUBLE, false))
-          .add("scored_at", TimestampType.TIMESTAMP, false)
+          .add(ENTITY_KEY, StringType.STRING, false)
+          .add(EVENT_TIME, TimestampType.TIMESTAMP, false)
+          .add(MODEL, StringType.STRING, false)
+          .add(MODEL_VERSION, IntegerType.INTEGER, false)
+          .add(FEATURES, new MapType(StringType.STRING, DoubleType.DOUBLE, true))
+          .add(TEXT_FEATURES, new MapType(StringType.STRING, StringType.STRING, true))
+          .add(PREDICTION, DoubleType.DOUBLE, false)
+          .add(PROBABILITY, new ArrayType(DoubleType.DOUBLE, false))
+          .add(SCORED_AT, TimestampType.TIMESTAMP, false)
           .add(MISSING_VIEWS, new ArrayType(StringType.STRING, false), true);
     }
 
@@ -88,12 +91,12 @@ public final class PredictionLog {
     @Override
     public StructType schema() {
       return new StructType()
-          .add("input", StringType.STRING, true)
-          .add("event_id", StringType.STRING, true)
-          .add("reason", StringType.STRING, false)
-          .add("model", StringType.STRING, false)
-          .add("model_version", IntegerType.INTEGER, false)
-          .add("at", TimestampType.TIMESTAMP, false);
+          .add(DEAD_INPUT, StringType.STRING, true)
+          .add(EVENT_ID, StringType.STRING, true)
+          .add(DEAD_REASON, StringType.STRING, false)
+          .add(MODEL, StringType.STRING, false)
+          .add(MODEL_VERSION, IntegerType.INTEGER, false)
+          .add(DEAD_AT, TimestampType.TIMESTAMP, false);
     }
 
     @Override
@@ -107,22 +110,22 @@ public final class PredictionLog {
   /** The output topic's value: one JSON object per prediction. */
   public static byte[] json(Prediction p) {
     ObjectNode o = JSON.createObjectNode();
-    o.put("event_id", p.eventId());
-    o.put("entity_key", p.entityKey());
-    o.put("event_time", Instant.ofEpochMilli(p.eventTimeMillis()).toString());
-    o.put("model", p.model());
-    o.put("model_version", p.version());
-    ObjectNode f = o.putObject("features");
+    o.put(EVENT_ID, p.eventId());
+    o.put(ENTITY_KEY, p.entityKey());
+    o.put(EVENT_TIME, Instant.ofEpochMilli(p.eventTimeMillis()).toString());
+    o.put(MODEL, p.model());
+    o.put(MODEL_VERSION, p.version());
+    ObjectNode f = o.putObject(FEATURES);
     p.features().forEach((k, v) -> f.put(k, v));
     p.textFeatures().forEach((k, v) -> f.put(k, v));
-    o.put("prediction", p.prediction());
+    o.put(PREDICTION, p.prediction());
     if (p.probability() != null) {
-      ArrayNode a = o.putArray("probability");
+      ArrayNode a = o.putArray(PROBABILITY);
       for (double x : p.probability()) {
         a.add(x);
       }
     }
-    o.put("scored_at", Instant.ofEpochMilli(p.scoredAtMillis()).toString());
+    o.put(SCORED_AT, Instant.ofEpochMilli(p.scoredAtMillis()).toString());
     ArrayNode missing = o.putArray(MISSING_VIEWS);
     p.missingViews().forEach(missing::add);
     return o.toString().getBytes(StandardCharsets.UTF_8);

@@ -10,7 +10,7 @@ import dev.lakeops.common.error.ConfigProblem;
 import dev.lakeops.common.training.ModelSpec;
 import dev.lakeops.flink.delta.DeltaSink;
 import dev.lakeops.flink.delta.KernelTables;
-import dev.lakeops.flink.registry.RegistryReader;
+import dev.lakeops.flink.io.OptionChecks;
 import io.delta.kernel.types.StructType;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -78,9 +78,8 @@ public final class ServeJob {
     c.setString("execution.checkpointing.interval", interval.toMillis() + " ms");
     c.setString("execution.checkpointing.mode", "EXACTLY_ONCE");
     if (!once) {
-      String dir = checkpointDir;
       // Flink wants a scheme: a local warehouse is a file:// URI
-      c.setString("execution.checkpointing.dir", dir.contains("://") ? dir : "file://" + dir);
+      c.setString("execution.checkpointing.dir", OptionChecks.uri(checkpointDir));
       c.setString(
           "execution.checkpointing.externalized-checkpoint-retention", "RETAIN_ON_CANCELLATION");
     }
@@ -140,7 +139,23 @@ public final class ServeJob {
       StoreOpener store,
       ModelLoader loader,
       ChampionSource champions) {
-    ModelSpec spec = project.models().get(s.model());
+    return plan(project, s.model(), s.pollInterval(), store, loader, champions);
+  }
+
+  /**
+   * The plan of {@code model}, its registry polled every {@code pollInterval} (benchmarks, which
+   * generate their events, build it without settings).
+   *
+   * @throws ConfigException naming models.yaml when the model is not defined
+   */
+  public static ServingPlan plan(
+      ProjectConfig project,
+      String model,
+      java.time.Duration pollInterval,
+      StoreOpener store,
+      ModelLoader loader,
+      ChampionSource champions) {
+    ModelSpec spec = project.models().get(model);
     if (spec == null) {
       throw new ConfigException(
           new ConfigProblem(
@@ -148,7 +163,7 @@ public final class ServeJob {
               "models",
               0,
               "there is no model '"
-                  + s.model()
+                  + model
                   + "'; the project defines "
                   + project.models().keySet()
                   + ".",
@@ -171,19 +186,19 @@ public final class ServeJob {
     }
     views.replaceAll((k, v) -> List.copyOf(v));
     return new ServingPlan(
-        s.model(),
+        model,
         keyField,
         java.util.Collections.unmodifiableMap(views),
         champions,
         loader,
         store,
-        s.pollInterval(),
+        pollInterval,
         spec.onMissingFeatures());
   }
 
   /** The registry of the settings' warehouse. */
   public static ChampionSource registry(ServeSettings s) {
-    return ChampionSource.registry(RegistryReader.tablePath(s.warehouseRoot(), s.database()));
+    return ChampionSource.registry(s.warehouse().modelVersions().path());
   }
 
   /** The event lines: a watched directory or a Kafka topic. */

@@ -1,67 +1,291 @@
 package dev.lakeops.flink.serving;
 
+import static dev.lakeops.flink.io.OptionChecks.atLeast;
+import static dev.lakeops.flink.io.OptionChecks.required;
+
+import dev.lakeops.common.warehouse.Warehouse;
+import dev.lakeops.flink.io.OptionChecks;
 import java.time.Duration;
 
 /**
- * How a serving job runs: where the events come from, where predictions go, and its checkpoint and
- * poll intervals.
- *
- * @param inputDir a directory of JSON-lines files, watched for new files (unless {@code once}); or
- *     null when reading Kafka
- * @param kafkaBootstrap the Kafka bootstrap servers, for a topic input and/or an output topic
- * @param inputTopic the input topic, or null for a directory input
- * @param outputTopic the output topic (exactly-once transactions), or null for none
- * @param once read what is there now (the files present, the topic up to its current end) and stop
- * @param parallelism the job's parallelism, or 0 for the environment's default
+ * How a serving job runs: the model, its warehouse, where the events come from, where predictions
+ * go, and its checkpoint and poll intervals. Built and checked by {@link #builder()}; the tables
+ * and directories it names come from {@link Warehouse}.
  */
-public record ServeSettings(
-    String model,
-    String warehouseRoot,
-    String database,
-    String inputDir,
-    String kafkaBootstrap,
-    String inputTopic,
-    String outputTopic,
-    Duration pollInterval,
-    boolean once,
-    Duration checkpointInterval,
-    int parallelism) {
+public final class ServeSettings {
+  private static final String NAME = "ServeSettings";
 
+  /** How often the registry is polled for a new production version unless set: 10 s. */
   public static final Duration DEFAULT_POLL = Duration.ofSeconds(10);
+
+  /** How often state is checkpointed (and the sinks commit) unless set: 5 s. */
   public static final Duration DEFAULT_CHECKPOINT = Duration.ofSeconds(5);
 
   /** How often a watched input directory is listed for new files. */
   public static final Duration DIRECTORY_SCAN = Duration.ofSeconds(1);
 
-  public String predictionLog() {
-    return PredictionLog.path(warehouseRoot, database, model);
+  private final String model;
+  private final Warehouse warehouse;
+  private final String inputDir;
+  private final String kafkaBootstrap;
+  private final String inputTopic;
+  private final String outputTopic;
+  private final Duration pollInterval;
+  private final boolean once;
+  private final Duration checkpointInterval;
+  private final int parallelism;
+
+  private ServeSettings(Builder b) {
+    this.model = b.model;
+    this.warehouse = b.warehouse;
+    this.inputDir = b.inputDir;
+    this.kafkaBootstrap = b.kafkaBootstrap;
+    this.inputTopic = b.inputTopic;
+    this.outputTopic = b.outputTopic;
+    this.pollInterval = b.pollInterval;
+    this.once = b.once;
+    this.checkpointInterval = b.checkpointInterval;
+    this.parallelism = b.parallelism;
   }
 
+  /** A builder with the defaults ({@link #DEFAULT_POLL}, {@link #DEFAULT_CHECKPOINT}, ...). */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** A builder holding these settings (to change some of them). */
+  public Builder toBuilder() {
+    Builder b =
+        new Builder()
+            .model(model)
+            .warehouse(warehouse)
+            .kafkaBootstrap(kafkaBootstrap)
+            .outputTopic(outputTopic)
+            .pollInterval(pollInterval)
+            .once(once)
+            .checkpointInterval(checkpointInterval)
+            .parallelism(parallelism);
+    b.inputDir = inputDir;
+    b.inputTopic = inputTopic;
+    return b;
+  }
+
+  /** The model served (a model of {@code models.yaml}). */
+  public String model() {
+    return model;
+  }
+
+  /** The warehouse the registry is read from and the logs are written to. */
+  public Warehouse warehouse() {
+    return warehouse;
+  }
+
+  /** The warehouse root (a local path or a Hadoop URI). */
+  public String warehouseRoot() {
+    return warehouse.root();
+  }
+
+  /** The project's database under the warehouse root. */
+  public String database() {
+    return warehouse.database();
+  }
+
+  /** The watched directory of JSON-lines files, or null when reading a Kafka topic. */
+  public String inputDir() {
+    return inputDir;
+  }
+
+  /** The Kafka bootstrap servers, or null when no topic is read or written. */
+  public String kafkaBootstrap() {
+    return kafkaBootstrap;
+  }
+
+  /** The input topic, or null when reading a directory. */
+  public String inputTopic() {
+    return inputTopic;
+  }
+
+  /** The output topic (exactly-once transactions), or null for none. */
+  public String outputTopic() {
+    return outputTopic;
+  }
+
+  /** How often the registry is polled for a new production version. */
+  public Duration pollInterval() {
+    return pollInterval;
+  }
+
+  /** Whether the job reads what is there now (the files present, a topic to its end) and stops. */
+  public boolean once() {
+    return once;
+  }
+
+  /** How often state is checkpointed and the sinks commit. */
+  public Duration checkpointInterval() {
+    return checkpointInterval;
+  }
+
+  /** The job's parallelism, or 0 for the environment's default. */
+  public int parallelism() {
+    return parallelism;
+  }
+
+  /** The prediction log's location: {@link Warehouse#predictions(String)}. */
+  public String predictionLog() {
+    return warehouse.predictions(model).path();
+  }
+
+  /** The dead letter's location: {@link Warehouse#servingDeadLetter(String)}. */
   public String deadLetterLog() {
-    return PredictionLog.deadLetterPath(warehouseRoot, database, model);
+    return warehouse.servingDeadLetter(model).path();
   }
 
   /**
-   * {@code <warehouse>/<database>/_checkpoints/serve_<model>}: where a job that runs until
-   * cancelled keeps its retained checkpoints ({@code <job id>/chk-<n>}).
+   * Where a job that runs until cancelled keeps its retained checkpoints ({@code <job
+   * id>/chk-<n>}): {@link Warehouse#servingCheckpoints(String)}.
    */
   public String checkpointDir() {
-    String root = warehouseRoot.endsWith("/") ? warehouseRoot : warehouseRoot + "/";
-    return root + database + "/_checkpoints/serve_" + model;
+    return warehouse.servingCheckpoints(model);
   }
 
+  /** The same settings with another parallelism. */
   public ServeSettings withParallelism(int p) {
-    return new ServeSettings(
-        model,
-        warehouseRoot,
-        database,
-        inputDir,
-        kafkaBootstrap,
-        inputTopic,
-        outputTopic,
-        pollInterval,
-        once,
-        checkpointInterval,
-        p);
+    return toBuilder().parallelism(p).build();
+  }
+
+  @Override
+  public String toString() {
+    return NAME
+        + "{model="
+        + model
+        + ", warehouse="
+        + warehouse
+        + ", input="
+        + (inputDir != null ? inputDir : "topic " + inputTopic)
+        + ", outputTopic="
+        + outputTopic
+        + ", once="
+        + once
+        + "}";
+  }
+
+  /**
+   * Builds {@link ServeSettings}. Required: {@link #model}, {@link #warehouse} and one input
+   * ({@link #inputDir} or {@link #inputTopic}); {@link #kafkaBootstrap} when a topic is read or
+   * written. {@link #build()} checks them and the ranges and names the option that is wrong.
+   */
+  public static final class Builder {
+    private String model;
+    private Warehouse warehouse;
+    private String inputDir;
+    private String kafkaBootstrap;
+    private String inputTopic;
+    private String outputTopic;
+    private Duration pollInterval = DEFAULT_POLL;
+    private boolean once;
+    private Duration checkpointInterval = DEFAULT_CHECKPOINT;
+    private int parallelism;
+
+    private Builder() {}
+
+    /** The model to serve (required): a model of {@code models.yaml} with a production version. */
+    public Builder model(String model) {
+      this.model = model;
+      return this;
+    }
+
+    /** The warehouse holding the registry, where the logs and checkpoints go (required). */
+    public Builder warehouse(Warehouse warehouse) {
+      this.warehouse = warehouse;
+      return this;
+    }
+
+    /** The warehouse {@code root} (a local path or a Hadoop URI) and the project's database. */
+    public Builder warehouse(String root, String database) {
+      return warehouse(new Warehouse(root, database));
+    }
+
+    /**
+     * A directory of JSON-lines files to read, watched for new files unless {@link #once}; the
+     * other input is {@link #inputTopic}.
+     */
+    public Builder inputDir(String dir) {
+      this.inputDir = dir;
+      return this;
+    }
+
+    /**
+     * A Kafka topic to read (needs {@link #kafkaBootstrap}); the other input is {@link #inputDir}.
+     */
+    public Builder inputTopic(String topic) {
+      this.inputTopic = topic;
+      return this;
+    }
+
+    /** The Kafka bootstrap servers ({@code host:port,...}), for an input or output topic. */
+    public Builder kafkaBootstrap(String servers) {
+      this.kafkaBootstrap = servers;
+      return this;
+    }
+
+    /** A topic the predictions are also written to, exactly once; null (default) for none. */
+    public Builder outputTopic(String topic) {
+      this.outputTopic = topic;
+      return this;
+    }
+
+    /** How often the registry is polled for a new production version (default 10 s; > 0). */
+    public Builder pollInterval(Duration interval) {
+      this.pollInterval = interval;
+      return this;
+    }
+
+    /** Read what is there now (the files present, a topic to its current end) and stop. */
+    public Builder once(boolean once) {
+      this.once = once;
+      return this;
+    }
+
+    /** How often state is checkpointed and the sinks commit (default 5 s; at least 10 ms). */
+    public Builder checkpointInterval(Duration interval) {
+      this.checkpointInterval = interval;
+      return this;
+    }
+
+    /** The job's parallelism (at least 1), or 0 (default) for the environment's default. */
+    public Builder parallelism(int parallelism) {
+      this.parallelism = parallelism;
+      return this;
+    }
+
+    /**
+     * The checked settings.
+     *
+     * @throws IllegalArgumentException naming the option: a required one missing, both inputs or
+     *     none, a topic without bootstrap servers, an interval or the parallelism out of range
+     */
+    public ServeSettings build() {
+      required(NAME, "model", model, "the model to serve");
+      required(NAME, "warehouse", warehouse, "the warehouse holding the registry");
+      if ((inputDir == null) == (inputTopic == null)) {
+        throw new IllegalArgumentException(
+            NAME
+                + ": give exactly one input, inputDir or inputTopic (got "
+                + (inputDir == null ? "neither" : "both")
+                + ")");
+      }
+      if (inputTopic != null || outputTopic != null) {
+        required(NAME, "kafkaBootstrap", kafkaBootstrap, "the Kafka servers of the topics");
+      }
+      atLeast(NAME, "pollInterval", pollInterval, Duration.ofMillis(1), "a positive interval");
+      atLeast(
+          NAME,
+          "checkpointInterval",
+          checkpointInterval,
+          OptionChecks.MIN_CHECKPOINT_INTERVAL,
+          "Flink's minimum");
+      atLeast(NAME, "parallelism", parallelism, 0, "0 for the environment's default");
+      return new ServeSettings(this);
+    }
   }
 }

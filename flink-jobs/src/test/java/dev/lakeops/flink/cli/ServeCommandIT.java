@@ -2,8 +2,8 @@ package dev.lakeops.flink.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.lakeops.common.warehouse.Warehouse;
 import dev.lakeops.flink.delta.KernelTables;
-import dev.lakeops.flink.registry.RegistryReader;
 import dev.lakeops.flink.serving.ServingFixture;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -31,8 +31,8 @@ class ServeCommandIT {
     // The registry is the fixture's (copied: this run's outputs go to its own warehouse).
     Path wh = tmp.resolve("wh");
     copy(
-        Path.of(RegistryReader.tablePath(fx.warehouse, db)),
-        Path.of(RegistryReader.tablePath(wh.toString(), db)));
+        Path.of(new Warehouse(fx.warehouse, db).modelVersions().path()),
+        Path.of(new Warehouse(wh.toString(), db).modelVersions().path()));
     Path in = Files.createDirectories(tmp.resolve("events"));
     long t = fx.lastFeatureMillis + 60_000;
     Files.write(

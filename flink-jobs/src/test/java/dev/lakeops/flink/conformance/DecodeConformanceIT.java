@@ -118,20 +118,19 @@ class DecodeConformanceIT {
       conf.put("execution.checkpointing.storage", "filesystem");
       conf.put("execution.checkpointing.dir", out.resolve("checkpoints").toUri().toString());
       OnlineStoreJob.Options o =
-          new OnlineStoreJob.Options(
-              "decode_conformance_" + source,
-              p.toString(),
-              source,
-              new OnlineStoreJob.Files(p.resolve(source).toString(), null),
-              new OnlineStoreJob.DeadLetterFiles(out.resolve("dead_letter").toString()),
-              spec::open,
-              Duration.ofDays(3650),
-              Duration.ofMillis(200),
-              1,
-              100,
-              null,
-              conf,
-              s -> s.map(new Capture()).name("capture"));
+          OnlineStoreJob.Options.builder()
+              .jobName("decode_conformance_" + source)
+              .project(project)
+              .source(source)
+              .input(new OnlineStoreJob.Files(p.resolve(source).toString(), null))
+              .deadLetter(new OnlineStoreJob.DeadLetterFiles(out.resolve("dead_letter").toString()))
+              .store(spec::open)
+              .outOfOrderness(Duration.ofDays(3650))
+              .checkpointInterval(Duration.ofMillis(200))
+              .storeBatchSize(100)
+              .flinkConf(conf)
+              .eventTap(s -> s.map(new Capture()).name("capture"))
+              .build();
       OnlineStoreJob.run(o);
       deadLetter.addAll(jsonLines(out.resolve("dead_letter")));
     }

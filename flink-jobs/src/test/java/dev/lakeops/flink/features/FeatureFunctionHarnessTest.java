@@ -3,6 +3,8 @@ package dev.lakeops.flink.features;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.lakeops.common.config.ProjectConfig;
+import dev.lakeops.common.config.ProjectLoader;
 import dev.lakeops.common.events.Rejection;
 import dev.lakeops.common.events.SourceEvent;
 import dev.lakeops.flink.testing.Harnesses;
@@ -34,6 +36,9 @@ class FeatureFunctionHarnessTest {
   private static final long D1 = Instant.parse("1997-01-01T00:00:00Z").toEpochMilli();
   private static final long D3 = D1 + 2 * DAY_MS;
 
+  private static final ProjectConfig CDNOW =
+      ProjectLoader.load(SparkRuns.repo().resolve("conf/examples/cdnow"));
+
   private final Harnesses harnesses = new Harnesses();
 
   @AfterEach
@@ -43,10 +48,9 @@ class FeatureFunctionHarnessTest {
 
   private KeyedOneInputStreamOperatorTestHarness<String, SourceEvent, ViewRow> harness(
       OperatorSubtaskState restoreFrom) throws Exception {
+    // the loaded source and views, as the job ships them to the task
     FeatureFunction fn =
-        new FeatureFunction(
-            ProjectFiles.of(SparkRuns.repo().resolve("conf/examples/cdnow").toString()),
-            "purchases");
+        new FeatureFunction(CDNOW.sources().get("purchases"), CDNOW.viewsOf("purchases"));
     return harnesses.open(
         new KeyedOneInputStreamOperatorTestHarness<>(
             new KeyedProcessOperator<>(fn), SourceEvent::entityKey, Types.STRING),

@@ -57,20 +57,19 @@ final class JobRuns {
     conf.put("restart-strategy.fixed-delay.delay", "200 ms");
     conf.put("execution.checkpointing.storage", "filesystem");
     conf.put("execution.checkpointing.dir", dir.resolve("checkpoints").toUri().toString());
-    return new OnlineStoreJob.Options(
-        "online_store_test",
-        project(example).toString(),
-        p.sources().keySet().iterator().next(),
-        input,
-        new OnlineStoreJob.DeadLetterFiles(dir.resolve("dead_letter").toString()),
-        spec::open,
-        outOfOrderness,
-        Duration.ofMillis(200),
-        1,
-        500,
-        dir.resolve("feature_log").toString(),
-        conf,
-        null);
+    return OnlineStoreJob.Options.builder()
+        .jobName("online_store_test")
+        .project(p)
+        .source(p.sources().keySet().iterator().next())
+        .input(input)
+        .deadLetter(new OnlineStoreJob.DeadLetterFiles(dir.resolve("dead_letter").toString()))
+        .store(spec::open)
+        .outOfOrderness(outOfOrderness)
+        .checkpointInterval(Duration.ofMillis(200))
+        .storeBatchSize(500)
+        .featureLogDir(dir.resolve("feature_log").toString())
+        .flinkConf(conf)
+        .build();
   }
 
   /** Committed JSON lines under {@code dir} (in-progress files start with '.'). */

@@ -165,20 +165,11 @@ class OnlineStoreJobIT {
             new OnlineStoreJob.Kafka(kafka.bootstrap(), "purchases", "it", true, null),
             ALL);
     o =
-        new OnlineStoreJob.Options(
-            o.jobName(),
-            o.projectDir(),
-            o.source(),
-            o.input(),
-            new OnlineStoreJob.DeadLetterKafka(kafka.bootstrap(), "purchases_dead_letter"),
-            o.store(),
-            o.outOfOrderness(),
-            o.checkpointInterval(),
-            2,
-            o.storeBatchSize(),
-            o.featureLogDir(),
-            o.flinkConf(),
-            null);
+        o.toBuilder()
+            .deadLetter(
+                new OnlineStoreJob.DeadLetterKafka(kafka.bootstrap(), "purchases_dead_letter"))
+            .parallelism(2)
+            .build();
     OnlineStoreJob.run(o);
 
     assertThat(JobRuns.dumpStore(o, dir.resolve("online.db"))).isEqualTo(ref.store());

@@ -9,8 +9,8 @@ import dev.lakeops.common.events.Rejection;
 import dev.lakeops.common.monitoring.drift.QuantileSketches;
 import dev.lakeops.common.training.ReferenceProfile;
 import dev.lakeops.common.training.ReferenceProfile.ColumnProfile;
+import dev.lakeops.common.warehouse.Warehouse;
 import dev.lakeops.flink.delta.KernelTables;
-import dev.lakeops.flink.registry.RegistryReader;
 import dev.lakeops.flink.serving.Prediction;
 import dev.lakeops.flink.serving.PredictionLog;
 import dev.lakeops.flink.serving.ServingFixture;
@@ -263,7 +263,7 @@ class MonitorJobIT {
             .add("epoch", LongType.LONG)
             .add("artifact", StringType.STRING)
             .add("signature", StringType.STRING);
-    String path = RegistryReader.tablePath(s.warehouseRoot(), s.database());
+    String path = new Warehouse(s.warehouseRoot(), s.database()).modelVersions().path();
     KernelTables t = new KernelTables();
     t.createIfMissing(path, schema);
     List<Object[]> rows = new ArrayList<>();

@@ -74,18 +74,15 @@ class ServeJobIT {
   }
 
   ServeSettings settings(Path input, String model, boolean once, int parallelism) {
-    return new ServeSettings(
-        model,
-        tmp.resolve("out").toString(),
-        fx.config.database(),
-        input.toString(),
-        null,
-        null,
-        null,
-        Duration.ofMillis(300),
-        once,
-        Duration.ofMillis(400),
-        parallelism);
+    return ServeSettings.builder()
+        .model(model)
+        .warehouse(tmp.resolve("out").toString(), fx.config.database())
+        .inputDir(input.toString())
+        .pollInterval(Duration.ofMillis(300))
+        .once(once)
+        .checkpointInterval(Duration.ofMillis(400))
+        .parallelism(parallelism)
+        .build();
   }
 
   /** The job's outputs go to a per-test warehouse; the registry is the fixture's. */

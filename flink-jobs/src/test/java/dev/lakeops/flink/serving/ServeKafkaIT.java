@@ -69,18 +69,17 @@ class ServeKafkaIT {
     kafka.send(in, events, null);
 
     ServeSettings s =
-        new ServeSettings(
-            ServingFixture.MODEL,
-            tmp.resolve("out").toString(),
-            fx.config.database(),
-            null,
-            kafka.bootstrap(),
-            in,
-            out,
-            Duration.ofSeconds(1),
-            true,
-            Duration.ofMillis(500),
-            2);
+        ServeSettings.builder()
+            .model(ServingFixture.MODEL)
+            .warehouse(tmp.resolve("out").toString(), fx.config.database())
+            .kafkaBootstrap(kafka.bootstrap())
+            .inputTopic(in)
+            .outputTopic(out)
+            .pollInterval(Duration.ofSeconds(1))
+            .once(true)
+            .checkpointInterval(Duration.ofMillis(500))
+            .parallelism(2)
+            .build();
     StreamExecutionEnvironment env =
         StreamExecutionEnvironment.getExecutionEnvironment(ServeJob.flinkConfig(s));
     ServeJob.build(

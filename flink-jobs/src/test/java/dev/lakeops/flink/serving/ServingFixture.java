@@ -9,6 +9,7 @@ import dev.lakeops.common.online.OnlineStore;
 import dev.lakeops.common.online.OnlineStoreConfig;
 import dev.lakeops.common.online.OnlineStoreSpec;
 import dev.lakeops.common.online.OnlineStores;
+import dev.lakeops.common.warehouse.Warehouse;
 import dev.lakeops.flink.delta.KernelTables;
 import dev.lakeops.flink.registry.Champion;
 import dev.lakeops.flink.registry.RegistryReader;
@@ -127,7 +128,7 @@ public final class ServingFixture {
     KernelTables tables = new KernelTables();
     for (FeatureViewConfig v : config.featureViews().values()) {
       String key = config.entities().get(v.entity()).key();
-      String path = warehouse + "/" + config.database() + "/features/" + v.name();
+      String path = new Warehouse(warehouse, config.database()).featureView(v.name()).path();
       Map<String, Map<String, Object>> latest = new HashMap<>();
       for (Map<String, Object> r : tables.readAll(path)) {
         String k = (String) r.get(key);
@@ -199,11 +200,11 @@ public final class ServingFixture {
   }
 
   private RegistryReader registry0() {
-    return new RegistryReader(RegistryReader.tablePath(warehouse, "elec2"));
+    return new RegistryReader(new Warehouse(warehouse, "elec2"));
   }
 
   public RegistryReader registry() {
-    return new RegistryReader(RegistryReader.tablePath(warehouse, config.database()));
+    return new RegistryReader(new Warehouse(warehouse, config.database()));
   }
 
   public Champion champion() {

@@ -6,6 +6,7 @@ import static org.apache.spark.sql.functions.lit;
 import dev.lakeops.common.error.LakeOpsException;
 import dev.lakeops.common.registry.ModelState;
 import dev.lakeops.common.registry.ModelVersion;
+import dev.lakeops.common.registry.RegistryColumns;
 import dev.lakeops.common.registry.Transition;
 import dev.lakeops.common.warehouse.TableRef;
 import dev.lakeops.spark.store.DeltaTables;
@@ -52,12 +53,13 @@ public final class DeltaModelRegistry {
     if (!tables.exists(table)) {
       return ModelState.empty(model);
     }
-    List<Row> rows = tables.read(table).filter(col("model").equalTo(lit(model))).collectAsList();
+    List<Row> rows =
+        tables.read(table).filter(col(RegistryColumns.MODEL).equalTo(lit(model))).collectAsList();
     List<ModelVersion> versions = new ArrayList<>();
     long epoch = 0;
     for (Row r : rows) {
       versions.add(RegistryRows.fromRow(r));
-      epoch = Math.max(epoch, r.<Long>getAs("epoch"));
+      epoch = Math.max(epoch, r.<Long>getAs(RegistryColumns.EPOCH));
     }
     versions.sort(java.util.Comparator.comparingInt(ModelVersion::version));
     return new ModelState(model, epoch, List.copyOf(versions));
@@ -68,7 +70,13 @@ public final class DeltaModelRegistry {
     if (!tables.exists(table)) {
       return List.of();
     }
-    return tables.read(table).select("model").distinct().orderBy("model").collectAsList().stream()
+    return tables
+        .read(table)
+        .select(RegistryColumns.MODEL)
+        .distinct()
+        .orderBy(RegistryColumns.MODEL)
+        .collectAsList()
+        .stream()
         .map(r -> r.getString(0))
         .toList();
   }
@@ -114,7 +122,7 @@ public final class DeltaModelRegistry {
           .write()
           .format("delta")
           .mode(SaveMode.Ignore)
-          .partitionBy("model")
+          .partitionBy(RegistryColumns.MODEL)
           .save(table.path());
     } catch (Exception e) {
       if (!tables.exists(table)) {
@@ -133,8 +141,10 @@ public final class DeltaModelRegistry {
           .write()
           .format("delta")
           .mode(SaveMode.Overwrite)
-          .partitionBy("model")
-          .option("replaceWhere", "model = '" + next.model().replace("'", "''") + "'")
+          .partitionBy(RegistryColumns.MODEL)
+          .option(
+              "replaceWhere",
+              RegistryColumns.MODEL + " = '" + next.model().replace("'", "''") + "'")
           .option("txnAppId", "lakeops-registry/" + next.model())
           .option("txnVersion", next.epoch())
           .save(table.path());

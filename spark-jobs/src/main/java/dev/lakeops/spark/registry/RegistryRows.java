@@ -1,5 +1,7 @@
 package dev.lakeops.spark.registry;
 
+import static dev.lakeops.common.registry.RegistryColumns.*;
+
 import dev.lakeops.common.registry.Lineage;
 import dev.lakeops.common.registry.ModelVersion;
 import dev.lakeops.common.registry.Stage;
@@ -15,45 +17,48 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import scala.jdk.javaapi.CollectionConverters;
 
-/** Converts registry versions to and from rows of the registry's Delta table. */
+/**
+ * Converts registry versions to and from rows of the registry's Delta table; the columns are named
+ * in {@link dev.lakeops.common.registry.RegistryColumns}, which the serving side reads by.
+ */
 final class RegistryRows {
   private static final DataType STRING_MAP =
       DataTypes.createMapType(DataTypes.StringType, DataTypes.StringType);
 
-  static final StructType TRANSITION =
+  static final StructType TRANSITION_TYPE =
       new StructType()
-          .add("id", DataTypes.StringType)
-          .add("version", DataTypes.IntegerType)
-          .add("kind", DataTypes.StringType)
-          .add("from_stage", DataTypes.StringType)
-          .add("to_stage", DataTypes.StringType)
-          .add("by", DataTypes.StringType)
-          .add("at", DataTypes.TimestampType)
-          .add("reason", DataTypes.StringType)
-          .add("details", STRING_MAP);
+          .add(TRANSITION_ID, DataTypes.StringType)
+          .add(TRANSITION_VERSION, DataTypes.IntegerType)
+          .add(TRANSITION_KIND, DataTypes.StringType)
+          .add(TRANSITION_FROM_STAGE, DataTypes.StringType)
+          .add(TRANSITION_TO_STAGE, DataTypes.StringType)
+          .add(TRANSITION_BY, DataTypes.StringType)
+          .add(TRANSITION_AT, DataTypes.TimestampType)
+          .add(TRANSITION_REASON, DataTypes.StringType)
+          .add(TRANSITION_DETAILS, STRING_MAP);
 
-  static final StructType LINEAGE =
+  static final StructType LINEAGE_TYPE =
       new StructType()
-          .add("run_id", DataTypes.StringType)
-          .add("training_set", DataTypes.StringType)
-          .add("inputs", DataTypes.createMapType(DataTypes.StringType, DataTypes.LongType))
-          .add("code_version", DataTypes.StringType)
-          .add("config_hash", DataTypes.StringType);
+          .add(LINEAGE_RUN_ID, DataTypes.StringType)
+          .add(LINEAGE_TRAINING_SET, DataTypes.StringType)
+          .add(LINEAGE_INPUTS, DataTypes.createMapType(DataTypes.StringType, DataTypes.LongType))
+          .add(LINEAGE_CODE_VERSION, DataTypes.StringType)
+          .add(LINEAGE_CONFIG_HASH, DataTypes.StringType);
 
   static final StructType SCHEMA =
       new StructType()
-          .add("model", DataTypes.StringType, false)
-          .add("version", DataTypes.IntegerType, false)
-          .add("stage", DataTypes.StringType, false)
-          .add("epoch", DataTypes.LongType, false)
-          .add("artifact", DataTypes.StringType)
-          .add("created_at", DataTypes.TimestampType)
-          .add("metrics", DataTypes.createMapType(DataTypes.StringType, DataTypes.DoubleType))
-          .add("params", STRING_MAP)
-          .add("signature", DataTypes.StringType)
-          .add("profile", DataTypes.StringType)
-          .add("lineage", LINEAGE)
-          .add("history", DataTypes.createArrayType(TRANSITION));
+          .add(MODEL, DataTypes.StringType, false)
+          .add(VERSION, DataTypes.IntegerType, false)
+          .add(STAGE, DataTypes.StringType, false)
+          .add(EPOCH, DataTypes.LongType, false)
+          .add(ARTIFACT, DataTypes.StringType)
+          .add(CREATED_AT, DataTypes.TimestampType)
+          .add(METRICS, DataTypes.createMapType(DataTypes.StringType, DataTypes.DoubleType))
+          .add(PARAMS, STRING_MAP)
+          .add(SIGNATURE, DataTypes.StringType)
+          .add(PROFILE, DataTypes.StringType)
+          .add(LINEAGE, LINEAGE_TYPE)
+          .add(HISTORY, DataTypes.createArrayType(TRANSITION_TYPE));
 
   private RegistryRows() {}
 
@@ -94,37 +99,37 @@ final class RegistryRows {
   }
 
   static ModelVersion fromRow(Row r) {
-    Row l = r.getAs("lineage");
+    Row l = r.getAs(LINEAGE);
     List<Transition> history = new ArrayList<>();
-    for (Row t : r.<Row>getList(r.fieldIndex("history"))) {
+    for (Row t : r.<Row>getList(r.fieldIndex(HISTORY))) {
       history.add(
           new Transition(
-              t.getAs("id"),
-              t.<Integer>getAs("version"),
-              t.getAs("kind"),
-              stage(t.getAs("from_stage")),
-              stage(t.getAs("to_stage")),
-              t.getAs("by"),
-              t.<Timestamp>getAs("at").toInstant(),
-              t.getAs("reason"),
-              t.<String, String>getJavaMap(t.fieldIndex("details"))));
+              t.getAs(TRANSITION_ID),
+              t.<Integer>getAs(TRANSITION_VERSION),
+              t.getAs(TRANSITION_KIND),
+              stage(t.getAs(TRANSITION_FROM_STAGE)),
+              stage(t.getAs(TRANSITION_TO_STAGE)),
+              t.getAs(TRANSITION_BY),
+              t.<Timestamp>getAs(TRANSITION_AT).toInstant(),
+              t.getAs(TRANSITION_REASON),
+              t.<String, String>getJavaMap(t.fieldIndex(TRANSITION_DETAILS))));
     }
     return new ModelVersion(
-        r.getAs("model"),
-        r.<Integer>getAs("version"),
-        r.getAs("artifact"),
-        r.<Timestamp>getAs("created_at").toInstant(),
-        stage(r.getAs("stage")),
-        Map.copyOf(r.<String, Double>getJavaMap(r.fieldIndex("metrics"))),
-        Map.copyOf(r.<String, String>getJavaMap(r.fieldIndex("params"))),
-        r.getAs("signature"),
-        r.getAs("profile"),
+        r.getAs(MODEL),
+        r.<Integer>getAs(VERSION),
+        r.getAs(ARTIFACT),
+        r.<Timestamp>getAs(CREATED_AT).toInstant(),
+        stage(r.getAs(STAGE)),
+        Map.copyOf(r.<String, Double>getJavaMap(r.fieldIndex(METRICS))),
+        Map.copyOf(r.<String, String>getJavaMap(r.fieldIndex(PARAMS))),
+        r.getAs(SIGNATURE),
+        r.getAs(PROFILE),
         new Lineage(
-            l.getAs("run_id"),
-            l.getAs("training_set"),
-            Map.copyOf(l.<String, Long>getJavaMap(l.fieldIndex("inputs"))),
-            l.getAs("code_version"),
-            l.getAs("config_hash")),
+            l.getAs(LINEAGE_RUN_ID),
+            l.getAs(LINEAGE_TRAINING_SET),
+            Map.copyOf(l.<String, Long>getJavaMap(l.fieldIndex(LINEAGE_INPUTS))),
+            l.getAs(LINEAGE_CODE_VERSION),
+            l.getAs(LINEAGE_CONFIG_HASH)),
         List.copyOf(history));
   }
 

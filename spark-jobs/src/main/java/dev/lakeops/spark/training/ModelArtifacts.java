@@ -1,6 +1,7 @@
 package dev.lakeops.spark.training;
 
 import dev.lakeops.common.error.LakeOpsException;
+import dev.lakeops.common.warehouse.Warehouse;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -19,8 +20,8 @@ import org.apache.spark.ml.PipelineModel;
  * config/} (the project's YAML files the model was trained from, for {@code reproduce}).
  */
 public final class ModelArtifacts {
-  public static final String MODEL = "model";
-  public static final String CONFIG = "config";
+  public static final String MODEL = Warehouse.ARTIFACT_MODEL;
+  public static final String CONFIG = Warehouse.ARTIFACT_CONFIG;
   private final Configuration conf;
 
   public ModelArtifacts(Configuration conf) {
@@ -29,14 +30,14 @@ public final class ModelArtifacts {
 
   public void saveModel(PipelineModel model, String artifact) {
     try {
-      model.write().overwrite().save(artifact + "/" + MODEL);
+      model.write().overwrite().save(Warehouse.artifactModel(artifact));
     } catch (IOException e) {
       throw new LakeOpsException("Cannot save the model to " + artifact + ": " + e.getMessage(), e);
     }
   }
 
   public PipelineModel loadModel(String artifact) {
-    return PipelineModel.load(artifact + "/" + MODEL);
+    return PipelineModel.load(Warehouse.artifactModel(artifact));
   }
 
   public void writeText(String artifact, String name, String text) {

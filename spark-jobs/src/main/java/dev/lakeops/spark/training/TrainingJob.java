@@ -134,8 +134,9 @@ public final class TrainingJob {
           "save_artifact",
           () -> {
             artifacts.saveModel(result.model(), artifact);
-            artifacts.writeText(artifact, "profile.json", result.profile().toJson());
-            artifacts.writeText(artifact, "signature.json", result.signature().toJson());
+            artifacts.writeText(artifact, Warehouse.ARTIFACT_PROFILE, result.profile().toJson());
+            artifacts.writeText(
+                artifact, Warehouse.ARTIFACT_SIGNATURE, result.signature().toJson());
             artifacts.saveConfig(project.dir(), artifact);
             return new TaskLog.Outcome<>(
                 null, Map.of(), Map.of(), Map.of(), Map.of("artifact", artifact));
