@@ -1,10 +1,20 @@
 package dev.lakeops.common.cli;
 
 import dev.lakeops.common.features.Durations;
+import java.math.BigDecimal;
+import java.math.MathContext;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Collection;
 import java.util.Locale;
+import java.util.Map;
 
-/** Formats numbers for people in command output: "1 key", "2 keys", "365d", "3.2 s". */
+/**
+ * Formats values for people in command output: "1 key", "2 keys", "365d", "3.2 s", rounded floating
+ * point, collections as {@code [a, b]} and {@code {k=v}}, times in UTC.
+ */
 public final class Human {
   private Human() {}
 
@@ -54,5 +64,84 @@ public final class Human {
     }
     long m = Math.round(s / 60.0);
     return String.format(Locale.ROOT, "%d h %02d min", m / 60, m % 60);
+  }
+
+  /**
+   * At most {@code digits} significant digits, without trailing zeros: with 12 (the default of
+   * {@link #value}; enough to tell 1000000001 from 1000000002, few enough to hide binary rounding
+   * noise) 0.1 + 0.2 → "0.3", 2.0 → "2.0", 95.39999999999999 → "95.4", 1.5e-7 → "1.5E-7"; NaN and
+   * the infinities as Java writes them.
+   */
+  public static String number(double d, int digits) {
+    if (Double.isNaN(d) || Double.isInfinite(d)) {
+      return String.valueOf(d);
+    }
+    if (d == Math.rint(d) && Math.abs(d) < 1e15) {
+      return (long) d + ".0";
+    }
+    BigDecimal b = new BigDecimal(d).round(new MathContext(digits)).stripTrailingZeros();
+    return Math.abs(d) >= 1e-4 && Math.abs(d) < 1e9 ? b.toPlainString() : b.toString();
+  }
+
+  /**
+   * A metric or another measured value: 6 significant digits ({@code 0.723456789} → "0.723457"),
+   * enough to compare two versions' metrics by eye.
+   */
+  public static String metric(double d) {
+    return number(d, 6);
+  }
+
+  /** An instant as "2026-12-01 03:51:42 UTC" (seconds, UTC); null as "-". */
+  public static String time(Instant t) {
+    return t == null ? "-" : TIME.format(t) + " UTC";
+  }
+
+  private static final DateTimeFormatter TIME =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneOffset.UTC);
+
+  /**
+   * One value as a table cell or a line of output: null as "null", doubles with {@link
+   * #number(double, int)} (12 digits; floats 7), instants with {@link #time}, durations with {@link
+   * #duration}, lists and other collections as {@code [a, b]}, maps as {@code {k=v}} (values
+   * formatted the same way, recursively), anything else with {@code toString()}.
+   */
+  public static String value(Object v) {
+    if (v == null) {
+      return "null";
+    }
+    if (v instanceof Double d) {
+      return number(d, 12);
+    }
+    if (v instanceof Float f) {
+      return number(f.doubleValue(), 7);
+    }
+    if (v instanceof Instant t) {
+      return time(t);
+    }
+    if (v instanceof Duration d) {
+      return duration(d);
+    }
+    if (v instanceof Map<?, ?> m) {
+      StringBuilder sb = new StringBuilder("{");
+      boolean first = true;
+      for (Map.Entry<?, ?> e : m.entrySet()) {
+        sb.append(first ? "" : ", ")
+            .append(value(e.getKey()))
+            .append('=')
+            .append(value(e.getValue()));
+        first = false;
+      }
+      return sb.append('}').toString();
+    }
+    if (v instanceof Collection<?> c) {
+      StringBuilder sb = new StringBuilder("[");
+      boolean first = true;
+      for (Object o : c) {
+        sb.append(first ? "" : ", ").append(value(o));
+        first = false;
+      }
+      return sb.append(']').toString();
+    }
+    return String.valueOf(v);
   }
 }

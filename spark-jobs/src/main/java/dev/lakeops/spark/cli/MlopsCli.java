@@ -70,8 +70,8 @@ public final class MlopsCli implements CommandImplementations {
         Map.entry(MlopsCommand.Features.class, this::features),
         Map.entry(MlopsCommand.TrainingSet.class, this::trainingSet),
         Map.entry(MlopsCommand.Train.class, this::modelCommand),
-        Map.entry(MlopsCommand.Runs.class, this::modelCommand),
-        Map.entry(MlopsCommand.Models.class, this::modelCommand),
+        Map.entry(MlopsCommand.Runs.class, this::metadataCommand),
+        Map.entry(MlopsCommand.Models.class, this::metadataCommand),
         Map.entry(MlopsCommand.Promote.class, this::modelCommand),
         Map.entry(MlopsCommand.Demote.class, this::modelCommand),
         Map.entry(MlopsCommand.Reproduce.class, this::modelCommand),
@@ -82,14 +82,15 @@ public final class MlopsCli implements CommandImplementations {
   private int validate(CliArgs a) {
     ProjectConfig p = ProjectLoader.load(a.project());
     out.printf(
-        "%s: valid (%d entities, %d sources, %d feature views with %d features, %d labels, %d training sets)%n",
+        "%s: valid (%s, %s, %s with %s, %s, %s)%n",
         p.dir(),
-        p.entities().size(),
-        p.sources().size(),
-        p.featureViews().size(),
-        p.featureViews().values().stream().mapToInt(v -> v.features().size()).sum(),
-        p.labels().size(),
-        p.trainingSets().size());
+        Human.count(p.entities().size(), "entity", "entities"),
+        Human.count(p.sources().size(), "source"),
+        Human.count(p.featureViews().size(), "feature view"),
+        Human.count(
+            p.featureViews().values().stream().mapToInt(v -> v.features().size()).sum(), "feature"),
+        Human.count(p.labels().size(), "label"),
+        Human.count(p.trainingSets().size(), "training set"));
     return 0;
   }
 
@@ -148,21 +149,33 @@ public final class MlopsCli implements CommandImplementations {
     String command = a.command;
     ProjectConfig p = ProjectLoader.load(a.project());
     Warehouse wh = Warehouse.of(a.warehouse(), p);
-    if (command.equals("train")) {
-      dev.lakeops.spark.training.TrainingJob.spec(
-          p, a.required("--model", "model")); // fail before Spark
+    // Checks before Spark starts: a wrong name fails at once with exit 2.
+    switch (command) {
+      case "train" ->
+          dev.lakeops.spark.training.TrainingJob.spec(p, a.required("--model", "model"));
+      case "promote", "demote" -> new MetadataCommands(out, wh).checkVersion(a);
+      case "reproduce" -> new MetadataCommands(out, wh).checkReproducible(a);
+      default -> {}
     }
     SparkSession spark =
         SparkSessions.getOrCreate("lakeops " + command + " " + p.name(), wh.root());
     ModelCommands c = new ModelCommands(out, spark, p, wh);
     return switch (command) {
       case "train" -> c.train(a);
-      case "runs" -> c.runs(a);
-      case "models" -> c.models(a);
       case "promote" -> c.promote(a);
       case "demote" -> c.demote(a);
       default -> c.reproduce(a);
     };
+  }
+
+  /**
+   * {@code models} and {@code runs}: read with Delta Kernel ({@link MetadataCommands}); no Spark
+   * session starts.
+   */
+  private int metadataCommand(CliArgs a) {
+    ProjectConfig p = ProjectLoader.load(a.project());
+    MetadataCommands c = new MetadataCommands(out, Warehouse.of(a.warehouse(), p));
+    return a.command.equals("models") ? c.models(a) : c.runs(a);
   }
 
   private int sql(CliArgs a) {
