@@ -33,9 +33,10 @@ public final class Human {
   }
 
   /**
-   * A duration in the form feature windows and TTLs are written: "365d", "24h" → "1d", "90m",
-   * "30s"; a duration of a fraction of a second as milliseconds ("250ms"). Never ISO-8601's
-   * "PT8760H".
+   * A duration in the form feature windows and TTLs are written in the configuration: "365d", "7d",
+   * "24h", "36h", "90m", "30s"; whole days from two days up, else whole hours, minutes or seconds
+   * (so a day is "24h", as windows of a day are usually written); a fraction of a second as
+   * milliseconds ("250ms"). Never ISO-8601's "PT8760H".
    */
   public static String duration(Duration d) {
     if (d.isZero()) {
@@ -43,6 +44,13 @@ public final class Human {
     }
     if (d.getNano() != 0 || d.isNegative()) {
       return d.toMillis() + "ms";
+    }
+    long s = d.getSeconds();
+    if (s % 86_400 == 0 && s >= 2 * 86_400) {
+      return s / 86_400 + "d";
+    }
+    if (s % 3600 == 0) {
+      return s / 3600 + "h";
     }
     return Durations.format(d);
   }

@@ -109,6 +109,7 @@ public final class MlopsCommand {
   public static final class Features {
     @Mixin SharedOptions.Project project;
     @Mixin SharedOptions.Warehouse warehouse;
+    @Mixin SharedOptions.SparkUi sparkUi;
 
     @Option(
         names = "--source",
@@ -130,6 +131,7 @@ public final class MlopsCommand {
   public static final class TrainingSet {
     @Mixin SharedOptions.Project project;
     @Mixin SharedOptions.Warehouse warehouse;
+    @Mixin SharedOptions.SparkUi sparkUi;
 
     @Option(
         names = "--name",
@@ -146,6 +148,7 @@ public final class MlopsCommand {
   public static final class Train {
     @Mixin SharedOptions.Project project;
     @Mixin SharedOptions.Warehouse warehouse;
+    @Mixin SharedOptions.SparkUi sparkUi;
 
     @Option(
         names = "--model",
@@ -319,6 +322,7 @@ public final class MlopsCommand {
   public static final class Reproduce {
     @Mixin SharedOptions.Project project;
     @Mixin SharedOptions.Warehouse warehouse;
+    @Mixin SharedOptions.SparkUi sparkUi;
 
     @Option(
         names = "--run",
@@ -362,6 +366,7 @@ public final class MlopsCommand {
   public static final class Materialize {
     @Mixin SharedOptions.Project project;
     @Mixin SharedOptions.Warehouse warehouse;
+    @Mixin SharedOptions.SparkUi sparkUi;
 
     @Option(
         names = "--view",
