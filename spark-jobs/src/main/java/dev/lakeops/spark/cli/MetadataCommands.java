@@ -263,15 +263,7 @@ final class MetadataCommands {
       out.println("no runs yet in " + warehouse.runs().path() + ".");
       return 0;
     }
-    List<List<Object>> rows = new ArrayList<>();
-    for (Map<String, Object> r : runs) {
-      List<Object> line = new ArrayList<>();
-      for (String c : RUN_COLUMNS) {
-        line.add(cell(r, c));
-      }
-      rows.add(line);
-    }
-    out.print(TextTable.render(RUN_COLUMNS, rows, limit));
+    out.print(TextTable.render(RUN_COLUMNS, cells(runs, RUN_COLUMNS), limit));
     return 0;
   }
 
@@ -291,18 +283,19 @@ final class MetadataCommands {
             .sorted(Comparator.comparing(t -> micros(t.get("started_at"))))
             .toList();
     if (!tasks.isEmpty()) {
-      List<List<Object>> rows = new ArrayList<>();
-      for (Map<String, Object> t : tasks) {
-        List<Object> line = new ArrayList<>();
-        for (String c : TASK_COLUMNS) {
-          line.add(cell(t, c));
-        }
-        rows.add(line);
-      }
       out.println();
-      out.print(TextTable.render(TASK_COLUMNS, rows, Integer.MAX_VALUE));
+      out.print(TextTable.render(TASK_COLUMNS, cells(tasks, TASK_COLUMNS), Integer.MAX_VALUE));
     }
     return 0;
+  }
+
+  /** The {@code columns} of each row, as {@link #cell} writes them. */
+  private static List<List<Object>> cells(List<Map<String, Object>> rows, List<String> columns) {
+    List<List<Object>> out = new ArrayList<>();
+    for (Map<String, Object> r : rows) {
+      out.add(columns.stream().map(c -> cell(r, c)).toList());
+    }
+    return out;
   }
 
   /** The runs, newest first. */
