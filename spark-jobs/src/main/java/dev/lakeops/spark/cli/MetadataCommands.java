@@ -231,7 +231,10 @@ final class MetadataCommands {
     requireVersion(a.command, s, Integer.parseInt(a.required("--version", "n")));
   }
 
-  /** {@code reproduce}: the run exists and is a train run, checked before Spark starts. */
+  /**
+   * {@code reproduce}: the run exists and is a succeeded train run (the rule {@code Reproduction}
+   * applies too), checked before Spark starts.
+   */
   void checkReproducible(CliArgs a) {
     String id = a.required("--run", "run id");
     Map<String, Object> run =
@@ -240,14 +243,17 @@ final class MetadataCommands {
                 () ->
                     new UsageException(
                         a.command, "no run '" + id + "'; list runs with 'mlops runs'."));
-    if (!"train".equals(run.get("command"))) {
+    if (!dev.lakeops.spark.training.TrainingJob.PIPELINE.equals(run.get("command"))
+        || !"succeeded".equals(run.get("status"))) {
       throw new UsageException(
           a.command,
           "run '"
               + id
-              + "' is a '"
+              + "' is a "
+              + run.get("status")
+              + " '"
               + run.get("command")
-              + "' run; reproduce takes the run id of a train run (see 'mlops runs').");
+              + "' run; only succeeded training runs can be reproduced (see 'mlops runs').");
     }
   }
 
