@@ -93,10 +93,26 @@ public final class Human {
 
   /**
    * A metric or another measured value: 6 significant digits ({@code 0.723456789} → "0.723457"),
-   * enough to compare two versions' metrics by eye.
+   * enough to compare two versions' metrics by eye; a whole number without a fraction (a row count
+   * kept as a double, 61972.0 → "61972").
    */
   public static String metric(double d) {
+    if (d == Math.rint(d) && Math.abs(d) < 1e15) {
+      return String.valueOf((long) d);
+    }
     return number(d, 6);
+  }
+
+  /** Metrics by name, as {@code {auc=0.723457, rows=61972}} ({@link #metric} for each value). */
+  public static String metrics(Map<?, ?> metrics) {
+    StringBuilder sb = new StringBuilder("{");
+    boolean first = true;
+    for (Map.Entry<?, ?> e : metrics.entrySet()) {
+      sb.append(first ? "" : ", ").append(e.getKey()).append('=');
+      sb.append(e.getValue() instanceof Number n ? metric(n.doubleValue()) : value(e.getValue()));
+      first = false;
+    }
+    return sb.append('}').toString();
   }
 
   /** An instant as "2026-12-01 03:51:42 UTC" (seconds, UTC); null as "-". */

@@ -44,6 +44,11 @@ class HumanTest {
     assertThat(Human.metric(0.723456789)).isEqualTo("0.723457");
     assertThat(Human.metric(0.5)).isEqualTo("0.5");
     assertThat(Human.metric(1234.56789)).isEqualTo("1234.57");
+    assertThat(Human.metric(61972.0)).isEqualTo("61972"); // a count kept as a double
+    java.util.Map<String, Double> m = new java.util.LinkedHashMap<>();
+    m.put("auc_roc", 0.743928950792);
+    m.put("rows", 61972.0);
+    assertThat(Human.metrics(m)).isEqualTo("{auc_roc=0.743929, rows=61972}");
   }
 
   @Test

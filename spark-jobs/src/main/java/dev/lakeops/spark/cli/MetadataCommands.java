@@ -341,6 +341,9 @@ final class MetadataCommands {
     if (column.equals("duration_ms")) {
       return Human.elapsed(((Number) v).longValue());
     }
+    if (column.equals("metrics") && v instanceof Map<?, ?> m) {
+      return Human.metrics(m);
+    }
     return Human.value(v);
   }
 }
