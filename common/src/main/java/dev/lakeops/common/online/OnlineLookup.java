@@ -110,7 +110,7 @@ public final class OnlineLookup {
     if (v instanceof String s) {
       return '"' + s.replace("\"", "\\\"") + '"';
     }
-    return dev.lakeops.common.cli.Human.value(v); // rounded floating point, no collection names
+    return v.toString();
   }
 
   private static String age(Duration d) {
