@@ -13,8 +13,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Java values laid out as Kernel column vectors, for writing (read back with {@link
- * dev.lakeops.common.delta.KernelReader#value}). Values are held as the Kernel types read them:
+ * Java values laid out as Kernel column vectors, for writing. Values are held as the Kernel types read them:
  * {@code String}, {@code Long} (also timestamps, in microseconds), {@code Integer}, {@code Double},
  * {@code Boolean}, {@code double[]} or {@code List} for arrays and {@code Map} for maps; {@code
  * null} is a null.
