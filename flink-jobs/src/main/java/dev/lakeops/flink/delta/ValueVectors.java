@@ -7,16 +7,17 @@ import io.delta.kernel.data.MapValue;
 import io.delta.kernel.types.ArrayType;
 import io.delta.kernel.types.DataType;
 import io.delta.kernel.types.MapType;
+import io.delta.kernel.types.StringType;
 import io.delta.kernel.types.StructType;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Java values laid out as Kernel column vectors, for writing. Values are held as the Kernel types read them:
- * {@code String}, {@code Long} (also timestamps, in microseconds), {@code Integer}, {@code Double},
- * {@code Boolean}, {@code double[]} or {@code List} for arrays and {@code Map} for maps; {@code
- * null} is a null.
+ * Java values laid out as Kernel column vectors, for writing. Values are held as the Kernel types
+ * read them: {@code String}, {@code Long} (also timestamps, in microseconds), {@code Integer},
+ * {@code Double}, {@code Boolean}, {@code double[]} or {@code List} for arrays and {@code Map} for
+ * maps; {@code null} is a null.
  */
 final class ValueVectors {
   private ValueVectors() {}
