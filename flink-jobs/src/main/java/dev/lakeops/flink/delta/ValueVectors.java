@@ -7,7 +7,6 @@ import io.delta.kernel.data.MapValue;
 import io.delta.kernel.types.ArrayType;
 import io.delta.kernel.types.DataType;
 import io.delta.kernel.types.MapType;
-import io.delta.kernel.types.StringType;
 import io.delta.kernel.types.StructType;
 import java.util.ArrayList;
 import java.util.List;
