@@ -1,7 +1,6 @@
 package dev.lakeops.bench.online;
 
 import dev.lakeops.common.config.ColumnSpec;
-import dev.lakeops.common.config.ColumnType;
 import dev.lakeops.common.config.EventTime;
 import dev.lakeops.common.config.FeatureSpec;
 import dev.lakeops.common.config.FeatureViewConfig;
@@ -21,6 +20,7 @@ import dev.lakeops.common.online.OnlineView;
 import dev.lakeops.common.online.RedisOnlineStore;
 import dev.lakeops.common.online.SqliteOnlineStore;
 import dev.lakeops.common.online.StoredHistory;
+import dev.lakeops.common.types.ColumnType;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

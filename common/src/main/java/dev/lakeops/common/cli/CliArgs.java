@@ -86,6 +86,11 @@ public final class CliArgs {
     return Boolean.TRUE.equals(spec(name).getValue());
   }
 
+  /** {@code --spark-ui}: whether the command has the option and it was given. */
+  public boolean sparkUi() {
+    return spec.findOption("--spark-ui") != null && flag("--spark-ui");
+  }
+
   /** The positional parameters as typed, e.g. the entity key of {@code online-store get}. */
   public List<String> positionals() {
     return parsed.matchedPositionals().stream().flatMap(p -> p.stringValues().stream()).toList();

@@ -183,7 +183,7 @@ public final class CliFailures {
   }
 
   /** The first non-blank line of {@code s}, trimmed; empty for null. */
-  static String oneLine(String s) {
+  public static String oneLine(String s) {
     if (s == null) {
       return "";
     }

@@ -112,6 +112,7 @@ public final class MlopsCommand {
   public static final class Features {
     @Mixin SharedOptions.Project project;
     @Mixin SharedOptions.Warehouse warehouse;
+    @Mixin SharedOptions.SparkUi sparkUi;
 
     @Option(
         names = "--source",
@@ -133,6 +134,7 @@ public final class MlopsCommand {
   public static final class TrainingSet {
     @Mixin SharedOptions.Project project;
     @Mixin SharedOptions.Warehouse warehouse;
+    @Mixin SharedOptions.SparkUi sparkUi;
 
     @Option(
         names = "--name",
@@ -149,6 +151,7 @@ public final class MlopsCommand {
   public static final class Train {
     @Mixin SharedOptions.Project project;
     @Mixin SharedOptions.Warehouse warehouse;
+    @Mixin SharedOptions.SparkUi sparkUi;
 
     @Option(
         names = "--model",
@@ -330,6 +333,7 @@ public final class MlopsCommand {
   public static final class Reproduce {
     @Mixin SharedOptions.Project project;
     @Mixin SharedOptions.Warehouse warehouse;
+    @Mixin SharedOptions.SparkUi sparkUi;
 
     @Option(
         names = "--run",
@@ -373,6 +377,7 @@ public final class MlopsCommand {
   public static final class Materialize {
     @Mixin SharedOptions.Project project;
     @Mixin SharedOptions.Warehouse warehouse;
+    @Mixin SharedOptions.SparkUi sparkUi;
 
     @Option(
         names = "--view",

@@ -74,6 +74,24 @@ public final class SharedOptions {
     }
   }
 
+  /**
+   * {@code --spark-ui}: the long Spark commands keep Spark's web UI on (off by default) and print
+   * its address.
+   */
+  public static final class SparkUi {
+    @Option(
+        names = "--spark-ui",
+        description =
+            "keep Spark's web UI on while the job runs (port 4040 or the next free one) and print"
+                + " its address; on a terminal, it stays up after the job until Enter")
+    boolean on;
+
+    /** Whether {@code --spark-ui} was given. */
+    public boolean on() {
+      return on;
+    }
+  }
+
   /** {@code --online-store <uri>}; when left out, project.yaml's {@code online_store}. */
   public static final class OnlineStore {
     @Option(

@@ -1,5 +1,6 @@
 package dev.lakeops.common.config;
 
+import dev.lakeops.common.types.ColumnType;
 import java.io.Serializable;
 import java.util.List;
 

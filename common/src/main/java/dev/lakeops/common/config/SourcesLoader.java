@@ -4,6 +4,7 @@ import static dev.lakeops.common.config.ProjectLoader.ENTITIES;
 
 import dev.lakeops.common.expr.Expr;
 import dev.lakeops.common.expr.ExprType;
+import dev.lakeops.common.types.ColumnType;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;

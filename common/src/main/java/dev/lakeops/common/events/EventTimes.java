@@ -1,8 +1,8 @@
 package dev.lakeops.common.events;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.lakeops.common.config.ColumnType;
 import dev.lakeops.common.features.Durations;
+import dev.lakeops.common.types.ColumnType;
 import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;

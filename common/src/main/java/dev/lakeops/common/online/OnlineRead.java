@@ -59,7 +59,7 @@ public record OnlineRead(Status status, FeatureRow row, Long rowTimeMillis) {
           "expired (the latest row, at "
               + Instant.ofEpochMilli(rowTimeMillis)
               + ", is older than the view's ttl "
-              + ttl
+              + dev.lakeops.common.features.Durations.format(ttl) // 365d, not PT8760H
               + " at "
               + at
               + ")";

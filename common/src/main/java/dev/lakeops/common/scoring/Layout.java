@@ -1,7 +1,7 @@
 package dev.lakeops.common.scoring;
 
-import dev.lakeops.common.config.ColumnType;
 import dev.lakeops.common.error.LakeOpsException;
+import dev.lakeops.common.types.ColumnType;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

@@ -1,9 +1,9 @@
 package dev.lakeops.common.scoring;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.lakeops.common.config.ColumnType;
 import dev.lakeops.common.error.Errors;
 import dev.lakeops.common.error.LakeOpsException;
+import dev.lakeops.common.types.ColumnType;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;

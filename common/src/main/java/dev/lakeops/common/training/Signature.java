@@ -1,6 +1,6 @@
 package dev.lakeops.common.training;
 
-import dev.lakeops.common.config.ColumnType;
+import dev.lakeops.common.types.ColumnType;
 import java.util.List;
 import java.util.Optional;
 

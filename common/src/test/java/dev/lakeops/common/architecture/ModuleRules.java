@@ -71,8 +71,11 @@ public final class ModuleRules {
             if (!pkg.startsWith(root + ".")) {
               return SliceIdentifier.ignore();
             }
-            String top = pkg.substring(root.length() + 1).split("\\.")[0];
-            return SliceIdentifier.of(tangle.contains(top) ? tangleName : top);
+            // one slice per package (monitoring and monitoring.drift apart); the known tangle's
+            // packages, with their sub-packages, as one
+            String sub = pkg.substring(root.length() + 1);
+            String top = sub.split("\\.")[0];
+            return SliceIdentifier.of(tangle.contains(top) ? tangleName : sub);
           }
 
           @Override

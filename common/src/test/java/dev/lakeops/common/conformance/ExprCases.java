@@ -1,10 +1,10 @@
 package dev.lakeops.common.conformance;
 
-import dev.lakeops.common.config.ColumnType;
 import dev.lakeops.common.expr.Expr;
 import dev.lakeops.common.expr.ExprParser;
 import dev.lakeops.common.expr.ExprType;
 import dev.lakeops.common.expr.ExprTypes;
+import dev.lakeops.common.types.ColumnType;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;

@@ -165,21 +165,21 @@ class SourceDecoderTest {
         java.util.List.of(
             new dev.lakeops.common.config.ColumnSpec(
                 "id",
-                dev.lakeops.common.config.ColumnType.INT,
+                dev.lakeops.common.types.ColumnType.INT,
                 false,
                 null,
                 null,
                 java.util.List.of()),
             new dev.lakeops.common.config.ColumnSpec(
                 "x",
-                dev.lakeops.common.config.ColumnType.DOUBLE,
+                dev.lakeops.common.types.ColumnType.DOUBLE,
                 true,
                 null,
                 null,
                 java.util.List.of()),
             new dev.lakeops.common.config.ColumnSpec(
                 "t",
-                dev.lakeops.common.config.ColumnType.LONG,
+                dev.lakeops.common.types.ColumnType.LONG,
                 false,
                 null,
                 null,

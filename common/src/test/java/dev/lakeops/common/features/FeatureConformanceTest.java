@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.lakeops.common.config.ColumnSpec;
-import dev.lakeops.common.config.ColumnType;
 import dev.lakeops.common.config.EventTime;
 import dev.lakeops.common.config.FeatureSpec;
 import dev.lakeops.common.config.FeatureViewConfig;
@@ -15,6 +14,7 @@ import dev.lakeops.common.expr.Expr;
 import dev.lakeops.common.expr.ExprParser;
 import dev.lakeops.common.expr.ExprType;
 import dev.lakeops.common.expr.ExprTypes;
+import dev.lakeops.common.types.ColumnType;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.lakeops.common.config.ColumnSpec;
-import dev.lakeops.common.config.ColumnType;
 import dev.lakeops.common.config.EventTime;
 import dev.lakeops.common.config.FeatureSpec;
 import dev.lakeops.common.config.FeatureViewConfig;
@@ -14,6 +13,7 @@ import dev.lakeops.common.events.SourceEvent;
 import dev.lakeops.common.expr.ExprEvaluator;
 import dev.lakeops.common.expr.ExprParser;
 import dev.lakeops.common.expr.ExprType;
+import dev.lakeops.common.types.ColumnType;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -1,7 +1,6 @@
 package dev.lakeops.common.online;
 
 import dev.lakeops.common.config.ColumnSpec;
-import dev.lakeops.common.config.ColumnType;
 import dev.lakeops.common.config.EventTime;
 import dev.lakeops.common.config.FeatureSpec;
 import dev.lakeops.common.config.FeatureViewConfig;
@@ -13,6 +12,7 @@ import dev.lakeops.common.expr.ExprType;
 import dev.lakeops.common.features.Aggregation;
 import dev.lakeops.common.features.FeatureHistory;
 import dev.lakeops.common.features.IncrementalFeatures;
+import dev.lakeops.common.types.ColumnType;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

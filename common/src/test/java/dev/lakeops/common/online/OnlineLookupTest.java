@@ -42,7 +42,7 @@ class OnlineLookupTest {
       assertThat(OnlineLookup.render(OnlineLookup.lookup(p, s, null, "00003", late), "00003", late))
           .contains(
               "customer_spend (customer 00003): expired (the latest row, at"
-                  + " 1998-05-28T00:00:00Z, is older than the view's ttl PT8760H at ");
+                  + " 1998-05-28T00:00:00Z, is older than the view's ttl 365d at ");
       // Before the row: never the later row; the store says why.
       long before = t - 1;
       assertThat(
@@ -112,7 +112,7 @@ class OnlineLookupTest {
       assertThat(get(p, s, "1999-01-20T00:00:00.001Z"))
           .contains(
               "customer_purchases (customer 00007): expired (the latest row, at"
-                  + " 1998-01-20T00:00:00Z, is older than the view's ttl PT8760H at"
+                  + " 1998-01-20T00:00:00Z, is older than the view's ttl 365d at"
                   + " 1999-01-20T00:00:00.001Z)");
     }
   }

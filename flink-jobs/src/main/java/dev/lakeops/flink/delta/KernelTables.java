@@ -1,27 +1,20 @@
 package dev.lakeops.flink.delta;
 
+import dev.lakeops.common.delta.KernelReader;
 import dev.lakeops.flink.FlinkErrors;
 import io.delta.kernel.DataWriteContext;
 import io.delta.kernel.Operation;
-import io.delta.kernel.Scan;
-import io.delta.kernel.ScanBuilder;
 import io.delta.kernel.Snapshot;
 import io.delta.kernel.TableManager;
 import io.delta.kernel.Transaction;
 import io.delta.kernel.TransactionCommitResult;
-import io.delta.kernel.data.ColumnarBatch;
 import io.delta.kernel.data.FilteredColumnarBatch;
 import io.delta.kernel.data.Row;
 import io.delta.kernel.defaults.engine.DefaultEngine;
 import io.delta.kernel.engine.Engine;
-import io.delta.kernel.engine.FileReadResult;
 import io.delta.kernel.exceptions.ConcurrentTransactionException;
-import io.delta.kernel.exceptions.TableNotFoundException;
 import io.delta.kernel.expressions.Predicate;
 import io.delta.kernel.hook.PostCommitHook;
-import io.delta.kernel.internal.InternalScanFileUtils;
-import io.delta.kernel.internal.data.ScanStateRow;
-import io.delta.kernel.types.StructField;
 import io.delta.kernel.types.StructType;
 import io.delta.kernel.utils.CloseableIterable;
 import io.delta.kernel.utils.CloseableIterator;
@@ -31,7 +24,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -48,6 +40,7 @@ public final class KernelTables {
   private static final Logger LOG = LoggerFactory.getLogger(KernelTables.class);
 
   private final Engine engine;
+  private final KernelReader reader;
 
   public KernelTables() {
     this(new Configuration());
@@ -55,6 +48,7 @@ public final class KernelTables {
 
   public KernelTables(Configuration conf) {
     this.engine = DefaultEngine.create(conf);
+    this.reader = new KernelReader(engine);
   }
 
   public Engine engine() {
@@ -63,133 +57,28 @@ public final class KernelTables {
 
   /** The latest snapshot, or empty when there is no Delta table at {@code path}. */
   public Optional<Snapshot> snapshot(String path) {
-    try {
-      return Optional.of(TableManager.loadSnapshot(path).build(engine));
-    } catch (TableNotFoundException e) {
-      return Optional.empty();
-    }
+    return reader.snapshot(path);
   }
 
   /** Every row of the table's latest version, or none when there is no table at {@code path}. */
   public List<Map<String, Object>> readAll(String path) {
-    return snapshot(path).map(s -> readAll(s, List.of(), null)).orElse(List.of());
+    return reader.readAll(path);
   }
 
-  /**
-   * Reads the rows of a table: column name to Java value (strings, longs, timestamps as epoch
-   * microseconds, doubles, booleans, lists, maps).
-   *
-   * @param columns the top-level columns to read, or empty for all
-   * @param filter a partition (or data-skipping) filter, or null; rows are not filtered by it
-   *     beyond the files it prunes, so callers still check their condition
-   */
+  /** The rows of a snapshot, as {@link KernelReader#readAll(Snapshot, List, Predicate)} reads. */
   public List<Map<String, Object>> readAll(
       Snapshot snapshot, List<String> columns, Predicate filter) {
-    StructType schema = snapshot.getSchema();
-    if (!columns.isEmpty()) {
-      List<StructField> fields = new ArrayList<>();
-      for (String c : columns) {
-        fields.add(schema.get(c));
-      }
-      schema = new StructType(fields);
-    }
-    ScanBuilder builder = snapshot.getScanBuilder().withReadSchema(schema);
-    if (filter != null) {
-      builder = builder.withFilter(filter);
-    }
-    Scan scan = builder.build();
-    Row scanState = scan.getScanState(engine);
-    StructType physical = ScanStateRow.getPhysicalDataReadSchema(scanState);
-    List<Map<String, Object>> out = new ArrayList<>();
-    try (CloseableIterator<FilteredColumnarBatch> files = scan.getScanFiles(engine)) {
-      while (files.hasNext()) {
-        try (CloseableIterator<Row> fileRows = files.next().getRows()) {
-          while (fileRows.hasNext()) {
-            Row fileRow = fileRows.next();
-            FileStatus file = InternalScanFileUtils.getAddFileStatus(fileRow);
-            CloseableIterator<ColumnarBatch> data =
-                engine
-                    .getParquetHandler()
-                    .readParquetFiles(
-                        iterator(List.of(file).iterator()), physical, Optional.empty())
-                    .map(FileReadResult::getData);
-            try (CloseableIterator<FilteredColumnarBatch> logical =
-                Scan.transformPhysicalData(engine, scanState, fileRow, data)) {
-              while (logical.hasNext()) {
-                FilteredColumnarBatch batch = logical.next();
-                collect(batch, out);
-              }
-            }
-          }
-        }
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return out;
+    return reader.readAll(snapshot, columns, filter);
   }
 
-  /**
-   * The data files of the table's latest version (absolute paths, sizes, modification times), or
-   * none when there is no table at {@code path}.
-   */
+  /** The data files of the table's latest version, as {@link KernelReader#dataFiles} lists. */
   public List<FileStatus> dataFiles(String path) {
-    Optional<Snapshot> snapshot = snapshot(path);
-    if (snapshot.isEmpty()) {
-      return List.of();
-    }
-    List<FileStatus> out = new ArrayList<>();
-    try (CloseableIterator<FilteredColumnarBatch> files =
-        snapshot.get().getScanBuilder().build().getScanFiles(engine)) {
-      while (files.hasNext()) {
-        try (CloseableIterator<Row> rows = files.next().getRows()) {
-          while (rows.hasNext()) {
-            out.add(InternalScanFileUtils.getAddFileStatus(rows.next()));
-          }
-        }
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return out;
+    return reader.dataFiles(path);
   }
 
-  /**
-   * Every row of one Parquet data file of a table without partition columns or column mapping (the
-   * tables LakeOps' Flink jobs write), in the {@link #readAll} form.
-   *
-   * @param file the data file's absolute path, size (bytes) and modification time (epoch ms)
-   */
+  /** Every row of one data file, as {@link KernelReader#readDataFile} reads. */
   public List<Map<String, Object>> readDataFile(FileStatus file, StructType schema) {
-    List<Map<String, Object>> out = new ArrayList<>();
-    try (CloseableIterator<FileReadResult> read =
-        engine
-            .getParquetHandler()
-            .readParquetFiles(iterator(List.of(file).iterator()), schema, Optional.empty())) {
-      while (read.hasNext()) {
-        collect(new FilteredColumnarBatch(read.next().getData(), Optional.empty()), out);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return out;
-  }
-
-  private static void collect(FilteredColumnarBatch batch, List<Map<String, Object>> out) {
-    ColumnarBatch data = batch.getData();
-    StructType schema = data.getSchema();
-    var selection = batch.getSelectionVector();
-    for (int i = 0; i < data.getSize(); i++) {
-      if (selection.isPresent()
-          && (selection.get().isNullAt(i) || !selection.get().getBoolean(i))) {
-        continue;
-      }
-      Map<String, Object> row = new LinkedHashMap<>();
-      for (int c = 0; c < schema.length(); c++) {
-        row.put(schema.at(c).getName(), ValueVectors.read(data.getColumnVector(c), i));
-      }
-      out.add(row);
-    }
+    return reader.readDataFile(file, schema);
   }
 
   /** Creates an empty table with {@code schema} unless one exists (a lost race is fine). */
@@ -274,19 +163,6 @@ public final class KernelTables {
   }
 
   static <T> CloseableIterator<T> iterator(Iterator<T> it) {
-    return new CloseableIterator<>() {
-      @Override
-      public boolean hasNext() {
-        return it.hasNext();
-      }
-
-      @Override
-      public T next() {
-        return it.next();
-      }
-
-      @Override
-      public void close() {}
-    };
+    return KernelReader.iterator(it);
   }
 }

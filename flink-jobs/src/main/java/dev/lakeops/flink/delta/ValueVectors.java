@@ -7,7 +7,6 @@ import io.delta.kernel.data.MapValue;
 import io.delta.kernel.types.ArrayType;
 import io.delta.kernel.types.DataType;
 import io.delta.kernel.types.MapType;
-import io.delta.kernel.types.StringType;
 import io.delta.kernel.types.StructType;
 import java.util.ArrayList;
 import java.util.List;
@@ -172,66 +171,5 @@ final class ValueVectors {
         }
       };
     }
-  }
-
-  /** Reads one value of a Kernel vector back as a Java value (the inverse of {@link Vector}). */
-  static Object read(ColumnVector v, int i) {
-    if (v.isNullAt(i)) {
-      return null;
-    }
-    DataType t = v.getDataType();
-    if (t instanceof StringType) {
-      return v.getString(i);
-    }
-    if (t instanceof io.delta.kernel.types.LongType
-        || t instanceof io.delta.kernel.types.TimestampType
-        || t instanceof io.delta.kernel.types.TimestampNTZType) {
-      return v.getLong(i);
-    }
-    if (t instanceof io.delta.kernel.types.IntegerType) {
-      return v.getInt(i);
-    }
-    if (t instanceof io.delta.kernel.types.DoubleType) {
-      return v.getDouble(i);
-    }
-    if (t instanceof io.delta.kernel.types.FloatType) {
-      return (double) v.getFloat(i);
-    }
-    if (t instanceof io.delta.kernel.types.BooleanType) {
-      return v.getBoolean(i);
-    }
-    if (t instanceof io.delta.kernel.types.ShortType) {
-      return (int) v.getShort(i);
-    }
-    if (t instanceof io.delta.kernel.types.ByteType) {
-      return (int) v.getByte(i);
-    }
-    if (t instanceof io.delta.kernel.types.DateType) {
-      return v.getInt(i);
-    }
-    if (t instanceof ArrayType) {
-      ArrayValue a = v.getArray(i);
-      List<Object> out = new ArrayList<>(a.getSize());
-      for (int j = 0; j < a.getSize(); j++) {
-        out.add(read(a.getElements(), j));
-      }
-      return out;
-    }
-    if (t instanceof MapType) {
-      MapValue m = v.getMap(i);
-      Map<Object, Object> out = new java.util.LinkedHashMap<>();
-      for (int j = 0; j < m.getSize(); j++) {
-        out.put(read(m.getKeys(), j), read(m.getValues(), j));
-      }
-      return out;
-    }
-    if (t instanceof StructType st) {
-      Map<String, Object> out = new java.util.LinkedHashMap<>();
-      for (int f = 0; f < st.length(); f++) {
-        out.put(st.at(f).getName(), read(v.getChild(f), i));
-      }
-      return out;
-    }
-    throw new IllegalArgumentException("unsupported Delta type " + t);
   }
 }

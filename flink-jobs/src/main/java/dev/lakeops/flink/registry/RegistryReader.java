@@ -95,14 +95,8 @@ public final class RegistryReader {
 
   /** The model names that have any version (for error messages). */
   public List<String> models() {
-    Optional<Snapshot> snapshot = tables.snapshot(path);
-    if (snapshot.isEmpty()) {
-      return List.of();
-    }
-    return tables.readAll(snapshot.get(), List.of(MODEL), null).stream()
-        .map(r -> (String) r.get(MODEL))
-        .distinct()
-        .sorted()
-        .toList();
+    return new dev.lakeops.common.registry.RegistryTableReader(
+            new dev.lakeops.common.delta.KernelReader(tables.engine()), path)
+        .models();
   }
 }

@@ -1,12 +1,12 @@
 package dev.lakeops.flink.serving;
 
-import dev.lakeops.common.config.ColumnType;
 import dev.lakeops.common.error.LakeOpsException;
 import dev.lakeops.common.features.Freshness;
 import dev.lakeops.common.online.FeatureRow;
 import dev.lakeops.common.online.OnlineStore;
 import dev.lakeops.common.scoring.Scored;
 import dev.lakeops.common.training.Signature;
+import dev.lakeops.common.types.ColumnType;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;

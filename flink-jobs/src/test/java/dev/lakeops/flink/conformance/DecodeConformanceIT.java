@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.lakeops.common.config.ColumnType;
 import dev.lakeops.common.config.ProjectConfig;
 import dev.lakeops.common.config.ProjectLoader;
 import dev.lakeops.common.config.SourceConfig;
@@ -13,6 +12,7 @@ import dev.lakeops.common.events.SourceEvent;
 import dev.lakeops.common.online.OnlineStoreConfig;
 import dev.lakeops.common.online.OnlineStoreSpec;
 import dev.lakeops.common.online.OnlineStores;
+import dev.lakeops.common.types.ColumnType;
 import dev.lakeops.flink.features.OnlineStoreJob;
 import dev.lakeops.flink.testing.SparkRuns;
 import java.io.IOException;

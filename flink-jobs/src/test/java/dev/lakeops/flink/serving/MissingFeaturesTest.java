@@ -3,7 +3,6 @@ package dev.lakeops.flink.serving;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.lakeops.common.config.ColumnType;
 import dev.lakeops.common.config.ProjectConfig;
 import dev.lakeops.common.config.ProjectLoader;
 import dev.lakeops.common.error.ConfigException;
@@ -11,6 +10,7 @@ import dev.lakeops.common.online.FeatureRow;
 import dev.lakeops.common.online.OnlineStore;
 import dev.lakeops.common.training.ModelSpec.MissingFeatures;
 import dev.lakeops.common.training.Signature;
+import dev.lakeops.common.types.ColumnType;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

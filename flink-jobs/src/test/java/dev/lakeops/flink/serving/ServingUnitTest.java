@@ -3,10 +3,10 @@ package dev.lakeops.flink.serving;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.lakeops.common.config.ColumnType;
 import dev.lakeops.common.scoring.Scored;
 import dev.lakeops.common.training.Signature;
 import dev.lakeops.common.training.Task;
+import dev.lakeops.common.types.ColumnType;
 import dev.lakeops.flink.cli.ServeCommand;
 import dev.lakeops.flink.delta.KernelTables;
 import dev.lakeops.flink.registry.Champion;

@@ -38,6 +38,8 @@ public final class MlopsCli implements CommandImplementations {
 
   private final PrintStream out;
   private final PrintStream err;
+  private SparkProgress progress; // the running Spark command's, or null
+  private String uiUrl; // the Spark UI's address with --spark-ui, or null
 
   /** Prints to {@code System.out}/{@code System.err} (the {@link java.util.ServiceLoader} form). */
   public MlopsCli() {
@@ -67,35 +69,85 @@ public final class MlopsCli implements CommandImplementations {
   public Map<Class<?>, CommandHandler> handlers() {
     return Map.ofEntries(
         Map.entry(MlopsCommand.Validate.class, this::validate),
-        Map.entry(MlopsCommand.Features.class, this::features),
-        Map.entry(MlopsCommand.TrainingSet.class, this::trainingSet),
-        Map.entry(MlopsCommand.Train.class, this::modelCommand),
-        Map.entry(MlopsCommand.Runs.class, this::modelCommand),
-        Map.entry(MlopsCommand.Models.class, this::modelCommand),
-        Map.entry(MlopsCommand.Promote.class, this::modelCommand),
-        Map.entry(MlopsCommand.Demote.class, this::modelCommand),
-        Map.entry(MlopsCommand.Reproduce.class, this::modelCommand),
-        Map.entry(MlopsCommand.Sql.class, this::sql),
-        Map.entry(MlopsCommand.Materialize.class, this::materialize));
+        Map.entry(MlopsCommand.Features.class, withSpark(this::features, true)),
+        Map.entry(MlopsCommand.TrainingSet.class, withSpark(this::trainingSet, true)),
+        Map.entry(MlopsCommand.Train.class, withSpark(this::modelCommand, true)),
+        Map.entry(MlopsCommand.Runs.class, this::metadataCommand),
+        Map.entry(MlopsCommand.Models.class, this::metadataCommand),
+        Map.entry(MlopsCommand.Promote.class, withSpark(this::modelCommand, true)),
+        Map.entry(MlopsCommand.Demote.class, withSpark(this::modelCommand, true)),
+        Map.entry(MlopsCommand.Reproduce.class, withSpark(this::modelCommand, true)),
+        Map.entry(MlopsCommand.Sql.class, withSpark(this::sql, false)),
+        Map.entry(MlopsCommand.Materialize.class, withSpark(this::materialize, true)));
+  }
+
+  /**
+   * The Spark session of a command: with {@code --spark-ui} the web UI is on and its address
+   * printed; the command's progress goes to stderr ({@link SparkProgress}) until it ends.
+   */
+  private SparkSession session(CliArgs a, String appName, String warehouseRoot) {
+    boolean ui = a.sparkUi();
+    SparkSession spark = SparkSessions.getOrCreate(appName, warehouseRoot, ui);
+    if (ui) {
+      uiUrl = spark.sparkContext().uiWebUrl().getOrElse(() -> null);
+      err.println(
+          uiUrl == null
+              ? "Spark UI: off (the session was already running without it)"
+              : "Spark UI: " + uiUrl);
+    }
+    progress = SparkProgress.attach(spark.sparkContext(), err);
+    return spark;
+  }
+
+  /**
+   * A Spark command that ends with how long it took (unless {@code summary} is false: sql prints
+   * only its result), stops printing progress, and with {@code --spark-ui} on a terminal keeps the
+   * UI up until Enter.
+   */
+  private CommandHandler withSpark(CommandHandler command, boolean summary) {
+    return a -> {
+      long started = System.currentTimeMillis();
+      try {
+        int code = command.run(a);
+        if (summary && progress != null) {
+          out.printf(
+              "%s done in %s%n", a.command, Human.elapsed(System.currentTimeMillis() - started));
+        }
+        return code;
+      } finally {
+        if (progress != null) {
+          progress.close();
+          progress = null;
+        }
+        if (uiUrl != null && System.console() != null) {
+          err.println("Spark UI stays up at " + uiUrl + "; press Enter to end.");
+          System.console().readLine();
+        }
+        uiUrl = null;
+      }
+    };
   }
 
   private int validate(CliArgs a) {
     ProjectConfig p = ProjectLoader.load(a.project());
     out.printf(
-        "%s: valid (%d entities, %d sources, %d feature views with %d features, %d labels, %d training sets)%n",
+        "%s: valid (%s, %s, %s with %s, %s, %s)%n",
         p.dir(),
-        p.entities().size(),
-        p.sources().size(),
-        p.featureViews().size(),
-        p.featureViews().values().stream().mapToInt(v -> v.features().size()).sum(),
-        p.labels().size(),
-        p.trainingSets().size());
+        Human.count(p.entities().size(), "entity", "entities"),
+        Human.count(p.sources().size(), "source"),
+        Human.count(p.featureViews().size(), "feature view"),
+        Human.count(
+            p.featureViews().values().stream().mapToInt(v -> v.features().size()).sum(), "feature"),
+        Human.count(p.labels().size(), "label"),
+        Human.count(p.trainingSets().size(), "training set"));
     if (p.monitoring().isPresent()) {
       out.printf(
-          "%s: valid (%d monitored models with %d trigger rules)%n",
+          "%s: valid (%s with %s)%n",
           p.monitoring().file(),
-          p.monitoring().models().size(),
-          p.monitoring().models().values().stream().mapToInt(m -> m.rules().size()).sum());
+          Human.count(p.monitoring().models().size(), "monitored model"),
+          Human.count(
+              p.monitoring().models().values().stream().mapToInt(m -> m.rules().size()).sum(),
+              "trigger rule"));
     }
     return 0;
   }
@@ -114,7 +166,7 @@ public final class MlopsCli implements CommandImplementations {
       sources = List.of(s);
     }
     Warehouse wh = Warehouse.of(a.warehouse(), p);
-    SparkSession spark = SparkSessions.getOrCreate("lakeops features " + p.name(), wh.root());
+    SparkSession spark = session(a, "lakeops features " + p.name(), wh.root());
     FeaturePipeline pipeline = new FeaturePipeline(spark, p, wh);
     for (SourceConfig s : sources) {
       RunRecord r = pipeline.run(s, a.flag("--full-refresh"));
@@ -139,7 +191,7 @@ public final class MlopsCli implements CommandImplementations {
           "the project defines no training sets; add training_sets.yaml (see conf/examples/cdnow).");
     }
     Warehouse wh = Warehouse.of(a.warehouse(), p);
-    SparkSession spark = SparkSessions.getOrCreate("lakeops training-set " + p.name(), wh.root());
+    SparkSession spark = session(a, "lakeops training-set " + p.name(), wh.root());
     TrainingSetBuilder builder = new TrainingSetBuilder(spark, p, wh);
     for (String n : names) {
       RunRecord r = builder.build(n);
@@ -155,31 +207,61 @@ public final class MlopsCli implements CommandImplementations {
     String command = a.command;
     ProjectConfig p = ProjectLoader.load(a.project());
     Warehouse wh = Warehouse.of(a.warehouse(), p);
-    if (command.equals("train")) {
-      dev.lakeops.spark.training.TrainingJob.spec(
-          p, a.required("--model", "model")); // fail before Spark
+    // Checks before Spark starts: a wrong name fails at once with exit 2.
+    switch (command) {
+      case "train" ->
+          dev.lakeops.spark.training.TrainingJob.spec(p, a.required("--model", "model"));
+      case "promote", "demote" -> new MetadataCommands(out, wh).checkVersion(a);
+      case "reproduce" -> new MetadataCommands(out, wh).checkReproducible(a);
+      default -> {}
     }
-    SparkSession spark =
-        SparkSessions.getOrCreate("lakeops " + command + " " + p.name(), wh.root());
+    SparkSession spark = session(a, "lakeops " + command + " " + p.name(), wh.root());
     ModelCommands c = new ModelCommands(out, spark, p, wh);
     return switch (command) {
       case "train" -> c.train(a);
-      case "runs" -> c.runs(a);
-      case "models" -> c.models(a);
       case "promote" -> c.promote(a);
       case "demote" -> c.demote(a);
       default -> c.reproduce(a);
     };
   }
 
+  /**
+   * {@code models} and {@code runs}: read with Delta Kernel ({@link MetadataCommands}); no Spark
+   * session starts.
+   */
+  private int metadataCommand(CliArgs a) {
+    ProjectConfig p = ProjectLoader.load(a.project());
+    MetadataCommands c = new MetadataCommands(out, Warehouse.of(a.warehouse(), p));
+    return a.command.equals("models") ? c.models(a) : c.runs(a);
+  }
+
   private int sql(CliArgs a) {
     ProjectConfig p = ProjectLoader.load(a.project());
     String query = a.required("--query", "SQL");
     Warehouse wh = Warehouse.of(a.warehouse(), p);
-    SparkSession spark = SparkSessions.getOrCreate("lakeops sql " + p.name(), wh.root());
+    SparkSession spark = session(a, "lakeops sql " + p.name(), wh.root());
     List<String> registered = new dev.lakeops.spark.store.DeltaTables(spark).registerAll(wh, p);
     LOG.info("registered {}", registered);
-    out.print(TablePrinter.render(spark.sql(query), 100));
+    org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> result;
+    try {
+      result = spark.sql(query); // parsed and analysed here, run by render
+    } catch (Exception e) { // Scala's AnalysisException (ParseException is one) is checked in Java
+      if (!(e instanceof org.apache.spark.sql.AnalysisException)) {
+        throw e;
+      }
+      LOG.debug("the query is not valid", e);
+      String why = CliFailures.oneLine(e.getMessage());
+      throw new UsageException(
+          "sql",
+          (e instanceof org.apache.spark.sql.catalyst.parser.ParseException
+                  ? "the query does not parse: "
+                  : "the query cannot run: ")
+              + why
+              + (why.contains("TABLE_OR_VIEW_NOT_FOUND")
+                  ? "; the tables that exist now are " + String.join(", ", registered)
+                  : ""));
+    }
+    out.print(TablePrinter.render(result, 100));
     return 0;
   }
 
@@ -203,7 +285,7 @@ public final class MlopsCli implements CommandImplementations {
     try (dev.lakeops.common.online.OnlineStore s = store.open()) {
       LOG.info("online store {} is reachable", s); // an unreachable store fails before Spark
     }
-    SparkSession spark = SparkSessions.getOrCreate("lakeops materialize " + p.name(), wh.root());
+    SparkSession spark = session(a, "lakeops materialize " + p.name(), wh.root());
     List<RunRecord> runs =
         new dev.lakeops.spark.online.Materializer(spark, p, wh, store).run(views, asOf);
     for (RunRecord r : runs) {

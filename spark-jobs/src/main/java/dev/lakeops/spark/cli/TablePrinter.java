@@ -1,5 +1,7 @@
 package dev.lakeops.spark.cli;
 
+import dev.lakeops.common.cli.Human;
+import dev.lakeops.common.cli.TextTable;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.sql.Dataset;
@@ -17,52 +19,21 @@ final class TablePrinter {
   static String render(Dataset<Row> result, int limit) {
     String[] names = result.columns();
     List<Row> rows = result.limit(limit + 1).collectAsList();
-    List<String[]> cells = new ArrayList<>();
-    cells.add(names);
-    for (Row r : rows.subList(0, Math.min(limit, rows.size()))) {
-      String[] line = new String[names.length];
+    List<List<String>> cells = new ArrayList<>();
+    for (Row r : rows) {
+      List<String> line = new ArrayList<>(names.length);
       for (int i = 0; i < names.length; i++) {
-        line[i] = r.isNullAt(i) ? "null" : show(r.get(i));
+        line.add(r.isNullAt(i) ? "null" : show(r.get(i)));
       }
       cells.add(line);
     }
-    int[] width = new int[names.length];
-    for (String[] line : cells) {
-      for (int i = 0; i < line.length; i++) {
-        width[i] = Math.max(width[i], line[i].length());
-      }
-    }
-    StringBuilder sb = new StringBuilder();
-    for (int n = 0; n < cells.size(); n++) {
-      String[] line = cells.get(n);
-      for (int i = 0; i < line.length; i++) {
-        sb.append(i == 0 ? "" : "  ")
-            .append(String.format("%-" + Math.max(1, width[i]) + "s", line[i]));
-      }
-      sb.append('\n');
-      if (n == 0) {
-        for (int i = 0; i < line.length; i++) {
-          sb.append(i == 0 ? "" : "  ").append("-".repeat(Math.max(1, width[i])));
-        }
-        sb.append('\n');
-      }
-    }
-    if (rows.size() > limit) {
-      sb.append("(first ").append(limit).append(" rows shown)\n");
-    }
-    return sb.toString();
+    return TextTable.render(List.of(names), cells, limit);
   }
 
   /** One value as a cell: see the class comment. */
   static String show(Object v) {
     if (v == null) {
       return "null";
-    }
-    if (v instanceof Double d) {
-      return number(d, 12);
-    }
-    if (v instanceof Float f) {
-      return number(f.doubleValue(), 7);
     }
     if (v instanceof Row r) {
       StringBuilder sb = new StringBuilder("{");
@@ -96,23 +67,6 @@ final class TablePrinter {
       }
       return sb.append(']').toString();
     }
-    return String.valueOf(v);
-  }
-
-  /**
-   * At most {@code digits} significant digits (12 for doubles: enough to tell 1000000001 from
-   * 1000000002, few enough to hide binary rounding noise; 7 for floats), without trailing zeros:
-   * 0.1 + 0.2 → 0.3, 2.0 → 2.0, 95.39999999999999 → 95.4, 1.5e-7 → 1.5E-7.
-   */
-  static String number(double d, int digits) {
-    if (Double.isNaN(d) || Double.isInfinite(d)) {
-      return String.valueOf(d);
-    }
-    if (d == Math.rint(d) && Math.abs(d) < 1e15) {
-      return (long) d + ".0";
-    }
-    java.math.BigDecimal b =
-        new java.math.BigDecimal(d).round(new java.math.MathContext(digits)).stripTrailingZeros();
-    return Math.abs(d) >= 1e-4 && Math.abs(d) < 1e9 ? b.toPlainString() : b.toString();
+    return Human.value(v);
   }
 }

@@ -1,10 +1,10 @@
 package dev.lakeops.spark.ingest;
 
 import dev.lakeops.common.config.ColumnSpec;
-import dev.lakeops.common.config.ColumnType;
 import dev.lakeops.common.config.SourceConfig;
 import dev.lakeops.common.events.SourceDecoder;
 import dev.lakeops.common.events.Validated;
+import dev.lakeops.common.types.ColumnType;
 import java.sql.Date;
 import java.sql.Timestamp;
 import java.time.LocalDate;

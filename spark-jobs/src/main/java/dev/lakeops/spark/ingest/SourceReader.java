@@ -8,11 +8,11 @@ import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.to_json;
 
 import dev.lakeops.common.config.ColumnSpec;
-import dev.lakeops.common.config.ColumnType;
 import dev.lakeops.common.config.EventTime;
 import dev.lakeops.common.config.SourceConfig;
 import dev.lakeops.common.config.SourceFormat;
 import dev.lakeops.common.error.LakeOpsException;
+import dev.lakeops.common.types.ColumnType;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;

@@ -4,7 +4,6 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 
 import dev.lakeops.common.config.ColumnSpec;
-import dev.lakeops.common.config.ColumnType;
 import dev.lakeops.common.config.FeatureViewConfig;
 import dev.lakeops.common.config.ProjectConfig;
 import dev.lakeops.common.config.SourceConfig;
@@ -15,6 +14,7 @@ import dev.lakeops.common.features.IncrementalFeatures;
 import dev.lakeops.common.online.OnlineStore;
 import dev.lakeops.common.online.OnlineStoreSpec;
 import dev.lakeops.common.online.StoredHistory;
+import dev.lakeops.common.types.ColumnType;
 import dev.lakeops.common.warehouse.TableRef;
 import dev.lakeops.common.warehouse.Warehouse;
 import dev.lakeops.spark.metadata.RunLog;

@@ -13,6 +13,14 @@ public final class SparkSessions {
 
   /** The session for a job writing to {@code warehouse}; reuses an active one (notebooks). */
   public static SparkSession getOrCreate(String appName, String warehouse) {
+    return getOrCreate(appName, warehouse, false);
+  }
+
+  /**
+   * As {@link #getOrCreate(String, String)}; with {@code webUi} an embedded session keeps Spark's
+   * web UI on (port 4040 or the next free one; off otherwise, to start faster).
+   */
+  public static SparkSession getOrCreate(String appName, String warehouse, boolean webUi) {
     SparkSession active =
         SparkSession.getActiveSession()
             .getOrElse(() -> SparkSession.getDefaultSession().getOrElse(() -> null));
@@ -24,7 +32,7 @@ public final class SparkSessions {
     if (!conf.contains("spark.master")) {
       builder
           .master("local[*]")
-          .config("spark.ui.enabled", "false")
+          .config("spark.ui.enabled", String.valueOf(webUi))
           .config("spark.driver.host", "127.0.0.1")
           .config("spark.driver.bindAddress", "127.0.0.1")
           .config("spark.sql.shuffle.partitions", "8")

@@ -3,12 +3,12 @@ package dev.lakeops.spark.training;
 import static dev.lakeops.spark.training.ModelTrainer.PROFILE_SAMPLE_ROWS;
 import static org.apache.spark.sql.functions.col;
 
-import dev.lakeops.common.config.ColumnType;
 import dev.lakeops.common.error.LakeOpsException;
 import dev.lakeops.common.training.ModelSpec;
 import dev.lakeops.common.training.ReferenceProfile;
 import dev.lakeops.common.training.Signature;
 import dev.lakeops.common.training.Task;
+import dev.lakeops.common.types.ColumnType;
 import dev.lakeops.spark.SparkErrors;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

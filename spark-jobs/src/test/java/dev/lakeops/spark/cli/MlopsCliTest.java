@@ -37,7 +37,8 @@ class MlopsCliTest {
   void validateAcceptsTheExamples() {
     assertThat(run("validate", "--project", example("cdnow").toString())).isZero();
     assertThat(out.toString(StandardCharsets.UTF_8))
-        .contains("valid (1 entities, 1 sources, 2 feature views with 12 features");
+        .contains(
+            "valid (1 entity, 1 source, 2 feature views with 12 features, 1 label, 1 training set)");
   }
 
   @Test

@@ -3,9 +3,9 @@ package dev.lakeops.spark.conformance;
 import static org.apache.spark.sql.functions.col;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.lakeops.common.config.ColumnType;
 import dev.lakeops.common.conformance.ExprCases;
 import dev.lakeops.common.expr.ExprType;
+import dev.lakeops.common.types.ColumnType;
 import dev.lakeops.spark.TestSpark;
 import dev.lakeops.spark.expr.SparkExprs;
 import java.util.ArrayList;

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.lakeops.common.config.ColumnSpec;
-import dev.lakeops.common.config.ColumnType;
 import dev.lakeops.common.config.EventTime;
 import dev.lakeops.common.config.FeatureSpec;
 import dev.lakeops.common.config.FeatureViewConfig;
@@ -19,6 +18,7 @@ import dev.lakeops.common.features.Aggregation;
 import dev.lakeops.common.features.Durations;
 import dev.lakeops.common.features.FeatureHistory;
 import dev.lakeops.common.features.IncrementalFeatures;
+import dev.lakeops.common.types.ColumnType;
 import dev.lakeops.spark.TestSpark;
 import dev.lakeops.spark.features.FeatureComputer;
 import dev.lakeops.spark.training.PointInTimeJoin;

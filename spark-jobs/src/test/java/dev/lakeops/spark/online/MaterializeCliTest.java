@@ -39,7 +39,8 @@ class MaterializeCliTest {
     assertThat(run("materialize", "--help")).isZero();
     assertThat(out.toString(StandardCharsets.UTF_8))
         .contains(
-            "Usage: mlops materialize [-h] --project <dir> [--warehouse <path>] [--view <name>]")
+            "Usage: mlops materialize [-h] --project <dir> [--warehouse <path>] [--spark-ui]"
+                + " [--view <name>]")
         .containsPattern("--online-store <uri>\\s+redis://host:port\\[/key prefix\\]")
         .containsPattern("--as-of <time>\\s+the time to read at: an instant");
     assertThat(run("--help")).isZero();

@@ -3,11 +3,11 @@ package dev.lakeops.spark.scoring;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import dev.lakeops.common.config.ColumnType;
 import dev.lakeops.common.error.LakeOpsException;
 import dev.lakeops.common.scoring.InvalidRowException;
 import dev.lakeops.common.scoring.PipelineScorer;
 import dev.lakeops.common.scoring.Scored;
+import dev.lakeops.common.types.ColumnType;
 import dev.lakeops.spark.TestSpark;
 import java.nio.file.Path;
 import java.util.ArrayList;

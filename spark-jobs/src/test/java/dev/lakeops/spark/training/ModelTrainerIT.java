@@ -8,7 +8,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import dev.lakeops.common.config.ColumnType;
 import dev.lakeops.common.error.LakeOpsException;
 import dev.lakeops.common.monitoring.drift.QuantileSketches;
 import dev.lakeops.common.training.Algorithm;
@@ -18,6 +17,7 @@ import dev.lakeops.common.training.ReferenceProfile;
 import dev.lakeops.common.training.ReferenceProfile.ColumnProfile;
 import dev.lakeops.common.training.Signature;
 import dev.lakeops.common.training.Task;
+import dev.lakeops.common.types.ColumnType;
 import dev.lakeops.spark.TestSpark;
 import java.nio.file.Path;
 import java.sql.Timestamp;

@@ -3,7 +3,6 @@ package dev.lakeops.spark.training;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lakeops.common.config.ColumnSpec;
-import dev.lakeops.common.config.ColumnType;
 import dev.lakeops.common.config.EventTime;
 import dev.lakeops.common.config.FeatureSpec;
 import dev.lakeops.common.config.FeatureViewConfig;
@@ -12,6 +11,7 @@ import dev.lakeops.common.config.SourceFormat;
 import dev.lakeops.common.expr.ExprParser;
 import dev.lakeops.common.expr.ExprType;
 import dev.lakeops.common.features.Aggregation;
+import dev.lakeops.common.types.ColumnType;
 import dev.lakeops.spark.TestSpark;
 import java.sql.Timestamp;
 import java.time.Duration;

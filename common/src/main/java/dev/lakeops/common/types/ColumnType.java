@@ -1,4 +1,4 @@
-package dev.lakeops.common.config;
+package dev.lakeops.common.types;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
