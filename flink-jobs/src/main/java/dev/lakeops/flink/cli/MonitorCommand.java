@@ -8,6 +8,7 @@ import dev.lakeops.common.config.ProjectLoader;
 import dev.lakeops.common.error.ConfigException;
 import dev.lakeops.common.error.ConfigProblem;
 import dev.lakeops.common.features.Durations;
+import dev.lakeops.common.monitoring.ModelMonitoring;
 import dev.lakeops.flink.monitoring.MonitorJob;
 import dev.lakeops.flink.monitoring.MonitorSettings;
 import java.io.IOException;
@@ -16,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -67,20 +69,46 @@ public final class MonitorCommand {
       throw new UsageException(
           "monitor", "the label directory " + labels + " does not exist (or is not a directory).");
     }
+    // monitoring.yaml's entry for the model gives the defaults; the command line overrides them
+    Optional<ModelMonitoring> conf = project.monitoring().model(model);
+    Optional<ModelMonitoring.Labels> confLabels = conf.map(ModelMonitoring::labels);
+    boolean labelsOnCommandLine = labels != null || a.option("--label-topic").isPresent();
     var b =
         MonitorSettings.builder()
-            .source("the command line")
+            .source(
+                conf.isPresent()
+                    ? "the command line and " + project.monitoring().file()
+                    : "the command line")
             .model(model)
+            .monitoring(project.monitoring())
             .warehouse(a.warehouse(), project.database())
-            .window(a.duration("--window").orElse(null), a.duration("--slide").orElse(null))
-            .labelTtl(a.duration("--label-ttl").orElse(null))
-            .labelDir(labels)
-            .labelTopic(a.option("--label-topic").orElse(null))
+            .window(
+                a.duration("--window").or(() -> conf.map(ModelMonitoring::windowSize)).orElse(null),
+                a.duration("--slide").or(() -> conf.map(ModelMonitoring::windowSlide)).orElse(null))
+            .labelTtl(
+                a.duration("--label-ttl")
+                    .or(() -> confLabels.map(ModelMonitoring.Labels::ttl))
+                    .orElse(null))
+            .labelDir(
+                labelsOnCommandLine
+                    ? labels
+                    : confLabels.map(ModelMonitoring.Labels::path).orElse(null))
+            .labelTopic(
+                labelsOnCommandLine
+                    ? a.option("--label-topic").orElse(null)
+                    : confLabels.map(ModelMonitoring.Labels::kafkaTopic).orElse(null))
             .labelColumns(
-                a.option("--label-event-id").orElse("event_id"),
-                a.option("--label-column").orElse("label"))
+                a.option("--label-event-id")
+                    .or(() -> confLabels.map(ModelMonitoring.Labels::eventIdColumn))
+                    .orElse("event_id"),
+                a.option("--label-column")
+                    .or(() -> confLabels.map(ModelMonitoring.Labels::labelColumn))
+                    .orElse("label"))
             .predictionTopic(a.option("--prediction-topic").orElse(null))
-            .kafkaBootstrap(a.option("--kafka-bootstrap").orElse(null))
+            .kafkaBootstrap(
+                a.option("--kafka-bootstrap")
+                    .or(() -> confLabels.map(ModelMonitoring.Labels::kafkaBootstrap))
+                    .orElse(null))
             .once(a.flag("--once"))
             .parallelism(a.positiveInt("--parallelism").orElse(0));
     a.duration("--max-out-of-orderness").ifPresent(b::maxOutOfOrderness);

@@ -3,12 +3,15 @@ package dev.lakeops.flink.monitoring;
 import dev.lakeops.common.events.Rejection;
 import dev.lakeops.common.monitoring.Statistic;
 import dev.lakeops.common.monitoring.WindowStatistic;
+import dev.lakeops.common.monitoring.trigger.MarkedStatistic;
 import dev.lakeops.flink.delta.DeltaSink;
 import dev.lakeops.flink.delta.KernelTables;
 import dev.lakeops.flink.io.DeadLetter;
 import dev.lakeops.flink.io.PerEventBound;
 import dev.lakeops.flink.io.RawRecord;
 import dev.lakeops.flink.io.StreamSources;
+import dev.lakeops.flink.monitoring.triggers.StatisticRows;
+import dev.lakeops.flink.monitoring.triggers.TriggerStage;
 import dev.lakeops.flink.serving.Prediction;
 import dev.lakeops.flink.serving.ServeJob;
 import java.time.Duration;
@@ -60,7 +63,7 @@ public final class MonitorJob {
       DataStream<WindowStatistic> performance,
       DataStream<WindowStatistic> drift,
       DataStream<WindowStatistic> statistics,
-      DataStream<StatisticRow> rows,
+      DataStream<MarkedStatistic> rows,
       DataStream<Rejection> deadLetters) {}
 
   /**
@@ -192,9 +195,9 @@ public final class MonitorJob {
     SingleOutputStreamOperator<WindowStatistic> drift = DriftStage.attach(predictions, s);
 
     DataStream<WindowStatistic> statistics = performance.union(drift);
-    DataStream<StatisticRow> rows =
+    DataStream<MarkedStatistic> rows =
         rules(statistics, s)
-            .map(new StatisticGauges(), TypeInformation.of(StatisticRow.class))
+            .map(new StatisticGauges(), TypeInformation.of(MarkedStatistic.class))
             .name("gauges")
             .uid("monitor-gauges");
 
@@ -230,15 +233,22 @@ public final class MonitorJob {
   }
 
   /**
-   * The rule stage's place: every window statistic of the job (drift and performance) comes in, the
-   * table rows go out. Until {@code monitoring.yaml}'s rules are checked here (package {@code
-   * dev.lakeops.flink.monitoring.triggers}), no statistic has a rule: threshold and rule are null,
-   * breached false. The rule stage also sends its triggers from here.
+   * The rule stage: every window statistic of the job (drift and performance) comes in, marked rows
+   * go out. With rules for the model in {@code monitoring.yaml}, {@link TriggerStage} marks each
+   * statistic (threshold, breached, rule) and writes the triggers it raises to {@code
+   * <db>.lakeops_triggers}; without, every statistic goes out unmarked (threshold and rule null,
+   * breached false).
    */
-  public static DataStream<StatisticRow> rules(
+  public static DataStream<MarkedStatistic> rules(
       DataStream<WindowStatistic> statistics, MonitorSettings s) {
+    if (s.monitoring().model(s.model()).isPresent()) {
+      return TriggerStage.attach(statistics, s.monitoring(), s.warehouse(), "monitor-" + s.model())
+          .marked();
+    }
     return statistics
-        .map(StatisticRow::unmarked, TypeInformation.of(StatisticRow.class))
+        .map(
+            w -> new MarkedStatistic(w, null, false, null),
+            TypeInformation.of(MarkedStatistic.class))
         .name("rules-" + s.model())
         .uid("monitor-rules");
   }

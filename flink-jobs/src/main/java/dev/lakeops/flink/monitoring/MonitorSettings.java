@@ -1,5 +1,6 @@
 package dev.lakeops.flink.monitoring;
 
+import dev.lakeops.common.config.MonitoringConfig;
 import dev.lakeops.common.error.ConfigException;
 import dev.lakeops.common.error.ConfigProblem;
 import dev.lakeops.common.features.Durations;
@@ -51,6 +52,7 @@ public final class MonitorSettings implements Serializable {
   private final Duration pollInterval;
   private final boolean once;
   private final int parallelism;
+  private final MonitoringConfig monitoring;
 
   private MonitorSettings(Builder b) {
     this.model = b.model;
@@ -74,6 +76,16 @@ public final class MonitorSettings implements Serializable {
     this.pollInterval = b.pollInterval;
     this.once = b.once;
     this.parallelism = b.parallelism;
+    this.monitoring = b.monitoring;
+  }
+
+  /**
+   * The project's {@code monitoring.yaml}, whose rules for {@link #model()} mark the statistics and
+   * raise triggers; {@link MonitoringConfig#none()} when the project has none (no statistic is then
+   * checked).
+   */
+  public MonitoringConfig monitoring() {
+    return monitoring;
   }
 
   private static String trim(String root) {
@@ -216,6 +228,7 @@ public final class MonitorSettings implements Serializable {
     b.pollInterval = pollInterval;
     b.once = once;
     b.parallelism = parallelism;
+    b.monitoring = monitoring;
     return b;
   }
 
@@ -261,8 +274,15 @@ public final class MonitorSettings implements Serializable {
     private Duration pollInterval = DEFAULT_POLL;
     private boolean once;
     private int parallelism;
+    private MonitoringConfig monitoring = MonitoringConfig.none();
 
     private Builder() {}
+
+    /** The project's monitoring.yaml (rules and triggers); default: none. */
+    public Builder monitoring(MonitoringConfig monitoring) {
+      this.monitoring = Objects.requireNonNull(monitoring);
+      return this;
+    }
 
     /** Where the settings come from, named in errors (a file, or "the command line"). */
     public Builder source(String source) {

@@ -1,6 +1,7 @@
 package dev.lakeops.flink.monitoring;
 
 import dev.lakeops.common.monitoring.WindowStatistic;
+import dev.lakeops.common.monitoring.trigger.MarkedStatistic;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -18,7 +19,7 @@ import org.apache.flink.metrics.MetricGroup;
  * {model="elec2",model_version="3",feature="nswprice",statistic="psi",...}}. A gauge exists from
  * the first window of its series on.
  */
-final class StatisticGauges extends RichMapFunction<StatisticRow, StatisticRow> {
+final class StatisticGauges extends RichMapFunction<MarkedStatistic, MarkedStatistic> {
   private static final long serialVersionUID = 1L;
 
   /** The metric group and gauge name. */
@@ -36,7 +37,7 @@ final class StatisticGauges extends RichMapFunction<StatisticRow, StatisticRow> 
   }
 
   @Override
-  public StatisticRow map(StatisticRow row) {
+  public MarkedStatistic map(MarkedStatistic row) {
     WindowStatistic s = row.statistic();
     String feature = s.feature() == null ? "none" : s.feature();
     String key = s.model() + "|" + s.modelVersion() + "|" + feature + "|" + s.statistic().key();

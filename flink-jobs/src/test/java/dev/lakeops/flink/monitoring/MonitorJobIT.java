@@ -5,7 +5,11 @@ import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lakeops.common.config.MonitoringConfig;
 import dev.lakeops.common.events.Rejection;
+import dev.lakeops.common.monitoring.ModelMonitoring;
+import dev.lakeops.common.monitoring.ModelMonitoring.Rule;
+import dev.lakeops.common.monitoring.Statistic;
 import dev.lakeops.common.monitoring.drift.QuantileSketches;
 import dev.lakeops.common.training.ReferenceProfile;
 import dev.lakeops.common.training.ReferenceProfile.ColumnProfile;
@@ -222,6 +226,91 @@ class MonitorJobIT {
     assertThat(value(drift, "0/missing_rate/x")).isEqualTo(0.5);
     assertThat(drift.get("0/missing_rate/x")).containsEntry("rows", 2L);
     assertThat(value(drift, "70000/missing_rate/x")).isZero();
+  }
+
+  @Test
+  void monitoringRulesMarkTheRowsAndRaiseOneTriggerIntoTheTriggerTable() throws Exception {
+    // accuracy below 0.75 in one window raises a trigger; the cooldown (1 min) keeps the next
+    // breach quiet.
+    MonitoringConfig monitoring =
+        new MonitoringConfig(
+            "monitoring.yaml",
+            Map.of(
+                "m",
+                new ModelMonitoring(
+                    "m",
+                    Duration.ofSeconds(10),
+                    null,
+                    null,
+                    List.of(
+                        new Rule(
+                            "accuracy_drop",
+                            Statistic.ACCURACY,
+                            null,
+                            0.75,
+                            1,
+                            Duration.ofMinutes(1))))),
+            null);
+    MonitorSettings s =
+        settings()
+            .window(Duration.ofSeconds(10))
+            .labelTtl(Duration.ofSeconds(5))
+            .monitoring(monitoring)
+            .build();
+    List<MonitorInput> in =
+        List.of(
+            MonitorInput.of(p("p1", 1_000, 1, 0.8, 1.0)),
+            MonitorInput.of(p("p2", 2_000, 0, 0.3, 1.0)),
+            label("p1", 1),
+            label("p2", 1), // [0, 10): accuracy 1/2, below 0.75
+            MonitorInput.of(p("p3", 12_000, 0, 0.2, 1.0)),
+            label("p3", 1), // [10, 20): accuracy 0, below too, but within the cooldown
+            MonitorInput.of(p("p4", 25_000, 1, 0.9, 1.0)),
+            label("p4", 1), // [20, 30): accuracy 1
+            MonitorInput.of(p("p5", 45_000, 1, 0.9, 1.0)));
+    runInOrder(s, in, "monitor-rules");
+
+    Map<String, Map<String, Object>> perf = byWindow(s.warehouse().performance("m").path());
+    assertThat(perf.get("0/accuracy"))
+        .containsEntry("value", 0.5)
+        .containsEntry("threshold", 0.75)
+        .containsEntry("breached", true)
+        .containsEntry("rule", "accuracy_drop");
+    assertThat(perf.get("10000/accuracy"))
+        .containsEntry("value", 0.0)
+        .containsEntry("breached", true)
+        .containsEntry("rule", "accuracy_drop");
+    assertThat(perf.get("20000/accuracy"))
+        .containsEntry("value", 1.0)
+        .containsEntry("threshold", 0.75)
+        .containsEntry("breached", false);
+    // statistics no rule watches stay unmarked
+    assertThat(perf.get("0/log_loss"))
+        .containsEntry("threshold", null)
+        .containsEntry("rule", null)
+        .containsEntry("breached", false);
+
+    List<Map<String, Object>> triggers =
+        new KernelTables().readAll(s.warehouse().triggers().path());
+    String id =
+        java.util.HexFormat.of()
+            .formatHex(
+                java.security.MessageDigest.getInstance("SHA-256")
+                    .digest("m|1|accuracy_drop|10000".getBytes(StandardCharsets.UTF_8)));
+    assertThat(triggers)
+        .singleElement()
+        .satisfies(
+            t ->
+                assertThat(t)
+                    .containsEntry("trigger_id", id)
+                    .containsEntry("model", "m")
+                    .containsEntry("model_version", 1)
+                    .containsEntry("rule", "accuracy_drop")
+                    .containsEntry("reason", "performance")
+                    .containsEntry("statistic", "accuracy")
+                    .containsEntry("value", 0.5)
+                    .containsEntry("threshold", 0.75)
+                    .containsEntry("window_end", 10_000_000L));
   }
 
   /**
