@@ -44,7 +44,8 @@ public record ModelMonitoring(
    * The delayed label stream of a model: a directory of CSV files followed as it grows, or a Kafka
    * topic (exactly one of {@code path} and {@code kafkaTopic} is set).
    *
-   * @param path the directory, resolved against the project directory; null for Kafka
+   * @param path the directory as written (a relative one is relative to the project directory, as
+   *     the sources' paths are); null for Kafka
    * @param kafkaTopic the topic; null for files
    * @param kafkaBootstrap the brokers ({@code host:port,...}); null for files
    * @param eventIdColumn the column holding the prediction's {@code event_id} a label answers

@@ -69,10 +69,24 @@ public final class MonitorCommand {
       throw new UsageException(
           "monitor", "the label directory " + labels + " does not exist (or is not a directory).");
     }
-    // monitoring.yaml's entry for the model gives the defaults; the command line overrides them
     Optional<ModelMonitoring> conf = project.monitoring().model(model);
     Optional<ModelMonitoring.Labels> confLabels = conf.map(ModelMonitoring::labels);
+    String confLabelDir =
+        confLabels.map(ModelMonitoring.Labels::path).map(p -> resolve(project, p)).orElse(null);
     boolean labelsOnCommandLine = labels != null || a.option("--label-topic").isPresent();
+    if (!labelsOnCommandLine
+        && confLabelDir != null
+        && !confLabelDir.contains("://")
+        && !Files.isDirectory(Path.of(confLabelDir))) {
+      throw new ConfigException(
+          new ConfigProblem(
+              project.monitoring().file(),
+              "models." + model + ".labels.path",
+              0,
+              "the label directory " + confLabelDir + " does not exist (or is not a directory).",
+              "create it (the monitoring job watches it for new CSV files), or pass --labels."));
+    }
+    // monitoring.yaml's entry for the model gives the defaults; the command line overrides them
     var b =
         MonitorSettings.builder()
             .source(
@@ -89,10 +103,7 @@ public final class MonitorCommand {
                 a.duration("--label-ttl")
                     .or(() -> confLabels.map(ModelMonitoring.Labels::ttl))
                     .orElse(null))
-            .labelDir(
-                labelsOnCommandLine
-                    ? labels
-                    : confLabels.map(ModelMonitoring.Labels::path).orElse(null))
+            .labelDir(labelsOnCommandLine ? labels : confLabelDir)
             .labelTopic(
                 labelsOnCommandLine
                     ? a.option("--label-topic").orElse(null)
@@ -145,6 +156,11 @@ public final class MonitorCommand {
                           q.fix()))
               .toList());
     }
+  }
+
+  /** A path of monitoring.yaml: a relative one is relative to the project directory. */
+  private static String resolve(ProjectConfig project, String path) {
+    return path.contains("://") ? path : project.dir().resolve(path).normalize().toString();
   }
 
   /** The options that set {@link MonitorSettings}' fields (as its errors name them). */

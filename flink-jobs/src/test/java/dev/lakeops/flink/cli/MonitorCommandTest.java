@@ -102,4 +102,73 @@ class MonitorCommandTest {
     assertThat(code).isEqualTo(2);
     assertThat(err()).contains("at '--slide'").contains("at '--label-ttl'").contains("Fix:");
   }
+
+  /** A copy of the cdnow project with a monitoring.yaml for repeat_purchase. */
+  Path projectWithMonitoring() throws Exception {
+    Path p = dir.resolve("project");
+    Files.createDirectories(p);
+    try (var files = Files.list(Path.of(FlinkCliTest.cdnow()))) {
+      for (Path f : files.toList()) {
+        if (Files.isRegularFile(f)) {
+          Files.copy(f, p.resolve(f.getFileName()));
+        }
+      }
+    }
+    // the sources' relative paths point at the repository's data: make them absolute
+    Path sources = p.resolve("sources.yaml");
+    Files.writeString(
+        sources,
+        Files.readString(sources)
+            .replace(
+                "path: ../../../",
+                "path: " + Path.of(FlinkCliTest.cdnow(), "../../../").normalize() + "/"));
+    Files.writeString(
+        p.resolve("monitoring.yaml"),
+        String.join(
+            "\n",
+            "models:",
+            "  repeat_purchase:",
+            "    window: {size: 7d, slide: 1d}",
+            "    labels: {path: labels, event_id: id, label: bought, ttl: 30d}",
+            "    rules:",
+            "      - {name: acc, statistic: accuracy, threshold: 0.6}",
+            ""));
+    return p;
+  }
+
+  @Test
+  void monitoringYamlGivesTheDefaultsAndTheRulesWithTheLabelDirectoryRelativeToTheProject()
+      throws Exception {
+    Path p = projectWithMonitoring();
+    String[] line = {
+      "monitor",
+      "--project",
+      p.toString(),
+      "--model",
+      "repeat_purchase",
+      "--warehouse",
+      dir.resolve("wh").toString(),
+      "--window",
+      "1d"
+    };
+    // the label directory of monitoring.yaml does not exist yet: exit 2 naming the field
+    assertThat(run(new ArrayList<>(), line)).isEqualTo(2);
+    assertThat(err())
+        .contains("monitoring.yaml at 'models.repeat_purchase.labels.path'")
+        .contains(p.resolve("labels") + " does not exist");
+
+    Files.createDirectories(p.resolve("labels"));
+    List<MonitorCommand.Parsed> seen = new ArrayList<>();
+    assertThat(run(seen, line)).as(err()).isZero();
+    MonitorSettings s = seen.get(0).settings();
+    assertThat(s.windowSize()).as("the command line wins").isEqualTo(Duration.ofDays(1));
+    assertThat(s.windowSlide()).as("from monitoring.yaml").isEqualTo(Duration.ofDays(1));
+    assertThat(s.labelTtl()).isEqualTo(Duration.ofDays(30));
+    assertThat(s.labelDir()).isEqualTo(p.resolve("labels").toString());
+    assertThat(s.eventIdColumn()).isEqualTo("id");
+    assertThat(s.labelColumn()).isEqualTo("bought");
+    assertThat(s.monitoring().model("repeat_purchase").orElseThrow().rules())
+        .singleElement()
+        .satisfies(r -> assertThat(r.name()).isEqualTo("acc"));
+  }
 }
