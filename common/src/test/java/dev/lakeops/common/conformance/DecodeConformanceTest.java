@@ -34,7 +34,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class DecodeConformanceTest {
   static final Path DIR = Path.of("src/test/resources/conformance/ingest");
-  static final String CANONICAL_HEADER = "customer_id,ts,qty,price,day,note,flag";
+  static final String CANONICAL_HEADER = IngestCases.CANONICAL_HEADER;
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final ProjectConfig PROJECT = ProjectLoader.load(DIR);
 

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lakeops.common.config.ProjectConfig;
 import dev.lakeops.common.config.ProjectLoader;
 import dev.lakeops.common.config.SourceConfig;
+import dev.lakeops.common.conformance.IngestCases;
 import dev.lakeops.common.events.EventTimes;
 import dev.lakeops.common.events.SourceEvent;
 import dev.lakeops.common.online.OnlineStoreConfig;
@@ -22,7 +23,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -55,7 +55,6 @@ class DecodeConformanceIT {
 
   static final Path CASES =
       SparkRuns.repo().resolve("common/src/test/resources/conformance/ingest");
-  static final String CANONICAL_HEADER = "customer_id,ts,qty,price,day,note,flag";
   private static final ObjectMapper JSON = new ObjectMapper();
   static final ConcurrentLinkedQueue<SourceEvent> DECODED = new ConcurrentLinkedQueue<>();
 
@@ -78,34 +77,7 @@ class DecodeConformanceIT {
   @BeforeAll
   static void run() throws Exception {
     Path p = dir.resolve("project");
-    Files.createDirectories(p);
-    for (String f :
-        new String[] {"project.yaml", "entities.yaml", "sources.yaml", "feature_views.yaml"}) {
-      Files.copy(CASES.resolve(f), p.resolve(f));
-    }
-    Map<String, List<String>> files = new LinkedHashMap<>();
-    for (String l : Files.readAllLines(CASES.resolve("cases.jsonl"))) {
-      if (l.isBlank()) {
-        continue;
-      }
-      JsonNode c = JSON.readTree(l);
-      cases.add(c);
-      String file;
-      if (c.get("source").asText().equals("orders")) {
-        String header = c.has("header") ? c.get("header").asText() : CANONICAL_HEADER;
-        file = "orders/part-" + Integer.toHexString(header.hashCode()) + ".csv";
-        files.computeIfAbsent(
-            file, k -> new ArrayList<>(List.of(header, "# a comment line, not a record")));
-      } else {
-        file = "orders_json/part-0.jsonl";
-        files.computeIfAbsent(file, k -> new ArrayList<>());
-      }
-      files.get(file).add(c.get("line").asText());
-    }
-    for (Map.Entry<String, List<String>> f : files.entrySet()) {
-      Files.createDirectories(p.resolve(f.getKey()).getParent());
-      Files.write(p.resolve(f.getKey()), f.getValue());
-    }
+    cases.addAll(IngestCases.writeProject(CASES, p));
     project = ProjectLoader.load(p);
     for (String source : List.of("orders", "orders_json")) {
       Path out = dir.resolve("out-" + source);

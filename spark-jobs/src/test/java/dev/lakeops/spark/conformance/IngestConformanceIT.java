@@ -6,19 +6,18 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lakeops.common.config.ProjectConfig;
 import dev.lakeops.common.config.ProjectLoader;
+import dev.lakeops.common.conformance.IngestCases;
 import dev.lakeops.common.warehouse.Warehouse;
 import dev.lakeops.spark.TestSpark;
 import dev.lakeops.spark.features.FeaturePipeline;
 import dev.lakeops.spark.metadata.RunRecord;
 import dev.lakeops.spark.store.DeltaTables;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Timestamp;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Row;
@@ -37,7 +36,6 @@ import org.junit.jupiter.api.io.TempDir;
 class IngestConformanceIT {
   static final Path CASES =
       TestSpark.repo().resolve("common/src/test/resources/conformance/ingest");
-  static final String CANONICAL_HEADER = "customer_id,ts,qty,price,day,note,flag";
   private static final ObjectMapper JSON = new ObjectMapper();
 
   @TempDir static Path dir;
@@ -52,35 +50,7 @@ class IngestConformanceIT {
     spark = TestSpark.session();
     tables = new DeltaTables(spark);
     Path p = dir.resolve("project");
-    Files.createDirectories(p);
-    for (String f :
-        new String[] {"project.yaml", "entities.yaml", "sources.yaml", "feature_views.yaml"}) {
-      Files.copy(CASES.resolve(f), p.resolve(f));
-    }
-    Map<String, List<String>> files = new LinkedHashMap<>();
-    for (String l : Files.readAllLines(CASES.resolve("cases.jsonl"))) {
-      if (l.isBlank()) {
-        continue;
-      }
-      JsonNode c = JSON.readTree(l);
-      cases.add(c);
-      String source = c.get("source").asText();
-      String file;
-      if (source.equals("orders")) {
-        String header = c.has("header") ? c.get("header").asText() : CANONICAL_HEADER;
-        file = "orders/part-" + Integer.toHexString(header.hashCode()) + ".csv";
-        files.computeIfAbsent(
-            file, k -> new ArrayList<>(List.of(header, "# a comment line, not a record")));
-      } else {
-        file = "orders_json/part-0.jsonl";
-        files.computeIfAbsent(file, k -> new ArrayList<>());
-      }
-      files.get(file).add(c.get("line").asText());
-    }
-    for (Map.Entry<String, List<String>> f : files.entrySet()) {
-      Files.createDirectories(p.resolve(f.getKey()).getParent());
-      Files.write(p.resolve(f.getKey()), f.getValue());
-    }
+    cases.addAll(IngestCases.writeProject(CASES, p));
     ProjectConfig project = ProjectLoader.load(p);
     warehouse = Warehouse.of(dir.resolve("wh").toString(), project);
     for (String s : List.of("orders", "orders_json")) {
