@@ -140,4 +140,49 @@ public final class SparkErrors {
             + ", which a model signature cannot record; features and labels are numbers,"
             + " booleans or text.");
   }
+
+  // ---- promotion --------------------------------------------------------------------------
+
+  /** The version to promote already serves: nothing to do. */
+  public static LakeOpsException alreadyChampion(String model, int version) {
+    return new LakeOpsException(
+        "Model '" + model + "' version " + version + " is already the champion; nothing to do.");
+  }
+
+  /** Other promotions kept landing while the gate evaluated (10 attempts): run it again. */
+  public static LakeOpsException championKeptChanging(String model) {
+    return new LakeOpsException(
+        "Model '" + model + "': the champion kept changing during the gate; try again.");
+  }
+
+  /** {@code --force} skips the gate, so the audit trail needs the reason. */
+  public static LakeOpsException forcedWithoutReason() {
+    return new LakeOpsException(
+        "A forced stage change needs a reason: pass --reason \"...\"; it goes into the audit"
+            + " trail.");
+  }
+
+  /** The version's lineage lacks its training set's Delta version, so its holdout is lost. */
+  public static LakeOpsException noTrainingSetVersion(String model, int version, String table) {
+    return new LakeOpsException(
+        "Model '"
+            + model
+            + "' version "
+            + version
+            + " records no version of "
+            + table
+            + "; it cannot be evaluated again.");
+  }
+
+  /** The artifact's copy of the project configuration could not be restored. */
+  public static LakeOpsException configNotRestored(String artifact, java.io.IOException cause) {
+    return new LakeOpsException(
+        "Cannot restore the configuration of " + artifact + ": " + cause.getMessage(), cause);
+  }
+
+  /** The registry has no such version of the model; the message lists the ones it has. */
+  public static LakeOpsException unknownVersion(String model, int version, List<Integer> versions) {
+    return new LakeOpsException(
+        "Model '" + model + "' has no version " + version + "; its versions are " + versions + ".");
+  }
 }

@@ -2,7 +2,6 @@ package dev.lakeops.spark.training;
 
 import dev.lakeops.common.config.ProjectConfig;
 import dev.lakeops.common.config.ProjectLoader;
-import dev.lakeops.common.error.LakeOpsException;
 import dev.lakeops.common.registry.Gate;
 import dev.lakeops.common.registry.GateDecision;
 import dev.lakeops.common.registry.GatePolicy;
@@ -12,6 +11,7 @@ import dev.lakeops.common.registry.Stage;
 import dev.lakeops.common.training.ModelSpec;
 import dev.lakeops.common.training.Signature;
 import dev.lakeops.common.warehouse.Warehouse;
+import dev.lakeops.spark.SparkErrors;
 import dev.lakeops.spark.registry.DeltaModelRegistry;
 import dev.lakeops.spark.store.DeltaTables;
 import java.io.IOException;
@@ -59,12 +59,7 @@ public final class ModelPromotion {
       ModelState observed = registry.state(model);
       ModelVersion challenger = versionOf(observed, version);
       if (challenger.stage() == Stage.PRODUCTION) {
-        throw new LakeOpsException(
-            "Model '"
-                + model
-                + "' version "
-                + version
-                + " is already the champion; nothing to do.");
+        throw SparkErrors.alreadyChampion(model, version);
       }
       Optional<ModelVersion> champion = observed.champion();
       GateDecision d = decide(challenger, champion);
@@ -91,15 +86,13 @@ public final class ModelPromotion {
         // Another promotion landed while we evaluated: decide again against the new champion.
       }
     }
-    throw new LakeOpsException(
-        "Model '" + model + "': the champion kept changing during the gate; try again.");
+    throw SparkErrors.championKeptChanging(model);
   }
 
   /** Promotes without the gate; the reason is required and recorded. */
   public ModelState force(String model, int version, Stage to, String by, String reason) {
     if (reason == null || reason.isBlank()) {
-      throw new LakeOpsException(
-          "A forced stage change needs a reason: pass --reason \"...\"; it goes into the audit trail.");
+      throw SparkErrors.forcedWithoutReason();
     }
     return registry.update(
         model,
@@ -155,14 +148,7 @@ public final class ModelPromotion {
     String table = warehouse.trainingSet(spec.trainingSet()).name();
     Long version = v.lineage().inputs().get(table);
     if (version == null) {
-      throw new LakeOpsException(
-          "Model '"
-              + v.model()
-              + "' version "
-              + v.version()
-              + " records no version of "
-              + table
-              + "; it cannot be evaluated again.");
+      throw SparkErrors.noTrainingSetVersion(v.model(), v.version(), table);
     }
     return ModelTrainer.split(spec, tables.read(warehouse.trainingSet(spec.trainingSet()), version))
         .holdout();
@@ -178,8 +164,7 @@ public final class ModelPromotion {
       Path dir = Files.createTempDirectory("lakeops-config");
       return ProjectLoader.load(artifacts.restoreConfig(artifact, dir));
     } catch (IOException e) {
-      throw new LakeOpsException(
-          "Cannot restore the configuration of " + artifact + ": " + e.getMessage(), e);
+      throw SparkErrors.configNotRestored(artifact, e);
     }
   }
 
@@ -187,14 +172,8 @@ public final class ModelPromotion {
     return s.version(version)
         .orElseThrow(
             () ->
-                new LakeOpsException(
-                    "Model '"
-                        + s.model()
-                        + "' has no version "
-                        + version
-                        + "; its versions are "
-                        + s.versions().stream().map(ModelVersion::version).toList()
-                        + "."));
+                SparkErrors.unknownVersion(
+                    s.model(), version, s.versions().stream().map(ModelVersion::version).toList()));
   }
 
   private static final class ChampionChanged extends RuntimeException {
