@@ -115,8 +115,24 @@ class ServeJobIT {
     return out;
   }
 
+  /**
+   * The log's rows. The job commits while the test polls, and Hadoop's local file system can see a
+   * commit file before its checksum file is complete (a checksum error): such a read is tried
+   * again, at most 5 times.
+   */
   static List<Map<String, Object>> read(String path) {
-    return new KernelTables().readAll(path);
+    RuntimeException last = null;
+    for (int attempt = 0; attempt < 5; attempt++) {
+      try {
+        return new KernelTables().readAll(path);
+      } catch (RuntimeException e) {
+        if (!String.valueOf(e.getMessage()).contains("Checksum error")) {
+          throw e;
+        }
+        last = e;
+      }
+    }
+    throw last;
   }
 
   static Map<String, Long> idCounts(List<Map<String, Object>> rows) {
