@@ -1,5 +1,9 @@
 package dev.lakeops.flink;
 
+import dev.lakeops.common.config.ProjectConfig;
+import dev.lakeops.common.config.ProjectLoader;
+import dev.lakeops.common.error.ConfigException;
+import dev.lakeops.common.error.ConfigProblem;
 import dev.lakeops.common.error.LakeOpsException;
 
 /**
@@ -22,5 +26,20 @@ public final class FlinkErrors {
   /** A Delta table the job writes to does not exist (yet). */
   public static LakeOpsException noDeltaTable(String path) {
     return new LakeOpsException("no Delta table at " + path);
+  }
+
+  /** The command names a model models.yaml does not define; the message lists the ones it does. */
+  public static ConfigException unknownModel(ProjectConfig project, String model) {
+    return new ConfigException(
+        new ConfigProblem(
+            project.dir().resolve(ProjectLoader.MODELS).toString(),
+            "models",
+            0,
+            "there is no model '"
+                + model
+                + "'; the project defines "
+                + project.models().keySet()
+                + ".",
+            "pass --model with one of them, or add the model to " + ProjectLoader.MODELS + "."));
   }
 }

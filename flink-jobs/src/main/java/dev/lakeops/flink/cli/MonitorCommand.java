@@ -9,6 +9,7 @@ import dev.lakeops.common.error.ConfigException;
 import dev.lakeops.common.error.ConfigProblem;
 import dev.lakeops.common.features.Durations;
 import dev.lakeops.common.monitoring.ModelMonitoring;
+import dev.lakeops.flink.FlinkErrors;
 import dev.lakeops.flink.monitoring.MonitorJob;
 import dev.lakeops.flink.monitoring.MonitorSettings;
 import java.io.IOException;
@@ -52,17 +53,7 @@ public final class MonitorCommand {
     String model = a.required("--model", "name");
     ProjectConfig project = ProjectLoader.load(a.project());
     if (!project.models().containsKey(model)) {
-      throw new ConfigException(
-          new ConfigProblem(
-              project.dir().resolve(ProjectLoader.MODELS).toString(),
-              "models",
-              0,
-              "there is no model '"
-                  + model
-                  + "'; the project defines "
-                  + project.models().keySet()
-                  + ".",
-              "pass --model with one of them."));
+      throw FlinkErrors.unknownModel(project, model);
     }
     String labels = a.option("--labels").orElse(null);
     if (labels != null && !labels.contains("://") && !Files.isDirectory(Path.of(labels))) {

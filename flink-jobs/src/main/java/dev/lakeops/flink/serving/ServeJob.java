@@ -3,11 +3,11 @@ package dev.lakeops.flink.serving;
 import dev.lakeops.common.config.FeatureSpec;
 import dev.lakeops.common.config.FeatureViewConfig;
 import dev.lakeops.common.config.ProjectConfig;
-import dev.lakeops.common.config.ProjectLoader;
 import dev.lakeops.common.config.TrainingSetConfig;
 import dev.lakeops.common.error.ConfigException;
 import dev.lakeops.common.error.ConfigProblem;
 import dev.lakeops.common.training.ModelSpec;
+import dev.lakeops.flink.FlinkErrors;
 import dev.lakeops.flink.delta.DeltaSink;
 import dev.lakeops.flink.delta.KernelTables;
 import dev.lakeops.flink.io.OptionChecks;
@@ -157,17 +157,7 @@ public final class ServeJob {
       ChampionSource champions) {
     ModelSpec spec = project.models().get(model);
     if (spec == null) {
-      throw new ConfigException(
-          new ConfigProblem(
-              project.dir().resolve(ProjectLoader.MODELS).toString(),
-              "models",
-              0,
-              "there is no model '"
-                  + model
-                  + "'; the project defines "
-                  + project.models().keySet()
-                  + ".",
-              "pass --model with one of them, or add the model to " + ProjectLoader.MODELS + "."));
+      throw FlinkErrors.unknownModel(project, model);
     }
     TrainingSetConfig set = project.trainingSets().get(spec.trainingSet());
     Map<String, List<String>> views = new LinkedHashMap<>();

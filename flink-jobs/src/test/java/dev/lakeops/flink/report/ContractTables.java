@@ -2,9 +2,9 @@ package dev.lakeops.flink.report;
 
 import dev.lakeops.common.warehouse.Warehouse;
 import dev.lakeops.flink.delta.KernelTables;
+import dev.lakeops.flink.monitoring.triggers.StatisticRows;
+import dev.lakeops.flink.monitoring.triggers.TriggerRows;
 import io.delta.kernel.types.ArrayType;
-import io.delta.kernel.types.BooleanType;
-import io.delta.kernel.types.DoubleType;
 import io.delta.kernel.types.IntegerType;
 import io.delta.kernel.types.LongType;
 import io.delta.kernel.types.MapType;
@@ -23,36 +23,11 @@ import java.util.Map;
  * call.
  */
 final class ContractTables {
-  /** drift_<model> and performance_<model>. */
-  static final StructType STATISTICS =
-      new StructType()
-          .add("window_start", TimestampType.TIMESTAMP, false)
-          .add("window_end", TimestampType.TIMESTAMP, false)
-          .add("model_version", IntegerType.INTEGER, false)
-          .add("feature", StringType.STRING, true)
-          .add("statistic", StringType.STRING, false)
-          .add("value", DoubleType.DOUBLE, true)
-          .add("rows", LongType.LONG, false)
-          .add("threshold", DoubleType.DOUBLE, true)
-          .add("breached", BooleanType.BOOLEAN, false)
-          .add("rule", StringType.STRING, true);
+  /** drift_<model> and performance_<model>: the layout the monitoring job writes. */
+  static final StructType STATISTICS = new StatisticRows().schema();
 
-  /** lakeops_triggers. */
-  static final StructType TRIGGERS =
-      new StructType()
-          .add("trigger_id", StringType.STRING, false)
-          .add("model", StringType.STRING, false)
-          .add("model_version", IntegerType.INTEGER, true)
-          .add("rule", StringType.STRING, false)
-          .add("reason", StringType.STRING, false)
-          .add("feature", StringType.STRING, true)
-          .add("statistic", StringType.STRING, true)
-          .add("value", DoubleType.DOUBLE, true)
-          .add("threshold", DoubleType.DOUBLE, true)
-          .add("window_start", TimestampType.TIMESTAMP, true)
-          .add("window_end", TimestampType.TIMESTAMP, true)
-          .add("raised_at", TimestampType.TIMESTAMP, false)
-          .add("statistics", StringType.STRING, true);
+  /** lakeops_triggers: the layout the rule stage writes. */
+  static final StructType TRIGGERS = new TriggerRows().schema();
 
   /** A registry transition (spark-jobs RegistryRows.TRANSITION). */
   static final StructType TRANSITION =
