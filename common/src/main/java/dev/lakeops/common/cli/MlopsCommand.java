@@ -56,6 +56,7 @@ import picocli.CommandLine.ScopeType;
       MlopsCommand.Features.class,
       MlopsCommand.TrainingSet.class,
       MlopsCommand.Train.class,
+      MlopsCommand.Retrain.class,
       MlopsCommand.Models.class,
       MlopsCommand.Promote.class,
       MlopsCommand.Demote.class,
@@ -68,6 +69,7 @@ import picocli.CommandLine.ScopeType;
       MlopsCommand.Scheduler.class,
       MlopsCommand.Monitor.class,
       MlopsCommand.Report.class,
+      MlopsCommand.Demo.class,
       MlopsCommand.Completion.class,
       MlopsCommand.Help.class
     })
@@ -172,6 +174,45 @@ public final class MlopsCommand {
         description =
             "the retraining trigger that caused this run (set by 'mlops scheduler'); recorded in"
                 + " the run's params as trigger_id")
+    String trigger;
+  }
+
+  /**
+   * {@code retrain}: the automated retraining pipeline in one Spark run (features, train, promote).
+   */
+  @Command(
+      name = "retrain",
+      description = {
+        "the retraining pipeline in one Spark session: the feature pipeline over new input, then"
+            + " train (the training set rebuilt on the latest features), then promote the version"
+            + " through the gate; what 'mlops scheduler' runs for a trigger (submit/retrain)",
+        "Exit code 3 when the gate refuses the new version (it stays registered, not promoted)."
+      })
+  @RunsOn(Engine.SPARK)
+  public static final class Retrain {
+    @Mixin SharedOptions.Project project;
+    @Mixin SharedOptions.Warehouse warehouse;
+    @Mixin SharedOptions.SparkUi sparkUi;
+
+    @Option(
+        names = "--model",
+        required = true,
+        paramLabel = "<name>",
+        description = "a model of models.yaml")
+    String model;
+
+    @Option(
+        names = "--by",
+        paramLabel = "<who>",
+        description = "who asks (default: the OS user); recorded with the run and the promotion")
+    String by;
+
+    @Option(
+        names = "--trigger",
+        paramLabel = "<id>",
+        description =
+            "the retraining trigger that caused this run (set by 'mlops scheduler'); recorded in"
+                + " the run's params as trigger_id and in the promotion's reason")
     String trigger;
   }
 
@@ -436,10 +477,20 @@ public final class MlopsCommand {
     String groupId;
 
     @Option(
-        names = "--kafka-format",
+        names = "--format",
         paramLabel = "<csv|jsonl>",
-        description = "the records' format on the topic; default: the source's format")
-    String kafkaFormat;
+        description =
+            "the records' format in the --input files or on the topic; default: the source's"
+                + " format (jsonl records may carry an explicit event_time, which a row-index"
+                + " source streamed in several files or through Kafka needs)")
+    String format;
+
+    @Option(
+        names = "--discovery-interval",
+        paramLabel = "<duration>",
+        converter = SharedOptions.PositiveDuration.class,
+        description = "how often a watched input directory is listed for new files; default: 5s")
+    java.time.Duration discoveryInterval;
 
     @Mixin SharedOptions.OnlineStore onlineStore;
 
@@ -851,6 +902,71 @@ public final class MlopsCommand {
       target.usage(spec.root().commandLine().getOut());
       spec.root().commandLine().getOut().flush();
     }
+  }
+
+  /** {@code demo}: the whole loop on Elec2, on the embedded default. */
+  @Command(
+      name = "demo",
+      description = {
+        "run the MLOps loop end to end on Elec2 with nothing installed: features and a first model"
+            + " on the first weeks, then the rest replayed (event time kept) through the"
+            + " online-store, serving and monitoring jobs with labels arriving after their"
+            + " predictions; triggers start retraining runs (scheduler, Spark), the gate decides and"
+            + " serving hot-swaps; ends with prequential accuracy, kappa and kappa-temporal of the"
+            + " loop, of the first model never retrained and of the no-change baseline, the"
+            + " retrainings with their trigger-to-serve times, and the report's path",
+        "Everything goes under --dir (made afresh): the project copy, the replayed stream, the"
+            + " warehouse and each job's log."
+      })
+  @RunsOn(Engine.FLINK)
+  public static final class Demo {
+    @Option(
+        names = "--project",
+        paramLabel = "<dir>",
+        converter = SharedOptions.AbsolutePath.class,
+        description =
+            "the project to replay (a row-index CSV source, a value label with 'ahead', a"
+                + " monitoring.yaml); default: conf/examples/elec2")
+    java.nio.file.Path project;
+
+    @Option(
+        names = "--dir",
+        paramLabel = "<dir>",
+        defaultValue = "demo",
+        converter = SharedOptions.AbsolutePath.class,
+        description = "where the demo writes everything; default: ./demo (replaced if a demo's)")
+    java.nio.file.Path dir;
+
+    @Option(
+        names = "--initial",
+        paramLabel = "<duration>",
+        converter = SharedOptions.PositiveDuration.class,
+        description = "how much of the stream the first model is trained on; default: 8w (56d)")
+    java.time.Duration initial;
+
+    @Option(
+        names = "--step",
+        paramLabel = "<duration>",
+        converter = SharedOptions.PositiveDuration.class,
+        description =
+            "how much event time the replay writes at once (less than the views' online_lookback);"
+                + " default: 3d")
+    java.time.Duration step;
+
+    @Option(
+        names = "--sync",
+        paramLabel = "<duration>",
+        converter = SharedOptions.PositiveDuration.class,
+        description =
+            "how much event time passes between waits for the monitoring job to catch up (then a"
+                + " retraining under way pauses the replay); default: 28d")
+    java.time.Duration sync;
+
+    @Option(
+        names = "--rows",
+        paramLabel = "<n>",
+        description = "replay only the first n rows of the source; default: all")
+    Integer rows;
   }
 
   /** {@code generate-completion}: a bash/zsh completion script for {@code mlops}. */

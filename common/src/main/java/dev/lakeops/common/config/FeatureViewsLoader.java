@@ -49,7 +49,8 @@ final class FeatureViewsLoader extends SectionLoader {
     root.checkKeys(List.of("feature_views"));
     Map<String, FeatureViewConfig> out = new LinkedHashMap<>();
     for (ConfigNode n : root.get("feature_views").list()) {
-      n.checkKeys(List.of("name", "entity", "source", "ttl", "features", "description"));
+      n.checkKeys(
+          List.of("name", "entity", "source", "ttl", "features", "online_lookback", "description"));
       String name = checkName(n.get("name"), n.get("name").requiredText("the feature view name"));
       String entity = reference(n.get("entity"), "entity", entities.keySet(), ENTITIES);
       String sourceName = reference(n.get("source"), "source", sources.keySet(), SOURCES);
@@ -67,6 +68,10 @@ final class FeatureViewsLoader extends SectionLoader {
                 "use entity '" + source.entity() + "' or another source.");
       }
       Optional<Duration> ttl = duration(n.get("ttl"), true);
+      Duration lookback =
+          n.get("online_lookback").isPresent()
+              ? duration(n.get("online_lookback"), true).orElse(Duration.ZERO)
+              : Duration.ZERO;
       Map<String, ExprType> columns = source == null ? null : exprColumns(source.schema());
       List<FeatureSpec> features = new java.util.ArrayList<>();
       Set<String> names = new java.util.HashSet<>();
@@ -98,7 +103,7 @@ final class FeatureViewsLoader extends SectionLoader {
         putUnique(
             out,
             name,
-            new FeatureViewConfig(name, entity, sourceName, ttl.get(), features),
+            new FeatureViewConfig(name, entity, sourceName, ttl.get(), features, lookback),
             n.get("name"));
       }
     }

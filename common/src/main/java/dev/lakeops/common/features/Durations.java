@@ -5,11 +5,14 @@ import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Parses and prints the duration form used for windows and TTLs: 30s, 30m, 24h, 7d, 90d. */
+/**
+ * Parses and prints the duration form used for windows, TTLs and intervals: 30s, 30m, 24h, 7d, 90d,
+ * and milliseconds (200ms) for short intervals.
+ */
 public final class Durations {
   public static final String ACCEPTED_FORMS =
-      "a whole number followed by s, m, h or d, such as 30m, 24h, 7d or 90d";
-  private static final Pattern FORM = Pattern.compile("(\\d+)\\s*([smhd])");
+      "a whole number followed by s, m, h or d (or ms), such as 30m, 24h, 7d or 90d";
+  private static final Pattern FORM = Pattern.compile("(\\d+)\\s*(ms|[smhd])");
 
   private Durations() {}
 
@@ -31,6 +34,7 @@ public final class Durations {
     try {
       return Optional.of(
           switch (m.group(2)) {
+            case "ms" -> Duration.ofMillis(n);
             case "s" -> Duration.ofSeconds(n);
             case "m" -> Duration.ofMinutes(n);
             case "h" -> Duration.ofHours(n);
@@ -41,8 +45,14 @@ public final class Durations {
     }
   }
 
-  /** Prints a duration in the largest unit that divides it: 24h → "1d", 90m → "90m". */
+  /**
+   * Prints a duration in the largest unit that divides it: 24h → "1d", 90m → "90m", 1500 ms →
+   * "1500ms".
+   */
   public static String format(Duration d) {
+    if (d.getNano() % 1_000_000 == 0 && d.getNano() != 0) {
+      return d.toMillis() + "ms";
+    }
     long s = d.getSeconds();
     if (s % 86400 == 0) {
       return s / 86400 + "d";

@@ -44,6 +44,8 @@ public final class IncrementalFeatures {
   private final int[] viewStart;
   private final long[] windowMicros;
   private final long reachMicros;
+  private final long[] lookbackMicros;
+  private final long retentionMicros;
   private final Map<String, Integer> columns = new HashMap<>();
 
   /**
@@ -82,6 +84,13 @@ public final class IncrementalFeatures {
       reach = Math.max(reach, windowMicros[i]);
     }
     this.reachMicros = reach;
+    this.lookbackMicros = new long[views.size()];
+    long retention = reach;
+    for (int v = 0; v < views.size(); v++) {
+      lookbackMicros[v] = views.get(v).onlineLookback().toNanos() / 1000;
+      retention = Math.max(retention, reachMicros(v) + lookbackMicros[v]);
+    }
+    this.retentionMicros = retention;
   }
 
   public List<FeatureViewConfig> views() {
@@ -91,6 +100,15 @@ public final class IncrementalFeatures {
   /** The longest window, in microseconds: how far back a row looks (0 if all are row-level). */
   public long reachMicros() {
     return reachMicros;
+  }
+
+  /**
+   * How far behind its latest produced row a history keeps slots, in µs: the longest over the views
+   * of the longest window plus the view's {@link FeatureViewConfig#onlineLookback()} (the reach
+   * when no view has a lookback).
+   */
+  public long retentionMicros() {
+    return retentionMicros;
   }
 
   /** Adds an event of the history's entity to the slot of its event time. */
@@ -155,24 +173,26 @@ public final class IncrementalFeatures {
   }
 
   /**
-   * Marks rows up to {@code t} as produced and drops the slots no later row can reach (at or before
-   * {@code t - reach}) — except the latest slot, which row-level features and the TTL read at any
-   * later time. {@link FeatureHistory#completeAfter()} records how far back the rest is complete.
+   * Marks rows up to {@code t} as produced and drops the slots no later row, nor a read within the
+   * online lookback, can reach (at or before {@code t -} {@link #retentionMicros()}) — except the
+   * latest slot, which row-level features and the TTL read at any later time. {@link
+   * FeatureHistory#completeAfter()} records how far back the rest is complete.
    */
   public void produced(FeatureHistory h, long t) {
     h.emittedUpTo = Math.max(h.emittedUpTo, t);
-    h.dropAtOrBefore(h.emittedUpTo - reachMicros);
+    h.dropAtOrBefore(h.emittedUpTo - retentionMicros);
   }
 
   /**
    * Drops the slots no row after {@code now} can reach, once event time has passed {@code now} (no
-   * event at or before it will come): at or before {@code now - reach}, except the latest slot.
+   * event at or before it will come): at or before {@code now -} {@link #retentionMicros()}, except
+   * the latest slot.
    *
    * @return whether nothing more can expire: the history holds at most its latest slot, which is
    *     kept for good (the caller needs no further timer for it)
    */
   public boolean expire(FeatureHistory h, long now) {
-    h.dropAtOrBefore(now - reachMicros);
+    h.dropAtOrBefore(now - retentionMicros);
     return h.slots.size() <= 1;
   }
 
@@ -187,11 +207,13 @@ public final class IncrementalFeatures {
 
   /**
    * The stored form of view {@code view}'s history of this entity as of {@code upToMicros}: the
-   * slots at or before it within the view's longest window of the latest of them ({@code L}), i.e.
-   * in {@code (L − reach, L]}, plus always the slot at {@code L}; complete after {@code L − reach}
-   * when the entity had an earlier event (dropped here or before), else complete from the start.
-   * This is a function of the entity's events up to {@code upToMicros} only, so the streaming job
-   * and {@code materialize} store the same bytes. See {@link FeatureHistory} for the layout.
+   * slots at or before it within the view's longest window plus its online lookback of the latest
+   * of them ({@code L}), i.e. in {@code (L − reach − lookback, L]}, plus always the slot at {@code
+   * L}; complete after {@code L − reach − lookback} when the entity had an earlier event (dropped
+   * here or before), else complete from the start. A read at {@code t} is then answered for {@code
+   * t ≥ L − lookback} ({@code HistoryReader}). This is a function of the entity's events up to
+   * {@code upToMicros} only, so the streaming job and {@code materialize} store the same bytes. See
+   * {@link FeatureHistory} for the layout.
    *
    * @return null when no event is at or before {@code upToMicros}
    * @throws IllegalStateException when the history has already dropped slots the view needs
@@ -201,7 +223,7 @@ public final class IncrementalFeatures {
     if (latest == null) {
       return null;
     }
-    long reach = reachMicros(view);
+    long reach = reachMicros(view) + lookbackMicros[view];
     long cut = latest - reach;
     if (h.completeAfter != Long.MIN_VALUE && h.completeAfter > cut) {
       throw new IllegalStateException(

@@ -72,7 +72,11 @@ final class HistoryReader {
     }
     Long at = features.latestAtOrBefore(h, t);
     if (at == null) {
-      return OnlineRead.NONE_AT_OR_BEFORE;
+      // With an online lookback a read may fall before every kept slot: the latest event at or
+      // before t was dropped (it is not "none"), so the answer is unknown.
+      return h.completeAfter() == Long.MIN_VALUE
+          ? OnlineRead.NONE_AT_OR_BEFORE
+          : OnlineRead.NOT_REACHED;
     }
     long atMillis = Math.floorDiv(at, 1000L);
     if (!Freshness.isFresh(at, t, view.ttl())) {

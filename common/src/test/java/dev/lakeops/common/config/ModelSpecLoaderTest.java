@@ -400,6 +400,8 @@ class ModelSpecLoaderTest {
         Files.copy(f, dir.resolve(f.getFileName().toString()));
       }
     }
+    // The example's monitoring.yaml is left out: these tests write their own, or none.
+    Files.deleteIfExists(dir.resolve(MonitoringConfig.FILE));
     return dir;
   }
 

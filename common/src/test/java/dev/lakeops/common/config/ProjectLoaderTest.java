@@ -104,7 +104,12 @@ class ProjectLoaderTest {
     ConfigException e = loadFails(dir);
 
     assertThat(e.problems()).hasSize(1);
-    ConfigProblem p = problemAt(e, "feature_views.yaml", "feature_views[0].features[6].expr", 13);
+    ConfigProblem p =
+        problemAt(
+            e,
+            "feature_views.yaml",
+            "feature_views[0].features[6].expr",
+            lineOf(dir, "feature_views.yaml", "vicprise"));
     assertThat(p.problem())
         .isEqualTo(
             "unknown column 'vicprise'; known columns are [class, date, day, nswdemand,"
@@ -124,10 +129,15 @@ class ProjectLoaderTest {
     ConfigException e = loadFails(dir);
 
     assertThat(e.problems()).hasSize(1);
-    ConfigProblem p = problemAt(e, "feature_views.yaml", "feature_views[0].features[1].window", 8);
+    ConfigProblem p =
+        problemAt(
+            e,
+            "feature_views.yaml",
+            "feature_views[0].features[1].window",
+            lineOf(dir, "feature_views.yaml", "window: 24x"));
     assertThat(p.problem())
         .isEqualTo(
-            "'24x' is not a duration; expected a whole number followed by s, m, h or d,"
+            "'24x' is not a duration; expected a whole number followed by s, m, h or d (or ms),"
                 + " such as 30m, 24h, 7d or 90d.");
     assertThat(p.fix()).isEqualTo("write e.g. 24h or 7d.");
   }
@@ -169,7 +179,12 @@ class ProjectLoaderTest {
 
     ConfigException e = loadFails(dir);
 
-    ConfigProblem p = problemAt(e, "feature_views.yaml", "feature_views[0].features[2].windw", 9);
+    ConfigProblem p =
+        problemAt(
+            e,
+            "feature_views.yaml",
+            "feature_views[0].features[2].windw",
+            lineOf(dir, "feature_views.yaml", "windw: 7d"));
     assertThat(p.problem())
         .isEqualTo(
             "unknown field 'windw'; accepted fields here are"
@@ -243,7 +258,12 @@ class ProjectLoaderTest {
 
     ConfigException e = loadFails(dir);
 
-    ConfigProblem p = problemAt(e, "feature_views.yaml", "feature_views[1].entity", 15);
+    ConfigProblem p =
+        problemAt(
+            e,
+            "feature_views.yaml",
+            "feature_views[1].entity",
+            lineOf(dir, "feature_views.yaml", "entity: region"));
     assertThat(p.problem())
         .isEqualTo(
             "the view's entity is 'region' but its source 'elec2_readings' holds rows of"
@@ -366,5 +386,16 @@ class ProjectLoaderTest {
     assertThat(p.line()).isEqualTo(line);
     assertThat(e.getMessage()).contains(p.problem()).contains("Fix: " + p.fix());
     return p;
+  }
+
+  /** The 1-based number of the first line of {@code file} that contains {@code text}. */
+  private static int lineOf(Path dir, String file, String text) throws IOException {
+    List<String> lines = Files.readAllLines(dir.resolve(file));
+    for (int i = 0; i < lines.size(); i++) {
+      if (lines.get(i).contains(text)) {
+        return i + 1;
+      }
+    }
+    throw new AssertionError(text + " is not in " + file);
   }
 }

@@ -15,9 +15,30 @@ class DurationsTest {
     assertThat(Durations.parse(text)).contains(Duration.ofSeconds(seconds));
   }
 
+  @ParameterizedTest(name = "{0} = {1} ms")
+  @CsvSource({"200ms, 200", "1500ms, 1500", "' 5 ms ', 5"})
+  void acceptsMilliseconds(String text, long millis) {
+    assertThat(Durations.parse(text)).contains(Duration.ofMillis(millis));
+    assertThat(Durations.format(Duration.ofMillis(millis))).isEqualTo(millis + "ms");
+  }
+
   @ParameterizedTest(name = "\"{0}\"")
   @ValueSource(
-      strings = {"24x", "0h", "-1d", "", "h", "24", "1.5h", "h24", "1d2h", "99999999999999999999d"})
+      strings = {
+        "0ms",
+        "1.5ms",
+        "ms",
+        "24x",
+        "0h",
+        "-1d",
+        "",
+        "h",
+        "24",
+        "1.5h",
+        "h24",
+        "1d2h",
+        "99999999999999999999d"
+      })
   void rejectsOtherForms(String text) {
     assertThat(Durations.parse(text)).isEmpty();
   }

@@ -65,7 +65,8 @@ public final class FlinkCli implements CommandImplementations {
         MlopsCommand.Scheduler.class,
             new dev.lakeops.flink.scheduler.SchedulerCommand(out)::execute,
         MlopsCommand.Monitor.class, new MonitorCommand(out)::execute,
-        MlopsCommand.Report.class, new ReportCommand(out)::execute);
+        MlopsCommand.Report.class, new ReportCommand(out)::execute,
+        MlopsCommand.Demo.class, new dev.lakeops.flink.demo.DemoCommand(out)::execute);
   }
 
   /**

@@ -79,6 +79,14 @@ public final class OnlineStoreCommand {
     OnlineStoreSpec store = storeSpec(a, p, warehouse);
 
     boolean once = a.flag("--once");
+    SourceFormat format = null;
+    if (a.option("--format").isPresent()) {
+      format =
+          SourceFormat.parse(a.option("--format").get())
+              .filter(SourceFormat::isText)
+              .orElseThrow(
+                  () -> new UsageException("online-store", "--format must be csv or jsonl."));
+    }
     OnlineStoreJob.Input input;
     if (a.option("--kafka-bootstrap").isPresent() || a.option("--topic").isPresent()) {
       if (a.option("--input").isPresent()) {
@@ -87,15 +95,6 @@ public final class OnlineStoreCommand {
       }
       String bootstrap = a.required("--kafka-bootstrap", "host:port");
       String topic = a.required("--topic", "topic");
-      SourceFormat format = null;
-      if (a.option("--kafka-format").isPresent()) {
-        format =
-            SourceFormat.parse(a.option("--kafka-format").get())
-                .filter(SourceFormat::isText)
-                .orElseThrow(
-                    () ->
-                        new UsageException("online-store", "--kafka-format must be csv or jsonl."));
-      }
       input =
           new OnlineStoreJob.Kafka(
               bootstrap,
@@ -116,7 +115,8 @@ public final class OnlineStoreCommand {
       if (!path.contains("://") && !Files.exists(Path.of(path))) {
         throw new UsageException("online-store", "the input " + path + " does not exist.");
       }
-      input = new OnlineStoreJob.Files(path, once ? null : Duration.ofSeconds(5));
+      Duration discovery = a.duration("--discovery-interval").orElse(Duration.ofSeconds(5));
+      input = new OnlineStoreJob.Files(path, once ? null : discovery, format);
     }
 
     String job = a.option("--job-name").orElse("online_store_" + source.name());

@@ -116,7 +116,7 @@ final class FeatureFunction extends KeyedProcessFunction<String, SourceEvent, Vi
     } else {
       state.update(h);
       ctx.timerService()
-          .registerEventTimeTimer(Math.floorDiv(h.latest() + features.reachMicros(), 1000L));
+          .registerEventTimeTimer(Math.floorDiv(h.latest() + features.retentionMicros(), 1000L));
     }
   }
 }

@@ -81,7 +81,8 @@ class FlinkCliTest {
             MlopsCommand.Serve.class,
             MlopsCommand.Scheduler.class,
             MlopsCommand.Monitor.class,
-            MlopsCommand.Report.class);
+            MlopsCommand.Report.class,
+            MlopsCommand.Demo.class);
   }
 
   @Test

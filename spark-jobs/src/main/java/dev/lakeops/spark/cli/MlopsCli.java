@@ -72,6 +72,7 @@ public final class MlopsCli implements CommandImplementations {
         Map.entry(MlopsCommand.Features.class, withSpark(this::features, true)),
         Map.entry(MlopsCommand.TrainingSet.class, withSpark(this::trainingSet, true)),
         Map.entry(MlopsCommand.Train.class, withSpark(this::modelCommand, true)),
+        Map.entry(MlopsCommand.Retrain.class, withSpark(this::modelCommand, true)),
         Map.entry(MlopsCommand.Runs.class, this::metadataCommand),
         Map.entry(MlopsCommand.Models.class, this::metadataCommand),
         Map.entry(MlopsCommand.Promote.class, withSpark(this::modelCommand, true)),
@@ -167,9 +168,20 @@ public final class MlopsCli implements CommandImplementations {
     }
     Warehouse wh = Warehouse.of(a.warehouse(), p);
     SparkSession spark = session(a, "lakeops features " + p.name(), wh.root());
+    runFeatures(spark, p, wh, sources, a.flag("--full-refresh"));
+    return 0;
+  }
+
+  /** The feature pipeline over {@code sources} (new input only unless {@code fullRefresh}). */
+  private void runFeatures(
+      SparkSession spark,
+      ProjectConfig p,
+      Warehouse wh,
+      List<SourceConfig> sources,
+      boolean fullRefresh) {
     FeaturePipeline pipeline = new FeaturePipeline(spark, p, wh);
     for (SourceConfig s : sources) {
-      RunRecord r = pipeline.run(s, a.flag("--full-refresh"));
+      RunRecord r = pipeline.run(s, fullRefresh);
       out.printf(
           "source %-20s %-11s read %d, written %d, quarantined %d (run %s)%n",
           s.name(), r.status(), r.rowsRead(), r.rowsWritten(), r.rowsQuarantined(), r.runId());
@@ -178,7 +190,6 @@ public final class MlopsCli implements CommandImplementations {
     for (FeatureViewConfig v : p.featureViews().values()) {
       out.printf("feature view %-22s -> %s%n", v.name(), wh.featureView(v.name()).path());
     }
-    return 0;
   }
 
   private int trainingSet(CliArgs a) {
@@ -209,7 +220,7 @@ public final class MlopsCli implements CommandImplementations {
     Warehouse wh = Warehouse.of(a.warehouse(), p);
     // Checks before Spark starts: a wrong name fails at once with exit 2.
     switch (command) {
-      case "train" ->
+      case "train", "retrain" ->
           dev.lakeops.spark.training.TrainingJob.spec(p, a.required("--model", "model"));
       case "promote", "demote" -> new MetadataCommands(out, wh).checkVersion(a);
       case "reproduce" -> new MetadataCommands(out, wh).checkReproducible(a);
@@ -217,8 +228,12 @@ public final class MlopsCli implements CommandImplementations {
     }
     SparkSession spark = session(a, "lakeops " + command + " " + p.name(), wh.root());
     ModelCommands c = new ModelCommands(out, spark, p, wh);
+    if (command.equals("retrain")) { // the feature pipeline first: the new input is in the set
+      runFeatures(spark, p, wh, new ArrayList<>(p.sources().values()), false);
+    }
     return switch (command) {
       case "train" -> c.train(a);
+      case "retrain" -> c.retrain(a);
       case "promote" -> c.promote(a);
       case "demote" -> c.demote(a);
       default -> c.reproduce(a);

@@ -34,6 +34,25 @@ final class ModelCommands {
   }
 
   int train(CliArgs a) {
+    trainAndPrint(a);
+    return 0;
+  }
+
+  /**
+   * {@code retrain} after its feature pipeline ran: trains and registers a version ({@link
+   * #trainAndPrint}), then offers it to the promotion gate ({@link #gate}); returns 0 when
+   * promoted, 3 when the gate refused.
+   */
+  int retrain(CliArgs a) {
+    String model = a.required("--model", "model");
+    int version = trainAndPrint(a);
+    String trigger = a.option("--trigger").orElse(null);
+    return gate(
+        model, version, by(a), trigger == null ? "retrained" : "retrained for trigger " + trigger);
+  }
+
+  /** Trains {@code --model}, registers the version and prints it; returns the version number. */
+  private int trainAndPrint(CliArgs a) {
     String model = a.required("--model", "model");
     TrainingJob.Trained t =
         new TrainingJob(spark, project, warehouse)
@@ -46,7 +65,7 @@ final class ModelCommands {
     new TreeMap<>(t.result().metrics()).forEach((k, v) -> out.printf("  %-12s %.6f%n", k, v));
     t.version().lineage().inputs().forEach((k, v) -> out.printf("  read %-40s v%d%n", k, v));
     out.printf("  artifact %s%n", t.version().artifact());
-    return 0;
+    return t.version().version();
   }
 
   int promote(CliArgs a) {
@@ -64,8 +83,16 @@ final class ModelCommands {
       out.printf("model %s version %d is now %s (forced)%n", model, version, to.key());
       return 0;
     }
+    return gate(model, version, by(a), a.option("--reason").orElse(null));
+  }
+
+  /**
+   * Offers {@code version} to the promotion gate and prints the decision with its numbers; returns
+   * 0 when promoted, 3 when refused.
+   */
+  private int gate(String model, int version, String by, String reason) {
     ModelPromotion.Outcome o =
-        promotion.promote(model, version, by(a), a.option("--reason").orElse(null));
+        new ModelPromotion(spark, warehouse).promote(model, version, by, reason);
     out.printf(
         "model %s version %d: %s%n  %s%n",
         model,

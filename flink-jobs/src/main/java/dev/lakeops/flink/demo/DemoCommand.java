@@ -1,0 +1,318 @@
+package dev.lakeops.flink.demo;
+
+import dev.lakeops.common.cli.CliArgs;
+import dev.lakeops.common.cli.CliArgs.UsageException;
+import dev.lakeops.common.cli.Human;
+import dev.lakeops.common.config.LabelConfig;
+import dev.lakeops.common.config.MonitoringConfig;
+import dev.lakeops.common.config.ProjectConfig;
+import dev.lakeops.common.config.ProjectLoader;
+import dev.lakeops.common.config.TrainingSetConfig;
+import dev.lakeops.common.monitoring.ModelMonitoring;
+import dev.lakeops.common.online.OnlineRead;
+import dev.lakeops.common.online.OnlineStore;
+import dev.lakeops.common.online.OnlineStores;
+import dev.lakeops.common.registry.ModelVersion;
+import dev.lakeops.common.scoring.PipelineScorer;
+import dev.lakeops.common.training.ModelSpec;
+import dev.lakeops.common.training.Signature;
+import dev.lakeops.common.warehouse.Warehouse;
+import dev.lakeops.flink.scheduler.SchedulerCommand;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * {@code mlops demo}: the whole loop on a replayed stream (Elec2 by default), with every part
+ * running as a user would run it: the first weeks go through {@code retrain} (features, train,
+ * promote: Spark); then {@code online-store}, {@code serve}, {@code monitor} (Flink) and {@code
+ * scheduler} run as their own processes while the rest of the stream is replayed step by step into
+ * their input directories, event time kept:
+ *
+ * <ol>
+ *   <li>the readings of the next step go to the offline store's input (CSV, for the retraining
+ *       runs) and to the online-store job (JSON lines with their event time);
+ *   <li>once the online store holds the step's readings, the step's serving requests are written,
+ *       and the labels of the previous step's requests (labels come after their predictions);
+ *   <li>every {@code --sync} of event time the replay waits until serving has scored what it was
+ *       given and the monitoring job has closed its windows; a trigger it raised starts a
+ *       retraining (the scheduler, {@code submit/retrain}), and the replay waits for it to end, so
+ *       that the new version serves from the next step on, as it would in real time (a retraining
+ *       takes minutes, a step of Elec2 is a day).
+ * </ol>
+ *
+ * It ends with prequential figures over the whole stream ({@link LoopFigures}), each retraining
+ * with the time from its trigger to the new version's first prediction, and the report's path.
+ */
+public final class DemoCommand {
+  private static final String MARKER = ".lakeops-demo";
+  private static final Duration STORE_WAIT = Duration.ofMinutes(2);
+  private static final Duration MONITOR_WAIT = Duration.ofMinutes(2);
+  private static final Duration RETRAIN_WAIT = Duration.ofMinutes(20);
+
+  private final PrintStream out;
+  private long started;
+
+  public DemoCommand(PrintStream out) {
+    this.out = out;
+  }
+
+  /** Runs the demo; returns the exit code. */
+  public int execute(CliArgs a) throws Exception {
+    started = System.currentTimeMillis();
+    Path home =
+        Path.of(System.getProperty(SchedulerCommand.HOME_PROPERTY, "."))
+            .toAbsolutePath()
+            .normalize();
+    Path conf = a.option("--project").map(Path::of).orElse(home.resolve("conf/examples/elec2"));
+    Path dir = Path.of(a.option("--dir").orElse("demo")).toAbsolutePath();
+    Duration initial = a.duration("--initial").orElse(Duration.ofDays(56));
+    Duration step = a.duration("--step").orElse(Duration.ofDays(3));
+    Duration sync = a.duration("--sync").orElse(Duration.ofDays(28));
+    Integer limit = a.option("--rows").map(Integer::parseInt).orElse(null);
+
+    ProjectConfig original = ProjectLoader.load(conf);
+    String model = monitoredModel(original);
+    ModelMonitoring monitoring = original.monitoring().model(model).orElseThrow();
+    ModelSpec spec = original.models().get(model);
+    TrainingSetConfig set = original.trainingSets().get(spec.trainingSet());
+    LabelConfig label = original.labels().get(set.label());
+    ReplayRows replay = ReplayRows.read(original, label, limit);
+    List<ReplayRows.Row> rows = replay.rows;
+
+    Path project = Workspace.create(dir, MARKER, original, label.source());
+    Path readings = dir.resolve("stream/readings");
+    Path online = dir.resolve("stream/online");
+    Path requests = dir.resolve("stream/requests");
+    Path labels = project.resolve(monitoring.labels().path());
+    for (Path d : List.of(readings, online, requests, labels)) {
+      Files.createDirectories(d);
+    }
+    String warehouse = dir.resolve("warehouse").toString();
+    ProjectConfig p = ProjectLoader.load(project);
+    Warehouse wh = Warehouse.of(warehouse, p);
+    LoopTables tables = new LoopTables(wh, model);
+    List<String> common = List.of("--project", project.toString(), "--warehouse", warehouse);
+
+    long t0 = rows.get(0).timeMillis();
+    int firstServed = indexAtOrAfter(rows, 0, t0 + initial.toMillis());
+    if (firstServed >= rows.size()) {
+      throw new UsageException("demo", "--initial " + initial + " covers the whole stream.");
+    }
+    say(
+        "the first model: %s to %s (%s), features and training (Spark; log %s)",
+        day(t0),
+        day(rows.get(firstServed - 1).timeMillis()),
+        Human.count(firstServed, "row"),
+        dir.relativize(dir.resolve("logs/retrain-first.log")));
+    Writer writer = new Writer(replay, readings, online, requests, labels, monitoring.labels());
+    writer.readings(0, firstServed);
+    try (DemoProcesses procs = new DemoProcesses(home, dir.resolve("logs"));
+        OnlineStore store = OnlineStores.open(p.onlineStore(), wh.root(), p)) {
+      int code =
+          procs.run(
+              "retrain-first",
+              concat(List.of("retrain"), common, List.of("--model", model, "--by", "demo")));
+      if (code != 0 || tables.production() == 0) {
+        throw new IllegalStateException(
+            "the first model was not trained and promoted (exit "
+                + code
+                + "); see "
+                + procs.log("retrain-first"));
+      }
+      say(
+          "version %d is in production; starting the jobs (logs under %s)",
+          tables.production(), dir.relativize(dir.resolve("logs")));
+      procs.start(
+          "online-store",
+          concat(
+              List.of("online-store"),
+              common,
+              List.of(
+                  "--input",
+                  online.toString(),
+                  "--format",
+                  "jsonl",
+                  "--discovery-interval",
+                  "200ms",
+                  "--out-of-orderness",
+                  "0s",
+                  "--checkpoint-interval",
+                  "1s")));
+      procs.start(
+          "serve",
+          concat(
+              List.of("serve"),
+              common,
+              List.of(
+                  "--model",
+                  model,
+                  "--input",
+                  requests.toString(),
+                  "--model-poll-interval",
+                  "1s",
+                  "--checkpoint-interval",
+                  "1s")));
+      procs.start(
+          "monitor",
+          concat(
+              List.of("monitor"),
+              common,
+              List.of("--model", model, "--checkpoint-interval", "1s")));
+      procs.start(
+          "scheduler", concat(List.of("scheduler"), common, List.of("--poll-interval", "1s")));
+
+      Loop loop = new Loop(procs, tables, monitoring);
+      List<String> views = set.features().stream().map(f -> f.view()).distinct().toList();
+      int readUpTo = firstServed;
+      long nextSync = rows.get(firstServed).timeMillis() + sync.toMillis();
+      int[] previous = null;
+      int served = 0;
+      for (int a0 = firstServed; a0 < rows.size(); ) {
+        int b =
+            Math.max(a0 + 1, indexAtOrAfter(rows, a0, rows.get(a0).timeMillis() + step.toMillis()));
+        // Two rows past the step: the online-store job's watermark (no out-of-orderness) then
+        // passes the step's last row, and the store stays within the views' online_lookback.
+        int ahead = Math.min(rows.size(), b + 2);
+        writer.readings(readUpTo, ahead);
+        readUpTo = Math.max(readUpTo, ahead);
+        ReplayRows.Row last = lastServed(rows, a0, b);
+        if (last != null) {
+          long t = last.timeMillis();
+          String key = last.entityKey();
+          loop.waitFor(
+              "the online store to hold " + Instant.ofEpochMilli(t),
+              STORE_WAIT,
+              () -> views.stream().allMatch(v -> storeAt(store, v, key, t)));
+          served += writer.requests(a0, b);
+        }
+        if (previous != null) {
+          writer.labels(previous[0], previous[1]);
+        }
+        previous = new int[] {a0, b};
+        if (b >= rows.size() || rows.get(b - 1).timeMillis() >= nextSync) {
+          nextSync += sync.toMillis();
+          loop.sync(served, rows.get(b - 1).timeMillis(), this::say);
+        }
+        a0 = b;
+      }
+      if (previous != null) {
+        writer.labels(previous[0], previous[1]);
+      }
+      loop.finish(served, this::say);
+      say("stopping the jobs");
+      procs.close();
+
+      // Figures
+      List<Map<String, Object>> log = tables.predictions();
+      Map<String, Double> labelOf = new HashMap<>();
+      for (ReplayRows.Row r : rows) {
+        if (r.served()) {
+          labelOf.put(r.eventId(), r.label());
+        }
+      }
+      ModelVersion first = tables.registry().version(1).orElseThrow();
+      PipelineScorer firstScorer =
+          PipelineScorer.load(
+              Warehouse.artifactModel(first.artifact()), Signature.fromJson(first.signature()));
+      LoopFigures f = LoopFigures.of(log, labelOf, firstScorer);
+      int reportCode =
+          procs.run("report", concat(List.of("report"), common, List.of("--model", model)));
+      Summary.print(
+          out,
+          f,
+          served,
+          tables.deadLettered(),
+          tables.triggers().size(),
+          loop.retrainings(tables, log),
+          reportCode == 0 ? wh.report(model) : "not written (see " + procs.log("report") + ")",
+          System.currentTimeMillis() - started);
+    }
+    return 0;
+  }
+
+  private static boolean storeAt(OnlineStore store, String view, String key, long t) {
+    OnlineRead r = store.lookup(view, key, t);
+    return r.status() == OnlineRead.Status.FOUND
+        && r.rowTimeMillis() != null
+        && r.rowTimeMillis() >= t;
+  }
+
+  private static ReplayRows.Row lastServed(List<ReplayRows.Row> rows, int from, int to) {
+    for (int i = to - 1; i >= from; i--) {
+      if (rows.get(i).served()) {
+        return rows.get(i);
+      }
+    }
+    return null;
+  }
+
+  /** The first index at or after {@code from} whose time is at or after {@code t}. */
+  static int indexAtOrAfter(List<ReplayRows.Row> rows, int from, long t) {
+    int i = from;
+    while (i < rows.size() && rows.get(i).timeMillis() < t) {
+      i++;
+    }
+    return i;
+  }
+
+  private static String monitoredModel(ProjectConfig p) {
+    MonitoringConfig m = p.monitoring();
+    if (!m.isPresent() || m.models().size() != 1) {
+      throw new UsageException(
+          "demo",
+          p.dir()
+              + " needs a monitoring.yaml that monitors exactly one model (the demo's loop); see"
+              + " conf/examples/elec2/monitoring.yaml.");
+    }
+    ModelMonitoring mm = m.models().values().iterator().next();
+    if (mm.labels() == null || mm.labels().path() == null) {
+      throw new UsageException(
+          "demo",
+          m.file()
+              + ": model '"
+              + mm.model()
+              + "' needs labels: {path: ...} for the demo's labels.");
+    }
+    return mm.model();
+  }
+
+  @SafeVarargs
+  private static List<String> concat(List<String>... parts) {
+    return Stream.of(parts).flatMap(List::stream).toList();
+  }
+
+  static String day(long millis) {
+    return Instant.ofEpochMilli(millis).toString().substring(0, 10);
+  }
+
+  private void say(String format, Object... args) {
+    long s = (System.currentTimeMillis() - started) / 1000;
+    out.printf("[%02d:%02d] %s%n", s / 60, s % 60, String.format(format, args));
+    out.flush();
+  }
+
+  /** The sink of progress lines. */
+  interface Say {
+    void say(String format, Object... args);
+  }
+
+  static void deleteTree(Path p) throws IOException {
+    if (!Files.exists(p)) {
+      return;
+    }
+    try (Stream<Path> s = Files.walk(p)) {
+      for (Path x : s.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(x);
+      }
+    }
+  }
+}

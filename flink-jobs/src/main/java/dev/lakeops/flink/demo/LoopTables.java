@@ -1,0 +1,129 @@
+package dev.lakeops.flink.demo;
+
+import dev.lakeops.common.delta.KernelReader;
+import dev.lakeops.common.registry.ModelState;
+import dev.lakeops.common.registry.ModelVersion;
+import dev.lakeops.common.registry.RegistryTableReader;
+import dev.lakeops.common.warehouse.PredictionLogColumns;
+import dev.lakeops.common.warehouse.Warehouse;
+import io.delta.kernel.Snapshot;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * What the demo reads of the loop's Delta tables (Delta Kernel, latest versions): the prediction
+ * log, the serving dead letter, the monitoring job's drift table, the trigger table, the
+ * scheduler's state and the registry. Every read sees what the jobs committed by then.
+ */
+final class LoopTables {
+  /** A trigger's latest state in the scheduler's table. */
+  record SchedulerEntry(
+      String triggerId, String status, Integer exitCode, Long startedMicros, Long endedMicros) {
+    boolean finished() {
+      return status.equals("succeeded") || status.equals("failed") || status.equals("skipped");
+    }
+  }
+
+  /** A trigger as the monitoring job (or the scheduler) raised it. */
+  record TriggerRow(String triggerId, String rule, Integer version, long raisedMicros) {}
+
+  private final KernelReader kernel = new KernelReader();
+  private final Warehouse wh;
+  private final String model;
+
+  LoopTables(Warehouse wh, String model) {
+    this.wh = wh;
+    this.model = model;
+  }
+
+  /** How many rows a table holds now (0 when it does not exist yet). */
+  long count(String path, String column) {
+    Optional<Snapshot> s = kernel.snapshot(path);
+    return s.map(snap -> (long) kernel.readAll(snap, List.of(column), null).size()).orElse(0L);
+  }
+
+  /** Predictions logged plus events dead-lettered by serving. */
+  long served() {
+    return count(wh.predictions(model).path(), PredictionLogColumns.EVENT_ID)
+        + count(wh.servingDeadLetter(model).path(), PredictionLogColumns.DEAD_AT);
+  }
+
+  /** Events serving dead-lettered. */
+  long deadLettered() {
+    return count(wh.servingDeadLetter(model).path(), PredictionLogColumns.DEAD_AT);
+  }
+
+  /** The latest window end (epoch µs) of the drift table, or {@code Long.MIN_VALUE}. */
+  long driftWindowEndMicros() {
+    return kernel
+        .snapshot(wh.drift(model).path())
+        .map(
+            s ->
+                kernel.readAll(s, List.of("window_end"), null).stream()
+                    .mapToLong(r -> (Long) r.get("window_end"))
+                    .max()
+                    .orElse(Long.MIN_VALUE))
+        .orElse(Long.MIN_VALUE);
+  }
+
+  /** Every trigger of the model, by id. */
+  Map<String, TriggerRow> triggers() {
+    Map<String, TriggerRow> out = new LinkedHashMap<>();
+    for (Map<String, Object> r : kernel.readAll(wh.triggers().path())) {
+      if (model.equals(r.get("model"))) {
+        String id = (String) r.get("trigger_id");
+        out.put(
+            id,
+            new TriggerRow(
+                id,
+                (String) r.get("rule"),
+                (Integer) r.get("model_version"),
+                (Long) r.get("raised_at")));
+      }
+    }
+    return out;
+  }
+
+  /** Each trigger's latest entry in the scheduler's table, by trigger id, in first-seen order. */
+  Map<String, SchedulerEntry> scheduler() {
+    Map<String, Long> seq = new HashMap<>();
+    Map<String, SchedulerEntry> out = new LinkedHashMap<>();
+    for (Map<String, Object> r : kernel.readAll(wh.scheduler().path())) {
+      if (!model.equals(r.get("model"))) {
+        continue;
+      }
+      String id = (String) r.get("trigger_id");
+      long s = (Long) r.get("seq");
+      if (seq.getOrDefault(id, Long.MIN_VALUE) < s) {
+        seq.put(id, s);
+        out.put(
+            id,
+            new SchedulerEntry(
+                id,
+                (String) r.get("status"),
+                (Integer) r.get("exit_code"),
+                (Long) r.get("started_at"),
+                (Long) r.get("ended_at")));
+      }
+    }
+    return out;
+  }
+
+  /** The model's registry state (versions, stages). */
+  ModelState registry() {
+    return new RegistryTableReader(kernel, wh.modelVersions().path()).state(model);
+  }
+
+  /** The production version's number, or 0. */
+  int production() {
+    return registry().champion().map(ModelVersion::version).orElse(0);
+  }
+
+  /** The prediction log's rows (all columns). */
+  List<Map<String, Object>> predictions() {
+    return kernel.readAll(wh.predictions(model).path());
+  }
+}
