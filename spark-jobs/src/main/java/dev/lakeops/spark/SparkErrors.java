@@ -1,9 +1,11 @@
 package dev.lakeops.spark;
 
+import dev.lakeops.common.cli.CliArgs.UsageException;
 import dev.lakeops.common.error.LakeOpsException;
 import dev.lakeops.common.training.ModelSpec;
 import dev.lakeops.common.training.TrainingPreflight;
 import java.util.List;
+import java.util.stream.Collectors;
 
 /**
  * The user-facing errors of the Spark jobs, built in one place (as Delta Kernel's {@code
@@ -184,5 +186,172 @@ public final class SparkErrors {
   public static LakeOpsException unknownVersion(String model, int version, List<Integer> versions) {
     return new LakeOpsException(
         "Model '" + model + "' has no version " + version + "; its versions are " + versions + ".");
+  }
+
+  // ---- model artifacts --------------------------------------------------------------------
+
+  /** MLlib cannot save the fitted pipeline into the artifact directory. */
+  public static LakeOpsException cannotSaveModel(String artifact, Exception cause) {
+    return new LakeOpsException(
+        "Cannot save the model to "
+            + artifact
+            + ": "
+            + cause.getMessage()
+            + ". Check that the warehouse is writable (--warehouse).",
+        cause);
+  }
+
+  /** A file of a model artifact cannot be written. */
+  public static LakeOpsException cannotWriteArtifact(Object file, Exception cause) {
+    return new LakeOpsException(
+        "Cannot write "
+            + file
+            + ": "
+            + cause.getMessage()
+            + ". Check that the warehouse is writable (--warehouse).",
+        cause);
+  }
+
+  /** A file of a model artifact cannot be read: the artifact is incomplete or was moved. */
+  public static LakeOpsException cannotReadArtifact(Object file, Exception cause) {
+    return new LakeOpsException(
+        "Cannot read "
+            + file
+            + ": "
+            + cause.getMessage()
+            + ". The model artifact is incomplete or was moved; train the model again.",
+        cause);
+  }
+
+  /** The project's YAML files cannot be copied into the artifact. */
+  public static LakeOpsException cannotCopyConfig(Object projectDir, Exception cause) {
+    return new LakeOpsException(
+        "Cannot copy the configuration of "
+            + projectDir
+            + ": "
+            + cause.getMessage()
+            + ". Check that the project directory (--project) is readable.",
+        cause);
+  }
+
+  /** The model gave a holdout row no raw prediction, so its AUC cannot be computed. */
+  public static LakeOpsException nullRawPrediction() {
+    return new LakeOpsException(
+        "A model scored a holdout row with a null raw prediction, so its AUC cannot be"
+            + " computed. Check the model's features for values the model cannot use"
+            + " (impute nulls in models.yaml).");
+  }
+
+  // ---- registry ---------------------------------------------------------------------------
+
+  /** Other writers kept changing the registry: every retry of a change lost the race. */
+  public static LakeOpsException registryKeptChanging(String model, int attempts) {
+    return new LakeOpsException(
+        "Model '"
+            + model
+            + "': could not commit a registry change after "
+            + attempts
+            + " attempts because other writers kept changing it. Try again.");
+  }
+
+  /** Writing the registry table failed for another reason than a concurrent writer. */
+  public static LakeOpsException cannotWriteRegistry(String table, Exception cause) {
+    return new LakeOpsException(
+        "Cannot write the model registry "
+            + table
+            + ": "
+            + cause.getMessage()
+            + ". Check that the warehouse is writable (--warehouse).",
+        cause);
+  }
+
+  /** The thread was interrupted while waiting to retry a registry change. */
+  public static LakeOpsException interruptedRegistryRetry(InterruptedException cause) {
+    return new LakeOpsException(
+        "interrupted while retrying a registry change; the change was not made. Run the"
+            + " command again.",
+        cause);
+  }
+
+  // ---- command line (usage errors: exit 2) ------------------------------------------------
+
+  /** {@code models --version} or {@code --compare} without {@code --model}. */
+  public static UsageException versionNeedsModel() {
+    return new UsageException("models", "--version and --compare need --model <name>.");
+  }
+
+  /** {@code models --compare} with other than two versions. */
+  public static UsageException compareNeedsTwoVersions() {
+    return new UsageException("models", "--compare takes two versions, e.g. --compare 1,2.");
+  }
+
+  /** {@code models --compare} with a version that is not a number. */
+  public static UsageException compareNotANumber(String text) {
+    return new UsageException(
+        "models", "--compare takes two version numbers, e.g. --compare 1,2; got '" + text + "'.");
+  }
+
+  /** The registry has no such model; the message lists the ones it has. */
+  public static UsageException noSuchModel(String command, String model, List<String> models) {
+    return new UsageException(
+        command,
+        "no model '"
+            + model
+            + "' in the registry; "
+            + (models.isEmpty()
+                ? "no model is registered yet (train one with 'mlops train --model <name>')"
+                : "registered models are " + String.join(", ", models))
+            + ".");
+  }
+
+  /** The model has no such version, named on the command line; lists the ones it has. */
+  public static UsageException noSuchVersion(
+      String command, String model, int version, List<Integer> versions) {
+    return new UsageException(
+        command,
+        "model '"
+            + model
+            + "' has no version "
+            + version
+            + "; its versions are "
+            + versions.stream().map(String::valueOf).collect(Collectors.joining(", "))
+            + ".");
+  }
+
+  /** The run table has no run with this id. */
+  public static UsageException noSuchRun(String command, String runId) {
+    return new UsageException(command, "no run '" + runId + "'; list runs with 'mlops runs'.");
+  }
+
+  /** Only a succeeded training run can be reproduced. */
+  public static UsageException notReproducible(
+      String command, String runId, Object status, Object runCommand) {
+    return new UsageException(
+        command,
+        "run '"
+            + runId
+            + "' is a "
+            + status
+            + " '"
+            + runCommand
+            + "' run; only succeeded training runs can be reproduced (see 'mlops runs').");
+  }
+
+  /** The training run registered no version of its model (its registration failed). */
+  public static LakeOpsException runRegisteredNoVersion(String runId, String model) {
+    return new LakeOpsException(
+        "Run '"
+            + runId
+            + "' registered no version of model '"
+            + model
+            + "', so there is nothing to reproduce; see 'mlops models --model "
+            + model
+            + "'.");
+  }
+
+  /** {@code --to} names no stage ({@code champion}: whether "champion" is also taken). */
+  public static UsageException unknownStage(String command, List<String> stages, boolean champion) {
+    return new UsageException(
+        command, "--to takes one of " + stages + (champion ? " (or champion)." : "."));
   }
 }
