@@ -4,6 +4,7 @@ import dev.lakeops.common.cli.CliArgs.UsageException;
 import dev.lakeops.common.error.LakeOpsException;
 import dev.lakeops.common.training.ModelSpec;
 import dev.lakeops.common.training.TrainingPreflight;
+import java.util.Collection;
 import java.util.List;
 import java.util.stream.Collectors;
 
@@ -353,5 +354,189 @@ public final class SparkErrors {
   public static UsageException unknownStage(String command, List<String> stages, boolean champion) {
     return new UsageException(
         command, "--to takes one of " + stages + (champion ? " (or champion)." : "."));
+  }
+
+  // ---- project names given on the command line or in a run --------------------------------
+
+  /** The project defines no such training set. */
+  public static LakeOpsException unknownTrainingSet(String name, Collection<String> defined) {
+    return new LakeOpsException(
+        "Unknown training set '"
+            + name
+            + "'; the project defines "
+            + defined
+            + " in training_sets.yaml. Pass one of them with --name.");
+  }
+
+  /** The project defines no such model. */
+  public static LakeOpsException unknownModel(String model, Collection<String> defined) {
+    return new LakeOpsException(
+        "Unknown model '"
+            + model
+            + "'; the project defines "
+            + defined
+            + " in models.yaml. Pass one of them with --model.");
+  }
+
+  /**
+   * The project defines no such feature view ({@code command}'s {@code --view}); the command line
+   * check and the job both throw it.
+   */
+  public static UsageException unknownFeatureView(
+      String command, String view, Collection<String> defined) {
+    return new UsageException(
+        command, "unknown feature view '" + view + "'; the project has " + defined + ".");
+  }
+
+  /** The project defines no such source ({@code features --source}). */
+  public static UsageException unknownSource(String source, Collection<String> defined) {
+    return new UsageException(
+        "features", "unknown source '" + source + "'; the project has " + defined + ".");
+  }
+
+  /** {@code training-set} without {@code --name} in a project that defines none. */
+  public static UsageException noTrainingSets() {
+    return new UsageException(
+        "training-set",
+        "the project defines no training sets; add training_sets.yaml (see conf/examples/cdnow).");
+  }
+
+  /** {@code sql}: the query does not parse or cannot run; lists the tables when one is unknown. */
+  public static UsageException badQuery(boolean parse, String why, List<String> tables) {
+    return new UsageException(
+        "sql",
+        (parse ? "the query does not parse: " : "the query cannot run: ")
+            + why
+            + (why.contains("TABLE_OR_VIEW_NOT_FOUND")
+                ? "; the tables that exist now are " + String.join(", ", tables)
+                : ""));
+  }
+
+  // ---- tables and inputs ------------------------------------------------------------------
+
+  /** A job reads an offline table that the features job has not written yet. */
+  public static LakeOpsException offlineTableMissing(String what, String path, Object projectDir) {
+    return new LakeOpsException(
+        "The offline table of "
+            + what
+            + " does not exist yet at "
+            + path
+            + ". Run 'mlops features --project "
+            + projectDir
+            + "' with the same --warehouse first.");
+  }
+
+  /** Materialize reads a view's events table that the features job has not written yet. */
+  public static LakeOpsException noEventsTable(String view, String source, String path) {
+    return new LakeOpsException(
+        "feature view '"
+            + view
+            + "' has no events table of source '"
+            + source
+            + "' at "
+            + path
+            + ". Fix: run 'mlops features' first (or check --warehouse).");
+  }
+
+  /** An input file was rewritten after it was ingested; input files are append-only. */
+  public static LakeOpsException inputFileChanged(
+      String source, String path, long sizeBefore, long sizeNow) {
+    return new LakeOpsException(
+        "Source '"
+            + source
+            + "': the input file "
+            + path
+            + " changed after it was ingested (size "
+            + sizeBefore
+            + " -> "
+            + sizeNow
+            + "). Input files are append-only: put new rows in a new file, or run"
+            + " 'features --full-refresh' to rebuild the source's tables from all files.");
+  }
+
+  /** A source's input path does not exist. */
+  public static LakeOpsException inputPathMissing(String source, Object location) {
+    return new LakeOpsException(
+        "Source '"
+            + source
+            + "': the input path "
+            + location
+            + " does not exist. Fix the source's 'path' in sources.yaml (relative paths are"
+            + " relative to the project directory) or create the input.");
+  }
+
+  /** A source's input path cannot be listed. */
+  public static LakeOpsException cannotListInput(String source, Object location, Exception cause) {
+    return new LakeOpsException(
+        "Source '"
+            + source
+            + "': cannot list "
+            + location
+            + ": "
+            + cause.getMessage()
+            + ". Check that the input is readable.",
+        cause);
+  }
+
+  /** The input lacks columns the source's schema declares. */
+  public static LakeOpsException inputLacksColumns(
+      String source, List<String> missing, Collection<String> have) {
+    return new LakeOpsException(
+        "Source '"
+            + source
+            + "': the input has no column(s) "
+            + missing
+            + "; its columns are "
+            + have
+            + ". Fix the schema in sources.yaml to match the input.");
+  }
+
+  // ---- training parameters ----------------------------------------------------------------
+
+  /** MLlib refused the data or parameters while tuning. */
+  public static LakeOpsException mllibCouldNotTrain(ModelSpec spec, Exception cause) {
+    return new LakeOpsException(
+        "MLlib could not train model '" + spec.name() + "': " + cause.getMessage(), cause);
+  }
+
+  /** A binary-only tuning metric on labels with more than two classes. */
+  public static LakeOpsException binaryMetricOnMulticlass(
+      ModelSpec spec, String metric, int numClasses) {
+    return new LakeOpsException(
+        "Model '"
+            + spec.name()
+            + "' is tuned on "
+            + metric
+            + ", which needs binary labels, but the labels have "
+            + numClasses
+            + " classes. Tune on accuracy, f1 or log_loss instead.");
+  }
+
+  /** The algorithm does not do the model's task. */
+  public static LakeOpsException algorithmWithoutTask(
+      ModelSpec spec, String algorithm, String task, List<String> algorithms) {
+    return new LakeOpsException(
+        "Model '"
+            + spec.name()
+            + "': algorithm '"
+            + algorithm
+            + "' does not do "
+            + task
+            + "; use one of "
+            + algorithms
+            + ".");
+  }
+
+  /** Hyperparameters the algorithm does not take or whose values it refuses. */
+  public static LakeOpsException invalidHyperparameters(ModelSpec spec, List<String> problems) {
+    return new LakeOpsException(
+        "Model '" + spec.name() + "' has invalid hyperparameters: " + String.join(" ", problems));
+  }
+
+  /** MLlib's own validator refuses a parameter's value. */
+  public static LakeOpsException mllibRejectsParam(
+      ModelSpec spec, String param, Object value, String doc) {
+    return new LakeOpsException(
+        "Model '" + spec.name() + "': MLlib rejects " + param + " = " + value + " (" + doc + ").");
   }
 }

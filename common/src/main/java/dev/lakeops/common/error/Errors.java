@@ -160,6 +160,69 @@ public final class Errors {
         "Cannot list the stages of the pipeline " + pipeline + ": " + cause, cause);
   }
 
+  /** A saved SQLTransformer runs another statement than the casts the training job writes. */
+  public static LakeOpsException unsupportedSqlStatement(Object dir, String sql) {
+    return new LakeOpsException(
+        "The saved SQLTransformer stage "
+            + dir
+            + " has the statement '"
+            + sql
+            + "', which the Spark-free scorer cannot run: it supports only"
+            + " 'SELECT *, CAST(`col` AS DOUBLE) AS `out`, ... FROM __THIS__' (the boolean casts"
+            + " the training job writes).");
+  }
+
+  /** The pipeline has a stage class the Spark-free scorer has no loader for. */
+  public static LakeOpsException unsupportedStage(
+      String className, String uid, java.util.Collection<String> supported) {
+    return new LakeOpsException(
+        "The pipeline stage "
+            + className
+            + " (uid "
+            + uid
+            + ") is not supported by the Spark-free scorer; it supports "
+            + supported
+            + ". Score this model with Spark, or train it without that stage.");
+  }
+
+  /** A saved stage's handleInvalid is a mode the scorer does not implement for it. */
+  public static LakeOpsException unsupportedHandleInvalid(
+      String stage, Object dir, String mode, List<String> supported) {
+    return new LakeOpsException(
+        "The saved "
+            + stage
+            + " stage "
+            + dir
+            + " has handleInvalid = '"
+            + mode
+            + "'; the scorer supports "
+            + supported
+            + ".");
+  }
+
+  /** A stage reads a vector column no earlier stage made with that size. */
+  public static LakeOpsException notAVectorOfSize(
+      String stage, Object dir, String column, int size, Integer actual) {
+    return new LakeOpsException(
+        "The saved "
+            + stage
+            + " stage "
+            + dir
+            + " reads column '"
+            + column
+            + "', which is not a vector of "
+            + size
+            + " values made by an earlier stage of the pipeline"
+            + (actual != null ? " (it has " + actual + ")" : "")
+            + ".");
+  }
+
+  /** A saved Imputer has no surrogate (fill value) for one of its columns. */
+  public static LakeOpsException noImputerSurrogate(Object dir, String column) {
+    return new LakeOpsException(
+        "The saved Imputer stage " + dir + " has no surrogate for column '" + column + "'.");
+  }
+
   // ---- project ----------------------------------------------------------------------------
 
   /** The project's YAML files cannot be read to fingerprint a run. */
@@ -174,6 +237,58 @@ public final class Errors {
   }
 
   // ---- online store -----------------------------------------------------------------------
+
+  /** A lookup names an entity the project does not define. */
+  public static LakeOpsException unknownEntity(String entity, java.util.Collection<String> known) {
+    return new LakeOpsException(
+        "unknown entity '" + entity + "'; the project has " + known + ". Fix: pass one of them.");
+  }
+
+  /** The project's embedded online store path is not a local file. */
+  public static ConfigException embeddedStoreNotLocal(String projectFile, String path) {
+    return new ConfigException(
+        new ConfigProblem(
+            projectFile,
+            "online_store.path",
+            0,
+            "the embedded online store is a local file, but the path is '" + path + "'.",
+            "give a local file path, e.g. online_store: {type: embedded, path:"
+                + " /data/online/features.db}, or use Redis (online_store: {type: redis,"
+                + " host: ..., port: 6379})."));
+  }
+
+  /** The embedded online store defaults to the warehouse, which is not local. */
+  public static ConfigException embeddedStoreWarehouseNotLocal(
+      String projectFile, String projectFileName, String warehouse) {
+    return new ConfigException(
+        new ConfigProblem(
+            projectFile,
+            "online_store",
+            0,
+            "the embedded online store lives under the warehouse by default, but the warehouse '"
+                + warehouse
+                + "' is not a local path.",
+            "set online_store: {type: embedded, path: /local/dir/features.db} in "
+                + projectFileName
+                + ", or pass --online-store embedded:/local/dir/features.db or"
+                + " --online-store redis://host:6379."));
+  }
+
+  /** An {@code --online-store} value that is no store URI ({@code problem}: what is wrong). */
+  public static ConfigException badOnlineStoreUri(String option, String problem) {
+    return new ConfigException(
+        new ConfigProblem(
+            "command line",
+            option,
+            0,
+            problem,
+            "write e.g. "
+                + option
+                + " redis://127.0.0.1:6379/myproject: or "
+                + option
+                + " embedded:/data/online/features.db, or leave it out to use project.yaml's"
+                + " online_store."));
+  }
 
   /** The embedded online store's directory cannot be created. */
   public static LakeOpsException cannotCreateEmbeddedStore(Object file, Exception cause) {
@@ -290,6 +405,19 @@ public final class Errors {
         cause);
   }
 
+  /** A quantile sketch (of a reference profile or of monitoring state) cannot be read. */
+  public static LakeOpsException notASerializedSketch(int length, Exception cause) {
+    return new LakeOpsException(
+        "not a serialized KLL doubles sketch ("
+            + length
+            + " bytes): "
+            + cause.getMessage()
+            + ". The model's reference profile or the monitoring job's state is damaged or was"
+            + " written by an incompatible version; retrain the model, or start the job without"
+            + " restoring its state.",
+        cause);
+  }
+
   // ---- Delta tables and the registry ------------------------------------------------------
 
   /** A Delta table's log or data cannot be read with Delta Kernel. */
@@ -309,6 +437,33 @@ public final class Errors {
         "A Delta table has a column of type "
             + type
             + ", which LakeOps' tables do not use: the table was not written by LakeOps.");
+  }
+
+  /** The version already has the stage it is moved to. */
+  public static LakeOpsException alreadyInStage(String model, int version, String stage) {
+    return new LakeOpsException(
+        "Model '"
+            + model
+            + "' version "
+            + version
+            + " is already in "
+            + stage
+            + "; nothing to do.");
+  }
+
+  /** The model has no such version; lists the versions it has and where to see them. */
+  public static LakeOpsException noSuchModelVersion(
+      String model, int version, List<Integer> versions) {
+    return new LakeOpsException(
+        "Model '"
+            + model
+            + "' has no version "
+            + version
+            + "; its versions are "
+            + versions
+            + ". See 'mlops models --model "
+            + model
+            + "'.");
   }
 
   /** The registry names a stage this build does not know: a newer LakeOps wrote it. */
