@@ -219,7 +219,8 @@ public final class KernelReader {
   /**
    * One value of a Kernel column vector as a Java value (see the class comment for the types).
    *
-   * @throws IllegalArgumentException for a type the tables never use (decimal, binary, variant)
+   * @throws dev.lakeops.common.error.LakeOpsException for a type the tables never use (decimal,
+   *     binary, variant)
    */
   public static Object value(ColumnVector v, int i) {
     if (v.isNullAt(i)) {

@@ -6,8 +6,11 @@ import java.util.List;
 /**
  * The user-facing errors of {@code common}, built in one place (as Delta Kernel's {@code
  * DeltaErrors}): one static method per error, whose message says the problem, its cause and the
- * fix. Each returns the exception for the caller to throw. Configuration problems are collected as
- * {@link ConfigProblem}s instead (see {@code config/Problems}).
+ * fix. Each returns the exception for the caller to throw: a {@link LakeOpsException} (the command
+ * exits 1) or, for configuration met outside the loaders, a {@link ConfigException} (exit 2; see
+ * {@code cli/CliFailures}). The loaders collect their problems as {@link ConfigProblem}s instead
+ * (see {@code config/Problems}). Command-line value errors stay in {@code cli/SharedOptions}:
+ * picocli's {@code TypeConversionException}, which only the cli packages may use.
  */
 public final class Errors {
   private Errors() {}

@@ -223,7 +223,8 @@ public final class FeatureHistory implements Serializable {
    * slot at or before it (what a read at a time ≥ {@code fromMicros + reach} can need; pass {@link
    * Long#MIN_VALUE} for all). {@code emittedUpTo} is the latest slot's time.
    *
-   * @throws IllegalStateException for an unknown version or a corrupt history
+   * @throws dev.lakeops.common.error.LakeOpsException for an unknown version or a corrupt history
+   *     (it says to re-run materialize)
    */
   public static FeatureHistory decode(byte[] stored, long fromMicros) {
     checkVersion(stored);

@@ -103,6 +103,21 @@ class ErrorsTest {
   }
 
   @Test
+  void aDamagedQuantileSketchSaysWhatToDo() {
+    LakeOpsException e =
+        assertThrows(
+            LakeOpsException.class,
+            () ->
+                dev.lakeops.common.monitoring.drift.QuantileSketches.fromBytes(new byte[] {1, 2}));
+
+    assertThat(e.getMessage())
+        .startsWith("not a serialized KLL doubles sketch (2 bytes): ")
+        .endsWith("retrain the model, or start the job without restoring its state.");
+    assertThat(e.getCause()).isNotNull();
+    assertThat(report(e).exitCode()).isEqualTo(CliFailures.JOB_FAILED);
+  }
+
+  @Test
   void anEmbeddedStoreUnderAFileSaysToChooseAWritablePath() throws Exception {
     Path file = Files.writeString(tmp.resolve("a-file"), "x");
     Path store = file.resolve("sub/online.db");
