@@ -183,12 +183,6 @@ public final class SparkErrors {
         "Cannot restore the configuration of " + artifact + ": " + cause.getMessage(), cause);
   }
 
-  /** The registry has no such version of the model; the message lists the ones it has. */
-  public static LakeOpsException unknownVersion(String model, int version, List<Integer> versions) {
-    return new LakeOpsException(
-        "Model '" + model + "' has no version " + version + "; its versions are " + versions + ".");
-  }
-
   // ---- model artifacts --------------------------------------------------------------------
 
   /** MLlib cannot save the fitted pipeline into the artifact directory. */

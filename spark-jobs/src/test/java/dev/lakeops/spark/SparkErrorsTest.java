@@ -5,17 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.lakeops.common.cli.CliFailures;
 import dev.lakeops.common.error.LakeOpsException;
+import dev.lakeops.common.error.ReportedFailure;
 import dev.lakeops.common.registry.Stage;
 import dev.lakeops.spark.training.ModelArtifacts;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.slf4j.LoggerFactory;
 
 /**
  * The errors of {@link SparkErrors} and the exit code and line {@link CliFailures} makes of them:
@@ -25,17 +22,8 @@ import org.slf4j.LoggerFactory;
 class SparkErrorsTest {
   @TempDir Path tmp;
 
-  record Reported(int exitCode, String err) {}
-
-  static Reported report(Exception e, String command) {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    int code =
-        CliFailures.report(
-            e,
-            new PrintStream(bytes, true, StandardCharsets.UTF_8),
-            "see 'mlops " + command + " --help'",
-            LoggerFactory.getLogger(SparkErrorsTest.class));
-    return new Reported(code, bytes.toString(StandardCharsets.UTF_8));
+  static ReportedFailure report(Exception e, String command) {
+    return ReportedFailure.of(e, command);
   }
 
   @Test
@@ -43,7 +31,7 @@ class SparkErrorsTest {
     // reproduce used to fail with exit 1 ("No run ... in <table>") when Spark found no run, and
     // with exit 2 when the check before Spark did: both are one error now.
     for (String command : List.of("runs", "reproduce")) {
-      Reported r = report(SparkErrors.noSuchRun(command, "r-42"), command);
+      ReportedFailure r = report(SparkErrors.noSuchRun(command, "r-42"), command);
       assertThat(r.exitCode()).as(command).isEqualTo(CliFailures.USAGE);
       assertThat(r.err())
           .isEqualTo(
@@ -56,7 +44,8 @@ class SparkErrorsTest {
 
   @Test
   void anUnknownVersionListsTheVersionsTheModelHas() {
-    Reported r = report(SparkErrors.noSuchVersion("promote", "churn", 7, List.of(1, 2)), "promote");
+    ReportedFailure r =
+        report(SparkErrors.noSuchVersion("promote", "churn", 7, List.of(1, 2)), "promote");
     assertThat(r.exitCode()).isEqualTo(CliFailures.USAGE);
     assertThat(r.err())
         .startsWith("error: model 'churn' has no version 7; its versions are 1, 2. (see");
@@ -74,7 +63,8 @@ class SparkErrorsTest {
 
   @Test
   void anUnknownStageNamesEveryStage() {
-    Reported demote = report(SparkErrors.unknownStage("demote", Stage.keys(), false), "demote");
+    ReportedFailure demote =
+        report(SparkErrors.unknownStage("demote", Stage.keys(), false), "demote");
     assertThat(demote.exitCode()).isEqualTo(CliFailures.USAGE);
     for (Stage s : Stage.values()) {
       assertThat(demote.err()).contains(s.key());
@@ -92,7 +82,7 @@ class SparkErrorsTest {
     LakeOpsException e =
         assertThrows(LakeOpsException.class, () -> artifacts.readText(artifact, "signature.json"));
 
-    Reported r = report(e, "serve");
+    ReportedFailure r = report(e, "serve");
     assertThat(r.exitCode()).isEqualTo(CliFailures.JOB_FAILED);
     assertThat(r.err())
         .startsWith("error: Cannot read ")
@@ -103,7 +93,7 @@ class SparkErrorsTest {
 
   @Test
   void aRegistryThatKeepsChangingIsAJobFailureToRetry() {
-    Reported r = report(SparkErrors.registryKeptChanging("churn", 10), "promote");
+    ReportedFailure r = report(SparkErrors.registryKeptChanging("churn", 10), "promote");
     assertThat(r.exitCode()).isEqualTo(CliFailures.JOB_FAILED);
     assertThat(r.err())
         .isEqualTo(

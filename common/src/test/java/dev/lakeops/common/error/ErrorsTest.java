@@ -9,16 +9,12 @@ import dev.lakeops.common.features.FeatureHistory;
 import dev.lakeops.common.monitoring.drift.FeatureWindow;
 import dev.lakeops.common.online.SqliteOnlineStore;
 import dev.lakeops.common.scoring.PipelineScorer;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.slf4j.LoggerFactory;
 
 /**
  * The errors of {@link Errors}, met the way a user meets them (real code paths, not the factory
@@ -28,18 +24,8 @@ import org.slf4j.LoggerFactory;
 class ErrorsTest {
   @TempDir Path tmp;
 
-  /** What {@code mlops} prints and returns for {@code e}. */
-  record Reported(int exitCode, String err) {}
-
-  static Reported report(Exception e) {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    int code =
-        CliFailures.report(
-            e,
-            new PrintStream(bytes, true, StandardCharsets.UTF_8),
-            "see 'mlops x --help'",
-            LoggerFactory.getLogger(ErrorsTest.class));
-    return new Reported(code, bytes.toString(StandardCharsets.UTF_8));
+  static ReportedFailure report(Exception e) {
+    return ReportedFailure.of(e, "x");
   }
 
   @Test
@@ -48,7 +34,7 @@ class ErrorsTest {
     LakeOpsException e =
         assertThrows(LakeOpsException.class, () -> ProjectFingerprint.configHash(missing));
 
-    Reported r = report(e);
+    ReportedFailure r = report(e);
     assertThat(r.exitCode()).isEqualTo(CliFailures.JOB_FAILED);
     assertThat(r.err())
         .startsWith("error: Cannot hash the project configuration in " + missing)
@@ -78,7 +64,7 @@ class ErrorsTest {
     LakeOpsException e =
         assertThrows(LakeOpsException.class, () -> FeatureHistory.decode(stored, 0));
 
-    Reported r = report(e);
+    ReportedFailure r = report(e);
     assertThat(r.exitCode()).isEqualTo(CliFailures.JOB_FAILED);
     assertThat(r.err())
         .isEqualTo(
@@ -92,7 +78,7 @@ class ErrorsTest {
     LakeOpsException e =
         assertThrows(LakeOpsException.class, () -> FeatureWindow.fromBytes(new byte[] {7, 0}));
 
-    Reported r = report(e);
+    ReportedFailure r = report(e);
     assertThat(r.exitCode()).isEqualTo(CliFailures.JOB_FAILED);
     assertThat(r.err())
         .isEqualTo(
@@ -125,7 +111,7 @@ class ErrorsTest {
     LakeOpsException e =
         assertThrows(LakeOpsException.class, () -> new SqliteOnlineStore(store, Map.of()));
 
-    Reported r = report(e);
+    ReportedFailure r = report(e);
     assertThat(r.exitCode()).isEqualTo(CliFailures.JOB_FAILED);
     assertThat(r.err())
         .startsWith("error: cannot create the directory of the embedded online store " + store)
@@ -139,7 +125,7 @@ class ErrorsTest {
         new ConfigException(
             new ConfigProblem("models.yaml", "models[0].label", 3, "expected a name.", "name it."));
 
-    Reported r = report(e);
+    ReportedFailure r = report(e);
     assertThat(r.exitCode()).isEqualTo(CliFailures.USAGE);
     assertThat(r.err())
         .isEqualTo(
