@@ -1,9 +1,12 @@
 package dev.lakeops.spark;
 
+import dev.lakeops.common.cli.CliArgs.UsageException;
 import dev.lakeops.common.error.LakeOpsException;
 import dev.lakeops.common.training.ModelSpec;
 import dev.lakeops.common.training.TrainingPreflight;
+import java.util.Collection;
 import java.util.List;
+import java.util.stream.Collectors;
 
 /**
  * The user-facing errors of the Spark jobs, built in one place (as Delta Kernel's {@code
@@ -180,9 +183,354 @@ public final class SparkErrors {
         "Cannot restore the configuration of " + artifact + ": " + cause.getMessage(), cause);
   }
 
-  /** The registry has no such version of the model; the message lists the ones it has. */
-  public static LakeOpsException unknownVersion(String model, int version, List<Integer> versions) {
+  // ---- model artifacts --------------------------------------------------------------------
+
+  /** MLlib cannot save the fitted pipeline into the artifact directory. */
+  public static LakeOpsException cannotSaveModel(String artifact, Exception cause) {
     return new LakeOpsException(
-        "Model '" + model + "' has no version " + version + "; its versions are " + versions + ".");
+        "Cannot save the model to "
+            + artifact
+            + ": "
+            + cause.getMessage()
+            + ". Check that the warehouse is writable (--warehouse).",
+        cause);
+  }
+
+  /** A file of a model artifact cannot be written. */
+  public static LakeOpsException cannotWriteArtifact(Object file, Exception cause) {
+    return new LakeOpsException(
+        "Cannot write "
+            + file
+            + ": "
+            + cause.getMessage()
+            + ". Check that the warehouse is writable (--warehouse).",
+        cause);
+  }
+
+  /** A file of a model artifact cannot be read: the artifact is incomplete or was moved. */
+  public static LakeOpsException cannotReadArtifact(Object file, Exception cause) {
+    return new LakeOpsException(
+        "Cannot read "
+            + file
+            + ": "
+            + cause.getMessage()
+            + ". The model artifact is incomplete or was moved; train the model again.",
+        cause);
+  }
+
+  /** The project's YAML files cannot be copied into the artifact. */
+  public static LakeOpsException cannotCopyConfig(Object projectDir, Exception cause) {
+    return new LakeOpsException(
+        "Cannot copy the configuration of "
+            + projectDir
+            + ": "
+            + cause.getMessage()
+            + ". Check that the project directory (--project) is readable.",
+        cause);
+  }
+
+  /** The model gave a holdout row no raw prediction, so its AUC cannot be computed. */
+  public static LakeOpsException nullRawPrediction() {
+    return new LakeOpsException(
+        "A model scored a holdout row with a null raw prediction, so its AUC cannot be"
+            + " computed. Check the model's features for values the model cannot use"
+            + " (impute nulls in models.yaml).");
+  }
+
+  // ---- registry ---------------------------------------------------------------------------
+
+  /** Other writers kept changing the registry: every retry of a change lost the race. */
+  public static LakeOpsException registryKeptChanging(String model, int attempts) {
+    return new LakeOpsException(
+        "Model '"
+            + model
+            + "': could not commit a registry change after "
+            + attempts
+            + " attempts because other writers kept changing it. Try again.");
+  }
+
+  /** Writing the registry table failed for another reason than a concurrent writer. */
+  public static LakeOpsException cannotWriteRegistry(String table, Exception cause) {
+    return new LakeOpsException(
+        "Cannot write the model registry "
+            + table
+            + ": "
+            + cause.getMessage()
+            + ". Check that the warehouse is writable (--warehouse).",
+        cause);
+  }
+
+  /** The thread was interrupted while waiting to retry a registry change. */
+  public static LakeOpsException interruptedRegistryRetry(InterruptedException cause) {
+    return new LakeOpsException(
+        "interrupted while retrying a registry change; the change was not made. Run the"
+            + " command again.",
+        cause);
+  }
+
+  // ---- command line (usage errors: exit 2) ------------------------------------------------
+
+  /** {@code models --version} or {@code --compare} without {@code --model}. */
+  public static UsageException versionNeedsModel() {
+    return new UsageException("models", "--version and --compare need --model <name>.");
+  }
+
+  /** {@code models --compare} with other than two versions. */
+  public static UsageException compareNeedsTwoVersions() {
+    return new UsageException("models", "--compare takes two versions, e.g. --compare 1,2.");
+  }
+
+  /** {@code models --compare} with a version that is not a number. */
+  public static UsageException compareNotANumber(String text) {
+    return new UsageException(
+        "models", "--compare takes two version numbers, e.g. --compare 1,2; got '" + text + "'.");
+  }
+
+  /** The registry has no such model; the message lists the ones it has. */
+  public static UsageException noSuchModel(String command, String model, List<String> models) {
+    return new UsageException(
+        command,
+        "no model '"
+            + model
+            + "' in the registry; "
+            + (models.isEmpty()
+                ? "no model is registered yet (train one with 'mlops train --model <name>')"
+                : "registered models are " + String.join(", ", models))
+            + ".");
+  }
+
+  /** The model has no such version, named on the command line; lists the ones it has. */
+  public static UsageException noSuchVersion(
+      String command, String model, int version, List<Integer> versions) {
+    return new UsageException(
+        command,
+        "model '"
+            + model
+            + "' has no version "
+            + version
+            + "; its versions are "
+            + versions.stream().map(String::valueOf).collect(Collectors.joining(", "))
+            + ".");
+  }
+
+  /** The run table has no run with this id. */
+  public static UsageException noSuchRun(String command, String runId) {
+    return new UsageException(command, "no run '" + runId + "'; list runs with 'mlops runs'.");
+  }
+
+  /** Only a succeeded training run can be reproduced. */
+  public static UsageException notReproducible(
+      String command, String runId, Object status, Object runCommand) {
+    return new UsageException(
+        command,
+        "run '"
+            + runId
+            + "' is a "
+            + status
+            + " '"
+            + runCommand
+            + "' run; only succeeded training runs can be reproduced (see 'mlops runs').");
+  }
+
+  /** The training run registered no version of its model (its registration failed). */
+  public static LakeOpsException runRegisteredNoVersion(String runId, String model) {
+    return new LakeOpsException(
+        "Run '"
+            + runId
+            + "' registered no version of model '"
+            + model
+            + "', so there is nothing to reproduce; see 'mlops models --model "
+            + model
+            + "'.");
+  }
+
+  /** {@code --to} names no stage ({@code champion}: whether "champion" is also taken). */
+  public static UsageException unknownStage(String command, List<String> stages, boolean champion) {
+    return new UsageException(
+        command, "--to takes one of " + stages + (champion ? " (or champion)." : "."));
+  }
+
+  // ---- project names given on the command line or in a run --------------------------------
+
+  /** The project defines no such training set. */
+  public static LakeOpsException unknownTrainingSet(String name, Collection<String> defined) {
+    return new LakeOpsException(
+        "Unknown training set '"
+            + name
+            + "'; the project defines "
+            + defined
+            + " in training_sets.yaml. Pass one of them with --name.");
+  }
+
+  /** The project defines no such model. */
+  public static LakeOpsException unknownModel(String model, Collection<String> defined) {
+    return new LakeOpsException(
+        "Unknown model '"
+            + model
+            + "'; the project defines "
+            + defined
+            + " in models.yaml. Pass one of them with --model.");
+  }
+
+  /**
+   * The project defines no such feature view ({@code command}'s {@code --view}); the command line
+   * check and the job both throw it.
+   */
+  public static UsageException unknownFeatureView(
+      String command, String view, Collection<String> defined) {
+    return new UsageException(
+        command, "unknown feature view '" + view + "'; the project has " + defined + ".");
+  }
+
+  /** The project defines no such source ({@code features --source}). */
+  public static UsageException unknownSource(String source, Collection<String> defined) {
+    return new UsageException(
+        "features", "unknown source '" + source + "'; the project has " + defined + ".");
+  }
+
+  /** {@code training-set} without {@code --name} in a project that defines none. */
+  public static UsageException noTrainingSets() {
+    return new UsageException(
+        "training-set",
+        "the project defines no training sets; add training_sets.yaml (see conf/examples/cdnow).");
+  }
+
+  /** {@code sql}: the query does not parse or cannot run; lists the tables when one is unknown. */
+  public static UsageException badQuery(boolean parse, String why, List<String> tables) {
+    return new UsageException(
+        "sql",
+        (parse ? "the query does not parse: " : "the query cannot run: ")
+            + why
+            + (why.contains("TABLE_OR_VIEW_NOT_FOUND")
+                ? "; the tables that exist now are " + String.join(", ", tables)
+                : ""));
+  }
+
+  // ---- tables and inputs ------------------------------------------------------------------
+
+  /** A job reads an offline table that the features job has not written yet. */
+  public static LakeOpsException offlineTableMissing(String what, String path, Object projectDir) {
+    return new LakeOpsException(
+        "The offline table of "
+            + what
+            + " does not exist yet at "
+            + path
+            + ". Run 'mlops features --project "
+            + projectDir
+            + "' with the same --warehouse first.");
+  }
+
+  /** Materialize reads a view's events table that the features job has not written yet. */
+  public static LakeOpsException noEventsTable(String view, String source, String path) {
+    return new LakeOpsException(
+        "feature view '"
+            + view
+            + "' has no events table of source '"
+            + source
+            + "' at "
+            + path
+            + ". Fix: run 'mlops features' first (or check --warehouse).");
+  }
+
+  /** An input file was rewritten after it was ingested; input files are append-only. */
+  public static LakeOpsException inputFileChanged(
+      String source, String path, long sizeBefore, long sizeNow) {
+    return new LakeOpsException(
+        "Source '"
+            + source
+            + "': the input file "
+            + path
+            + " changed after it was ingested (size "
+            + sizeBefore
+            + " -> "
+            + sizeNow
+            + "). Input files are append-only: put new rows in a new file, or run"
+            + " 'features --full-refresh' to rebuild the source's tables from all files.");
+  }
+
+  /** A source's input path does not exist. */
+  public static LakeOpsException inputPathMissing(String source, Object location) {
+    return new LakeOpsException(
+        "Source '"
+            + source
+            + "': the input path "
+            + location
+            + " does not exist. Fix the source's 'path' in sources.yaml (relative paths are"
+            + " relative to the project directory) or create the input.");
+  }
+
+  /** A source's input path cannot be listed. */
+  public static LakeOpsException cannotListInput(String source, Object location, Exception cause) {
+    return new LakeOpsException(
+        "Source '"
+            + source
+            + "': cannot list "
+            + location
+            + ": "
+            + cause.getMessage()
+            + ". Check that the input is readable.",
+        cause);
+  }
+
+  /** The input lacks columns the source's schema declares. */
+  public static LakeOpsException inputLacksColumns(
+      String source, List<String> missing, Collection<String> have) {
+    return new LakeOpsException(
+        "Source '"
+            + source
+            + "': the input has no column(s) "
+            + missing
+            + "; its columns are "
+            + have
+            + ". Fix the schema in sources.yaml to match the input.");
+  }
+
+  // ---- training parameters ----------------------------------------------------------------
+
+  /** MLlib refused the data or parameters while tuning. */
+  public static LakeOpsException mllibCouldNotTrain(ModelSpec spec, Exception cause) {
+    return new LakeOpsException(
+        "MLlib could not train model '" + spec.name() + "': " + cause.getMessage(), cause);
+  }
+
+  /** A binary-only tuning metric on labels with more than two classes. */
+  public static LakeOpsException binaryMetricOnMulticlass(
+      ModelSpec spec, String metric, int numClasses) {
+    return new LakeOpsException(
+        "Model '"
+            + spec.name()
+            + "' is tuned on "
+            + metric
+            + ", which needs binary labels, but the labels have "
+            + numClasses
+            + " classes. Tune on accuracy, f1 or log_loss instead.");
+  }
+
+  /** The algorithm does not do the model's task. */
+  public static LakeOpsException algorithmWithoutTask(
+      ModelSpec spec, String algorithm, String task, List<String> algorithms) {
+    return new LakeOpsException(
+        "Model '"
+            + spec.name()
+            + "': algorithm '"
+            + algorithm
+            + "' does not do "
+            + task
+            + "; use one of "
+            + algorithms
+            + ".");
+  }
+
+  /** Hyperparameters the algorithm does not take or whose values it refuses. */
+  public static LakeOpsException invalidHyperparameters(ModelSpec spec, List<String> problems) {
+    return new LakeOpsException(
+        "Model '" + spec.name() + "' has invalid hyperparameters: " + String.join(" ", problems));
+  }
+
+  /** MLlib's own validator refuses a parameter's value. */
+  public static LakeOpsException mllibRejectsParam(
+      ModelSpec spec, String param, Object value, String doc) {
+    return new LakeOpsException(
+        "Model '" + spec.name() + "': MLlib rejects " + param + " = " + value + " (" + doc + ").");
   }
 }

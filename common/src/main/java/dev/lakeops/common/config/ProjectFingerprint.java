@@ -1,6 +1,6 @@
 package dev.lakeops.common.config;
 
-import dev.lakeops.common.error.LakeOpsException;
+import dev.lakeops.common.error.Errors;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -28,7 +28,7 @@ public final class ProjectFingerprint {
       }
       return HexFormat.of().formatHex(digest.digest());
     } catch (IOException | NoSuchAlgorithmException e) {
-      throw new LakeOpsException("Cannot hash the project configuration in " + dir + ": " + e, e);
+      throw Errors.cannotHashProject(dir, e);
     }
   }
 

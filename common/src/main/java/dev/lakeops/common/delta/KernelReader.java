@@ -1,5 +1,6 @@
 package dev.lakeops.common.delta;
 
+import dev.lakeops.common.error.Errors;
 import io.delta.kernel.Scan;
 import io.delta.kernel.ScanBuilder;
 import io.delta.kernel.Snapshot;
@@ -36,7 +37,6 @@ import io.delta.kernel.types.TimestampType;
 import io.delta.kernel.utils.CloseableIterator;
 import io.delta.kernel.utils.FileStatus;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -102,7 +102,7 @@ public final class KernelReader {
    * @param columns the top-level columns to read, or empty for all
    * @param filter a partition (or data-skipping) filter, or null; rows are not filtered by it
    *     beyond the files it prunes, so callers still check their condition
-   * @throws UncheckedIOException when a data file cannot be read
+   * @throws dev.lakeops.common.error.LakeOpsException when a data file cannot be read
    */
   public List<Map<String, Object>> readAll(
       Snapshot snapshot, List<String> columns, Predicate filter) {
@@ -144,7 +144,7 @@ public final class KernelReader {
         }
       }
     } catch (IOException e) {
-      throw new UncheckedIOException(e);
+      throw Errors.cannotReadDeltaTable(snapshot.getPath(), e);
     }
     return out;
   }
@@ -153,7 +153,7 @@ public final class KernelReader {
    * The data files of the table's latest version (absolute paths, sizes in bytes, modification
    * times in epoch ms), or none when there is no table at {@code path}.
    *
-   * @throws UncheckedIOException when the log cannot be read
+   * @throws dev.lakeops.common.error.LakeOpsException when the log cannot be read
    */
   public List<FileStatus> dataFiles(String path) {
     Optional<Snapshot> snapshot = snapshot(path);
@@ -171,7 +171,7 @@ public final class KernelReader {
         }
       }
     } catch (IOException e) {
-      throw new UncheckedIOException(e);
+      throw Errors.cannotReadDeltaTable(path, e);
     }
     return out;
   }
@@ -182,7 +182,7 @@ public final class KernelReader {
    *
    * @param file the data file's absolute path, size (bytes) and modification time (epoch ms)
    * @param schema the columns to read
-   * @throws UncheckedIOException when the file cannot be read
+   * @throws dev.lakeops.common.error.LakeOpsException when the file cannot be read
    */
   public List<Map<String, Object>> readDataFile(FileStatus file, StructType schema) {
     List<Map<String, Object>> out = new ArrayList<>();
@@ -194,7 +194,7 @@ public final class KernelReader {
         collect(new FilteredColumnarBatch(read.next().getData(), Optional.empty()), out);
       }
     } catch (IOException e) {
-      throw new UncheckedIOException(e);
+      throw Errors.cannotReadDeltaTable(file.getPath(), e);
     }
     return out;
   }
@@ -219,7 +219,8 @@ public final class KernelReader {
   /**
    * One value of a Kernel column vector as a Java value (see the class comment for the types).
    *
-   * @throws IllegalArgumentException for a type the tables never use (decimal, binary, variant)
+   * @throws dev.lakeops.common.error.LakeOpsException for a type the tables never use (decimal,
+   *     binary, variant)
    */
   public static Object value(ColumnVector v, int i) {
     if (v.isNullAt(i)) {
@@ -273,7 +274,7 @@ public final class KernelReader {
       }
       return out;
     }
-    throw new IllegalArgumentException("unsupported Delta type " + t);
+    throw Errors.unsupportedDeltaType(t);
   }
 
   /** A Kernel iterator over a Java one (nothing to close). */

@@ -1,5 +1,6 @@
 package dev.lakeops.common.features;
 
+import dev.lakeops.common.error.Errors;
 import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
@@ -212,12 +213,8 @@ public final class FeatureHistory implements Serializable {
 
   private static void checkVersion(byte[] stored) {
     if (stored.length < 5 || stored[0] != FORMAT_VERSION) {
-      throw new IllegalStateException(
-          "a stored feature history has format version "
-              + (stored.length == 0 ? "(empty)" : Byte.toString(stored[0]))
-              + "; this build reads version "
-              + FORMAT_VERSION
-              + ". Fix: re-run 'mlops materialize' (or the online-store job) with this build.");
+      throw Errors.featureHistoryVersion(
+          stored.length == 0 ? "(empty)" : Byte.toString(stored[0]), FORMAT_VERSION);
     }
   }
 
@@ -226,7 +223,8 @@ public final class FeatureHistory implements Serializable {
    * slot at or before it (what a read at a time ≥ {@code fromMicros + reach} can need; pass {@link
    * Long#MIN_VALUE} for all). {@code emittedUpTo} is the latest slot's time.
    *
-   * @throws IllegalStateException for an unknown version or a corrupt history
+   * @throws dev.lakeops.common.error.LakeOpsException for an unknown version or a corrupt history
+   *     (it says to re-run materialize)
    */
   public static FeatureHistory decode(byte[] stored, long fromMicros) {
     checkVersion(stored);
@@ -266,7 +264,7 @@ public final class FeatureHistory implements Serializable {
               }
               case P_TRUE -> Boolean.TRUE;
               case P_FALSE -> Boolean.FALSE;
-              default -> throw new IllegalStateException("corrupt feature history: tag " + tag);
+              default -> throw Errors.corruptFeatureHistory("tag " + tag);
             };
       }
       if (t < fromMicros) {
@@ -280,8 +278,7 @@ public final class FeatureHistory implements Serializable {
       h.slots.put(beforeTime, before);
     }
     if (r.pos != stored.length) {
-      throw new IllegalStateException(
-          "corrupt feature history: " + (stored.length - r.pos) + " bytes after the last slot");
+      throw Errors.corruptFeatureHistory((stored.length - r.pos) + " bytes after the last slot");
     }
     h.emittedUpTo = h.slots.isEmpty() ? Long.MIN_VALUE : h.slots.lastKey();
     return h;

@@ -1,5 +1,6 @@
 package dev.lakeops.common.online;
 
+import dev.lakeops.common.error.Errors;
 import dev.lakeops.common.features.CompactBytes;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
@@ -44,12 +45,7 @@ public final class FeatureValues {
     if (v instanceof Float || v instanceof BigDecimal) {
       return ((Number) v).doubleValue();
     }
-    throw new IllegalArgumentException(
-        "feature '"
-            + feature
-            + "' has a value of type "
-            + v.getClass().getName()
-            + "; the online store keeps Double, Long, String, Boolean or null.");
+    throw Errors.unstorableFeatureValue(feature, v.getClass());
   }
 
   /** Encodes the values (in map order) behind the schema id. */
@@ -106,7 +102,7 @@ public final class FeatureValues {
             }
             case TRUE -> Boolean.TRUE;
             case FALSE -> Boolean.FALSE;
-            default -> throw new IllegalStateException("corrupt online row: tag " + tag);
+            default -> throw Errors.corruptOnlineValue("row: tag " + tag);
           };
       out.put(name, v);
     }
@@ -228,7 +224,7 @@ public final class FeatureValues {
       case 't' -> Boolean.TRUE;
       case 'f' -> Boolean.FALSE;
       case 's' -> text.substring(1);
-      default -> throw new IllegalStateException("corrupt online value: '" + text + "'");
+      default -> throw Errors.corruptOnlineValue("value: '" + text + "'");
     };
   }
 }

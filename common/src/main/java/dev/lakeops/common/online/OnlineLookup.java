@@ -2,6 +2,7 @@ package dev.lakeops.common.online;
 
 import dev.lakeops.common.config.FeatureViewConfig;
 import dev.lakeops.common.config.ProjectConfig;
+import dev.lakeops.common.error.Errors;
 import dev.lakeops.common.error.LakeOpsException;
 import java.time.Duration;
 import java.time.Instant;
@@ -43,12 +44,7 @@ public final class OnlineLookup {
   public static List<ViewResult> lookup(
       ProjectConfig project, OnlineStore store, String entity, String key, long asOfMillis) {
     if (entity != null && !project.entities().containsKey(entity)) {
-      throw new LakeOpsException(
-          "unknown entity '"
-              + entity
-              + "'; the project has "
-              + project.entities().keySet()
-              + ". Fix: pass one of them.");
+      throw Errors.unknownEntity(entity, project.entities().keySet());
     }
     List<ViewResult> out = new ArrayList<>();
     for (FeatureViewConfig v : project.featureViews().values()) {

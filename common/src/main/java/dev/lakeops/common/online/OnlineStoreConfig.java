@@ -1,7 +1,7 @@
 package dev.lakeops.common.online;
 
 import dev.lakeops.common.error.ConfigException;
-import dev.lakeops.common.error.ConfigProblem;
+import dev.lakeops.common.error.Errors;
 import java.io.Serializable;
 
 /**
@@ -92,18 +92,7 @@ public sealed interface OnlineStoreConfig extends Serializable {
   }
 
   private static ConfigException badUri(String uri, String problem) {
-    return new ConfigException(
-        new ConfigProblem(
-            "command line",
-            OPTION,
-            0,
-            problem,
-            "write e.g. "
-                + OPTION
-                + " redis://127.0.0.1:6379/myproject: or "
-                + OPTION
-                + " embedded:/data/online/features.db, or leave it out to use project.yaml's"
-                + " online_store."));
+    return Errors.badOnlineStoreUri(OPTION, problem);
   }
 
   /** A one-line description for logs and command output. */

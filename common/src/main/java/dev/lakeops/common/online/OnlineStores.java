@@ -4,7 +4,7 @@ import dev.lakeops.common.config.FeatureViewConfig;
 import dev.lakeops.common.config.ProjectConfig;
 import dev.lakeops.common.config.ProjectLoader;
 import dev.lakeops.common.error.ConfigException;
-import dev.lakeops.common.error.ConfigProblem;
+import dev.lakeops.common.error.Errors;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -51,32 +51,17 @@ public final class OnlineStores {
     if (e.path() != null) {
       Path p = localPath(e.path());
       if (p == null) {
-        throw new ConfigException(
-            new ConfigProblem(
-                project.dir().resolve(ProjectLoader.PROJECT).toString(),
-                "online_store.path",
-                0,
-                "the embedded online store is a local file, but the path is '" + e.path() + "'.",
-                "give a local file path, e.g. online_store: {type: embedded, path:"
-                    + " /data/online/features.db}, or use Redis (online_store: {type: redis,"
-                    + " host: ..., port: 6379})."));
+        throw Errors.embeddedStoreNotLocal(
+            project.dir().resolve(ProjectLoader.PROJECT).toString(), e.path());
       }
       return p.isAbsolute() ? p : project.dir().resolve(p).toAbsolutePath().normalize();
     }
     Path root = warehouseRoot == null ? null : localPath(warehouseRoot);
     if (root == null) {
-      throw new ConfigException(
-          new ConfigProblem(
-              project.dir().resolve(ProjectLoader.PROJECT).toString(),
-              "online_store",
-              0,
-              "the embedded online store lives under the warehouse by default, but the warehouse '"
-                  + warehouseRoot
-                  + "' is not a local path.",
-              "set online_store: {type: embedded, path: /local/dir/features.db} in "
-                  + ProjectLoader.PROJECT
-                  + ", or pass --online-store embedded:/local/dir/features.db or"
-                  + " --online-store redis://host:6379."));
+      throw Errors.embeddedStoreWarehouseNotLocal(
+          project.dir().resolve(ProjectLoader.PROJECT).toString(),
+          ProjectLoader.PROJECT,
+          warehouseRoot);
     }
     return root.resolve(project.database())
         .resolve(DEFAULT_EMBEDDED_FILE)

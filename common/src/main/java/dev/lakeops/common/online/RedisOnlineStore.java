@@ -1,5 +1,6 @@
 package dev.lakeops.common.online;
 
+import dev.lakeops.common.error.Errors;
 import dev.lakeops.common.error.LakeOpsException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -76,16 +77,7 @@ public final class RedisOnlineStore implements OnlineStore {
       this.sha = client.scriptLoad(CAS_SCRIPT).getBytes(StandardCharsets.UTF_8);
     } catch (JedisException e) {
       client.close();
-      throw new LakeOpsException(
-          "cannot reach the Redis online store at "
-              + host
-              + ":"
-              + port
-              + ": "
-              + e.getMessage()
-              + ". Fix: start it (redis-server --daemonize yes) or point online_store /"
-              + " --online-store at a running server.",
-          e);
+      throw Errors.redisUnreachable(host, port, e);
     }
   }
 
@@ -228,18 +220,7 @@ public final class RedisOnlineStore implements OnlineStore {
   }
 
   private LakeOpsException failure(String what, JedisException e) {
-    return new LakeOpsException(
-        "cannot "
-            + what
-            + " the Redis online store at "
-            + host
-            + ":"
-            + port
-            + ": "
-            + e.getMessage()
-            + ". Fix: check that the server is running (redis-server --daemonize yes) and"
-            + " reachable.",
-        e);
+    return Errors.redisFailed(what, host, port, e);
   }
 
   @Override

@@ -1,5 +1,6 @@
 package dev.lakeops.common.online;
 
+import dev.lakeops.common.error.Errors;
 import dev.lakeops.common.error.LakeOpsException;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -78,13 +79,7 @@ public final class SqliteOnlineStore implements OnlineStore {
         Files.createDirectories(parent);
       }
     } catch (IOException e) {
-      throw new LakeOpsException(
-          "cannot create the directory of the embedded online store "
-              + this.file
-              + ": "
-              + e.getMessage()
-              + ". Fix: choose a writable path (online_store: {type: embedded, path: ...}).",
-          e);
+      throw Errors.cannotCreateEmbeddedStore(this.file, e);
     }
     try {
       conn = connect(this.file);
@@ -258,15 +253,7 @@ public final class SqliteOnlineStore implements OnlineStore {
   }
 
   private LakeOpsException failure(String what, SQLException e) {
-    String fix =
-        isBusy(e)
-            ? " Fix: another process held a write lock on the file for more than "
-                + BUSY_TIMEOUT.toSeconds()
-                + " s; retry, or stop the other writer."
-            : "";
-    return new LakeOpsException(
-        "cannot " + what + " the embedded online store " + file + ": " + e.getMessage() + "." + fix,
-        e);
+    return Errors.embeddedStoreFailed(what, file, e, isBusy(e) ? BUSY_TIMEOUT : null);
   }
 
   @Override

@@ -1,6 +1,6 @@
 package dev.lakeops.common.registry;
 
-import dev.lakeops.common.error.LakeOpsException;
+import dev.lakeops.common.error.Errors;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -62,8 +62,7 @@ public record ModelState(String model, long epoch, List<ModelVersion> versions) 
       int v, Stage to, String by, Instant at, String reason, Map<String, String> details) {
     ModelVersion target = require(v);
     if (target.stage() == to) {
-      throw new LakeOpsException(
-          "Model '" + model + "' version " + v + " is already in " + to.key() + "; nothing to do.");
+      throw Errors.alreadyInStage(model, v, to.key());
     }
     String kind = rank(to) > rank(target.stage()) ? "promoted" : "demoted";
     List<ModelVersion> out = new ArrayList<>();
@@ -110,16 +109,8 @@ public record ModelState(String model, long epoch, List<ModelVersion> versions) 
     return version(v)
         .orElseThrow(
             () ->
-                new LakeOpsException(
-                    "Model '"
-                        + model
-                        + "' has no version "
-                        + v
-                        + "; its versions are "
-                        + versions.stream().map(ModelVersion::version).sorted().toList()
-                        + ". See 'mlops models --model "
-                        + model
-                        + "'."));
+                Errors.noSuchModelVersion(
+                    model, v, versions.stream().map(ModelVersion::version).sorted().toList()));
   }
 
   private ModelState next(List<ModelVersion> out) {

@@ -1,6 +1,7 @@
 package dev.lakeops.common.registry;
 
 import dev.lakeops.common.delta.KernelReader;
+import dev.lakeops.common.error.Errors;
 import io.delta.kernel.Snapshot;
 import io.delta.kernel.expressions.Column;
 import io.delta.kernel.expressions.Literal;
@@ -119,8 +120,7 @@ public final class RegistryTableReader {
 
   private static Stage stage(Object key) {
     return Stage.parse((String) key)
-        .orElseThrow(
-            () -> new IllegalStateException("unknown stage '" + key + "' in the registry"));
+        .orElseThrow(() -> Errors.unknownRegistryStage(key, Stage.keys()));
   }
 
   @SuppressWarnings("unchecked")

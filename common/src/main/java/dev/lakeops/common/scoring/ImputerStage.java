@@ -1,6 +1,6 @@
 package dev.lakeops.common.scoring;
 
-import dev.lakeops.common.error.LakeOpsException;
+import dev.lakeops.common.error.Errors;
 import java.util.List;
 import java.util.Map;
 
@@ -35,8 +35,7 @@ final class ImputerStage implements Stage {
     for (int i = 0; i < ins.length; i++) {
       Object v = row.get(ins[i]);
       if (!(v instanceof Number n)) {
-        throw new LakeOpsException(
-            "The saved Imputer stage " + s.dir + " has no surrogate for column '" + ins[i] + "'.");
+        throw Errors.noImputerSurrogate(s.dir, ins[i]);
       }
       sur[i] = n.doubleValue();
       in[i] = layout.read(ins[i]);

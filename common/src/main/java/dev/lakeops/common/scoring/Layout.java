@@ -1,5 +1,6 @@
 package dev.lakeops.common.scoring;
 
+import dev.lakeops.common.error.Errors;
 import dev.lakeops.common.error.LakeOpsException;
 import dev.lakeops.common.types.ColumnType;
 import java.util.ArrayList;
@@ -49,18 +50,8 @@ final class Layout {
   int readVector(SavedStage s, String column, int size) {
     int slot = read(column);
     if (!isVector(slot) || size(slot) != size) {
-      throw new LakeOpsException(
-          "The saved "
-              + s.simpleName()
-              + " stage "
-              + s.dir
-              + " reads column '"
-              + column
-              + "', which is not a vector of "
-              + size
-              + " values made by an earlier stage of the pipeline"
-              + (isVector(slot) ? " (it has " + size(slot) + ")" : "")
-              + ".");
+      throw Errors.notAVectorOfSize(
+          s.simpleName(), s.dir, column, size, isVector(slot) ? size(slot) : null);
     }
     return slot;
   }

@@ -131,15 +131,12 @@ public final class PipelineScorer {
                 .map(FileStatus::getPath)
                 .filter(p -> p.getName().endsWith(suffix))
                 .findFirst()
-                .orElseThrow(
-                    () ->
-                        new LakeOpsException(
-                            "The pipeline " + root + " has no stage directory for " + uid));
+                .orElseThrow(() -> Errors.noStageDirectory(root, uid));
         out.add(found);
       }
       return out;
     } catch (IOException e) {
-      throw new LakeOpsException("Cannot list the stages of the pipeline " + root + ": " + e, e);
+      throw Errors.cannotListStages(root, e);
     }
   }
 

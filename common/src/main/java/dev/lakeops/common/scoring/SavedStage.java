@@ -2,7 +2,7 @@ package dev.lakeops.common.scoring;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.lakeops.common.error.LakeOpsException;
+import dev.lakeops.common.error.Errors;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -53,18 +53,12 @@ final class SavedStage {
           new BufferedReader(new InputStreamReader(fs.open(meta), StandardCharsets.UTF_8))) {
         String line = r.readLine();
         if (line == null) {
-          throw new LakeOpsException("The MLlib metadata file " + meta + " is empty.");
+          throw Errors.emptyStageMetadata(meta);
         }
         return new SavedStage(dir, conf, JSON.readTree(line));
       }
     } catch (IOException e) {
-      throw new LakeOpsException(
-          "Cannot read the MLlib metadata "
-              + meta
-              + " ("
-              + e.getMessage()
-              + "): is this a saved PipelineModel directory?",
-          e);
+      throw Errors.cannotReadStageMetadata(meta, e);
     }
   }
 
@@ -98,8 +92,7 @@ final class SavedStage {
   String requiredString(String name) {
     JsonNode v = param(name);
     if (v == null) {
-      throw new LakeOpsException(
-          "The saved " + simpleName() + " stage " + dir + " has no '" + name + "' param.");
+      throw Errors.stageParamMissing(simpleName(), dir, name);
     }
     return v.asText();
   }
@@ -149,16 +142,7 @@ final class SavedStage {
     }
     JsonNode one = param(single);
     if (one == null) {
-      throw new LakeOpsException(
-          "The saved "
-              + simpleName()
-              + " stage "
-              + dir
-              + " sets neither '"
-              + single
-              + "' nor '"
-              + multi
-              + "'.");
+      throw Errors.stageParamsMissing(simpleName(), dir, single, multi);
     }
     return new String[] {one.asText()};
   }
@@ -180,13 +164,11 @@ final class SavedStage {
         out.addAll(ParquetRows.read(f.getPath(), conf));
       }
       if (out.isEmpty()) {
-        throw new LakeOpsException(
-            "The saved " + simpleName() + " stage " + dir + " has no rows under " + sub + "/.");
+        throw Errors.stageDataEmpty(simpleName(), dir, sub);
       }
       return out;
     } catch (IOException e) {
-      throw new LakeOpsException(
-          "Cannot read the data of the saved " + simpleName() + " stage " + data + ": " + e, e);
+      throw Errors.cannotReadStageData(simpleName(), data, e);
     }
   }
 }

@@ -1,6 +1,6 @@
 package dev.lakeops.common.scoring;
 
-import dev.lakeops.common.error.LakeOpsException;
+import dev.lakeops.common.error.Errors;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -38,14 +38,7 @@ final class SqlCastStage implements Stage {
     String sql = s.requiredString("statement");
     Matcher whole = WHOLE.matcher(sql);
     if (!whole.matches()) {
-      throw new LakeOpsException(
-          "The saved SQLTransformer stage "
-              + s.dir
-              + " has the statement '"
-              + sql
-              + "', which the Spark-free scorer cannot run: it supports only"
-              + " 'SELECT *, CAST(`col` AS DOUBLE) AS `out`, ... FROM __THIS__' (the boolean casts"
-              + " the training job writes).");
+      throw Errors.unsupportedSqlStatement(s.dir, sql);
     }
     List<String> ins = new ArrayList<>();
     List<String> outs = new ArrayList<>();

@@ -1,6 +1,6 @@
 package dev.lakeops.common.scoring;
 
-import dev.lakeops.common.error.LakeOpsException;
+import dev.lakeops.common.error.Errors;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeSet;
@@ -48,14 +48,7 @@ final class StageRegistry {
   static Stage load(SavedStage saved, Layout layout) {
     StageLoader loader = LOADERS.get(saved.className);
     if (loader == null) {
-      throw new LakeOpsException(
-          "The pipeline stage "
-              + saved.className
-              + " (uid "
-              + saved.uid()
-              + ") is not supported by the Spark-free scorer; it supports "
-              + supported()
-              + ". Score this model with Spark, or train it without that stage.");
+      throw Errors.unsupportedStage(saved.className, saved.uid(), supported());
     }
     return loader.load(saved, layout);
   }

@@ -1,6 +1,6 @@
 package dev.lakeops.common.scoring;
 
-import dev.lakeops.common.error.LakeOpsException;
+import dev.lakeops.common.error.Errors;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -110,7 +110,7 @@ final class Tree {
         continue;
       }
       if (!pos.containsKey(l) || !pos.containsKey(r)) {
-        throw new LakeOpsException("A saved tree in " + where + " refers to a missing node.");
+        throw Errors.damagedTree(where, "refers to a missing node");
       }
       left[i] = pos.get(l);
       right[i] = pos.get(r);
@@ -119,8 +119,7 @@ final class Tree {
       Map<String, Object> split = (Map<String, Object>) node.get("split");
       feature[i] = ((Number) split.get("featureIndex")).intValue();
       if (feature[i] < 0 || feature[i] >= numFeatures) {
-        throw new LakeOpsException(
-            "A saved tree in " + where + " splits on feature " + feature[i] + " of " + numFeatures);
+        throw Errors.treeFeatureOutOfRange(where, feature[i], numFeatures);
       }
       double[] values = ParquetRows.doubles((List<Object>) split.get("leftCategoriesOrThreshold"));
       int numCategories = ((Number) split.get("numCategories")).intValue();
@@ -159,7 +158,7 @@ final class Tree {
       }
     }
     if (root < 0) {
-      throw new LakeOpsException("A saved tree in " + where + " has no root node.");
+      throw Errors.damagedTree(where, "has no root node");
     }
     return new Tree(root, left, right, feature, threshold, cats, keptLeft, prediction, stats);
   }

@@ -1,7 +1,7 @@
 package dev.lakeops.common.scoring;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.lakeops.common.error.LakeOpsException;
+import dev.lakeops.common.error.Errors;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -62,8 +62,7 @@ final class TreeModelStage implements ModelStage {
   static Stage load(Kind kind, SavedStage s, Layout layout) {
     JsonNode nf = s.meta("numFeatures");
     if (nf == null) {
-      throw new LakeOpsException(
-          "The saved " + s.simpleName() + " stage " + s.dir + " has no numFeatures metadata.");
+      throw Errors.stageMetadataMissing(s.simpleName(), s.dir, "numFeatures");
     }
     int numFeatures = nf.asInt();
     int features = Models.features(s, layout, numFeatures);
@@ -83,8 +82,7 @@ final class TreeModelStage implements ModelStage {
       TreeMap<Integer, List<Map<String, Object>>> byTree = new TreeMap<>();
       for (Map<String, Object> r : rows) {
         if (!(r.get("treeID") instanceof Number) || !(r.get("nodeData") instanceof Map)) {
-          throw new LakeOpsException(
-              "The saved ensemble " + s.dir + " has unexpected data columns " + r.keySet());
+          throw Errors.unexpectedEnsembleColumns(s.dir, "data", r.keySet());
         }
         byTree
             .computeIfAbsent(((Number) r.get("treeID")).intValue(), k -> new ArrayList<>())
@@ -96,11 +94,7 @@ final class TreeModelStage implements ModelStage {
         Object id = r.containsKey("treeID") ? r.get("treeID") : r.get("_1");
         Object weight = r.containsKey("weights") ? r.get("weights") : r.get("_3");
         if (!(id instanceof Number) || !(weight instanceof Number)) {
-          throw new LakeOpsException(
-              "The saved ensemble "
-                  + s.dir
-                  + " has unexpected treesMetadata columns "
-                  + r.keySet());
+          throw Errors.unexpectedEnsembleColumns(s.dir, "treesMetadata", r.keySet());
         }
         w.put(((Number) id).intValue(), ((Number) weight).doubleValue());
       }
@@ -110,7 +104,7 @@ final class TreeModelStage implements ModelStage {
       for (int t = 0; t < numTrees; t++) {
         List<Map<String, Object>> nodes = byTree.get(t);
         if (nodes == null || !w.containsKey(t)) {
-          throw new LakeOpsException("The saved ensemble " + s.dir + " lacks tree " + t + ".");
+          throw Errors.ensembleLacksTree(s.dir, t);
         }
         trees[t] = Tree.of(nodes, numFeatures, s.dir.toString());
         weights[t] = w.get(t);

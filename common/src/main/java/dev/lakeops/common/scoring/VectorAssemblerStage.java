@@ -1,6 +1,6 @@
 package dev.lakeops.common.scoring;
 
-import dev.lakeops.common.error.LakeOpsException;
+import dev.lakeops.common.error.Errors;
 import java.util.Arrays;
 
 /**
@@ -92,16 +92,11 @@ final class VectorAssemblerStage implements Stage {
           return m;
         }
       }
-      throw new LakeOpsException(
-          "The saved "
-              + s.simpleName()
-              + " stage "
-              + s.dir
-              + " has handleInvalid = '"
-              + v
-              + "'; the scorer supports "
-              + Arrays.stream(allowed).map(m -> m.name().toLowerCase()).toList()
-              + ".");
+      throw Errors.unsupportedHandleInvalid(
+          s.simpleName(),
+          s.dir,
+          v,
+          Arrays.stream(allowed).map(m -> m.name().toLowerCase()).toList());
     }
   }
 }

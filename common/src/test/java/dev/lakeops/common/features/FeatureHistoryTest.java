@@ -289,13 +289,14 @@ class FeatureHistoryTest {
     byte[] future = stored.clone();
     future[0] = 9;
     assertThatThrownBy(() -> FeatureHistory.decode(future, 0))
-        .isInstanceOf(IllegalStateException.class)
+        .isInstanceOf(dev.lakeops.common.error.LakeOpsException.class)
         .hasMessageContaining("format version 9")
         .hasMessageContaining("re-run 'mlops materialize'");
     byte[] longer = Arrays.copyOf(stored, stored.length + 1);
     assertThatThrownBy(() -> FeatureHistory.decode(longer, 0))
-        .isInstanceOf(IllegalStateException.class)
-        .hasMessageContaining("corrupt");
+        .isInstanceOf(dev.lakeops.common.error.LakeOpsException.class)
+        .hasMessageContaining("corrupt feature history")
+        .hasMessageContaining("re-run 'mlops materialize'");
     assertThat(inc.encodeView(h, 0, 10 * MIN - 1)).as("no event at or before").isNull();
   }
 }

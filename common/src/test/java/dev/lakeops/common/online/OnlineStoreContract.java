@@ -106,7 +106,7 @@ abstract class OnlineStoreContract {
     List<FeatureRow> batch =
         List.of(new FeatureRow("k2", T0, Map.of("n", 1L)), new FeatureRow("k3", T0, bad));
     assertThatThrownBy(() -> s.write(OTHER, batch))
-        .isInstanceOf(IllegalArgumentException.class)
+        .isInstanceOf(dev.lakeops.common.error.LakeOpsException.class)
         .hasMessageContaining("feature 'n'")
         .hasMessageContaining("java.time.Instant");
     assertThat(s.read(OTHER, "k2", T0)).as("a failed batch writes nothing").isEmpty();

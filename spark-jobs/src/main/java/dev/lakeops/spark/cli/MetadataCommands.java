@@ -10,6 +10,7 @@ import dev.lakeops.common.registry.ModelVersion;
 import dev.lakeops.common.registry.RegistryTableReader;
 import dev.lakeops.common.registry.Transition;
 import dev.lakeops.common.warehouse.Warehouse;
+import dev.lakeops.spark.SparkErrors;
 import java.io.PrintStream;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -57,7 +58,7 @@ final class MetadataCommands {
   int models(CliArgs a) {
     if (a.option("--model").isEmpty()) {
       if (a.option("--version").isPresent() || a.option("--compare").isPresent()) {
-        throw new UsageException("models", "--version and --compare need --model <name>.");
+        throw SparkErrors.versionNeedsModel();
       }
       List<String> models = registry.models();
       if (models.isEmpty()) {
@@ -81,7 +82,7 @@ final class MetadataCommands {
     if (a.option("--compare").isPresent()) {
       String[] vs = a.option("--compare").get().split(",");
       if (vs.length != 2) {
-        throw new UsageException("models", "--compare takes two versions, e.g. --compare 1,2.");
+        throw SparkErrors.compareNeedsTwoVersions();
       }
       compare(s, versionNumber(vs[0]), versionNumber(vs[1]));
       return 0;
@@ -102,8 +103,7 @@ final class MetadataCommands {
     try {
       return Integer.parseInt(text.trim());
     } catch (NumberFormatException e) {
-      throw new UsageException(
-          "models", "--compare takes two version numbers, e.g. --compare 1,2; got '" + text + "'.");
+      throw SparkErrors.compareNotANumber(text);
     }
   }
 
@@ -186,16 +186,7 @@ final class MetadataCommands {
   ModelState requireModel(String command, String model) {
     ModelState s = registry.state(model);
     if (s.versions().isEmpty()) {
-      List<String> models = registry.models();
-      throw new UsageException(
-          command,
-          "no model '"
-              + model
-              + "' in the registry; "
-              + (models.isEmpty()
-                  ? "no model is registered yet (train one with 'mlops train --model <name>')"
-                  : "registered models are " + String.join(", ", models))
-              + ".");
+      throw SparkErrors.noSuchModel(command, model, registry.models());
     }
     return s;
   }
@@ -209,17 +200,11 @@ final class MetadataCommands {
     return s.version(version)
         .orElseThrow(
             () ->
-                new UsageException(
+                SparkErrors.noSuchVersion(
                     command,
-                    "model '"
-                        + s.model()
-                        + "' has no version "
-                        + version
-                        + "; its versions are "
-                        + s.versions().stream()
-                            .map(v -> String.valueOf(v.version()))
-                            .collect(Collectors.joining(", "))
-                        + "."));
+                    s.model(),
+                    version,
+                    s.versions().stream().map(ModelVersion::version).toList()));
   }
 
   /**
@@ -237,23 +222,10 @@ final class MetadataCommands {
    */
   void checkReproducible(CliArgs a) {
     String id = a.required("--run", "run id");
-    Map<String, Object> run =
-        findRun(id)
-            .orElseThrow(
-                () ->
-                    new UsageException(
-                        a.command, "no run '" + id + "'; list runs with 'mlops runs'."));
+    Map<String, Object> run = findRun(id).orElseThrow(() -> SparkErrors.noSuchRun(a.command, id));
     if (!dev.lakeops.spark.training.TrainingJob.PIPELINE.equals(run.get("command"))
         || !"succeeded".equals(run.get("status"))) {
-      throw new UsageException(
-          a.command,
-          "run '"
-              + id
-              + "' is a "
-              + run.get("status")
-              + " '"
-              + run.get("command")
-              + "' run; only succeeded training runs can be reproduced (see 'mlops runs').");
+      throw SparkErrors.notReproducible(a.command, id, run.get("status"), run.get("command"));
     }
   }
 
@@ -274,12 +246,7 @@ final class MetadataCommands {
   }
 
   private int run(String id) {
-    Map<String, Object> r =
-        findRun(id)
-            .orElseThrow(
-                () ->
-                    new UsageException(
-                        "runs", "no run '" + id + "'; list runs with 'mlops runs'."));
+    Map<String, Object> r = findRun(id).orElseThrow(() -> SparkErrors.noSuchRun("runs", id));
     for (Map.Entry<String, Object> e : r.entrySet()) {
       out.printf("%-16s %s%n", e.getKey(), e.getValue() == null ? "" : cell(r, e.getKey()));
     }

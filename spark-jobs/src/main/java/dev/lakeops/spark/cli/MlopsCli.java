@@ -2,7 +2,6 @@ package dev.lakeops.spark.cli;
 
 import dev.lakeops.common.cli.Cli;
 import dev.lakeops.common.cli.CliArgs;
-import dev.lakeops.common.cli.CliArgs.UsageException;
 import dev.lakeops.common.cli.CliFailures;
 import dev.lakeops.common.cli.CommandHandler;
 import dev.lakeops.common.cli.CommandImplementations;
@@ -14,6 +13,7 @@ import dev.lakeops.common.config.ProjectConfig;
 import dev.lakeops.common.config.ProjectLoader;
 import dev.lakeops.common.config.SourceConfig;
 import dev.lakeops.common.warehouse.Warehouse;
+import dev.lakeops.spark.SparkErrors;
 import dev.lakeops.spark.features.FeaturePipeline;
 import dev.lakeops.spark.metadata.RunRecord;
 import dev.lakeops.spark.session.SparkSessions;
@@ -160,9 +160,7 @@ public final class MlopsCli implements CommandImplementations {
       String name = a.option("--source").get();
       SourceConfig s = p.sources().get(name);
       if (s == null) {
-        throw new UsageException(
-            "features",
-            "unknown source '" + name + "'; the project has " + p.sources().keySet() + ".");
+        throw SparkErrors.unknownSource(name, p.sources().keySet());
       }
       sources = List.of(s);
     }
@@ -197,9 +195,7 @@ public final class MlopsCli implements CommandImplementations {
     List<String> names =
         a.option("--name").map(List::of).orElse(new ArrayList<>(p.trainingSets().keySet()));
     if (names.isEmpty()) {
-      throw new UsageException(
-          "training-set",
-          "the project defines no training sets; add training_sets.yaml (see conf/examples/cdnow).");
+      throw SparkErrors.noTrainingSets();
     }
     Warehouse wh = Warehouse.of(a.warehouse(), p);
     SparkSession spark = session(a, "lakeops training-set " + p.name(), wh.root());
@@ -266,15 +262,8 @@ public final class MlopsCli implements CommandImplementations {
       }
       LOG.debug("the query is not valid", e);
       String why = CliFailures.oneLine(e.getMessage());
-      throw new UsageException(
-          "sql",
-          (e instanceof org.apache.spark.sql.catalyst.parser.ParseException
-                  ? "the query does not parse: "
-                  : "the query cannot run: ")
-              + why
-              + (why.contains("TABLE_OR_VIEW_NOT_FOUND")
-                  ? "; the tables that exist now are " + String.join(", ", registered)
-                  : ""));
+      throw SparkErrors.badQuery(
+          e instanceof org.apache.spark.sql.catalyst.parser.ParseException, why, registered);
     }
     out.print(TablePrinter.render(result, 100));
     return 0;
@@ -285,9 +274,7 @@ public final class MlopsCli implements CommandImplementations {
     List<String> views = a.option("--view").map(List::of).orElse(List.of());
     for (String v : views) {
       if (!p.featureViews().containsKey(v)) {
-        throw new UsageException(
-            "materialize",
-            "unknown feature view '" + v + "'; the project has " + p.featureViews().keySet() + ".");
+        throw SparkErrors.unknownFeatureView("materialize", v, p.featureViews().keySet());
       }
     }
     java.time.Instant asOf = a.asOf().orElse(null);

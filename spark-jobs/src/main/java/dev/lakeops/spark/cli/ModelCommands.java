@@ -1,10 +1,10 @@
 package dev.lakeops.spark.cli;
 
 import dev.lakeops.common.cli.CliArgs;
-import dev.lakeops.common.cli.CliArgs.UsageException;
 import dev.lakeops.common.config.ProjectConfig;
 import dev.lakeops.common.registry.Stage;
 import dev.lakeops.common.warehouse.Warehouse;
+import dev.lakeops.spark.SparkErrors;
 import dev.lakeops.spark.training.ModelPromotion;
 import dev.lakeops.spark.training.Reproduction;
 import dev.lakeops.spark.training.TrainingJob;
@@ -75,10 +75,7 @@ final class ModelCommands {
     if (a.flag("--force")) {
       Stage to =
           Stage.parse(a.option("--to").orElse("production"))
-              .orElseThrow(
-                  () ->
-                      new UsageException(
-                          "promote", "--to takes one of " + Stage.keys() + " (or champion)."));
+              .orElseThrow(() -> SparkErrors.unknownStage("promote", Stage.keys(), true));
       promotion.force(model, version, to, by(a), a.option("--reason").orElse(null));
       out.printf("model %s version %d is now %s (forced)%n", model, version, to.key());
       return 0;
@@ -108,8 +105,7 @@ final class ModelCommands {
     int version = Integer.parseInt(a.required("--version", "n"));
     Stage to =
         Stage.parse(a.option("--to").orElse("archived"))
-            .orElseThrow(
-                () -> new UsageException("demote", "--to takes one of " + Stage.keys() + "."));
+            .orElseThrow(() -> SparkErrors.unknownStage("demote", Stage.keys(), false));
     new ModelPromotion(spark, warehouse)
         .force(model, version, to, by(a), a.required("--reason", "why"));
     out.printf("model %s version %d is now %s%n", model, version, to.key());

@@ -21,9 +21,9 @@ import dev.lakeops.common.config.FeatureViewConfig;
 import dev.lakeops.common.config.ProjectConfig;
 import dev.lakeops.common.config.SourceConfig;
 import dev.lakeops.common.config.SourceFormat;
-import dev.lakeops.common.error.LakeOpsException;
 import dev.lakeops.common.warehouse.TableRef;
 import dev.lakeops.common.warehouse.Warehouse;
+import dev.lakeops.spark.SparkErrors;
 import dev.lakeops.spark.ingest.IngestLog;
 import dev.lakeops.spark.ingest.InputFile;
 import dev.lakeops.spark.ingest.InputFiles;
@@ -247,17 +247,7 @@ public final class FeaturePipeline {
       if (before == null) {
         out.add(f);
       } else if (!before.equals(f)) {
-        throw new LakeOpsException(
-            "Source '"
-                + source.name()
-                + "': the input file "
-                + f.path()
-                + " changed after it was ingested (size "
-                + before.size()
-                + " -> "
-                + f.size()
-                + "). Input files are append-only: put new rows in a new file, or run"
-                + " 'features --full-refresh' to rebuild the source's tables from all files.");
+        throw SparkErrors.inputFileChanged(source.name(), f.path(), before.size(), f.size());
       }
     }
     return out;

@@ -1,6 +1,6 @@
 package dev.lakeops.spark.ingest;
 
-import dev.lakeops.common.error.LakeOpsException;
+import dev.lakeops.spark.SparkErrors;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -19,21 +19,14 @@ public final class InputFiles {
     try {
       FileSystem fs = root.getFileSystem(conf);
       if (!fs.exists(root)) {
-        throw new LakeOpsException(
-            "Source '"
-                + source
-                + "': the input path "
-                + location
-                + " does not exist. Fix the source's 'path' in sources.yaml (relative paths are"
-                + " relative to the project directory) or create the input.");
+        throw SparkErrors.inputPathMissing(source, location);
       }
       List<InputFile> out = new ArrayList<>();
       collect(fs, fs.getFileStatus(root), out);
       out.sort(Comparator.comparing(InputFile::path));
       return out;
     } catch (IOException e) {
-      throw new LakeOpsException(
-          "Source '" + source + "': cannot list " + location + ": " + e.getMessage(), e);
+      throw SparkErrors.cannotListInput(source, location, e);
     }
   }
 

@@ -11,8 +11,8 @@ import dev.lakeops.common.config.ColumnSpec;
 import dev.lakeops.common.config.EventTime;
 import dev.lakeops.common.config.SourceConfig;
 import dev.lakeops.common.config.SourceFormat;
-import dev.lakeops.common.error.LakeOpsException;
 import dev.lakeops.common.types.ColumnType;
+import dev.lakeops.spark.SparkErrors;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -172,14 +172,7 @@ public final class SourceReader {
     Set<String> have = new TreeSet<>(Arrays.asList(actual));
     List<String> missing = source.columnNames().stream().filter(c -> !have.contains(c)).toList();
     if (!missing.isEmpty()) {
-      throw new LakeOpsException(
-          "Source '"
-              + source.name()
-              + "': the input has no column(s) "
-              + missing
-              + "; its columns are "
-              + have
-              + ". Fix the schema in sources.yaml to match the input.");
+      throw SparkErrors.inputLacksColumns(source.name(), missing, have);
     }
   }
 

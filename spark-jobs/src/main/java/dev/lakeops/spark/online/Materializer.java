@@ -7,7 +7,6 @@ import dev.lakeops.common.config.ColumnSpec;
 import dev.lakeops.common.config.FeatureViewConfig;
 import dev.lakeops.common.config.ProjectConfig;
 import dev.lakeops.common.config.SourceConfig;
-import dev.lakeops.common.error.LakeOpsException;
 import dev.lakeops.common.events.SourceEvent;
 import dev.lakeops.common.features.FeatureHistory;
 import dev.lakeops.common.features.IncrementalFeatures;
@@ -17,6 +16,7 @@ import dev.lakeops.common.online.StoredHistory;
 import dev.lakeops.common.types.ColumnType;
 import dev.lakeops.common.warehouse.TableRef;
 import dev.lakeops.common.warehouse.Warehouse;
+import dev.lakeops.spark.SparkErrors;
 import dev.lakeops.spark.metadata.RunLog;
 import dev.lakeops.spark.metadata.RunRecord;
 import dev.lakeops.spark.store.DeltaTables;
@@ -86,12 +86,7 @@ public final class Materializer {
     for (String v : views.isEmpty() ? new ArrayList<>(project.featureViews().keySet()) : views) {
       FeatureViewConfig view = project.featureViews().get(v);
       if (view == null) {
-        throw new LakeOpsException(
-            "unknown feature view '"
-                + v
-                + "'; the project has "
-                + project.featureViews().keySet()
-                + ". Fix: pass one of them to --view.");
+        throw SparkErrors.unknownFeatureView("materialize", v, project.featureViews().keySet());
       }
       todo.add(view);
     }
@@ -120,14 +115,7 @@ public final class Materializer {
     }
     try {
       if (!tables.exists(table)) {
-        throw new LakeOpsException(
-            "feature view '"
-                + view.name()
-                + "' has no events table of source '"
-                + view.source()
-                + "' at "
-                + table.path()
-                + ". Fix: run 'mlops features' first (or check --warehouse).");
+        throw SparkErrors.noEventsTable(view.name(), view.source(), table.path());
       }
       long version = tables.version(table);
       inputs.put(table.name(), "v" + version);

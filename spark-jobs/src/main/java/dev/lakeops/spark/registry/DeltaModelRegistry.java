@@ -3,12 +3,12 @@ package dev.lakeops.spark.registry;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 
-import dev.lakeops.common.error.LakeOpsException;
 import dev.lakeops.common.registry.ModelState;
 import dev.lakeops.common.registry.ModelVersion;
 import dev.lakeops.common.registry.RegistryColumns;
 import dev.lakeops.common.registry.Transition;
 import dev.lakeops.common.warehouse.TableRef;
+import dev.lakeops.spark.SparkErrors;
 import dev.lakeops.spark.store.DeltaTables;
 import java.util.ArrayList;
 import java.util.List;
@@ -103,12 +103,7 @@ public final class DeltaModelRegistry {
           attempt);
       sleep(attempt);
     }
-    throw new LakeOpsException(
-        "Model '"
-            + model
-            + "': could not commit a registry change after "
-            + MAX_ATTEMPTS
-            + " attempts because other writers kept changing it. Try again.");
+    throw SparkErrors.registryKeptChanging(model, MAX_ATTEMPTS);
   }
 
   /** Creates the empty registry table once; a writer that loses the race to create it goes on. */
@@ -126,7 +121,9 @@ public final class DeltaModelRegistry {
           .save(table.path());
     } catch (Exception e) {
       if (!tables.exists(table)) {
-        throw e instanceof RuntimeException re ? re : new LakeOpsException(e.getMessage(), e);
+        throw e instanceof RuntimeException re
+            ? re
+            : SparkErrors.cannotWriteRegistry(table.path(), e);
       }
     }
     tables.register(table);
@@ -150,7 +147,9 @@ public final class DeltaModelRegistry {
           .save(table.path());
     } catch (Exception e) { // Delta's concurrent-modification exceptions: another writer won
       if (!isConcurrencyConflict(e)) {
-        throw e instanceof RuntimeException re ? re : new LakeOpsException(e.getMessage(), e);
+        throw e instanceof RuntimeException re
+            ? re
+            : SparkErrors.cannotWriteRegistry(table.path(), e);
       }
       return false;
     }
@@ -180,7 +179,7 @@ public final class DeltaModelRegistry {
       Thread.sleep(ThreadLocalRandom.current().nextLong(10, 50L * Math.min(attempt, 10)));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new LakeOpsException("interrupted while retrying a registry change", e);
+      throw SparkErrors.interruptedRegistryRetry(e);
     }
   }
 }

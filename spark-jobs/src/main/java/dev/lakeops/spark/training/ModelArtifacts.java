@@ -1,7 +1,7 @@
 package dev.lakeops.spark.training;
 
-import dev.lakeops.common.error.LakeOpsException;
 import dev.lakeops.common.warehouse.Warehouse;
+import dev.lakeops.spark.SparkErrors;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -32,7 +32,7 @@ public final class ModelArtifacts {
     try {
       model.write().overwrite().save(Warehouse.artifactModel(artifact));
     } catch (IOException e) {
-      throw new LakeOpsException("Cannot save the model to " + artifact + ": " + e.getMessage(), e);
+      throw SparkErrors.cannotSaveModel(artifact, e);
     }
   }
 
@@ -45,7 +45,7 @@ public final class ModelArtifacts {
     try (OutputStream out = p.getFileSystem(conf).create(p, true)) {
       out.write(text.getBytes(StandardCharsets.UTF_8));
     } catch (IOException e) {
-      throw new LakeOpsException("Cannot write " + p + ": " + e.getMessage(), e);
+      throw SparkErrors.cannotWriteArtifact(p, e);
     }
   }
 
@@ -54,7 +54,7 @@ public final class ModelArtifacts {
     try (InputStream in = p.getFileSystem(conf).open(p)) {
       return new String(in.readAllBytes(), StandardCharsets.UTF_8);
     } catch (IOException e) {
-      throw new LakeOpsException("Cannot read " + p + ": " + e.getMessage(), e);
+      throw SparkErrors.cannotReadArtifact(p, e);
     }
   }
 
@@ -66,8 +66,7 @@ public final class ModelArtifacts {
         writeText(artifact, CONFIG + "/" + f.getFileName(), Files.readString(f));
       }
     } catch (IOException e) {
-      throw new LakeOpsException(
-          "Cannot copy the configuration of " + projectDir + ": " + e.getMessage(), e);
+      throw SparkErrors.cannotCopyConfig(projectDir, e);
     }
   }
 
@@ -84,8 +83,7 @@ public final class ModelArtifacts {
       }
       return localDir;
     } catch (IOException e) {
-      throw new LakeOpsException(
-          "Cannot restore the configuration of " + artifact + ": " + e.getMessage(), e);
+      throw SparkErrors.configNotRestored(artifact, e);
     }
   }
 }

@@ -7,11 +7,11 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
-import dev.lakeops.common.error.LakeOpsException;
 import dev.lakeops.common.training.ExactAuc;
 import dev.lakeops.common.training.Metric;
 import dev.lakeops.common.training.ModelSpec;
 import dev.lakeops.common.training.Task;
+import dev.lakeops.spark.SparkErrors;
 import dev.lakeops.spark.training.ModelTrainer.Pair;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -154,7 +154,7 @@ final class ModelEvaluation {
     while (it.hasNext()) {
       Row r = it.next();
       if (r.isNullAt(0)) {
-        throw new LakeOpsException("A model scored a holdout row with a null raw prediction.");
+        throw SparkErrors.nullRawPrediction();
       }
       auc.add(r.getDouble(0), r.getLong(1), r.getLong(2));
     }

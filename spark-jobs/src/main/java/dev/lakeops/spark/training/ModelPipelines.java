@@ -1,10 +1,10 @@
 package dev.lakeops.spark.training;
 
-import dev.lakeops.common.error.LakeOpsException;
 import dev.lakeops.common.training.Algorithm;
 import dev.lakeops.common.training.ModelSpec;
 import dev.lakeops.common.training.ParamDef;
 import dev.lakeops.common.training.Task;
+import dev.lakeops.spark.SparkErrors;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -179,23 +179,17 @@ final class ModelPipelines {
   static void checkParams(ModelSpec spec) {
     Algorithm a = spec.algorithm();
     if (!a.supports(spec.task())) {
-      throw new LakeOpsException(
-          "Model '"
-              + spec.name()
-              + "': algorithm '"
-              + a.key()
-              + "' does not do "
-              + spec.task().key()
-              + "; use one of "
-              + Algorithm.of(spec.task()).stream().map(Algorithm::key).toList()
-              + ".");
+      throw SparkErrors.algorithmWithoutTask(
+          spec,
+          a.key(),
+          spec.task().key(),
+          Algorithm.of(spec.task()).stream().map(Algorithm::key).toList());
     }
     List<String> problems = new ArrayList<>();
     spec.params().forEach((k, v) -> check(spec, k, v).ifPresent(problems::add));
     spec.grid().forEach((k, vs) -> vs.forEach(v -> check(spec, k, v).ifPresent(problems::add)));
     if (!problems.isEmpty()) {
-      throw new LakeOpsException(
-          "Model '" + spec.name() + "' has invalid hyperparameters: " + String.join(" ", problems));
+      throw SparkErrors.invalidHyperparameters(spec, problems);
     }
   }
 
@@ -241,16 +235,7 @@ final class ModelPipelines {
       v = String.valueOf(value);
     }
     if (!param.isValid().apply(v).equals(Boolean.TRUE)) {
-      throw new LakeOpsException(
-          "Model '"
-              + spec.name()
-              + "': MLlib rejects "
-              + param.name()
-              + " = "
-              + value
-              + " ("
-              + param.doc()
-              + ").");
+      throw SparkErrors.mllibRejectsParam(spec, param.name(), value, param.doc());
     }
     return v;
   }

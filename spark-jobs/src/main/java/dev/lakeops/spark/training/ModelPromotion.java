@@ -172,7 +172,7 @@ public final class ModelPromotion {
     return s.version(version)
         .orElseThrow(
             () ->
-                SparkErrors.unknownVersion(
+                dev.lakeops.common.error.Errors.noSuchModelVersion(
                     s.model(), version, s.versions().stream().map(ModelVersion::version).toList()));
   }
 

@@ -1,8 +1,8 @@
 package dev.lakeops.spark.training;
 
-import dev.lakeops.common.error.LakeOpsException;
 import dev.lakeops.common.training.Metric;
 import dev.lakeops.common.training.ModelSpec;
+import dev.lakeops.spark.SparkErrors;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -60,8 +60,7 @@ final class ModelTuning {
       // The tuner refits the best parameters on everything it was given: the whole training split.
       return (PipelineModel) best;
     } catch (IllegalArgumentException e) {
-      throw new LakeOpsException(
-          "MLlib could not train model '" + spec.name() + "': " + e.getMessage(), e);
+      throw SparkErrors.mllibCouldNotTrain(spec, e);
     }
   }
 
@@ -70,14 +69,7 @@ final class ModelTuning {
     return switch (metric) {
       case AUC_ROC, AUC_PR -> {
         if (numClasses != 2) {
-          throw new LakeOpsException(
-              "Model '"
-                  + spec.name()
-                  + "' is tuned on "
-                  + metric.key()
-                  + ", which needs binary labels, but the labels have "
-                  + numClasses
-                  + " classes. Tune on accuracy, f1 or log_loss instead.");
+          throw SparkErrors.binaryMetricOnMulticlass(spec, metric.key(), numClasses);
         }
         // numBins 0: the tuner ranks on the exact curve, as the holdout metrics are.
         yield new BinaryClassificationEvaluator()

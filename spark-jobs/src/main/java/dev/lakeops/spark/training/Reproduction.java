@@ -6,10 +6,10 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
 
 import dev.lakeops.common.config.ProjectConfig;
-import dev.lakeops.common.error.LakeOpsException;
 import dev.lakeops.common.registry.ModelVersion;
 import dev.lakeops.common.training.ModelSpec;
 import dev.lakeops.common.warehouse.Warehouse;
+import dev.lakeops.spark.SparkErrors;
 import dev.lakeops.spark.metadata.RunLog;
 import dev.lakeops.spark.metadata.RunRecord;
 import dev.lakeops.spark.registry.DeltaModelRegistry;
@@ -69,26 +69,11 @@ public final class Reproduction {
   }
 
   public Result reproduce(String runId) {
-    Row original =
-        runs.find(runId)
-            .orElseThrow(
-                () ->
-                    new LakeOpsException(
-                        "No run '"
-                            + runId
-                            + "' in "
-                            + warehouse.runs().name()
-                            + ". List runs with 'mlops runs'."));
+    Row original = runs.find(runId).orElseThrow(() -> SparkErrors.noSuchRun("reproduce", runId));
     if (!TrainingJob.PIPELINE.equals(original.getAs("command"))
         || !"succeeded".equals(original.getAs("status"))) {
-      throw new LakeOpsException(
-          "Run '"
-              + runId
-              + "' is a "
-              + original.getAs("status")
-              + " '"
-              + original.getAs("command")
-              + "' run; only succeeded training runs can be reproduced.");
+      throw SparkErrors.notReproducible(
+          "reproduce", runId, original.getAs("status"), original.getAs("command"));
     }
     String model = original.getAs("target");
     DeltaModelRegistry registry = promotion.registry();
@@ -96,10 +81,7 @@ public final class Reproduction {
         registry.state(model).versions().stream()
             .filter(v -> v.lineage().runId().equals(runId))
             .findFirst()
-            .orElseThrow(
-                () ->
-                    new LakeOpsException(
-                        "Run '" + runId + "' registered no version of model '" + model + "'."));
+            .orElseThrow(() -> SparkErrors.runRegisteredNoVersion(runId, model));
 
     String newRun = UUID.randomUUID().toString();
     Instant started = Instant.now();

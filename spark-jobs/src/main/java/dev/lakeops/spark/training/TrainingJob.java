@@ -2,7 +2,6 @@ package dev.lakeops.spark.training;
 
 import dev.lakeops.common.config.ProjectConfig;
 import dev.lakeops.common.config.ProjectFingerprint;
-import dev.lakeops.common.error.LakeOpsException;
 import dev.lakeops.common.registry.Lineage;
 import dev.lakeops.common.registry.ModelState;
 import dev.lakeops.common.registry.ModelVersion;
@@ -10,6 +9,7 @@ import dev.lakeops.common.registry.Stage;
 import dev.lakeops.common.training.ModelSpec;
 import dev.lakeops.common.warehouse.TableRef;
 import dev.lakeops.common.warehouse.Warehouse;
+import dev.lakeops.spark.SparkErrors;
 import dev.lakeops.spark.metadata.RunLog;
 import dev.lakeops.spark.metadata.RunRecord;
 import dev.lakeops.spark.metadata.TaskLog;
@@ -58,12 +58,7 @@ public final class TrainingJob {
   public static ModelSpec spec(ProjectConfig project, String model) {
     ModelSpec spec = project.models().get(model);
     if (spec == null) {
-      throw new LakeOpsException(
-          "Unknown model '"
-              + model
-              + "'; the project defines "
-              + project.models().keySet()
-              + " in models.yaml. Pass one of them with --model.");
+      throw SparkErrors.unknownModel(model, project.models().keySet());
     }
     return spec;
   }

@@ -5,9 +5,9 @@ import dev.lakeops.common.config.FeatureViewConfig;
 import dev.lakeops.common.config.LabelConfig;
 import dev.lakeops.common.config.ProjectConfig;
 import dev.lakeops.common.config.TrainingSetConfig;
-import dev.lakeops.common.error.LakeOpsException;
 import dev.lakeops.common.warehouse.TableRef;
 import dev.lakeops.common.warehouse.Warehouse;
+import dev.lakeops.spark.SparkErrors;
 import dev.lakeops.spark.metadata.RunLog;
 import dev.lakeops.spark.metadata.RunRecord;
 import dev.lakeops.spark.store.DeltaTables;
@@ -44,12 +44,7 @@ public final class TrainingSetBuilder {
   public RunRecord build(String name) {
     TrainingSetConfig set = project.trainingSets().get(name);
     if (set == null) {
-      throw new LakeOpsException(
-          "Unknown training set '"
-              + name
-              + "'; the project defines "
-              + project.trainingSets().keySet()
-              + " in training_sets.yaml. Pass one of them with --name.");
+      throw SparkErrors.unknownTrainingSet(name, project.trainingSets().keySet());
     }
     String runId = UUID.randomUUID().toString();
     Instant started = Instant.now();
@@ -146,14 +141,7 @@ public final class TrainingSetBuilder {
 
   private TableRef existing(TableRef table, String what) {
     if (!tables.exists(table)) {
-      throw new LakeOpsException(
-          "The offline table of "
-              + what
-              + " does not exist yet at "
-              + table.path()
-              + ". Run 'mlops features --project "
-              + project.dir()
-              + "' with the same --warehouse first.");
+      throw SparkErrors.offlineTableMissing(what, table.path(), project.dir());
     }
     return table;
   }

@@ -1,5 +1,6 @@
 package dev.lakeops.common.monitoring.drift;
 
+import dev.lakeops.common.error.Errors;
 import dev.lakeops.common.training.ReferenceProfile.Kind;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -293,14 +294,14 @@ public final class FeatureWindow {
   /**
    * The window {@link #toBytes()} wrote.
    *
-   * @throws IllegalArgumentException when the bytes are not a serialized window of this format
+   * @throws dev.lakeops.common.error.LakeOpsException when the bytes are not a serialized window of
+   *     this format (state of an incompatible version, or damaged)
    */
   public static FeatureWindow fromBytes(byte[] bytes) {
     try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
       int format = in.readByte();
       if (format != FORMAT) {
-        throw new IllegalArgumentException(
-            "not a serialized FeatureWindow: format " + format + ", expected " + FORMAT);
+        throw Errors.notASerializedFeatureWindow("format " + format + ", expected " + FORMAT, null);
       }
       int kind = in.readByte();
       long rows = in.readLong();
@@ -324,16 +325,16 @@ public final class FeatureWindow {
           w.categories.put(new String(v, StandardCharsets.UTF_8), in.readLong());
         }
       } else {
-        throw new IllegalArgumentException("not a serialized FeatureWindow: kind byte " + kind);
+        throw Errors.notASerializedFeatureWindow("kind byte " + kind, null);
       }
       w.rows = rows;
       w.missing = missing;
       if (in.read() != -1) {
-        throw new IllegalArgumentException("not a serialized FeatureWindow: trailing bytes");
+        throw Errors.notASerializedFeatureWindow("trailing bytes", null);
       }
       return w;
     } catch (IOException | NegativeArraySizeException e) {
-      throw new IllegalArgumentException("not a serialized FeatureWindow: " + e, e);
+      throw Errors.notASerializedFeatureWindow(e.toString(), e);
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.lakeops.common.monitoring.drift;
 
+import dev.lakeops.common.error.Errors;
 import java.util.Base64;
 import org.apache.datasketches.kll.KllDoublesSketch;
 import org.apache.datasketches.memory.Memory;
@@ -44,14 +45,14 @@ public final class QuantileSketches {
   /**
    * A heap copy of a serialized sketch.
    *
-   * @throws IllegalArgumentException when the bytes are not a serialized KLL doubles sketch
+   * @throws dev.lakeops.common.error.LakeOpsException when the bytes are not a serialized KLL
+   *     doubles sketch
    */
   public static KllDoublesSketch fromBytes(byte[] bytes) {
     try {
       return KllDoublesSketch.heapify(Memory.wrap(bytes));
     } catch (RuntimeException e) {
-      throw new IllegalArgumentException(
-          "not a serialized KLL doubles sketch (" + bytes.length + " bytes): " + e.getMessage(), e);
+      throw Errors.notASerializedSketch(bytes.length, e);
     }
   }
 

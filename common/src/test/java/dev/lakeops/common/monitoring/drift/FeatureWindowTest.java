@@ -164,11 +164,14 @@ class FeatureWindowTest {
         .hasMessageContaining("range");
     assertThatThrownBy(() -> FeatureWindow.numeric(2, 1))
         .isInstanceOf(IllegalArgumentException.class);
+    // Bytes from the monitoring job's state: a user meets these, so they say what to do.
     assertThatThrownBy(() -> FeatureWindow.fromBytes(new byte[] {7, 0}))
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("FeatureWindow");
+        .isInstanceOf(dev.lakeops.common.error.LakeOpsException.class)
+        .hasMessageContaining("not a serialized FeatureWindow: format 7")
+        .hasMessageContaining("without restoring that checkpoint or savepoint");
     byte[] truncated = Arrays.copyOf(FeatureWindow.numeric().toBytes(), 20);
     assertThatThrownBy(() -> FeatureWindow.fromBytes(truncated))
-        .isInstanceOf(IllegalArgumentException.class);
+        .isInstanceOf(dev.lakeops.common.error.LakeOpsException.class)
+        .hasCauseInstanceOf(java.io.EOFException.class);
   }
 }
