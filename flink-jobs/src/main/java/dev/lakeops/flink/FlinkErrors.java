@@ -42,4 +42,28 @@ public final class FlinkErrors {
                 + ".",
             "pass --model with one of them, or add the model to " + ProjectLoader.MODELS + "."));
   }
+
+  // ---- option builders (OnlineStoreJob.Options, ServeSettings): exit 2 ----------------------
+
+  /** A required option of a job's options was not given. */
+  public static ConfigProblem missingOption(String source, String option, String what) {
+    return new ConfigProblem(
+        source, option, 0, "a value is required (" + what + ") but none was given.", "give it.");
+  }
+
+  /** A job's option is below its minimum. */
+  public static ConfigProblem optionBelow(
+      String source, String option, String min, String got, String what) {
+    return new ConfigProblem(
+        source,
+        option,
+        0,
+        "expected at least " + min + " (" + what + "), got " + got + ".",
+        "give " + min + " or more.");
+  }
+
+  /** The problems a job's option builder found, together (a configuration error: exit 2). */
+  public static ConfigException invalidOptions(java.util.List<ConfigProblem> problems) {
+    return new ConfigException(problems);
+  }
 }

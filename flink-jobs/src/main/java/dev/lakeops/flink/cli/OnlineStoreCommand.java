@@ -142,26 +142,21 @@ public final class OnlineStoreCommand {
       flinkConf.putAll(FlinkCli.flinkConf(a.command, a.flinkConf().get()));
     }
 
-    OnlineStoreJob.Options o;
-    try {
-      o =
-          OnlineStoreJob.Options.builder()
-              .jobName(job)
-              .project(p)
-              .source(source.name())
-              .input(input)
-              .deadLetter(dead)
-              .store(store::open)
-              .outOfOrderness(bound)
-              .checkpointInterval(checkpoints)
-              .parallelism(parallelism)
-              .featureLogDir(
-                  a.option("--feature-log").map(OnlineStoreCommand::absolute).orElse(null))
-              .flinkConf(flinkConf)
-              .build();
-    } catch (IllegalArgumentException e) { // a value out of range (the rest is checked above)
-      throw new UsageException("online-store", e.getMessage() + ".");
-    }
+    OnlineStoreJob.Options o =
+        OnlineStoreJob.Options.builder()
+            .origin("the options of mlops online-store")
+            .jobName(job)
+            .project(p)
+            .source(source.name())
+            .input(input)
+            .deadLetter(dead)
+            .store(store::open)
+            .outOfOrderness(bound)
+            .checkpointInterval(checkpoints)
+            .parallelism(parallelism)
+            .featureLogDir(a.option("--feature-log").map(OnlineStoreCommand::absolute).orElse(null))
+            .flinkConf(flinkConf)
+            .build();
     out.printf(
         "online-store %s: source %s -> %s (dead letter: %s)%n",
         job,

@@ -124,24 +124,20 @@ public final class ServeCommand {
     OnlineStoreConfig store = a.onlineStore().orElse(null);
     ProjectConfig project = ProjectLoader.load(Path.of(projectDir));
     String warehouse = a.warehouse();
-    ServeSettings s;
-    try {
-      s =
-          ServeSettings.builder()
-              .model(model)
-              .warehouse(Warehouse.of(warehouse, project))
-              .inputDir(input)
-              .inputTopic(topic)
-              .kafkaBootstrap(bootstrap)
-              .outputTopic(outputTopic)
-              .pollInterval(poll)
-              .once(a.flag("--once"))
-              .checkpointInterval(checkpoint)
-              .parallelism(parallelism)
-              .build();
-    } catch (IllegalArgumentException e) { // a value out of range (the rest is checked above)
-      throw new UsageException("serve", e.getMessage() + ".");
-    }
+    ServeSettings s =
+        ServeSettings.builder()
+            .source("the options of mlops serve")
+            .model(model)
+            .warehouse(Warehouse.of(warehouse, project))
+            .inputDir(input)
+            .inputTopic(topic)
+            .kafkaBootstrap(bootstrap)
+            .outputTopic(outputTopic)
+            .pollInterval(poll)
+            .once(a.flag("--once"))
+            .checkpointInterval(checkpoint)
+            .parallelism(parallelism)
+            .build();
     String restore = a.option("--from-savepoint").orElse(null);
     if (restore != null && a.flag("--resume")) {
       throw new UsageException(
