@@ -1,5 +1,6 @@
 package dev.lakeops.flink;
 
+import dev.lakeops.common.cli.CliArgs.UsageException;
 import dev.lakeops.common.config.ProjectConfig;
 import dev.lakeops.common.config.ProjectLoader;
 import dev.lakeops.common.error.ConfigException;
@@ -65,5 +66,129 @@ public final class FlinkErrors {
   /** The problems a job's option builder found, together (a configuration error: exit 2). */
   public static ConfigException invalidOptions(java.util.List<ConfigProblem> problems) {
     return new ConfigException(problems);
+  }
+
+  // ---- the command lines of the Flink jobs: usage errors, exit 2 ----------------------------
+
+  /** A job reads files or a topic, and both were given. */
+  public static UsageException fileInputAndTopic(String command, String inputOption) {
+    return new UsageException(
+        command, "give either " + inputOption + " or --topic <topic>, not both.");
+  }
+
+  /** A job that needs an input was given none. */
+  public static UsageException noInput(String command, String inputOption) {
+    return new UsageException(
+        command, "missing the events: " + inputOption + " or --topic <topic>.");
+  }
+
+  /** A topic option was given without the brokers. */
+  public static UsageException topicWithoutBrokers(String command, String topicOptions) {
+    return new UsageException(
+        command, "a Kafka topic (" + topicOptions + ") needs --kafka-bootstrap <host:port>.");
+  }
+
+  /** The brokers were given but no topic to read. */
+  public static UsageException brokersWithoutTopic(String command) {
+    return new UsageException(
+        command, "--kafka-bootstrap is given but no topic: add --topic <topic>, or read files.");
+  }
+
+  /** A local input directory or file the job would read is not there. */
+  public static UsageException noSuchInput(String command, String what, String path) {
+    return new UsageException(command, "the " + what + " " + path + " does not exist.");
+  }
+
+  /** A local directory the job would watch is not a directory. */
+  public static UsageException noSuchDirectory(String command, String what, String path) {
+    return new UsageException(
+        command, "the " + what + " " + path + " does not exist (or is not a directory).");
+  }
+
+  /** {@code --from-savepoint} and {@code --resume} at once. */
+  public static UsageException savepointAndResume(String command) {
+    return new UsageException(
+        command, "give either --from-savepoint <path> or --resume (the latest checkpoint).");
+  }
+
+  /** {@code --from-savepoint} names no savepoint or retained checkpoint. */
+  public static UsageException notASnapshot(String command, String path, String checkpointDir) {
+    return new UsageException(
+        command,
+        "--from-savepoint "
+            + path
+            + " is not a savepoint or retained checkpoint (a directory with a _metadata"
+            + " file); pass the path flink printed for the savepoint, or a chk-<n> directory"
+            + " under "
+            + checkpointDir
+            + ".");
+  }
+
+  /** {@code --kafka-format} is not a text format. */
+  public static UsageException notATextFormat(String command) {
+    return new UsageException(command, "--kafka-format must be csv or jsonl.");
+  }
+
+  /** The source is a table (no files): the job needs files or a topic. */
+  public static UsageException sourceIsATable(String command, String source) {
+    return new UsageException(
+        command, "source '" + source + "' is a table; pass --input <dir> or a Kafka topic.");
+  }
+
+  /** {@code --source} names no source of the project. */
+  public static UsageException unknownSource(
+      String command, String source, java.util.Collection<String> known) {
+    return new UsageException(
+        command, "unknown source '" + source + "'; the project has " + known + ".");
+  }
+
+  /** No {@code --source}, and the project has not exactly one source with feature views. */
+  public static UsageException pickASource(String command, java.util.List<String> withViews) {
+    return new UsageException(
+        command,
+        "the project has "
+            + withViews.size()
+            + " sources with feature views; pick one with --source "
+            + withViews
+            + ".");
+  }
+
+  /** A read of the embedded online store where there is none (a mistyped path, or not filled). */
+  public static UsageException noOnlineStore(String command, String path) {
+    return new UsageException(
+        command,
+        "there is no online store at "
+            + path
+            + " (check --warehouse and --online-store); fill it first with 'mlops materialize'"
+            + " or 'mlops online-store'.");
+  }
+
+  /** {@code --prometheus-port} is neither a port nor a range. */
+  public static UsageException badPrometheusPort(String command, String port) {
+    return new UsageException(
+        command,
+        "--prometheus-port takes a port or a range (9249 or 9249-9259); got '" + port + "'.");
+  }
+
+  /** {@code --flink-conf} names a directory without Flink's configuration file. */
+  public static UsageException noFlinkConfig(String command, String dir, String file) {
+    return new UsageException(
+        command,
+        "--flink-conf "
+            + dir
+            + " has no "
+            + file
+            + "; pass a Flink configuration directory or a YAML file.");
+  }
+
+  /** The label directory {@code monitoring.yaml} gives a model is not there. */
+  public static ConfigException noLabelDirectory(String file, String model, String dir) {
+    return new ConfigException(
+        new ConfigProblem(
+            file,
+            "models." + model + ".labels.path",
+            0,
+            "the label directory " + dir + " does not exist (or is not a directory).",
+            "create it (the monitoring job watches it for new CSV files), or pass --labels."));
   }
 }

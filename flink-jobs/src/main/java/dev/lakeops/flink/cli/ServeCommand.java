@@ -1,13 +1,13 @@
 package dev.lakeops.flink.cli;
 
 import dev.lakeops.common.cli.CliArgs;
-import dev.lakeops.common.cli.CliArgs.UsageException;
 import dev.lakeops.common.cli.Human;
 import dev.lakeops.common.config.ProjectConfig;
 import dev.lakeops.common.config.ProjectLoader;
 import dev.lakeops.common.features.Durations;
 import dev.lakeops.common.online.OnlineStoreConfig;
 import dev.lakeops.common.warehouse.Warehouse;
+import dev.lakeops.flink.FlinkErrors;
 import dev.lakeops.flink.registry.Champion;
 import dev.lakeops.flink.registry.RegistryReader;
 import dev.lakeops.flink.serving.LoggedOnce;
@@ -46,7 +46,7 @@ public final class ServeCommand {
   private static final Logger LOG = LoggerFactory.getLogger(ServeCommand.class);
 
   /** Flink's setting for the savepoint or checkpoint a job resumes from. */
-  static final String STATE_RECOVERY_PATH = "execution.state-recovery.path";
+  static final String STATE_RECOVERY_PATH = StartingPoint.STATE_RECOVERY_PATH;
 
   private final PrintStream out;
   private final PrintStream err;
@@ -100,18 +100,16 @@ public final class ServeCommand {
     String topic = a.option("--topic").orElse(null);
     String outputTopic = a.option("--output-topic").orElse(null);
     if (input != null && topic != null) {
-      throw new UsageException("serve", "give either --input <dir> or --topic <topic>, not both.");
+      throw FlinkErrors.fileInputAndTopic(a.command, "--input <dir>");
     }
     if (input == null && topic == null) {
-      throw new UsageException("serve", "missing the events: --input <dir> or --topic <topic>.");
+      throw FlinkErrors.noInput(a.command, "--input <dir>");
     }
     if ((topic != null || outputTopic != null) && bootstrap == null) {
-      throw new UsageException(
-          "serve", "--topic and --output-topic need --kafka-bootstrap <host:port>.");
+      throw FlinkErrors.topicWithoutBrokers(a.command, "--topic and --output-topic");
     }
     if (input != null && !input.contains("://") && !Files.isDirectory(Path.of(input))) {
-      throw new UsageException(
-          "serve", "the input directory " + input + " does not exist (or is not a directory).");
+      throw FlinkErrors.noSuchDirectory(a.command, "input directory", input);
     }
     Map<String, String> flinkConf = new LinkedHashMap<>();
     if (a.flinkConf().isPresent()) {
@@ -138,30 +136,9 @@ public final class ServeCommand {
             .checkpointInterval(checkpoint)
             .parallelism(parallelism)
             .build();
-    String restore = a.option("--from-savepoint").orElse(null);
-    if (restore != null && a.flag("--resume")) {
-      throw new UsageException(
-          "serve", "give either --from-savepoint <path> or --resume (the latest checkpoint).");
-    }
-    if (restore != null && !isSnapshot(restore)) {
-      throw new UsageException(
-          "serve",
-          "--from-savepoint "
-              + restore
-              + " is not a savepoint or retained checkpoint (a directory with a _metadata"
-              + " file); pass the path flink printed for the savepoint, or a chk-<n> directory"
-              + " under "
-              + s.checkpointDir()
-              + ".");
-    }
-    if (a.flag("--resume")) {
-      restore = ServeJob.latestCheckpoint(s.checkpointDir()).orElse(null);
-      if (restore == null) {
-        out.printf(
-            "no retained checkpoint under %s: starting afresh (events already in the prediction"
-                + " log are skipped)%n",
-            s.checkpointDir());
-      }
+    String restore = StartingPoint.resolve(a, s.checkpointDir(), out).orElse(null);
+    if (restore == null && a.flag("--resume")) {
+      out.println("  (events already in the prediction log are skipped)");
     }
     if (restore != null) {
       flinkConf.put(STATE_RECOVERY_PATH, restore);
@@ -230,18 +207,5 @@ public final class ServeCommand {
         Human.count(JobCounts.get(result, JobCounts.DEAD_LETTERS), "event"),
         Human.count(skipped instanceof Number n ? n.longValue() : 0, "event"));
     return 0;
-  }
-
-  /** Whether {@code path} is a savepoint or checkpoint directory (or its _metadata file). */
-  static boolean isSnapshot(String path) {
-    try {
-      org.apache.flink.core.fs.Path p = new org.apache.flink.core.fs.Path(path);
-      var fs = p.getFileSystem();
-      return p.getName().equals("_metadata")
-          ? fs.exists(p)
-          : fs.exists(new org.apache.flink.core.fs.Path(p, "_metadata"));
-    } catch (IOException e) {
-      return false;
-    }
   }
 }
