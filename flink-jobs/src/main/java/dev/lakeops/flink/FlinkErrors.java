@@ -191,4 +191,106 @@ public final class FlinkErrors {
             "the label directory " + dir + " does not exist (or is not a directory).",
             "create it (the monitoring job watches it for new CSV files), or pass --labels."));
   }
+
+  /**
+   * {@code serve} of a model the registry has no production version of: nothing to serve (a
+   * configuration error, exit 2, found before the job starts).
+   */
+  public static ConfigException noChampionToServe(
+      String model, String registry, String registeredModels) {
+    return new ConfigException(
+        new ConfigProblem(
+            registry,
+            "models." + model,
+            0,
+            "model '"
+                + model
+                + "' has no production version in the registry (registered models: "
+                + registeredModels
+                + ").",
+            "train it (mlops train --model "
+                + model
+                + ") and promote a version (mlops promote --model "
+                + model
+                + " --version <n>)."));
+  }
+
+  /** {@code report --out} (or the warehouse) is not on the local file system. */
+  public static UsageException reportNotLocal(String location) {
+    return new UsageException(
+        "report",
+        "the page is written to the local file system; "
+            + location
+            + " is not local: pass --out <file>.");
+  }
+
+  /** The scheduler's default retraining command is not where the distribution puts it. */
+  public static UsageException noRetrainScript(String script) {
+    return new UsageException(
+        "scheduler",
+        "the default retraining command "
+            + script
+            + " is not there; run the scheduler with submit/mlops, or set scheduler.retrain in"
+            + " monitoring.yaml.");
+  }
+
+  // ---- records and state: the message goes with the record to the dead letter, or fails the job
+
+  /** A record of the prediction topic is not a JSON object (it goes to the dead letter). */
+  public static LakeOpsException notAPredictionJson(Exception cause) {
+    return new LakeOpsException(
+        "not a prediction JSON object: "
+            + dev.lakeops.common.cli.CliFailures.oneLine(cause.getMessage()),
+        cause);
+  }
+
+  /** A prediction of the topic lacks a field the serving job always writes (dead letter). */
+  public static LakeOpsException predictionJsonWithout(String field) {
+    return new LakeOpsException("the prediction JSON has no '" + field + "'");
+  }
+
+  /**
+   * The rule stage's state in a checkpoint or savepoint holds classes this version does not have:
+   * it was written by another version of LakeOps (the job fails, exit 1).
+   */
+  public static LakeOpsException incompatibleRuleState(ClassNotFoundException cause) {
+    return new LakeOpsException(
+        "the monitoring rules' state was written by another version of LakeOps (no class "
+            + cause.getMessage()
+            + "); start the monitoring job afresh (without --resume or --from-savepoint).",
+        cause);
+  }
+
+  /** The report's plotting library contains a script end tag: it cannot be inlined in the page. */
+  public static LakeOpsException plotLibraryNotInlinable(String library) {
+    return new LakeOpsException(
+        library + "'s script contains </script and cannot be inlined; use another version.");
+  }
+
+  /** The report's plotting library is not on the classpath (a broken build). */
+  public static LakeOpsException plotLibraryMissing(String resource, String artifact) {
+    return new LakeOpsException(
+        "the report's plotting library is not on the classpath ("
+            + resource
+            + " of "
+            + artifact
+            + "); rebuild the flink jobs");
+  }
+
+  /** The prediction log was written with other columns than this version writes. */
+  public static ConfigException predictionLogLayout(
+      String path, java.util.List<String> actual, java.util.List<String> expected) {
+    return new ConfigException(
+        new ConfigProblem(
+            path,
+            "columns",
+            0,
+            "the prediction log has the columns "
+                + actual
+                + ", but this version writes "
+                + expected
+                + ".",
+            "move the old table aside (or delete it) and serve again; the new log"
+                + " is created on start."));
+  }
 }

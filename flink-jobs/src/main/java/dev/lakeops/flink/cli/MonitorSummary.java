@@ -19,7 +19,7 @@ import org.apache.flink.api.common.JobExecutionResult;
  * @param deadLetters records sent to the dead letter (malformed labels or predictions, late
  *     predictions)
  */
-record MonitorSummary(
+public record MonitorSummary(
     long predictions,
     long labels,
     long labelled,
@@ -38,7 +38,7 @@ record MonitorSummary(
   static final String DEAD_LETTERS = "lakeops-monitor-dead-letters";
 
   /** Adds the counting branches to the job of {@code streams}. */
-  static void count(MonitorJob.Streams streams) {
+  public static void count(MonitorJob.Streams streams) {
     JobCounts.countBy(
         streams.inputs(),
         "monitor-inputs",
@@ -65,7 +65,7 @@ record MonitorSummary(
   }
 
   /** The counts of a finished job. */
-  static MonitorSummary of(JobExecutionResult r) {
+  public static MonitorSummary of(JobExecutionResult r) {
     return new MonitorSummary(
         JobCounts.get(r, PREDICTIONS),
         JobCounts.get(r, LABELS),
@@ -84,7 +84,7 @@ record MonitorSummary(
    *
    * @param elapsedMs the job's run time (ms)
    */
-  String lines(long elapsedMs) {
+  public String lines(long elapsedMs) {
     return String.format(
         "done in %s: %s and %s read%n"
             + "  label join: %s labelled, %s expired without a label, %s unmatched%n"

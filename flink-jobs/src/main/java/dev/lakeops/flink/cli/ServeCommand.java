@@ -158,19 +158,8 @@ public final class ServeCommand {
     RegistryReader registry = new RegistryReader(s.warehouse());
     Optional<Champion> champion = registry.champion(s.model());
     if (champion.isEmpty()) {
-      err.println(
-          "error: model '"
-              + s.model()
-              + "' has no production version in the registry at "
-              + registry.path()
-              + " (registered models: "
-              + registry.models()
-              + "). Fix: train it (mlops train --model "
-              + s.model()
-              + ") and promote a version (mlops promote --model "
-              + s.model()
-              + " --version <n>).");
-      return 2;
+      throw FlinkErrors.noChampionToServe(
+          s.model(), registry.path(), String.valueOf(registry.models()));
     }
     Configuration conf = ServeJob.flinkConfig(s);
     conf.addAll(Configuration.fromMap(p.flinkConf()));
