@@ -27,6 +27,10 @@ import picocli.CommandLine.TypeConversionException;
  *   <li>{@code --as-of <time>}: {@link #asOf(String)}, a date or an instant, UTC.
  *   <li>{@code --flink-conf <dir|file>}: a Flink configuration directory or {@code config.yaml},
  *       made absolute; it must exist. The Flink commands read it with Flink's own loader.
+ *   <li>The Flink jobs' options ({@code serve}, {@code monitor}, {@code online-store}): {@code
+ *       --kafka-bootstrap} (checked as {@code host:port[,...]}), {@code --topic}, {@code --once},
+ *       {@code --checkpoint-interval}, {@code --parallelism}, {@code --from-savepoint}/{@code
+ *       --resume}: one declaration and one description each; each command keeps its own default.
  * </ul>
  */
 public final class SharedOptions {
