@@ -461,14 +461,9 @@ public final class MlopsCommand {
         description = "read these files instead of the source's path")
     String input;
 
-    @Option(
-        names = "--kafka-bootstrap",
-        paramLabel = "<host:port>",
-        description = "read a Kafka topic (with --topic) instead of files")
-    String kafkaBootstrap;
+    @Mixin SharedOptions.KafkaBootstrap kafkaBootstrap;
 
-    @Option(names = "--topic", paramLabel = "<topic>", description = "the Kafka topic to read")
-    String topic;
+    @Mixin SharedOptions.InputTopic topic;
 
     @Option(
         names = "--group-id",
@@ -494,12 +489,7 @@ public final class MlopsCommand {
 
     @Mixin SharedOptions.OnlineStore onlineStore;
 
-    @Option(
-        names = "--once",
-        description =
-            "read the files present (or the topic up to its latest offsets), then stop;"
-                + " otherwise keep watching")
-    boolean once;
+    @Mixin SharedOptions.Once once;
 
     @Option(
         names = "--out-of-orderness",
@@ -509,19 +499,9 @@ public final class MlopsCommand {
             "how late an event may come (0s, 10s, 5m, 1h, 7d); default: 1h, unlimited with --once")
     Duration outOfOrderness;
 
-    @Option(
-        names = "--checkpoint-interval",
-        paramLabel = "<duration>",
-        converter = SharedOptions.PositiveDuration.class,
-        description = "how often to checkpoint; default: 10s, 1s with --once")
-    Duration checkpointInterval;
+    @Mixin SharedOptions.CheckpointInterval checkpointInterval;
 
-    @Option(
-        names = "--parallelism",
-        paramLabel = "<n>",
-        converter = SharedOptions.PositiveInt.class,
-        description = "the job's parallelism; default: 1")
-    Integer parallelism;
+    @Mixin SharedOptions.Parallelism parallelism;
 
     @Option(
         names = "--dead-letter-topic",
@@ -603,14 +583,9 @@ public final class MlopsCommand {
         description = "a directory of JSON-lines event files, watched for new files")
     String input;
 
-    @Option(
-        names = "--kafka-bootstrap",
-        paramLabel = "<host:port>",
-        description = "the Kafka brokers, for --topic and --output-topic")
-    String kafkaBootstrap;
+    @Mixin SharedOptions.KafkaBootstrap kafkaBootstrap;
 
-    @Option(names = "--topic", paramLabel = "<topic>", description = "read events from this topic")
-    String topic;
+    @Mixin SharedOptions.InputTopic topic;
 
     @Option(
         names = "--output-topic",
@@ -627,44 +602,15 @@ public final class MlopsCommand {
         description = "how often the registry is read for a new production version; default: 10s")
     Duration modelPollInterval;
 
-    @Option(
-        names = "--checkpoint-interval",
-        paramLabel = "<duration>",
-        converter = SharedOptions.PositiveDuration.class,
-        description = "how often to checkpoint (and commit predictions); default: 5s")
-    Duration checkpointInterval;
+    @Mixin SharedOptions.CheckpointInterval checkpointInterval;
 
-    @Option(
-        names = "--parallelism",
-        paramLabel = "<n>",
-        converter = SharedOptions.PositiveInt.class,
-        description = "the job's parallelism; default: the environment's")
-    Integer parallelism;
+    @Mixin SharedOptions.Parallelism parallelism;
 
-    @Option(
-        names = "--once",
-        description =
-            "score the events there now (the files present, the topic up to its end), print a"
-                + " summary and stop")
-    boolean once;
+    @Mixin SharedOptions.Once once;
 
     @Mixin SharedOptions.FlinkConf flinkConf;
 
-    @Option(
-        names = "--from-savepoint",
-        paramLabel = "<path>",
-        converter = SharedOptions.Location.class,
-        description =
-            "resume from this savepoint or retained checkpoint (Flink's"
-                + " execution.state-recovery.path)")
-    String fromSavepoint;
-
-    @Option(
-        names = "--resume",
-        description =
-            "resume from the latest checkpoint a serve job of this model retained under"
-                + " <warehouse>/<db>/_checkpoints/serve_<model> (a fresh start when there is none)")
-    boolean resume;
+    @Mixin SharedOptions.Recovery recovery;
   }
 
   /** {@code scheduler}: retraining runs from triggers, cron and new feature data. */
@@ -789,11 +735,7 @@ public final class MlopsCommand {
         description = "read predictions from the serving job's output topic instead of its log")
     String predictionTopic;
 
-    @Option(
-        names = "--kafka-bootstrap",
-        paramLabel = "<host:port>",
-        description = "the Kafka brokers, for --label-topic and --prediction-topic")
-    String kafkaBootstrap;
+    @Mixin SharedOptions.KafkaBootstrap kafkaBootstrap;
 
     @Option(
         names = "--max-out-of-orderness",
@@ -802,12 +744,7 @@ public final class MlopsCommand {
         description = "how far a prediction may come behind the latest one; default: 5s")
     Duration maxOutOfOrderness;
 
-    @Option(
-        names = "--checkpoint-interval",
-        paramLabel = "<duration>",
-        converter = SharedOptions.PositiveDuration.class,
-        description = "how often to checkpoint (and commit the tables); default: 5s")
-    Duration checkpointInterval;
+    @Mixin SharedOptions.CheckpointInterval checkpointInterval;
 
     @Option(
         names = "--prometheus-port",
@@ -816,21 +753,12 @@ public final class MlopsCommand {
             "serve the metrics for Prometheus on this port (or the first free one of a range)")
     String prometheusPort;
 
-    @Option(
-        names = "--parallelism",
-        paramLabel = "<n>",
-        converter = SharedOptions.PositiveInt.class,
-        description = "the job's parallelism; default: the environment's")
-    Integer parallelism;
+    @Mixin SharedOptions.Parallelism parallelism;
 
-    @Option(
-        names = "--once",
-        description =
-            "monitor what is there now (the log's latest version, the label files present, the"
-                + " topics to their end), write the tables and stop")
-    boolean once;
+    @Mixin SharedOptions.Once once;
 
     @Mixin SharedOptions.FlinkConf flinkConf;
+    @Mixin SharedOptions.Recovery recovery;
   }
 
   /** {@code report}: one static HTML page of a model's monitoring tables. */

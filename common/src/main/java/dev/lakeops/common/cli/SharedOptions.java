@@ -27,6 +27,10 @@ import picocli.CommandLine.TypeConversionException;
  *   <li>{@code --as-of <time>}: {@link #asOf(String)}, a date or an instant, UTC.
  *   <li>{@code --flink-conf <dir|file>}: a Flink configuration directory or {@code config.yaml},
  *       made absolute; it must exist. The Flink commands read it with Flink's own loader.
+ *   <li>The Flink jobs' options ({@code serve}, {@code monitor}, {@code online-store}): {@code
+ *       --kafka-bootstrap} (checked as {@code host:port[,...]}), {@code --topic}, {@code --once},
+ *       {@code --checkpoint-interval}, {@code --parallelism}, {@code --from-savepoint}/{@code
+ *       --resume}: one declaration and one description each; each command keeps its own default.
  * </ul>
  */
 public final class SharedOptions {
@@ -143,6 +147,116 @@ public final class SharedOptions {
     }
   }
 
+  /** {@code --kafka-bootstrap <host:port,...>}: the Kafka brokers of a Flink command's topics. */
+  public static final class KafkaBootstrap {
+    @Option(
+        names = "--kafka-bootstrap",
+        paramLabel = "<host:port>",
+        converter = HostPorts.class,
+        description =
+            "the Kafka brokers (host:port, or several separated by commas) of the command's"
+                + " topics; needed with any topic option")
+    String servers;
+
+    /** The brokers as given (checked to be {@code host:port[,host:port...]}), or null. */
+    public String servers() {
+      return servers;
+    }
+  }
+
+  /** {@code --topic <topic>}: the Kafka topic a Flink job reads its events from. */
+  public static final class InputTopic {
+    @Option(
+        names = "--topic",
+        paramLabel = "<topic>",
+        description = "read the events from this Kafka topic (needs --kafka-bootstrap)")
+    String topic;
+
+    /** The topic, or null when left out. */
+    public String topic() {
+      return topic;
+    }
+  }
+
+  /** {@code --once}: a Flink job reads what is there now and stops, printing a summary. */
+  public static final class Once {
+    @Option(
+        names = "--once",
+        description =
+            "process what is there now (the files present, the prediction log's latest version,"
+                + " topics up to their latest offsets), print a summary of the counts and stop;"
+                + " otherwise the job runs until cancelled")
+    boolean once;
+
+    /** Whether {@code --once} was given. */
+    public boolean once() {
+      return once;
+    }
+  }
+
+  /** {@code --checkpoint-interval <duration>}: how often a Flink job checkpoints. */
+  public static final class CheckpointInterval {
+    @Option(
+        names = "--checkpoint-interval",
+        paramLabel = "<duration>",
+        converter = PositiveDuration.class,
+        description =
+            "how often the job checkpoints its state and commits its outputs (10s, 5m, ...);"
+                + " default: 5s (serve, monitor), 10s (online-store; 1s with --once)")
+    Duration interval;
+
+    /** The interval given, or null when left out. */
+    public Duration interval() {
+      return interval;
+    }
+  }
+
+  /** {@code --parallelism <n>}: a Flink job's parallelism. */
+  public static final class Parallelism {
+    @Option(
+        names = "--parallelism",
+        paramLabel = "<n>",
+        converter = PositiveInt.class,
+        description =
+            "the job's parallelism (subtasks per operator, at least 1); default: the"
+                + " environment's (serve, monitor), 1 (online-store)")
+    Integer parallelism;
+
+    /** The parallelism given, or null when left out. */
+    public Integer parallelism() {
+      return parallelism;
+    }
+  }
+
+  /** {@code --from-savepoint <path>} or {@code --resume}: where a Flink job starts from. */
+  public static final class Recovery {
+    @Option(
+        names = "--from-savepoint",
+        paramLabel = "<path>",
+        converter = Location.class,
+        description =
+            "start from this savepoint or retained checkpoint (a directory holding _metadata;"
+                + " Flink's execution.state-recovery.path)")
+    String fromSavepoint;
+
+    @Option(
+        names = "--resume",
+        description =
+            "start from the latest checkpoint a job of this command and model retained under"
+                + " <warehouse>/<database>/_checkpoints/ (a fresh start when there is none)")
+    boolean resume;
+
+    /** The savepoint given (absolute, or a URI as written), or null. */
+    public String fromSavepoint() {
+      return fromSavepoint;
+    }
+
+    /** Whether {@code --resume} was given. */
+    public boolean resume() {
+      return resume;
+    }
+  }
+
   /**
    * A path given on the command line, resolved as users expect: URIs ({@code scheme://...}, {@code
    * file:...}) are kept as written, local paths become absolute against the working directory.
@@ -242,6 +356,21 @@ public final class SharedOptions {
         return Duration.ZERO;
       }
       return new PositiveDuration().convert(value);
+    }
+  }
+
+  /** Kafka brokers: {@code host:port}, or several separated by commas. */
+  public static final class HostPorts implements ITypeConverter<String> {
+    @Override
+    public String convert(String value) {
+      String v = value.strip();
+      if (!v.matches("[^\\s:,]+:\\d{1,5}(,[^\\s:,]+:\\d{1,5})*")) {
+        throw new TypeConversionException(
+            "takes host:port, or several separated by commas (k1:9092,k2:9092); got '"
+                + value
+                + "'.");
+      }
+      return v;
     }
   }
 

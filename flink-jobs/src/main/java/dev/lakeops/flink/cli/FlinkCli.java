@@ -6,6 +6,7 @@ import dev.lakeops.common.cli.CommandHandler;
 import dev.lakeops.common.cli.CommandImplementations;
 import dev.lakeops.common.cli.Engine;
 import dev.lakeops.common.cli.MlopsCommand;
+import dev.lakeops.flink.FlinkErrors;
 import dev.lakeops.flink.report.ReportCommand;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -91,13 +92,7 @@ public final class FlinkCli implements CommandImplementations {
         dir = copy;
       }
     } else if (!Files.isRegularFile(dirOrFile.resolve(FLINK_CONFIG_FILE))) {
-      throw new UsageException(
-          command,
-          "--flink-conf "
-              + dirOrFile
-              + " has no "
-              + FLINK_CONFIG_FILE
-              + "; pass a Flink configuration directory or a YAML file.");
+      throw FlinkErrors.noFlinkConfig(command, dirOrFile.toString(), FLINK_CONFIG_FILE);
     }
     try {
       Configuration c = GlobalConfiguration.loadConfiguration(dir.toString());

@@ -1,8 +1,6 @@
 package dev.lakeops.flink.cli;
 
 import dev.lakeops.common.cli.CliArgs;
-import dev.lakeops.common.cli.CliArgs.UsageException;
-import dev.lakeops.common.cli.Human;
 import dev.lakeops.common.config.ProjectConfig;
 import dev.lakeops.common.config.ProjectLoader;
 import dev.lakeops.common.error.ConfigException;
@@ -57,8 +55,7 @@ public final class MonitorCommand {
     }
     String labels = a.option("--labels").orElse(null);
     if (labels != null && !labels.contains("://") && !Files.isDirectory(Path.of(labels))) {
-      throw new UsageException(
-          "monitor", "the label directory " + labels + " does not exist (or is not a directory).");
+      throw FlinkErrors.noSuchDirectory(a.command, "label directory", labels);
     }
     Optional<ModelMonitoring> conf = project.monitoring().model(model);
     Optional<ModelMonitoring.Labels> confLabels = conf.map(ModelMonitoring::labels);
@@ -69,13 +66,7 @@ public final class MonitorCommand {
         && confLabelDir != null
         && !confLabelDir.contains("://")
         && !Files.isDirectory(Path.of(confLabelDir))) {
-      throw new ConfigException(
-          new ConfigProblem(
-              project.monitoring().file(),
-              "models." + model + ".labels.path",
-              0,
-              "the label directory " + confLabelDir + " does not exist (or is not a directory).",
-              "create it (the monitoring job watches it for new CSV files), or pass --labels."));
+      throw FlinkErrors.noLabelDirectory(project.monitoring().file(), model, confLabelDir);
     }
     // monitoring.yaml's entry for the model gives the defaults; the command line overrides them
     var b =
@@ -123,19 +114,16 @@ public final class MonitorCommand {
         .ifPresent(
             port -> {
               if (!port.matches("\\d{1,5}(-\\d{1,5})?")) {
-                throw new UsageException(
-                    "monitor",
-                    "--prometheus-port takes a port or a range (9249 or 9249-9259); got '"
-                        + port
-                        + "'.");
+                throw FlinkErrors.badPrometheusPort(a.command, port);
               }
               flinkConf.put("metrics.reporter.prom.factory.class", PROMETHEUS_FACTORY);
               flinkConf.put("metrics.reporter.prom.port", port);
             });
+    MonitorSettings settings;
     try {
-      return new Parsed(b.build(), flinkConf);
+      settings = b.build();
     } catch (ConfigException e) { // name the options, not monitoring.yaml's fields
-      throw new ConfigException(
+      throw FlinkErrors.invalidOptions(
           e.problems().stream()
               .map(
                   q ->
@@ -147,6 +135,9 @@ public final class MonitorCommand {
                           q.fix()))
               .toList());
     }
+    StartingPoint.resolve(a, settings.checkpointDir(), out)
+        .ifPresent(path -> flinkConf.put(StartingPoint.STATE_RECOVERY_PATH, path));
+    return new Parsed(settings, flinkConf);
   }
 
   /** A path of monitoring.yaml: a relative one is relative to the project directory. */
@@ -174,7 +165,7 @@ public final class MonitorCommand {
     Configuration conf = MonitorJob.flinkConfig(s);
     conf.addAll(Configuration.fromMap(p.flinkConf()));
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
-    MonitorJob.build(env, s);
+    MonitorSummary.count(MonitorJob.build(env, s));
     out.printf(
         "monitoring model %s: %s windows%s, labels wait %s%n",
         s.model(),
@@ -197,7 +188,7 @@ public final class MonitorCommand {
           p.flinkConf().get("metrics.reporter.prom.port"));
     }
     JobExecutionResult result = env.execute("lakeops-monitor-" + s.model());
-    out.printf("done in %s%n", Human.elapsed(result.getNetRuntime()));
+    out.print(MonitorSummary.of(result).lines(result.getNetRuntime()));
     return 0;
   }
 }

@@ -1,7 +1,6 @@
 package dev.lakeops.flink.cli;
 
 import dev.lakeops.common.cli.CliArgs;
-import dev.lakeops.common.cli.CliArgs.UsageException;
 import dev.lakeops.common.cli.Human;
 import dev.lakeops.common.config.ProjectConfig;
 import dev.lakeops.common.config.ProjectLoader;
@@ -13,8 +12,10 @@ import dev.lakeops.common.online.OnlineStoreConfig;
 import dev.lakeops.common.online.OnlineStoreSpec;
 import dev.lakeops.common.online.OnlineStores;
 import dev.lakeops.common.warehouse.Warehouse;
+import dev.lakeops.flink.FlinkErrors;
 import dev.lakeops.flink.features.OnlineStoreJob;
 import dev.lakeops.flink.io.OptionChecks;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -69,8 +70,41 @@ public final class OnlineStoreCommand {
     return FlinkCli.run(args, out, err);
   }
 
+  /**
+   * A checked command line of the job.
+   *
+   * @param options the job's options, checked by their builder
+   * @param store the online store the job writes
+   * @param project the loaded project
+   */
+  record Parsed(OnlineStoreJob.Options options, OnlineStoreSpec store, ProjectConfig project) {}
+
   /** {@code online-store}: the job. */
   int runJob(CliArgs a) throws Exception {
+    Parsed parsed = parse(a);
+    OnlineStoreJob.Options o = parsed.options();
+    OnlineStoreSpec store = parsed.store();
+    OnlineStoreJob.DeadLetterTarget dead = o.deadLetter();
+    out.printf(
+        "online-store %s: source %s -> %s (dead letter: %s)%n",
+        o.jobName(),
+        o.source(),
+        store.describe(),
+        dead instanceof OnlineStoreJob.DeadLetterFiles f
+            ? f.dir()
+            : "topic " + ((OnlineStoreJob.DeadLetterKafka) dead).topic());
+    var result = OnlineStoreJob.run(o);
+    try (OnlineStore s = store.open()) {
+      for (var v : o.views()) {
+        out.printf("  view %-24s %s%n", v.name(), Human.count(s.count(v.name()), "key"));
+      }
+    }
+    out.printf("done in %s%n", Human.elapsed(result.getNetRuntime()));
+    return 0;
+  }
+
+  /** The job's options from the command line (nothing runs). */
+  Parsed parse(CliArgs a) throws IOException {
     String projectDir = a.required("--project", "dir");
     ProjectConfig p = ProjectLoader.load(Path.of(projectDir));
     SourceConfig source = source(a, p);
@@ -84,17 +118,18 @@ public final class OnlineStoreCommand {
       format =
           SourceFormat.parse(a.option("--format").get())
               .filter(SourceFormat::isText)
-              .orElseThrow(
-                  () -> new UsageException("online-store", "--format must be csv or jsonl."));
+              .orElseThrow(() -> FlinkErrors.notATextFormat(a.command));
     }
     OnlineStoreJob.Input input;
     if (a.option("--kafka-bootstrap").isPresent() || a.option("--topic").isPresent()) {
       if (a.option("--input").isPresent()) {
-        throw new UsageException(
-            "online-store", "give either --input or --kafka-bootstrap/--topic, not both.");
+        throw FlinkErrors.fileInputAndTopic(a.command, "--input <dir|file>");
       }
-      String bootstrap = a.required("--kafka-bootstrap", "host:port");
-      String topic = a.required("--topic", "topic");
+      String bootstrap =
+          a.option("--kafka-bootstrap")
+              .orElseThrow(() -> FlinkErrors.topicWithoutBrokers(a.command, "--topic"));
+      String topic =
+          a.option("--topic").orElseThrow(() -> FlinkErrors.brokersWithoutTopic(a.command));
       input =
           new OnlineStoreJob.Kafka(
               bootstrap,
@@ -106,14 +141,12 @@ public final class OnlineStoreCommand {
       String path = a.option("--input").map(OnlineStoreCommand::absolute).orElse(null);
       if (path == null) {
         if (source.path() == null) {
-          throw new UsageException(
-              "online-store",
-              "source '" + source.name() + "' is a table; pass --input <dir> or a Kafka topic.");
+          throw FlinkErrors.sourceIsATable(a.command, source.name());
         }
         path = p.resolvePath(source.path());
       }
       if (!path.contains("://") && !Files.exists(Path.of(path))) {
-        throw new UsageException("online-store", "the input " + path + " does not exist.");
+        throw FlinkErrors.noSuchInput(a.command, "input", path);
       }
       Duration discovery = a.duration("--discovery-interval").orElse(Duration.ofSeconds(5));
       input = new OnlineStoreJob.Files(path, once ? null : discovery, format);
@@ -142,42 +175,22 @@ public final class OnlineStoreCommand {
       flinkConf.putAll(FlinkCli.flinkConf(a.command, a.flinkConf().get()));
     }
 
-    OnlineStoreJob.Options o;
-    try {
-      o =
-          OnlineStoreJob.Options.builder()
-              .jobName(job)
-              .project(p)
-              .source(source.name())
-              .input(input)
-              .deadLetter(dead)
-              .store(store::open)
-              .outOfOrderness(bound)
-              .checkpointInterval(checkpoints)
-              .parallelism(parallelism)
-              .featureLogDir(
-                  a.option("--feature-log").map(OnlineStoreCommand::absolute).orElse(null))
-              .flinkConf(flinkConf)
-              .build();
-    } catch (IllegalArgumentException e) { // a value out of range (the rest is checked above)
-      throw new UsageException("online-store", e.getMessage() + ".");
-    }
-    out.printf(
-        "online-store %s: source %s -> %s (dead letter: %s)%n",
-        job,
-        source.name(),
-        store.describe(),
-        dead instanceof OnlineStoreJob.DeadLetterFiles f
-            ? f.dir()
-            : "topic " + ((OnlineStoreJob.DeadLetterKafka) dead).topic());
-    var result = OnlineStoreJob.run(o);
-    try (OnlineStore s = store.open()) {
-      for (var v : p.viewsOf(source.name())) {
-        out.printf("  view %-24s %s%n", v.name(), Human.count(s.count(v.name()), "key"));
-      }
-    }
-    out.printf("done in %s%n", Human.elapsed(result.getNetRuntime()));
-    return 0;
+    OnlineStoreJob.Options o =
+        OnlineStoreJob.Options.builder()
+            .origin("the options of mlops online-store")
+            .jobName(job)
+            .project(p)
+            .source(source.name())
+            .input(input)
+            .deadLetter(dead)
+            .store(store::open)
+            .outOfOrderness(bound)
+            .checkpointInterval(checkpoints)
+            .parallelism(parallelism)
+            .featureLogDir(a.option("--feature-log").map(OnlineStoreCommand::absolute).orElse(null))
+            .flinkConf(flinkConf)
+            .build();
+    return new Parsed(o, store, p);
   }
 
   /** {@code online-store get <entity-key>}. */
@@ -190,12 +203,7 @@ public final class OnlineStoreCommand {
     // A read must not create an empty store where a mistyped path points.
     if (spec.config() instanceof dev.lakeops.common.online.OnlineStoreConfig.Embedded e
         && !java.nio.file.Files.exists(Path.of(e.path()))) {
-      throw new UsageException(
-          "online-store get",
-          "there is no online store at "
-              + e.path()
-              + " (check --warehouse and --online-store); fill it first with 'mlops materialize'"
-              + " or 'mlops online-store'.");
+      throw FlinkErrors.noOnlineStore(a.command, e.path());
     }
     try (OnlineStore s = spec.open()) {
       List<OnlineLookup.ViewResult> r =
@@ -209,26 +217,15 @@ public final class OnlineStoreCommand {
     if (a.option("--source").isPresent()) {
       SourceConfig s = p.sources().get(a.option("--source").get());
       if (s == null) {
-        throw new UsageException(
-            "online-store",
-            "unknown source '"
-                + a.option("--source").get()
-                + "'; the project has "
-                + p.sources().keySet()
-                + ".");
+        throw FlinkErrors.unknownSource(
+            a.command, a.option("--source").get(), p.sources().keySet());
       }
       return s;
     }
     List<SourceConfig> withViews =
         p.sources().values().stream().filter(s -> !p.viewsOf(s.name()).isEmpty()).toList();
     if (withViews.size() != 1) {
-      throw new UsageException(
-          "online-store",
-          "the project has "
-              + withViews.size()
-              + " sources with feature views; pick one with --source "
-              + withViews.stream().map(SourceConfig::name).toList()
-              + ".");
+      throw FlinkErrors.pickASource(a.command, withViews.stream().map(SourceConfig::name).toList());
     }
     return withViews.get(0);
   }

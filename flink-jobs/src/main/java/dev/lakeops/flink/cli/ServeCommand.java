@@ -1,13 +1,13 @@
 package dev.lakeops.flink.cli;
 
 import dev.lakeops.common.cli.CliArgs;
-import dev.lakeops.common.cli.CliArgs.UsageException;
 import dev.lakeops.common.cli.Human;
 import dev.lakeops.common.config.ProjectConfig;
 import dev.lakeops.common.config.ProjectLoader;
 import dev.lakeops.common.features.Durations;
 import dev.lakeops.common.online.OnlineStoreConfig;
 import dev.lakeops.common.warehouse.Warehouse;
+import dev.lakeops.flink.FlinkErrors;
 import dev.lakeops.flink.registry.Champion;
 import dev.lakeops.flink.registry.RegistryReader;
 import dev.lakeops.flink.serving.LoggedOnce;
@@ -46,7 +46,7 @@ public final class ServeCommand {
   private static final Logger LOG = LoggerFactory.getLogger(ServeCommand.class);
 
   /** Flink's setting for the savepoint or checkpoint a job resumes from. */
-  static final String STATE_RECOVERY_PATH = "execution.state-recovery.path";
+  static final String STATE_RECOVERY_PATH = StartingPoint.STATE_RECOVERY_PATH;
 
   private final PrintStream out;
   private final PrintStream err;
@@ -100,18 +100,16 @@ public final class ServeCommand {
     String topic = a.option("--topic").orElse(null);
     String outputTopic = a.option("--output-topic").orElse(null);
     if (input != null && topic != null) {
-      throw new UsageException("serve", "give either --input <dir> or --topic <topic>, not both.");
+      throw FlinkErrors.fileInputAndTopic(a.command, "--input <dir>");
     }
     if (input == null && topic == null) {
-      throw new UsageException("serve", "missing the events: --input <dir> or --topic <topic>.");
+      throw FlinkErrors.noInput(a.command, "--input <dir>");
     }
     if ((topic != null || outputTopic != null) && bootstrap == null) {
-      throw new UsageException(
-          "serve", "--topic and --output-topic need --kafka-bootstrap <host:port>.");
+      throw FlinkErrors.topicWithoutBrokers(a.command, "--topic and --output-topic");
     }
     if (input != null && !input.contains("://") && !Files.isDirectory(Path.of(input))) {
-      throw new UsageException(
-          "serve", "the input directory " + input + " does not exist (or is not a directory).");
+      throw FlinkErrors.noSuchDirectory(a.command, "input directory", input);
     }
     Map<String, String> flinkConf = new LinkedHashMap<>();
     if (a.flinkConf().isPresent()) {
@@ -124,48 +122,23 @@ public final class ServeCommand {
     OnlineStoreConfig store = a.onlineStore().orElse(null);
     ProjectConfig project = ProjectLoader.load(Path.of(projectDir));
     String warehouse = a.warehouse();
-    ServeSettings s;
-    try {
-      s =
-          ServeSettings.builder()
-              .model(model)
-              .warehouse(Warehouse.of(warehouse, project))
-              .inputDir(input)
-              .inputTopic(topic)
-              .kafkaBootstrap(bootstrap)
-              .outputTopic(outputTopic)
-              .pollInterval(poll)
-              .once(a.flag("--once"))
-              .checkpointInterval(checkpoint)
-              .parallelism(parallelism)
-              .build();
-    } catch (IllegalArgumentException e) { // a value out of range (the rest is checked above)
-      throw new UsageException("serve", e.getMessage() + ".");
-    }
-    String restore = a.option("--from-savepoint").orElse(null);
-    if (restore != null && a.flag("--resume")) {
-      throw new UsageException(
-          "serve", "give either --from-savepoint <path> or --resume (the latest checkpoint).");
-    }
-    if (restore != null && !isSnapshot(restore)) {
-      throw new UsageException(
-          "serve",
-          "--from-savepoint "
-              + restore
-              + " is not a savepoint or retained checkpoint (a directory with a _metadata"
-              + " file); pass the path flink printed for the savepoint, or a chk-<n> directory"
-              + " under "
-              + s.checkpointDir()
-              + ".");
-    }
-    if (a.flag("--resume")) {
-      restore = ServeJob.latestCheckpoint(s.checkpointDir()).orElse(null);
-      if (restore == null) {
-        out.printf(
-            "no retained checkpoint under %s: starting afresh (events already in the prediction"
-                + " log are skipped)%n",
-            s.checkpointDir());
-      }
+    ServeSettings s =
+        ServeSettings.builder()
+            .source("the options of mlops serve")
+            .model(model)
+            .warehouse(Warehouse.of(warehouse, project))
+            .inputDir(input)
+            .inputTopic(topic)
+            .kafkaBootstrap(bootstrap)
+            .outputTopic(outputTopic)
+            .pollInterval(poll)
+            .once(a.flag("--once"))
+            .checkpointInterval(checkpoint)
+            .parallelism(parallelism)
+            .build();
+    String restore = StartingPoint.resolve(a, s.checkpointDir(), out).orElse(null);
+    if (restore == null && a.flag("--resume")) {
+      out.println("  (events already in the prediction log are skipped)");
     }
     if (restore != null) {
       flinkConf.put(STATE_RECOVERY_PATH, restore);
@@ -185,19 +158,8 @@ public final class ServeCommand {
     RegistryReader registry = new RegistryReader(s.warehouse());
     Optional<Champion> champion = registry.champion(s.model());
     if (champion.isEmpty()) {
-      err.println(
-          "error: model '"
-              + s.model()
-              + "' has no production version in the registry at "
-              + registry.path()
-              + " (registered models: "
-              + registry.models()
-              + "). Fix: train it (mlops train --model "
-              + s.model()
-              + ") and promote a version (mlops promote --model "
-              + s.model()
-              + " --version <n>).");
-      return 2;
+      throw FlinkErrors.noChampionToServe(
+          s.model(), registry.path(), String.valueOf(registry.models()));
     }
     Configuration conf = ServeJob.flinkConfig(s);
     conf.addAll(Configuration.fromMap(p.flinkConf()));
@@ -234,18 +196,5 @@ public final class ServeCommand {
         Human.count(JobCounts.get(result, JobCounts.DEAD_LETTERS), "event"),
         Human.count(skipped instanceof Number n ? n.longValue() : 0, "event"));
     return 0;
-  }
-
-  /** Whether {@code path} is a savepoint or checkpoint directory (or its _metadata file). */
-  static boolean isSnapshot(String path) {
-    try {
-      org.apache.flink.core.fs.Path p = new org.apache.flink.core.fs.Path(path);
-      var fs = p.getFileSystem();
-      return p.getName().equals("_metadata")
-          ? fs.exists(p)
-          : fs.exists(new org.apache.flink.core.fs.Path(p, "_metadata"));
-    } catch (IOException e) {
-      return false;
-    }
   }
 }

@@ -24,6 +24,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -55,8 +56,6 @@ import java.util.stream.Stream;
 public final class DemoCommand {
   private static final String MARKER = ".lakeops-demo";
   private static final Duration STORE_WAIT = Duration.ofMinutes(2);
-  private static final Duration MONITOR_WAIT = Duration.ofMinutes(2);
-  private static final Duration RETRAIN_WAIT = Duration.ofMinutes(20);
 
   private final PrintStream out;
   private long started;
@@ -172,6 +171,23 @@ public final class DemoCommand {
 
       Loop loop = new Loop(procs, tables, monitoring);
       List<String> views = set.features().stream().map(f -> f.view()).distinct().toList();
+      long lookback =
+          views.stream()
+              .mapToLong(v -> p.featureViews().get(v).onlineLookback().toMillis())
+              .min()
+              .orElse(0);
+      if (lookback <= step.toMillis() + 3_600_000L) {
+        throw new UsageException(
+            "demo",
+            "the views "
+                + views
+                + " need an online_lookback longer than --step "
+                + step
+                + " and an hour: the replay writes a step of readings before the step's"
+                + " requests are scored.");
+      }
+      List<long[]> requested = new ArrayList<>(); // {time of a file's last request, total so far}
+      long knownServed = 0;
       int readUpTo = firstServed;
       long nextSync = rows.get(firstServed).timeMillis() + sync.toMillis();
       int[] previous = null;
@@ -182,6 +198,22 @@ public final class DemoCommand {
         // Two rows past the step: the online-store job's watermark (no out-of-orderness) then
         // passes the step's last row, and the store stays within the views' online_lookback.
         int ahead = Math.min(rows.size(), b + 2);
+        // Serving must have scored every request the new readings push out of the lookback.
+        long oldest = rows.get(ahead - 1).timeMillis() - lookback + 3_600_000L;
+        long required = 0;
+        for (long[] r : requested) {
+          if (r[0] < oldest) {
+            required = r[1];
+          }
+        }
+        if (required > knownServed) {
+          long need = required;
+          loop.waitFor(
+              "serving to score " + Human.count(need, "request"),
+              STORE_WAIT,
+              () -> tables.served() >= need);
+          knownServed = need;
+        }
         writer.readings(readUpTo, ahead);
         readUpTo = Math.max(readUpTo, ahead);
         ReplayRows.Row last = lastServed(rows, a0, b);
@@ -193,6 +225,7 @@ public final class DemoCommand {
               STORE_WAIT,
               () -> views.stream().allMatch(v -> storeAt(store, v, key, t)));
           served += writer.requests(a0, b);
+          requested.add(new long[] {t, served});
         }
         if (previous != null) {
           writer.labels(previous[0], previous[1]);

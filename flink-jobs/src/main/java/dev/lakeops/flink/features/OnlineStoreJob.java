@@ -1,8 +1,5 @@
 package dev.lakeops.flink.features;
 
-import static dev.lakeops.flink.io.OptionChecks.atLeast;
-import static dev.lakeops.flink.io.OptionChecks.required;
-
 import dev.lakeops.common.config.FeatureViewConfig;
 import dev.lakeops.common.config.ProjectConfig;
 import dev.lakeops.common.config.SourceConfig;
@@ -260,6 +257,7 @@ public final class OnlineStoreJob {
       private String featureLogDir;
       private final Map<String, String> flinkConf = new LinkedHashMap<>();
       private UnaryOperator<DataStream<SourceEvent>> eventTap;
+      private String origin = NAME;
 
       private Builder() {}
 
@@ -361,48 +359,59 @@ public final class OnlineStoreJob {
         return this;
       }
 
+      /** Where the options come from, named in each problem (default the type's name). */
+      public Builder origin(String source) {
+        this.origin = source;
+        return this;
+      }
+
       /**
        * The checked options.
        *
-       * @throws IllegalArgumentException naming the option: a required one missing, a source the
-       *     project does not have or that has no feature views, a duration or number out of range
+       * @throws dev.lakeops.common.error.ConfigException listing every problem, each naming the
+       *     option: a required one missing, a source the project does not have or that has no
+       *     feature views, a duration or number out of range
        */
       public Options build() {
-        String n = NAME;
-        required(n, "jobName", jobName, "the Flink job's name");
+        OptionChecks c = new OptionChecks(origin);
+        c.required("jobName", jobName, "the Flink job's name");
         SourceConfig src = sourceConfig;
         List<FeatureViewConfig> vs = views;
-        if (src == null) {
-          required(n, "project", project, "the loaded project");
-          required(n, "source", sourceName, "the source whose feature views are computed");
+        if (src == null
+            && c.required("project", project, "the loaded project")
+            && c.required("source", sourceName, "the source whose feature views are computed")) {
           src = project.sources().get(sourceName);
           if (src == null) {
-            throw new IllegalArgumentException(
-                n
-                    + ".source '"
+            c.problem(
+                "source",
+                "'"
                     + sourceName
                     + "' is not a source of the project; it has "
-                    + project.sources().keySet());
+                    + project.sources().keySet()
+                    + ".",
+                "name one of them (--source).");
+          } else {
+            vs = project.viewsOf(sourceName);
           }
-          vs = project.viewsOf(sourceName);
         }
-        required(n, "views", vs, "the source's feature views");
-        if (vs.isEmpty()) {
-          throw new IllegalArgumentException(
-              n + ".source '" + src.name() + "' has no feature views: there is nothing to compute");
+        if (src != null && c.required("views", vs, "the source's feature views") && vs.isEmpty()) {
+          c.problem(
+              "source",
+              "'" + src.name() + "' has no feature views: there is nothing to compute.",
+              "name a source that feature views read (--source), or add a view of it.");
         }
-        required(n, "input", input, "the events: Files or Kafka");
-        required(n, "deadLetter", deadLetter, "where rejected records go");
-        required(n, "store", store, "the online store");
-        atLeast(n, "outOfOrderness", outOfOrderness, Duration.ZERO, "zero or more");
-        atLeast(
-            n,
+        c.required("input", input, "the events: Files or Kafka");
+        c.required("deadLetter", deadLetter, "where rejected records go");
+        c.required("store", store, "the online store");
+        c.atLeast("outOfOrderness", outOfOrderness, Duration.ZERO, "zero or more");
+        c.atLeast(
             "checkpointInterval",
             checkpointInterval,
             OptionChecks.MIN_CHECKPOINT_INTERVAL,
             "Flink's minimum");
-        atLeast(n, "parallelism", parallelism, 1, "one subtask or more");
-        atLeast(n, "storeBatchSize", storeBatchSize, 1, "rows per store write");
+        c.atLeast("parallelism", parallelism, 1, "one subtask or more");
+        c.atLeast("storeBatchSize", storeBatchSize, 1, "rows per store write");
+        c.throwIfAny();
         return new Options(this, src, List.copyOf(vs));
       }
     }

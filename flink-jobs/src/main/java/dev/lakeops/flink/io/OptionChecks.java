@@ -1,68 +1,79 @@
 package dev.lakeops.flink.io;
 
+import dev.lakeops.common.error.ConfigException;
+import dev.lakeops.common.error.ConfigProblem;
+import dev.lakeops.flink.FlinkErrors;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
- * The checks the jobs' option builders run in {@code build()}: each failure is an {@link
- * IllegalArgumentException} whose message names the options type, the option, what was expected and
- * what was given, e.g. {@code "ServeSettings.checkpointInterval must be at least 10 ms (Flink's
- * minimum), got 1 ms"}.
+ * The checks the jobs' option builders run in {@code build()}, collected as the monitoring job's
+ * {@code MonitorSettings} collects its own: every problem is kept (not only the first), each names
+ * the options type (or the source given to the builder), the option, what was expected and what was
+ * given, and {@link #throwIfAny()} throws them together as one {@link ConfigException} built by
+ * {@link FlinkErrors#invalidOptions} (exit 2 on the command line), e.g. {@code ServeSettings at
+ * 'checkpointInterval': expected at least 10 ms (Flink's minimum), got 9 ms.}
  */
 public final class OptionChecks {
   /** Flink's smallest checkpoint interval ({@code CheckpointConfig}'s minimum, 10 ms). */
   public static final Duration MIN_CHECKPOINT_INTERVAL = Duration.ofMillis(10);
 
-  private OptionChecks() {}
+  private final String source;
+  private final List<ConfigProblem> problems = new ArrayList<>();
 
   /**
-   * {@code value}, when it is given (not null, and not blank for a string).
+   * @param source what is checked, named in each problem: the options type ({@code ServeSettings})
+   *     or where the values came from
+   */
+  public OptionChecks(String source) {
+    this.source = source;
+  }
+
+  /**
+   * Notes {@code option} as missing unless it is given (not null, and not blank for a string).
    *
    * @param what what the option is, for the message
-   * @throws IllegalArgumentException naming {@code owner.option} when it is missing
+   * @return whether it is given
    */
-  public static <T> T required(String owner, String option, T value, String what) {
+  public boolean required(String option, Object value, String what) {
     if (value == null || (value instanceof String s && s.isBlank())) {
-      throw new IllegalArgumentException(
-          owner + "." + option + " is required (" + what + ") but was not given");
+      problems.add(FlinkErrors.missingOption(source, option, what));
+      return false;
     }
-    return value;
+    return true;
   }
 
-  /**
-   * {@code value} when it is at least {@code min}.
-   *
-   * @throws IllegalArgumentException naming {@code owner.option}, the minimum and the value
-   */
-  public static int atLeast(String owner, String option, int value, int min, String what) {
+  /** Notes {@code option} as out of range when {@code value < min}. */
+  public void atLeast(String option, int value, int min, String what) {
     if (value < min) {
-      throw new IllegalArgumentException(
-          owner + "." + option + " must be at least " + min + " (" + what + "), got " + value);
+      problems.add(FlinkErrors.optionBelow(source, option, min + "", value + "", what));
     }
-    return value;
+  }
+
+  /** Notes {@code option} as missing, or as out of range when it is shorter than {@code min}. */
+  public void atLeast(String option, Duration value, Duration min, String what) {
+    if (required(option, value, what) && value.compareTo(min) < 0) {
+      problems.add(
+          FlinkErrors.optionBelow(
+              source, option, min.toMillis() + " ms", value.toMillis() + " ms", what));
+    }
+  }
+
+  /** Notes another problem of {@code option}: what is wrong and the fix. */
+  public void problem(String option, String problem, String fix) {
+    problems.add(new ConfigProblem(source, option, 0, problem, fix));
   }
 
   /**
-   * {@code value} when it is given and at least {@code min}.
+   * Throws the problems noted, if any.
    *
-   * @throws IllegalArgumentException naming {@code owner.option}, the minimum and the value
+   * @throws ConfigException listing every problem ({@link FlinkErrors#invalidOptions})
    */
-  public static Duration atLeast(
-      String owner, String option, Duration value, Duration min, String what) {
-    required(owner, option, value, what);
-    if (value.compareTo(min) < 0) {
-      throw new IllegalArgumentException(
-          owner
-              + "."
-              + option
-              + " must be at least "
-              + min.toMillis()
-              + " ms ("
-              + what
-              + "), got "
-              + value.toMillis()
-              + " ms");
+  public void throwIfAny() {
+    if (!problems.isEmpty()) {
+      throw FlinkErrors.invalidOptions(problems);
     }
-    return value;
   }
 
   /**

@@ -4,6 +4,7 @@ import dev.lakeops.common.events.Rejection;
 import dev.lakeops.common.monitoring.Statistic;
 import dev.lakeops.common.monitoring.WindowStatistic;
 import dev.lakeops.common.monitoring.trigger.MarkedStatistic;
+import dev.lakeops.common.monitoring.trigger.Trigger;
 import dev.lakeops.flink.delta.DeltaSink;
 import dev.lakeops.flink.delta.KernelTables;
 import dev.lakeops.flink.io.DeadLetter;
@@ -58,13 +59,19 @@ public final class MonitorJob {
    * @param statistics every window statistic before the rule stage (performance and drift)
    * @param rows the table rows after the rule stage
    * @param deadLetters rejected label and prediction records, late predictions
+   * @param inputs the predictions and labels read (decoded), before the late filter
+   * @param outcomes what became of each prediction and label in the label join
+   * @param triggers the triggers the rule stage raised, or null when the model has no rules
    */
   public record Streams(
       DataStream<WindowStatistic> performance,
       DataStream<WindowStatistic> drift,
       DataStream<WindowStatistic> statistics,
       DataStream<MarkedStatistic> rows,
-      DataStream<Rejection> deadLetters) {}
+      DataStream<Rejection> deadLetters,
+      DataStream<MonitorInput> inputs,
+      DataStream<Outcome> outcomes,
+      DataStream<Trigger> triggers) {}
 
   /**
    * Checkpointing (exactly-once; the tables commit on checkpoints) and a restart strategy; a job
@@ -164,19 +171,24 @@ public final class MonitorJob {
                                 : Long.MIN_VALUE)
                     .withIdleness(Duration.ofSeconds(30)))
             .name("event-time")
-            .uid("monitor-event-time");
+            .uid("monitor-event-time")
+            // One generator sees every prediction: with several, one that received only labels
+            // (which carry no event time) would hold the job's watermark back for good.
+            .setParallelism(1);
 
     SingleOutputStreamOperator<MonitorInput> onTime =
         timed.process(new LateFilter()).name("late-filter").uid("monitor-late-filter");
     DataStream<Rejection> late = onTime.getSideOutput(LateFilter.LATE);
 
     long ttl = s.labelTtl().toMillis();
-    DataStream<WindowStatistic> performance =
+    DataStream<Outcome> outcomes =
         onTime
             .keyBy(MonitorInput::eventId, Types.STRING)
             .process(new LabelJoin(s.model(), ttl), TypeInformation.of(Outcome.class))
             .name("label-join-" + s.model())
-            .uid("monitor-label-join")
+            .uid("monitor-label-join");
+    DataStream<WindowStatistic> performance =
+        outcomes
             .keyBy(Outcome::model, Types.STRING)
             .process(
                 new PerformanceWindows(Windows.of(s.windowSize(), s.windowSlide()), ttl),
@@ -195,8 +207,10 @@ public final class MonitorJob {
     SingleOutputStreamOperator<WindowStatistic> drift = DriftStage.attach(predictions, s);
 
     DataStream<WindowStatistic> statistics = performance.union(drift);
+    TriggerStage.Attached ruled = rules(statistics, s);
     DataStream<MarkedStatistic> rows =
-        rules(statistics, s)
+        ruled
+            .marked()
             .map(new StatisticGauges(), TypeInformation.of(MarkedStatistic.class))
             .name("gauges")
             .uid("monitor-gauges");
@@ -229,28 +243,30 @@ public final class MonitorJob {
         .sinkTo(DeadLetter.files(s.deadLetterDir()))
         .name("dead-letter")
         .uid("monitor-dead-letter");
-    return new Streams(performance, drift, statistics, rows, dead);
+    return new Streams(
+        performance, drift, statistics, rows, dead, inputs, outcomes, ruled.triggers());
   }
 
   /**
-   * The rule stage: every window statistic of the job (drift and performance) comes in, marked rows
-   * go out. With rules for the model in {@code monitoring.yaml}, {@link TriggerStage} marks each
-   * statistic (threshold, breached, rule) and writes the triggers it raises to {@code
-   * <db>.lakeops_triggers}; without, every statistic goes out unmarked (threshold and rule null,
-   * breached false).
+   * The rule stage ({@link TriggerStage.Attached#triggers()} null without rules): every window
+   * statistic of the job (drift and performance) comes in, marked rows go out. With rules for the
+   * model in {@code monitoring.yaml}, {@link TriggerStage} marks each statistic (threshold,
+   * breached, rule) and writes the triggers it raises to {@code <db>.lakeops_triggers}; without,
+   * every statistic goes out unmarked (threshold and rule null, breached false).
    */
-  public static DataStream<MarkedStatistic> rules(
+  public static TriggerStage.Attached rules(
       DataStream<WindowStatistic> statistics, MonitorSettings s) {
     if (s.monitoring().model(s.model()).isPresent()) {
-      return TriggerStage.attach(statistics, s.monitoring(), s.warehouse(), "monitor-" + s.model())
-          .marked();
+      return TriggerStage.attach(statistics, s.monitoring(), s.warehouse(), "monitor-" + s.model());
     }
-    return statistics
-        .map(
-            w -> new MarkedStatistic(w, null, false, null),
-            TypeInformation.of(MarkedStatistic.class))
-        .name("rules-" + s.model())
-        .uid("monitor-rules");
+    return new TriggerStage.Attached(
+        statistics
+            .map(
+                w -> new MarkedStatistic(w, null, false, null),
+                TypeInformation.of(MarkedStatistic.class))
+            .name("rules-" + s.model())
+            .uid("monitor-rules"),
+        null);
   }
 
   /**

@@ -449,7 +449,7 @@ public final class MonitorSettings implements Serializable {
         p.add(problem("parallelism", "expected >= 0, got " + parallelism + ".", "give 0 or more."));
       }
       if (!p.isEmpty()) {
-        throw new ConfigException(p);
+        throw dev.lakeops.flink.FlinkErrors.invalidOptions(p);
       }
       return new MonitorSettings(this);
     }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lakeops.common.config.SourceConfig.CsvDialect;
 import dev.lakeops.common.events.CsvLine;
 import dev.lakeops.common.events.Rejection;
+import dev.lakeops.flink.FlinkErrors;
 import dev.lakeops.flink.io.RawRecord;
 import dev.lakeops.flink.serving.Prediction;
 import dev.lakeops.flink.serving.PredictionLog;
@@ -155,14 +156,15 @@ public final class Parsers {
    * A prediction of the serving job's output topic ({@link PredictionLog#json}): numbers (and
    * nulls) in {@code features} are numeric features, strings text features.
    *
-   * @throws IllegalArgumentException when the record is not such a JSON object
+   * @throws dev.lakeops.common.error.LakeOpsException when the record is not such a JSON object
+   *     (the decoder sends it to the dead letter with the message)
    */
   public static Prediction prediction(String json) {
     JsonNode n;
     try {
       n = JSON.readTree(json);
     } catch (Exception e) {
-      throw new IllegalArgumentException("not a prediction JSON object: " + e.getMessage(), e);
+      throw FlinkErrors.notAPredictionJson(e);
     }
     Map<String, Double> features = new LinkedHashMap<>();
     Map<String, String> text = new LinkedHashMap<>();
@@ -187,7 +189,7 @@ public final class Parsers {
     n.path(PredictionLog.MISSING_VIEWS).forEach(v -> missing.add(v.asText()));
     for (String field : List.of("event_id", "event_time", "model", "model_version", "prediction")) {
       if (!n.hasNonNull(field)) {
-        throw new IllegalArgumentException("the prediction JSON has no '" + field + "'");
+        throw FlinkErrors.predictionJsonWithout(field);
       }
     }
     return new Prediction(

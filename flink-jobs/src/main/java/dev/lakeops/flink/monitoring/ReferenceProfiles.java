@@ -61,6 +61,7 @@ class ReferenceProfiles implements Serializable {
           model,
           version,
           registryPath,
+          e.getMessage(),
           e);
       return Optional.empty();
     }
@@ -84,7 +85,8 @@ class ReferenceProfiles implements Serializable {
           model,
           version,
           file,
-          e.toString());
+          e.getMessage(),
+          e);
       return Optional.empty();
     }
   }

@@ -1,6 +1,7 @@
 package dev.lakeops.flink.report;
 
 import dev.lakeops.common.error.LakeOpsException;
+import dev.lakeops.flink.FlinkErrors;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -30,7 +31,7 @@ public record PlotLibrary(String name, String script, String css) {
     String script = resource(ROOT + "uPlot.iife.min.js");
     // A script element ends at the first "</script" whatever the JavaScript around it means.
     if (script.toLowerCase(java.util.Locale.ROOT).contains("</script")) {
-      throw new LakeOpsException("uPlot's script contains </script and cannot be inlined");
+      throw FlinkErrors.plotLibraryNotInlinable("uPlot " + UPLOT_VERSION);
     }
     return new PlotLibrary("uPlot " + UPLOT_VERSION, script, resource(ROOT + "uPlot.min.css"));
   }
@@ -38,12 +39,7 @@ public record PlotLibrary(String name, String script, String css) {
   private static String resource(String path) {
     try (InputStream in = PlotLibrary.class.getClassLoader().getResourceAsStream(path)) {
       if (in == null) {
-        throw new LakeOpsException(
-            "the report's plotting library is not on the classpath ("
-                + path
-                + " of org.webjars.npm:uplot:"
-                + UPLOT_VERSION
-                + "); rebuild the flink jobs");
+        throw FlinkErrors.plotLibraryMissing(path, "org.webjars.npm:uplot:" + UPLOT_VERSION);
       }
       return new String(in.readAllBytes(), StandardCharsets.UTF_8);
     } catch (IOException e) {

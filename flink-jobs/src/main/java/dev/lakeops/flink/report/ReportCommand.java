@@ -1,10 +1,10 @@
 package dev.lakeops.flink.report;
 
 import dev.lakeops.common.cli.CliArgs;
-import dev.lakeops.common.cli.CliArgs.UsageException;
 import dev.lakeops.common.config.ProjectConfig;
 import dev.lakeops.common.config.ProjectLoader;
 import dev.lakeops.common.warehouse.Warehouse;
+import dev.lakeops.flink.FlinkErrors;
 import dev.lakeops.flink.delta.KernelTables;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -42,15 +42,7 @@ public final class ReportCommand {
     ProjectConfig project = ProjectLoader.load(a.project());
     String model = a.required("--model", "name");
     if (!project.models().containsKey(model)) {
-      throw new UsageException(
-          a.command,
-          "--model "
-              + model
-              + " is not a model of "
-              + project.dir().resolve("models.yaml")
-              + "; its models are "
-              + String.join(", ", project.models().keySet().stream().sorted().toList())
-              + ".");
+      throw FlinkErrors.unknownModel(project, model);
     }
     Warehouse warehouse = Warehouse.of(a.warehouse(), project);
     Path target =
@@ -92,11 +84,7 @@ public final class ReportCommand {
       return Path.of(URI.create(location));
     }
     if (location.contains("://")) {
-      throw new UsageException(
-          "report",
-          "the page is written to the local file system; "
-              + location
-              + " is not local: pass --out <file>.");
+      throw FlinkErrors.reportNotLocal(location);
     }
     return Path.of(location);
   }

@@ -1,10 +1,10 @@
 package dev.lakeops.flink.scheduler;
 
 import dev.lakeops.common.cli.CliArgs;
-import dev.lakeops.common.cli.CliArgs.UsageException;
 import dev.lakeops.common.config.ProjectConfig;
 import dev.lakeops.common.config.ProjectLoader;
 import dev.lakeops.common.warehouse.Warehouse;
+import dev.lakeops.flink.FlinkErrors;
 import dev.lakeops.flink.delta.KernelTables;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -78,12 +78,7 @@ public final class SchedulerCommand {
   static List<String> defaultCommand(Path home) {
     Path script = home.resolve("submit/retrain");
     if (!script.toFile().canExecute()) {
-      throw new UsageException(
-          "scheduler",
-          "the default retraining command "
-              + script
-              + " is not there; run the scheduler with submit/mlops, or set scheduler.retrain in"
-              + " monitoring.yaml.");
+      throw FlinkErrors.noRetrainScript(script.toString());
     }
     return List.of(script.toString(), "{project}", "{model}", "{trigger_id}", "{warehouse}");
   }

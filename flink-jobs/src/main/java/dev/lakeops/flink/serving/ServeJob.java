@@ -5,7 +5,6 @@ import dev.lakeops.common.config.FeatureViewConfig;
 import dev.lakeops.common.config.ProjectConfig;
 import dev.lakeops.common.config.TrainingSetConfig;
 import dev.lakeops.common.error.ConfigException;
-import dev.lakeops.common.error.ConfigProblem;
 import dev.lakeops.common.training.ModelSpec;
 import dev.lakeops.flink.FlinkErrors;
 import dev.lakeops.flink.delta.DeltaSink;
@@ -270,18 +269,8 @@ public final class ServeJob {
             snap -> {
               StructType actual = snap.getSchema();
               if (!actual.fieldNames().equals(expected.fieldNames())) {
-                throw new ConfigException(
-                    new ConfigProblem(
-                        path,
-                        "columns",
-                        0,
-                        "the prediction log has the columns "
-                            + actual.fieldNames()
-                            + ", but this version writes "
-                            + expected.fieldNames()
-                            + ".",
-                        "move the old table aside (or delete it) and serve again; the new log"
-                            + " is created on start."));
+                throw FlinkErrors.predictionLogLayout(
+                    path, actual.fieldNames(), expected.fieldNames());
               }
             });
   }

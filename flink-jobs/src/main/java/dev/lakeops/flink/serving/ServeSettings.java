@@ -1,8 +1,5 @@
 package dev.lakeops.flink.serving;
 
-import static dev.lakeops.flink.io.OptionChecks.atLeast;
-import static dev.lakeops.flink.io.OptionChecks.required;
-
 import dev.lakeops.common.warehouse.Warehouse;
 import dev.lakeops.flink.io.OptionChecks;
 import java.time.Duration;
@@ -185,6 +182,7 @@ public final class ServeSettings {
     private boolean once;
     private Duration checkpointInterval = DEFAULT_CHECKPOINT;
     private int parallelism;
+    private String source = NAME;
 
     private Builder() {}
 
@@ -258,33 +256,40 @@ public final class ServeSettings {
       return this;
     }
 
+    /** Where the settings come from, named in each problem (default {@code ServeSettings}). */
+    public Builder source(String source) {
+      this.source = source;
+      return this;
+    }
+
     /**
      * The checked settings.
      *
-     * @throws IllegalArgumentException naming the option: a required one missing, both inputs or
-     *     none, a topic without bootstrap servers, an interval or the parallelism out of range
+     * @throws dev.lakeops.common.error.ConfigException listing every problem, each naming the
+     *     option: a required one missing, both inputs or none, a topic without bootstrap servers,
+     *     an interval or the parallelism out of range
      */
     public ServeSettings build() {
-      required(NAME, "model", model, "the model to serve");
-      required(NAME, "warehouse", warehouse, "the warehouse holding the registry");
+      OptionChecks c = new OptionChecks(source);
+      c.required("model", model, "the model to serve");
+      c.required("warehouse", warehouse, "the warehouse holding the registry");
       if ((inputDir == null) == (inputTopic == null)) {
-        throw new IllegalArgumentException(
-            NAME
-                + ": give exactly one input, inputDir or inputTopic (got "
-                + (inputDir == null ? "neither" : "both")
-                + ")");
+        c.problem(
+            "inputDir/inputTopic",
+            "expected exactly one input, got " + (inputDir == null ? "neither." : "both."),
+            "give a directory of JSON-lines files (--input) or a Kafka topic (--topic).");
       }
       if (inputTopic != null || outputTopic != null) {
-        required(NAME, "kafkaBootstrap", kafkaBootstrap, "the Kafka servers of the topics");
+        c.required("kafkaBootstrap", kafkaBootstrap, "the Kafka servers of the topics");
       }
-      atLeast(NAME, "pollInterval", pollInterval, Duration.ofMillis(1), "a positive interval");
-      atLeast(
-          NAME,
+      c.atLeast("pollInterval", pollInterval, Duration.ofMillis(1), "a positive interval");
+      c.atLeast(
           "checkpointInterval",
           checkpointInterval,
           OptionChecks.MIN_CHECKPOINT_INTERVAL,
           "Flink's minimum");
-      atLeast(NAME, "parallelism", parallelism, 0, "0 for the environment's default");
+      c.atLeast("parallelism", parallelism, 0, "0 for the environment's default");
+      c.throwIfAny();
       return new ServeSettings(this);
     }
   }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.lakeops.common.config.FeatureViewConfig;
 import dev.lakeops.common.config.ProjectConfig;
 import dev.lakeops.common.config.ProjectLoader;
+import dev.lakeops.common.error.ConfigException;
 import dev.lakeops.common.events.Rejection;
 import dev.lakeops.common.events.SourceEvent;
 import dev.lakeops.flink.io.RawRecord;
@@ -85,36 +86,64 @@ class OnlineStoreJobOptionsTest {
         (option, clear) ->
             assertThatThrownBy(() -> clear.apply(complete()).build())
                 .as(option)
-                .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageStartingWith("OnlineStoreJob.Options." + option + " is required"));
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith(
+                    "Invalid configuration: OnlineStoreJob.Options at '"
+                        + option
+                        + "': a value is"
+                        + " required"));
     assertThatThrownBy(() -> complete().jobName("  ").build())
-        .hasMessageStartingWith("OnlineStoreJob.Options.jobName is required");
+        .hasMessageStartingWith(
+            "Invalid configuration: OnlineStoreJob.Options at 'jobName': a value is required");
   }
 
   @Test
   void valuesOutOfRangeAreNamedWithTheLimitAndTheValue() {
     assertThatThrownBy(() -> complete().checkpointInterval(Duration.ofMillis(9)).build())
+        .isInstanceOf(ConfigException.class)
         .hasMessage(
-            "OnlineStoreJob.Options.checkpointInterval must be at least 10 ms (Flink's minimum),"
-                + " got 9 ms");
+            "Invalid configuration: OnlineStoreJob.Options at 'checkpointInterval': expected at"
+                + " least 10 ms (Flink's minimum), got 9 ms. Fix: give 10 ms or more.");
     assertThat(complete().checkpointInterval(Duration.ofMillis(10)).build().checkpointInterval())
         .isEqualTo(Duration.ofMillis(10));
     assertThatThrownBy(() -> complete().outOfOrderness(Duration.ofMillis(-1)).build())
-        .hasMessageContaining("outOfOrderness must be at least 0 ms")
+        .hasMessageContaining("'outOfOrderness': expected at least 0 ms")
         .hasMessageContaining("got -1 ms");
     assertThatThrownBy(() -> complete().parallelism(0).build())
-        .hasMessageContaining("parallelism must be at least 1")
+        .hasMessageContaining("'parallelism': expected at least 1")
         .hasMessageContaining("got 0");
     assertThatThrownBy(() -> complete().storeBatchSize(0).build())
-        .hasMessageContaining("storeBatchSize must be at least 1");
+        .hasMessageContaining("'storeBatchSize': expected at least 1");
+  }
+
+  @Test
+  void everyProblemIsListedAtOnceWithTheOriginGiven() {
+    assertThatThrownBy(
+            () ->
+                complete()
+                    .origin("the options of mlops online-store")
+                    .jobName(null)
+                    .parallelism(-2)
+                    .checkpointInterval(Duration.ZERO)
+                    .build())
+        .isInstanceOfSatisfying(
+            ConfigException.class,
+            e ->
+                assertThat(e.problems())
+                    .extracting(p -> p.file() + " " + p.field())
+                    .containsExactly(
+                        "the options of mlops online-store jobName",
+                        "the options of mlops online-store checkpointInterval",
+                        "the options of mlops online-store parallelism"));
   }
 
   @Test
   void anUnknownSourceOrOneWithoutViewsIsRefused() {
     assertThatThrownBy(() -> complete().source("orders").build())
+        .isInstanceOf(ConfigException.class)
         .hasMessage(
-            "OnlineStoreJob.Options.source 'orders' is not a source of the project; it has"
-                + " [purchases]");
+            "Invalid configuration: OnlineStoreJob.Options at 'source': 'orders' is not a source"
+                + " of the project; it has [purchases]. Fix: name one of them (--source).");
     assertThatThrownBy(() -> complete().source(CDNOW.sources().get("purchases"), List.of()).build())
         .hasMessageContaining("'purchases' has no feature views");
   }

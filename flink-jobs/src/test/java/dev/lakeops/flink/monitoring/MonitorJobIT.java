@@ -14,6 +14,7 @@ import dev.lakeops.common.monitoring.drift.QuantileSketches;
 import dev.lakeops.common.training.ReferenceProfile;
 import dev.lakeops.common.training.ReferenceProfile.ColumnProfile;
 import dev.lakeops.common.warehouse.Warehouse;
+import dev.lakeops.flink.cli.MonitorSummary;
 import dev.lakeops.flink.delta.KernelTables;
 import dev.lakeops.flink.serving.Prediction;
 import dev.lakeops.flink.serving.PredictionLog;
@@ -162,7 +163,7 @@ class MonitorJobIT {
             MonitorInput.of(p("p7", 70_000, 1, 0.9, 6.0)), // wm 69 999: p4 expired (55 000)
             label("p4", 0)); // too late: p4 expired; unmatched, arrived at 69 999 -> [60, 70)
     // p7 never gets a label: expired at the end of the input, window [70, 80)
-    runInOrder(s, in, "monitor-delayed-labels");
+    MonitorSummary summary = runInOrder(s, in, "monitor-delayed-labels");
 
     Map<String, Map<String, Object>> perf = byWindow(s.warehouse().performance("m").path());
     // [0, 10): p1 (pred 1, label 1), p2 (pred 0, label 1): accuracy 1/2; predicted {1, 0}, true
@@ -226,6 +227,11 @@ class MonitorJobIT {
     assertThat(value(drift, "0/missing_rate/x")).isEqualTo(0.5);
     assertThat(drift.get("0/missing_rate/x")).containsEntry("rows", 2L);
     assertThat(value(drift, "70000/missing_rate/x")).isZero();
+    // the summary of monitor --once: 8 predictions (p1-p7 and the late one) and 7 labels read;
+    // 5 labelled, 2 expired (p4, p7), 2 unmatched (nobody, p4's late label); every row of the two
+    // tables written; no rules, so no trigger; the late prediction dead-lettered
+    assertThat(summary)
+        .isEqualTo(new MonitorSummary(8, 7, 5, 2, 2, perf.size() + drift.size(), 0, 1));
   }
 
   @Test
@@ -463,8 +469,12 @@ class MonitorJobIT {
     }
   }
 
-  /** Runs the job's statistics and outputs over {@code in}, in this order (parallelism 1). */
-  static void runInOrder(MonitorSettings s, List<MonitorInput> in, String name) throws Exception {
+  /**
+   * Runs the job's statistics and outputs over {@code in}, in this order (parallelism 1); returns
+   * the counts {@code monitor --once} prints.
+   */
+  static MonitorSummary runInOrder(MonitorSettings s, List<MonitorInput> in, String name)
+      throws Exception {
     StreamExecutionEnvironment env =
         StreamExecutionEnvironment.getExecutionEnvironment(MonitorJob.flinkConfig(s));
     env.setParallelism(1);
@@ -472,8 +482,8 @@ class MonitorJobIT {
     DataStream<Rejection> none =
         inputs.flatMap(
             (MonitorInput x, Collector<Rejection> out) -> {}, TypeInformation.of(Rejection.class));
-    MonitorJob.attach(inputs, none, s);
-    env.execute(name);
+    MonitorSummary.count(MonitorJob.attach(inputs, none, s));
+    return MonitorSummary.of(env.execute(name));
   }
 
   static double sum(Map<String, Map<String, Object>> rows, String statistic) {

@@ -61,11 +61,13 @@ class ReportCommandTest {
   }
 
   @Test
-  void anUnknownModelIsAUsageErrorNamingTheModels() {
+  void anUnknownModelIsAConfigurationErrorNamingTheModelsAsInServeAndMonitor() {
     ReportRun run = ReportRun.elec2("nope", dir);
     assertThat(run.code()).isEqualTo(2);
     assertThat(run.err())
-        .contains("--model nope is not a model of ")
-        .contains("models.yaml; its models are price_direction");
+        .contains(
+            "models.yaml at 'models': there is no model 'nope'; the project defines"
+                + " [price_direction].")
+        .contains("Fix: pass --model with one of them");
   }
 }

@@ -3,6 +3,7 @@ package dev.lakeops.flink.serving;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.lakeops.common.error.ConfigException;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
@@ -35,27 +36,31 @@ class ServeSettingsTest {
     assertThat(s.parallelism()).as("unchanged").isZero();
   }
 
+  private static final String AT = "Invalid configuration: ServeSettings at ";
+
   @Test
   void requiredOptionsAreNamed() {
     assertThatThrownBy(() -> directory().model(null).build())
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageStartingWith("ServeSettings.model is required");
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith(AT + "'model': a value is required (the model to serve)");
     assertThatThrownBy(() -> directory().model("").build())
-        .hasMessageStartingWith("ServeSettings.model is required");
+        .hasMessageStartingWith(AT + "'model': a value is required");
     assertThatThrownBy(() -> ServeSettings.builder().model("m").inputDir("/events").build())
-        .hasMessageStartingWith("ServeSettings.warehouse is required");
+        .hasMessageStartingWith(AT + "'warehouse': a value is required");
   }
 
   @Test
   void exactlyOneInputAndTopicsNeedBootstrapServers() {
     assertThatThrownBy(() -> directory().inputDir(null).build())
-        .hasMessage("ServeSettings: give exactly one input, inputDir or inputTopic (got neither)");
+        .hasMessageStartingWith(
+            AT + "'inputDir/inputTopic': expected exactly one input, got neither.");
     assertThatThrownBy(() -> directory().inputTopic("t").kafkaBootstrap("k:9092").build())
-        .hasMessage("ServeSettings: give exactly one input, inputDir or inputTopic (got both)");
+        .hasMessageStartingWith(
+            AT + "'inputDir/inputTopic': expected exactly one input, got both.");
     assertThatThrownBy(() -> directory().inputDir(null).inputTopic("t").build())
-        .hasMessageStartingWith("ServeSettings.kafkaBootstrap is required");
+        .hasMessageStartingWith(AT + "'kafkaBootstrap': a value is required");
     assertThatThrownBy(() -> directory().outputTopic("out").build())
-        .hasMessageStartingWith("ServeSettings.kafkaBootstrap is required");
+        .hasMessageStartingWith(AT + "'kafkaBootstrap': a value is required");
     ServeSettings kafka =
         directory().inputDir(null).inputTopic("t").kafkaBootstrap("k:9092").build();
     assertThat(kafka.inputTopic()).isEqualTo("t");
@@ -66,16 +71,40 @@ class ServeSettingsTest {
   void rangesAreCheckedWithTheLimitAndTheValue() {
     assertThatThrownBy(() -> directory().checkpointInterval(Duration.ofMillis(9)).build())
         .hasMessage(
-            "ServeSettings.checkpointInterval must be at least 10 ms (Flink's minimum), got 9 ms");
+            AT
+                + "'checkpointInterval': expected at least 10 ms (Flink's minimum), got 9 ms."
+                + " Fix: give 10 ms or more.");
     assertThat(directory().checkpointInterval(Duration.ofMillis(10)).build().checkpointInterval())
         .isEqualTo(Duration.ofMillis(10));
     assertThatThrownBy(() -> directory().pollInterval(Duration.ZERO).build())
-        .hasMessageContaining("pollInterval must be at least 1 ms")
+        .hasMessageContaining("'pollInterval': expected at least 1 ms")
         .hasMessageContaining("got 0 ms");
     assertThatThrownBy(() -> directory().pollInterval(null).build())
-        .hasMessageStartingWith("ServeSettings.pollInterval is required");
+        .hasMessageStartingWith(AT + "'pollInterval': a value is required");
     assertThatThrownBy(() -> directory().parallelism(-1).build())
-        .hasMessageContaining("parallelism must be at least 0")
+        .hasMessageContaining("'parallelism': expected at least 0")
         .hasMessageContaining("got -1");
+  }
+
+  @Test
+  void allProblemsAreReportedTogetherUnderTheSourceGiven() {
+    assertThatThrownBy(
+            () ->
+                ServeSettings.builder()
+                    .source("the options of mlops serve")
+                    .outputTopic("out")
+                    .parallelism(-1)
+                    .build())
+        .isInstanceOfSatisfying(
+            ConfigException.class,
+            e ->
+                assertThat(e.problems())
+                    .extracting(p -> p.file() + ": " + p.field())
+                    .containsExactly(
+                        "the options of mlops serve: model",
+                        "the options of mlops serve: warehouse",
+                        "the options of mlops serve: inputDir/inputTopic",
+                        "the options of mlops serve: kafkaBootstrap",
+                        "the options of mlops serve: parallelism"));
   }
 }

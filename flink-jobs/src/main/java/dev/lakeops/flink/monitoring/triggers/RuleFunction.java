@@ -6,6 +6,7 @@ import dev.lakeops.common.monitoring.WindowStatistic;
 import dev.lakeops.common.monitoring.trigger.MarkedStatistic;
 import dev.lakeops.common.monitoring.trigger.RuleEngine;
 import dev.lakeops.common.monitoring.trigger.Trigger;
+import dev.lakeops.flink.FlinkErrors;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -143,7 +144,7 @@ final class RuleFunction extends KeyedProcessFunction<String, WindowStatistic, M
     try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes))) {
       return (T) type.cast(in.readObject());
     } catch (ClassNotFoundException e) {
-      throw new IOException("state written by another version of LakeOps: " + e.getMessage(), e);
+      throw FlinkErrors.incompatibleRuleState(e);
     }
   }
 }
