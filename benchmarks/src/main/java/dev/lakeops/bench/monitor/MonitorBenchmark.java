@@ -6,11 +6,11 @@ import dev.lakeops.common.monitoring.drift.ReferenceColumn;
 import dev.lakeops.common.training.ReferenceProfile;
 import dev.lakeops.common.warehouse.Warehouse;
 import dev.lakeops.flink.delta.KernelTables;
+import dev.lakeops.flink.monitoring.LogInCommitOrder;
 import dev.lakeops.flink.monitoring.MonitorInput;
 import dev.lakeops.flink.monitoring.MonitorJob;
 import dev.lakeops.flink.monitoring.MonitorSettings;
 import dev.lakeops.flink.monitoring.Parsers;
-import dev.lakeops.flink.monitoring.PredictionLogSource;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -39,15 +39,16 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * figures and checks none.
  *
  * <pre>
- * MonitorBenchmark [--predictions 200000] [--features 12,50] [--rounds 3] [--window-rows 1000]
+ * MonitorBenchmark [--predictions 50000] [--features 12,50] [--rounds 3] [--window-rows 1000]
  *     [--micro-batches 15] [--micro-windows 20] [--work-dir DIR] [--keep]
  * </pre>
  *
  * <p>Part 1, the job: per feature count, a prediction log of {@code --predictions} predictions
  * ({@link MonitorData}), 100 ms apart in event time, in data files of 10,000 rows, is read by the
- * real monitoring job on a local MiniCluster at parallelism 1, bounded ({@code once}), tumbling
- * windows of {@code --window-rows} predictions, label TTL 3 windows, labels half a window after
- * their predictions ({@link DelayedLabels}). {@link MonitorJob#attach} runs unchanged after the log
+ * prediction log's own reader, oldest file first ({@link LogInCommitOrder}), and the real
+ * monitoring job on a local MiniCluster at parallelism 1, bounded ({@code once}), tumbling windows
+ * of {@code --window-rows} predictions, label TTL 3 windows, labels half a window after their
+ * predictions ({@link DelayedLabels}). {@link MonitorJob#attach} runs unchanged after the log
  * source, with {@link MonitorSettings#computeStatistics()} on (every drift and performance
  * statistic, the rule stage, the gauges, the Delta tables) and off (the same reading, decoding,
  * watermarks, late filter, label join and drift windows, with no statistic). Both modes run in the
@@ -77,7 +78,7 @@ public final class MonitorBenchmark {
         keep = true;
       } else if (args[i].equals("--help")) {
         System.out.println(
-            "submit/bench monitor [--predictions 200000] [--features 12,50] [--rounds 3]"
+            "submit/bench monitor [--predictions 50000] [--features 12,50] [--rounds 3]"
                 + " [--window-rows 1000] [--micro-batches 15] [--micro-windows 20]"
                 + " [--work-dir DIR] [--keep]");
         return;
@@ -87,7 +88,7 @@ public final class MonitorBenchmark {
         throw new IllegalArgumentException("option " + args[i] + " needs a value");
       }
     }
-    long n = Long.parseLong(opts.getOrDefault("--predictions", "200000"));
+    long n = Long.parseLong(opts.getOrDefault("--predictions", "50000"));
     int rounds = Integer.parseInt(opts.getOrDefault("--rounds", "3"));
     int windowRows = Integer.parseInt(opts.getOrDefault("--window-rows", "1000"));
     int microBatches = Integer.parseInt(opts.getOrDefault("--micro-batches", "15"));
@@ -269,7 +270,7 @@ public final class MonitorBenchmark {
     StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(1, conf);
     SingleOutputStreamOperator<MonitorInput> inputs =
         env.fromSource(
-                PredictionLogSource.of(s.predictionLog(), null),
+                LogInCommitOrder.of(s.predictionLog()),
                 WatermarkStrategy.noWatermarks(),
                 "prediction-log")
             .process(new DelayedLabels(windowRows / 2), TypeInformation.of(MonitorInput.class))
