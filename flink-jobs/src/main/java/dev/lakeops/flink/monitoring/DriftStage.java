@@ -38,7 +38,9 @@ import org.apache.flink.util.Collector;
  * DriftStatistics} when the watermark passes the window's end. A column the profile lacks, or every
  * column of a version without a profile, gets its {@link Statistic#MISSING_RATE} only; such a
  * version is logged once and counted ({@code versions_without_profile}). Late predictions were
- * taken out before ({@link MonitorJob.LateFilter}).
+ * taken out before ({@link MonitorJob.LateFilter}). With {@link
+ * MonitorSettings#computeStatistics()} off (the benchmark's baseline) the same windows only count
+ * their rows and emit nothing.
  */
 final class DriftStage {
   private DriftStage() {}
