@@ -40,6 +40,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  *
  * <pre>
  * MonitorBenchmark [--predictions 50000] [--features 12,50] [--rounds 3] [--window-rows 1000]
+ *     [--ttl-windows 3]
  *     [--micro-batches 15] [--micro-windows 20] [--work-dir DIR] [--keep]
  * </pre>
  *
@@ -47,13 +48,13 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * ({@link MonitorData}), 100 ms apart in event time, in data files of 10,000 rows, is read by the
  * prediction log's own reader, oldest file first ({@link LogInCommitOrder}), and the real
  * monitoring job on a local MiniCluster at parallelism 1, bounded ({@code once}), tumbling windows
- * of {@code --window-rows} predictions, label TTL 3 windows, labels half a window after their
- * predictions ({@link DelayedLabels}). {@link MonitorJob#attach} runs unchanged after the log
- * source, with {@link MonitorSettings#computeStatistics()} on (every drift and performance
- * statistic, the rule stage, the gauges, the Delta tables) and off (the same reading, decoding,
- * watermarks, late filter, label join and drift windows, with no statistic). Both modes run in the
- * same JVM, a warm-up of each first, then {@code --rounds} pairs in ABBA order; events/s =
- * predictions / the job's net runtime, median of the rounds; the ratio is the median of the
+ * of {@code --window-rows} predictions, label TTL {@code --ttl-windows} windows (3), labels half a
+ * window after their predictions ({@link DelayedLabels}). {@link MonitorJob#attach} runs unchanged
+ * after the log source, with {@link MonitorSettings#computeStatistics()} on (every drift and
+ * performance statistic, the rule stage, the gauges, the Delta tables) and off (the same reading,
+ * decoding, watermarks, late filter, label join and drift windows, with no statistic). Both modes
+ * run in the same JVM, a warm-up of each first, then {@code --rounds} pairs in ABBA order; events/s
+ * = predictions / the job's net runtime, median of the rounds; the ratio is the median of the
  * per-round ratios on/off.
  *
  * <p>Part 2, one window's statistics: a {@link FeatureWindow} per feature filled with {@code
@@ -79,7 +80,7 @@ public final class MonitorBenchmark {
       } else if (args[i].equals("--help")) {
         System.out.println(
             "submit/bench monitor [--predictions 50000] [--features 12,50] [--rounds 3]"
-                + " [--window-rows 1000] [--micro-batches 15] [--micro-windows 20]"
+                + " [--window-rows 1000] [--ttl-windows 3] [--micro-batches 15] [--micro-windows 20]"
                 + " [--work-dir DIR] [--keep]");
         return;
       } else if (i + 1 < args.length) {
@@ -91,6 +92,7 @@ public final class MonitorBenchmark {
     long n = Long.parseLong(opts.getOrDefault("--predictions", "50000"));
     int rounds = Integer.parseInt(opts.getOrDefault("--rounds", "3"));
     int windowRows = Integer.parseInt(opts.getOrDefault("--window-rows", "1000"));
+    int ttlWindows = Integer.parseInt(opts.getOrDefault("--ttl-windows", "3"));
     int microBatches = Integer.parseInt(opts.getOrDefault("--micro-batches", "15"));
     int microWindows = Integer.parseInt(opts.getOrDefault("--micro-windows", "20"));
     int[] featureCounts =
@@ -104,11 +106,12 @@ public final class MonitorBenchmark {
     System.out.printf(
         Locale.ROOT,
         "monitoring benchmark: %,d predictions per run, windows of %,d predictions (%s), label"
-            + " TTL 3 windows, labels %d predictions late, parallelism 1, %d rounds, %d cores,"
+            + " TTL %d windows, labels %d predictions late, parallelism 1, %d rounds, %d cores,"
             + " work dir %s%n",
         n,
         windowRows,
         Duration.ofMillis(windowRows * SPACING_MILLIS),
+        ttlWindows,
         windowRows / 2,
         rounds,
         Runtime.getRuntime().availableProcessors(),
@@ -125,7 +128,7 @@ public final class MonitorBenchmark {
               "rounds",
               "on/off"));
       for (int f : featureCounts) {
-        table.addAll(jobBenchmark(work, f, n, windowRows, rounds));
+        table.addAll(jobBenchmark(work, f, n, windowRows, ttlWindows, rounds));
       }
       List<String> micro = new ArrayList<>();
       micro.add(
@@ -158,7 +161,8 @@ public final class MonitorBenchmark {
   }
 
   /** The job part for one feature count: the table's two lines. */
-  static List<String> jobBenchmark(Path work, int features, long n, int windowRows, int rounds)
+  static List<String> jobBenchmark(
+      Path work, int features, long n, int windowRows, int ttlWindows, int rounds)
       throws Exception {
     MonitorData data = new MonitorData(features);
     Path dir = work.resolve("f" + features);
@@ -178,7 +182,7 @@ public final class MonitorBenchmark {
         on -> {
           Path root = dir.resolve("run-" + run[0]++);
           try {
-            return runJob(root, log, artifact, profile, on, windowRows);
+            return runJob(root, log, artifact, profile, on, windowRows, ttlWindows);
           } finally {
             delete(root);
           }
@@ -248,7 +252,8 @@ public final class MonitorBenchmark {
       Path artifact,
       ReferenceProfile profile,
       boolean statistics,
-      int windowRows)
+      int windowRows,
+      int ttlWindows)
       throws Exception {
     Warehouse warehouse = new Warehouse(root.toString(), MonitorData.DATABASE);
     MonitorData.register(warehouse, artifact, profile);
@@ -260,7 +265,7 @@ public final class MonitorBenchmark {
             .predictionLog(log)
             .labelDir(root.resolve("labels").toString()) // not read: labels come in-stream
             .window(window)
-            .labelTtl(window.multipliedBy(3))
+            .labelTtl(window.multipliedBy(ttlWindows))
             .once(true)
             .parallelism(1)
             .computeStatistics(statistics)
