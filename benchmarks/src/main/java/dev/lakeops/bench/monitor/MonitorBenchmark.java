@@ -19,7 +19,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -375,20 +374,10 @@ public final class MonitorBenchmark {
     return count;
   }
 
+  /** Deletes a directory tree (Flink's {@code FileUtils}); nothing when it does not exist. */
   static void delete(Path dir) {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> all = Files.walk(dir)) {
-      all.sorted(Comparator.reverseOrder())
-          .forEach(
-              p -> {
-                try {
-                  Files.delete(p);
-                } catch (IOException e) {
-                  throw new UncheckedIOException(e);
-                }
-              });
+    try {
+      org.apache.flink.util.FileUtils.deleteDirectory(dir.toFile());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
