@@ -120,12 +120,14 @@ public final class MonitorBenchmark {
       table.add(
           String.format(
               Locale.ROOT,
-              "%8s  %10s  %14s  %20s  %8s",
+              "%8s  %10s  %14s  %20s  %8s  %12s  %12s",
               "features",
               "statistics",
               "events/s",
               "rounds",
-              "on/off"));
+              "on/off",
+              "best",
+              "best on/off"));
       for (int f : featureCounts) {
         table.addAll(jobBenchmark(work, f, n, windowRows, ttlWindows, rounds));
       }
@@ -144,7 +146,9 @@ public final class MonitorBenchmark {
         micro.add(microBenchmark(f, windowRows, microBatches, microWindows));
       }
       System.out.println();
-      System.out.println("monitoring job throughput (predictions/s, median of the rounds):");
+      System.out.println(
+          "monitoring job throughput (predictions/s: median of the rounds, their range, median of"
+              + " the per-round ratios; the best round of each mode and their ratio):");
       table.forEach(System.out::println);
       System.out.println();
       System.out.println(
@@ -186,7 +190,9 @@ public final class MonitorBenchmark {
             delete(root);
           }
         };
-    // warm-up: JIT, class loading; its tables are checked (untimed)
+    // warm-up: JIT, class loading; what it wrote is checked (untimed): per window 8 statistics
+    // per numeric feature and for the probability, 5 for the prediction (categorical), 9
+    // performance statistics; nothing late
     for (boolean on : new boolean[] {true, false}) {
       Result r = runner.run(on);
       System.out.printf(
@@ -198,6 +204,14 @@ public final class MonitorBenchmark {
           r.driftRows(),
           r.performanceRows(),
           r.deadLetters());
+      long windows = (n + windowRows - 1) / windowRows; // the first starts at START
+      check(r.deadLetters() == 0, "late or rejected records: " + r.deadLetters());
+      check(
+          r.driftRows() == (on ? windows * (8L * features + 8 + 5) : 0),
+          "drift rows " + r.driftRows() + " for " + windows + " windows, statistics " + on);
+      check(
+          r.performanceRows() == (on ? windows * 9 : 0),
+          "performance rows " + r.performanceRows() + " for " + windows + " windows");
     }
     double[] onRates = new double[rounds];
     double[] offRates = new double[rounds];
@@ -219,23 +233,29 @@ public final class MonitorBenchmark {
       ratios[i] = onRates[i] / offRates[i];
     }
     delete(dir);
+    double bestOn = Arrays.stream(onRates).max().orElseThrow();
+    double bestOff = Arrays.stream(offRates).max().orElseThrow();
     return List.of(
         String.format(
             Locale.ROOT,
-            "%8d  %10s  %,14.0f  %20s  %8s",
+            "%8d  %10s  %,14.0f  %20s  %8s  %,12.0f  %12s",
             features,
             "on",
             Stats.median(onRates),
             Stats.range(onRates),
+            "",
+            bestOn,
             ""),
         String.format(
             Locale.ROOT,
-            "%8d  %10s  %,14.0f  %20s  %8.2f",
+            "%8d  %10s  %,14.0f  %20s  %8.2f  %,12.0f  %12.2f",
             features,
             "off",
             Stats.median(offRates),
             Stats.range(offRates),
-            Stats.median(ratios)));
+            Stats.median(ratios),
+            bestOff,
+            bestOn / bestOff));
   }
 
   interface Runner {
@@ -372,6 +392,13 @@ public final class MonitorBenchmark {
       }
     }
     return count;
+  }
+
+  /** Stops the benchmark when a run did not do the work it is timed for. */
+  static void check(boolean ok, String message) {
+    if (!ok) {
+      throw new IllegalStateException("VERIFICATION FAILED: " + message);
+    }
   }
 
   /** Deletes a directory tree (Flink's {@code FileUtils}); nothing when it does not exist. */
