@@ -38,7 +38,9 @@ import org.apache.flink.util.Collector;
  * DriftStatistics} when the watermark passes the window's end. A column the profile lacks, or every
  * column of a version without a profile, gets its {@link Statistic#MISSING_RATE} only; such a
  * version is logged once and counted ({@code versions_without_profile}). Late predictions were
- * taken out before ({@link MonitorJob.LateFilter}).
+ * taken out before ({@link MonitorJob.LateFilter}). With {@link
+ * MonitorSettings#computeStatistics()} off (the benchmark's baseline) the same windows only count
+ * their rows and emit nothing.
  */
 final class DriftStage {
   private DriftStage() {}
@@ -48,6 +50,19 @@ final class DriftStage {
     ReferenceProfiles references =
         new ReferenceProfiles(
             new Warehouse(s.warehouseRoot(), s.database()).modelVersions().path(), s.model());
+    if (!s.computeStatistics()) { // the benchmark's baseline: the same windows, rows counted only
+      return timed
+          .keyBy(Prediction::version, Types.INT)
+          .window(assigner(s.windowSize(), s.windowSlide()))
+          .aggregate(
+              new CountRows(),
+              new EmitNothing(),
+              Types.LONG,
+              Types.LONG,
+              TypeInformation.of(WindowStatistic.class))
+          .name("drift-window-count-" + s.model())
+          .uid("monitor-drift-window-count");
+    }
     return timed
         .keyBy(Prediction::version, Types.INT)
         .window(assigner(s.windowSize(), s.windowSlide()))
@@ -59,6 +74,41 @@ final class DriftStage {
             TypeInformation.of(WindowStatistic.class))
         .name("drift-windows-" + s.model())
         .uid("monitor-drift-windows");
+  }
+
+  /** The baseline's aggregate: a window's row count. */
+  static final class CountRows implements AggregateFunction<Prediction, Long, Long> {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public Long createAccumulator() {
+      return 0L;
+    }
+
+    @Override
+    public Long add(Prediction p, Long n) {
+      return n + 1;
+    }
+
+    @Override
+    public Long getResult(Long n) {
+      return n;
+    }
+
+    @Override
+    public Long merge(Long a, Long b) {
+      return a + b;
+    }
+  }
+
+  /** The baseline's window function: no statistic. */
+  static final class EmitNothing
+      extends ProcessWindowFunction<Long, WindowStatistic, Integer, TimeWindow> {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public void process(
+        Integer version, Context ctx, Iterable<Long> counts, Collector<WindowStatistic> out) {}
   }
 
   static WindowAssigner<Object, TimeWindow> assigner(Duration size, Duration slide) {

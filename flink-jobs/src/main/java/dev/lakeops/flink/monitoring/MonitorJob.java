@@ -17,12 +17,16 @@ import dev.lakeops.flink.serving.Prediction;
 import dev.lakeops.flink.serving.ServeJob;
 import java.time.Duration;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
@@ -187,14 +191,19 @@ public final class MonitorJob {
             .process(new LabelJoin(s.model(), ttl), TypeInformation.of(Outcome.class))
             .name("label-join-" + s.model())
             .uid("monitor-label-join");
+    var keyedOutcomes = outcomes.keyBy(Outcome::model, Types.STRING);
     DataStream<WindowStatistic> performance =
-        outcomes
-            .keyBy(Outcome::model, Types.STRING)
-            .process(
-                new PerformanceWindows(Windows.of(s.windowSize(), s.windowSlide()), ttl),
-                TypeInformation.of(WindowStatistic.class))
-            .name("performance-windows-" + s.model())
-            .uid("monitor-performance-windows");
+        s.computeStatistics()
+            ? keyedOutcomes
+                .process(
+                    new PerformanceWindows(Windows.of(s.windowSize(), s.windowSlide()), ttl),
+                    TypeInformation.of(WindowStatistic.class))
+                .name("performance-windows-" + s.model())
+                .uid("monitor-performance-windows")
+            : keyedOutcomes
+                .process(new CountOutcomes(), TypeInformation.of(WindowStatistic.class))
+                .name("outcome-count-" + s.model())
+                .uid("monitor-outcome-count");
 
     DataStream<Prediction> predictions =
         onTime
@@ -299,6 +308,27 @@ public final class MonitorJob {
                   + " (more than the max out-of-orderness behind the latest prediction)",
               p.eventId(),
               "prediction " + p.eventId() + " of version " + p.version()));
+    }
+  }
+
+  /**
+   * With {@link MonitorSettings#computeStatistics()} off (the benchmark's baseline): counts each
+   * model's outcomes in keyed state instead of the performance windows, and emits nothing.
+   */
+  static final class CountOutcomes extends KeyedProcessFunction<String, Outcome, WindowStatistic> {
+    private static final long serialVersionUID = 1L;
+    private transient ValueState<Long> count;
+
+    @Override
+    public void open(OpenContext ctx) {
+      count = getRuntimeContext().getState(new ValueStateDescriptor<>("outcomes", Types.LONG));
+    }
+
+    @Override
+    public void processElement(Outcome o, Context ctx, Collector<WindowStatistic> out)
+        throws Exception {
+      Long n = count.value();
+      count.update(n == null ? 1L : n + 1);
     }
   }
 

@@ -53,6 +53,7 @@ public final class MonitorSettings implements Serializable {
   private final boolean once;
   private final int parallelism;
   private final MonitoringConfig monitoring;
+  private final boolean computeStatistics;
 
   private MonitorSettings(Builder b) {
     this.model = b.model;
@@ -77,6 +78,22 @@ public final class MonitorSettings implements Serializable {
     this.once = b.once;
     this.parallelism = b.parallelism;
     this.monitoring = b.monitoring;
+    this.computeStatistics = b.computeStatistics;
+  }
+
+  /**
+   * Whether the job computes its statistics (true, the default; always true for {@code mlops
+   * monitor}). False only for the monitoring benchmark's baseline ({@code submit/bench monitor}):
+   * the job still reads and decodes the predictions and labels, assigns event time, filters late
+   * predictions, joins labels by event id (keyed state with the TTL), keys the predictions by model
+   * version into the same event-time windows and the outcomes by model, but the drift windows only
+   * count their rows (no {@code FeatureWindow} summaries, no {@code DriftStatistics}) and the
+   * outcomes are only counted (no performance windows or accumulators), so no statistic reaches the
+   * rule stage, the gauges or the tables. The throughput ratio of the two isolates what the
+   * statistics cost.
+   */
+  public boolean computeStatistics() {
+    return computeStatistics;
   }
 
   /**
@@ -229,6 +246,7 @@ public final class MonitorSettings implements Serializable {
     b.once = once;
     b.parallelism = parallelism;
     b.monitoring = monitoring;
+    b.computeStatistics = computeStatistics;
     return b;
   }
 
@@ -275,8 +293,18 @@ public final class MonitorSettings implements Serializable {
     private boolean once;
     private int parallelism;
     private MonitoringConfig monitoring = MonitoringConfig.none();
+    private boolean computeStatistics = true;
 
     private Builder() {}
+
+    /**
+     * False switches the statistics off, for the benchmark's baseline only (see {@link
+     * MonitorSettings#computeStatistics()}); default true.
+     */
+    public Builder computeStatistics(boolean on) {
+      this.computeStatistics = on;
+      return this;
+    }
 
     /** The project's monitoring.yaml (rules and triggers); default: none. */
     public Builder monitoring(MonitoringConfig monitoring) {
