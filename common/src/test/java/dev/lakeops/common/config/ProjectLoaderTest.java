@@ -243,7 +243,7 @@ class ProjectLoaderTest {
 
     ConfigException e = loadFails(dir);
 
-    ConfigProblem p = problemAt(e, "feature_views.yaml", "feature_views[1].entity", 15);
+    ConfigProblem p = problemAt(e, "feature_views.yaml", "feature_views[1].entity", 28);
     assertThat(p.problem())
         .isEqualTo(
             "the view's entity is 'region' but its source 'elec2_readings' holds rows of"
