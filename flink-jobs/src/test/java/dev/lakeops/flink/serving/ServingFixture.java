@@ -231,8 +231,7 @@ public final class ServingFixture {
                 repo().resolve("data/elec2/electricity.csv").toString());
         if (f.getFileName().toString().equals("models.yaml")) {
           text =
-              text.replace(
-                      "params: {maxIter: 30,", "params: {maxIter: " + trees + ",")
+              text.replace("params: {maxIter: 30,", "params: {maxIter: " + trees + ",")
                   .replaceAll("(?m)^\\s*(grid|tuning):.*$", "");
         }
         Files.writeString(to.resolve(f.getFileName()), text);
