@@ -31,6 +31,11 @@ class ModelSpecLoaderTest {
           "nswprice_max_24h",
           "nswprice_min_24h",
           "price_spread",
+          "price_up_now",
+          "time_of_day",
+          "day_of_week",
+          "nswprice_mean_1h",
+          "nswprice_std_1h",
           "nswdemand",
           "nswdemand_mean_24h",
           "nswdemand_mean_7d",
@@ -51,19 +56,27 @@ class ModelSpecLoaderTest {
     assertThat(m.trainingSet()).isEqualTo("price_direction");
     assertThat(m.keyColumn()).isEqualTo("market_id");
     assertThat(m.task()).isEqualTo(Task.CLASSIFICATION);
-    assertThat(m.algorithm()).isEqualTo(Algorithm.LOGISTIC_REGRESSION);
+    assertThat(m.algorithm()).isEqualTo(Algorithm.GBT);
     assertThat(m.label()).isEqualTo("label");
-    assertThat(m.features()).hasSize(12).startsWith("nswprice", "nswprice_mean_24h");
+    assertThat(m.features())
+        .containsExactly(
+            "nswprice",
+            "nswprice_mean_24h",
+            "price_up_now",
+            "time_of_day",
+            "day_of_week",
+            "nswprice_mean_1h",
+            "nswprice_std_1h");
     assertThat(m.categorical()).isEmpty();
     assertThat(m.impute()).isEqualTo(ModelSpec.Imputation.MEAN);
-    assertThat(m.scale()).isEqualTo(ModelSpec.Scaling.STANDARD);
-    assertThat(m.params()).containsEntry("maxIter", 50).containsEntry("elasticNetParam", 0.0);
-    assertThat(m.grid()).containsOnlyKeys("regParam");
-    assertThat(m.grid().get("regParam")).containsExactly(0.0, 0.001, 0.01);
-    assertThat(m.tuning())
-        .isEqualTo(
-            new ModelSpec.Tuning(
-                ModelSpec.TuningMethod.TRAIN_VALIDATION_SPLIT, 0.8, 3, 2, Metric.AUC_ROC));
+    assertThat(m.scale()).isEqualTo(ModelSpec.Scaling.NONE);
+    assertThat(m.params())
+        .containsEntry("maxIter", 30)
+        .containsEntry("maxDepth", 5)
+        .containsEntry("stepSize", 0.15)
+        .containsEntry("maxBins", 64);
+    assertThat(m.grid()).isEmpty();
+    assertThat(m.tuned()).isFalse();
     assertThat(m.split()).isEqualTo(new ModelSpec.Split(ModelSpec.SplitMethod.TIME, 0.2, 42));
     assertThat(m.seed()).isEqualTo(42);
     assertThat(m.gate()).isEqualTo(new ModelSpec.Gate(Metric.AUC_ROC, 0.0));

@@ -82,9 +82,9 @@ public final class ServingFixture {
             ? Files.createTempDirectory("lakeops-serving")
             : Files.createDirectories(Path.of(keep));
     warehouse = dir.resolve("warehouse").toString();
-    // One fit each, no grid search (fast); version 2 has a much stronger L2 penalty: other scores.
-    project = copyProject(dir.resolve("elec2"), "0.0");
-    projectV2 = copyProject(dir.resolve("elec2-v2"), "0.5");
+    // One fit each, no grid search (fast); version 2 boosts 5 trees instead of 30: other scores.
+    project = copyProject(dir.resolve("elec2"), 30);
+    projectV2 = copyProject(dir.resolve("elec2-v2"), 5);
     Path ready = dir.resolve("ready");
     if (!Files.exists(ready)) {
       step("features", "--project", project.toString());
@@ -218,8 +218,8 @@ public final class ServingFixture {
         "serving fixture: mlops %s took %d s%n", args[0], (System.nanoTime() - t) / 1_000_000_000);
   }
 
-  /** A project copy whose source path is absolute, with one fixed regParam instead of a grid. */
-  private static Path copyProject(Path to, String regParam) throws IOException {
+  /** A project copy whose source path is absolute, with {@code trees} boosting iterations. */
+  private static Path copyProject(Path to, int trees) throws IOException {
     Path from = repo().resolve("conf/examples/elec2");
     Files.createDirectories(to);
     try (Stream<Path> files = Files.list(from)) {
@@ -231,9 +231,7 @@ public final class ServingFixture {
                 repo().resolve("data/elec2/electricity.csv").toString());
         if (f.getFileName().toString().equals("models.yaml")) {
           text =
-              text.replace(
-                      "params: {maxIter: 50, elasticNetParam: 0.0}",
-                      "params: {maxIter: 50, elasticNetParam: 0.0, regParam: " + regParam + "}")
+              text.replace("params: {maxIter: 30,", "params: {maxIter: " + trees + ",")
                   .replaceAll("(?m)^\\s*(grid|tuning):.*$", "");
         }
         Files.writeString(to.resolve(f.getFileName()), text);
