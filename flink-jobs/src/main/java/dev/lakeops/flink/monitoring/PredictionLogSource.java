@@ -7,13 +7,16 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.file.src.FileSource;
 import org.apache.flink.connector.file.src.FileSourceSplit;
+import org.apache.flink.connector.file.src.assigners.FileSplitAssigner;
 import org.apache.flink.connector.file.src.enumerate.FileEnumerator;
 import org.apache.flink.connector.file.src.reader.BulkFormat;
 import org.apache.flink.connector.file.src.util.CheckpointedPosition;
@@ -34,14 +37,18 @@ public final class PredictionLogSource {
   private PredictionLogSource() {}
 
   /**
-   * The log at {@code tablePath}.
+   * The log at {@code tablePath}, its data files handed to the readers oldest first ({@link
+   * InOrder}): Flink's default assigner hands out the files found in one look in no fixed order,
+   * and a prediction read after a later file's is late for the watermark bound (seen: half of a
+   * two-file log dead-lettered).
    *
    * @param poll how often to look for new versions, or null to read the latest version and finish
    */
   public static FileSource<Prediction> of(String tablePath, Duration poll) {
     var b =
         FileSource.forBulkFileFormat(new Format(), new Path(tablePath))
-            .setFileEnumerator(new Enumerator.Provider(tablePath));
+            .setFileEnumerator(new Enumerator.Provider(tablePath))
+            .setSplitAssigner(InOrder::new);
     if (poll != null) {
       b.monitorContinuously(poll);
     }
@@ -172,5 +179,36 @@ public final class PredictionLogSource {
         probability,
         Math.floorDiv(((Number) r.get("scored_at")).longValue(), 1000L),
         List.copyOf(missing));
+  }
+
+  /**
+   * Hands out splits oldest first: by the data file's modification time (the serving job writes a
+   * file just before the commit that adds it), then path.
+   */
+  static final class InOrder implements FileSplitAssigner {
+    private static final Comparator<FileSourceSplit> OLDEST_FIRST =
+        Comparator.comparingLong(FileSourceSplit::fileModificationTime)
+            .thenComparing(s -> s.path().toString());
+    private final List<FileSourceSplit> splits = new ArrayList<>();
+
+    InOrder(Collection<FileSourceSplit> initial) {
+      addSplits(initial);
+    }
+
+    @Override
+    public Optional<FileSourceSplit> getNext(String hostname) {
+      return splits.isEmpty() ? Optional.empty() : Optional.of(splits.remove(0));
+    }
+
+    @Override
+    public void addSplits(Collection<FileSourceSplit> more) {
+      splits.addAll(more);
+      splits.sort(OLDEST_FIRST);
+    }
+
+    @Override
+    public Collection<FileSourceSplit> remainingSplits() {
+      return new ArrayList<>(splits);
+    }
   }
 }
