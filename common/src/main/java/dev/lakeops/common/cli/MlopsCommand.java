@@ -155,26 +155,7 @@ public final class MlopsCommand {
     @Mixin SharedOptions.Warehouse warehouse;
     @Mixin SharedOptions.SparkUi sparkUi;
 
-    @Option(
-        names = "--model",
-        required = true,
-        paramLabel = "<name>",
-        description = "a model of models.yaml")
-    String model;
-
-    @Option(
-        names = "--by",
-        paramLabel = "<who>",
-        description = "who asks (default: the OS user); recorded with the run")
-    String by;
-
-    @Option(
-        names = "--trigger",
-        paramLabel = "<id>",
-        description =
-            "the retraining trigger that caused this run (set by 'mlops scheduler'); recorded in"
-                + " the run's params as trigger_id")
-    String trigger;
+    @Mixin TrainingRun run;
   }
 
   /**
@@ -194,6 +175,13 @@ public final class MlopsCommand {
     @Mixin SharedOptions.Warehouse warehouse;
     @Mixin SharedOptions.SparkUi sparkUi;
 
+    @Mixin TrainingRun run;
+  }
+
+  /**
+   * The options of a training run ({@code train}, {@code retrain}): the model, who, the trigger.
+   */
+  public static final class TrainingRun {
     @Option(
         names = "--model",
         required = true,
@@ -204,7 +192,7 @@ public final class MlopsCommand {
     @Option(
         names = "--by",
         paramLabel = "<who>",
-        description = "who asks (default: the OS user); recorded with the run and the promotion")
+        description = "who asks (default: the OS user); recorded with the run (and a promotion)")
     String by;
 
     @Option(
@@ -212,7 +200,7 @@ public final class MlopsCommand {
         paramLabel = "<id>",
         description =
             "the retraining trigger that caused this run (set by 'mlops scheduler'); recorded in"
-                + " the run's params as trigger_id and in the promotion's reason")
+                + " the run's params as trigger_id")
     String trigger;
   }
 
@@ -869,7 +857,7 @@ public final class MlopsCommand {
         names = "--initial",
         paramLabel = "<duration>",
         converter = SharedOptions.PositiveDuration.class,
-        description = "how much of the stream the first model is trained on; default: 8w (56d)")
+        description = "how much of the stream the first model is trained on; default: 56d")
     java.time.Duration initial;
 
     @Option(
