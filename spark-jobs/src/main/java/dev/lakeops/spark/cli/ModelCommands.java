@@ -1,6 +1,7 @@
 package dev.lakeops.spark.cli;
 
 import dev.lakeops.common.cli.CliArgs;
+import dev.lakeops.common.cli.Human;
 import dev.lakeops.common.config.ProjectConfig;
 import dev.lakeops.common.registry.Stage;
 import dev.lakeops.common.warehouse.Warehouse;
@@ -96,7 +97,7 @@ final class ModelCommands {
         version,
         o.promoted() ? "promoted to production" : "refused by the gate",
         o.decision().reason());
-    o.decision().details().forEach((k, v) -> out.printf("  %-24s %s%n", k, v));
+    o.decision().details().forEach((k, v) -> out.printf("  %-24s %s%n", k, rounded(v)));
     return o.promoted() ? 0 : 3;
   }
 
@@ -129,5 +130,15 @@ final class ModelCommands {
             ? "  the reproduced model predicts exactly as the original"
             : "  the reproduced model DIFFERS from the original");
     return r.identical() ? 0 : 1;
+  }
+
+  /** A number of the gate's details to 6 significant digits ({@link Human#metric}); else as is. */
+  private static String rounded(String v) {
+    try {
+      double d = Double.parseDouble(v);
+      return Double.isFinite(d) ? Human.metric(d) : v;
+    } catch (NumberFormatException | NullPointerException e) {
+      return v;
+    }
   }
 }
