@@ -364,8 +364,9 @@ public final class SparkErrors {
 
   /** The project defines no such model. */
   public static LakeOpsException unknownModel(String model, Collection<String> defined) {
-    return new LakeOpsException(
-        "Unknown model '"
+    return new dev.lakeops.common.cli.CliArgs.UsageException(
+        "train",
+        "unknown model '"
             + model
             + "'; the project defines "
             + defined
