@@ -118,11 +118,11 @@ class ServeJobIT {
   /**
    * The log's rows. The job commits while the test polls, and Hadoop's local file system can see a
    * commit file before its checksum file is complete (a checksum error): such a read is tried
-   * again, at most 5 times.
+   * again, 100 ms apart, at most 50 times.
    */
   static List<Map<String, Object>> read(String path) {
     RuntimeException last = null;
-    for (int attempt = 0; attempt < 5; attempt++) {
+    for (int attempt = 0; attempt < 50; attempt++) {
       try {
         return new KernelTables().readAll(path);
       } catch (RuntimeException e) {
@@ -130,6 +130,13 @@ class ServeJobIT {
           throw e;
         }
         last = e;
+        // The commit file is still being written (its .crc lags it): look again shortly.
+        try {
+          Thread.sleep(100);
+        } catch (InterruptedException ie) {
+          Thread.currentThread().interrupt();
+          throw e;
+        }
       }
     }
     throw last;
