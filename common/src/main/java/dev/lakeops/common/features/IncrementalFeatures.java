@@ -223,8 +223,8 @@ public final class IncrementalFeatures {
     if (latest == null) {
       return null;
     }
-    long reach = reachMicros(view) + lookbackMicros[view];
-    long cut = latest - reach;
+    long kept = reachMicros(view) + lookbackMicros[view]; // window plus online lookback
+    long cut = latest - kept;
     if (h.completeAfter != Long.MIN_VALUE && h.completeAfter > cut) {
       throw new IllegalStateException(
           "the history was pruned after "
@@ -233,17 +233,17 @@ public final class IncrementalFeatures {
               + cut
               + " µs");
     }
-    NavigableMap<Long, FeatureHistory.Slot> kept;
+    NavigableMap<Long, FeatureHistory.Slot> slots;
     boolean trimmed;
-    if (reach == 0) {
-      kept = h.slots.subMap(latest, true, latest, true);
+    if (kept == 0) {
+      slots = h.slots.subMap(latest, true, latest, true);
       trimmed = h.completeAfter != Long.MIN_VALUE || h.slots.lowerKey(latest) != null;
     } else {
-      kept = h.slots.subMap(cut, false, latest, true);
+      slots = h.slots.subMap(cut, false, latest, true);
       trimmed = h.completeAfter != Long.MIN_VALUE || h.slots.floorKey(cut) != null;
     }
     return FeatureHistory.encode(
-        kept,
+        slots,
         viewStart[view],
         viewStart[view + 1],
         trimmed ? cut : Long.MIN_VALUE,

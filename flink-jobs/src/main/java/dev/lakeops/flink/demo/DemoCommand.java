@@ -18,14 +18,12 @@ import dev.lakeops.common.training.ModelSpec;
 import dev.lakeops.common.training.Signature;
 import dev.lakeops.common.warehouse.Warehouse;
 import dev.lakeops.flink.scheduler.SchedulerCommand;
-import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -47,7 +45,7 @@ import java.util.stream.Stream;
  *       given and the monitoring job has closed its windows; a trigger it raised starts a
  *       retraining (the scheduler, {@code submit/retrain}), and the replay waits for it to end, so
  *       that the new version serves from the next step on, as it would in real time (a retraining
- *       takes minutes, a step of Elec2 is a day).
+ *       takes minutes, a step of the replay is three days of Elec2).
  * </ol>
  *
  * It ends with prequential figures over the whole stream ({@link LoopFigures}), each retraining
@@ -55,7 +53,9 @@ import java.util.stream.Stream;
  */
 public final class DemoCommand {
   private static final String MARKER = ".lakeops-demo";
-  private static final Duration STORE_WAIT = Duration.ofMinutes(2);
+
+  /** How long the replay waits for a job to catch up before it gives up. */
+  private static final Duration JOB_WAIT = Duration.ofMinutes(2);
 
   private final PrintStream out;
   private long started;
@@ -210,7 +210,7 @@ public final class DemoCommand {
           long need = required;
           loop.waitFor(
               "serving to score " + Human.count(need, "request"),
-              STORE_WAIT,
+              JOB_WAIT,
               () -> tables.served() >= need);
           knownServed = need;
         }
@@ -222,7 +222,7 @@ public final class DemoCommand {
           String key = last.entityKey();
           loop.waitFor(
               "the online store to hold " + Instant.ofEpochMilli(t),
-              STORE_WAIT,
+              JOB_WAIT,
               () -> views.stream().allMatch(v -> storeAt(store, v, key, t)));
           served += writer.requests(a0, b);
           requested.add(new long[] {t, served});
@@ -336,16 +336,5 @@ public final class DemoCommand {
   /** The sink of progress lines. */
   interface Say {
     void say(String format, Object... args);
-  }
-
-  static void deleteTree(Path p) throws IOException {
-    if (!Files.exists(p)) {
-      return;
-    }
-    try (Stream<Path> s = Files.walk(p)) {
-      for (Path x : s.sorted(Comparator.reverseOrder()).toList()) {
-        Files.delete(x);
-      }
-    }
   }
 }

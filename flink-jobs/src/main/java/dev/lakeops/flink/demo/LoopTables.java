@@ -47,8 +47,7 @@ final class LoopTables {
 
   /** Predictions logged plus events dead-lettered by serving. */
   long served() {
-    return count(wh.predictions(model).path(), PredictionLogColumns.EVENT_ID)
-        + count(wh.servingDeadLetter(model).path(), PredictionLogColumns.DEAD_AT);
+    return count(wh.predictions(model).path(), PredictionLogColumns.EVENT_ID) + deadLettered();
   }
 
   /** Events serving dead-lettered. */

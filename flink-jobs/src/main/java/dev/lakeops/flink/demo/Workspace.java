@@ -31,7 +31,7 @@ final class Workspace {
             "demo",
             dir + " exists and was not made by a demo; pass --dir with a new or empty directory.");
       }
-      DemoCommand.deleteTree(dir);
+      org.apache.flink.util.FileUtils.deleteDirectory(dir.toFile());
     }
     Files.createDirectories(dir);
     Files.writeString(dir.resolve(marker), "made by mlops demo; replaced by the next one\n");

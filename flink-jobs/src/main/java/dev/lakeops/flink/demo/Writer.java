@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.List;
 
 /**
  * Writes the replayed stream into the jobs' input directories, one new file per call (written under
@@ -102,12 +101,5 @@ final class Writer {
     Path hidden = file.resolveSibling("." + file.getFileName() + ".tmp");
     Files.writeString(hidden, text);
     Files.move(hidden, file, StandardCopyOption.ATOMIC_MOVE);
-  }
-
-  /** The names of the files under {@code dir}, for tests. */
-  static List<String> names(Path dir) throws IOException {
-    try (var s = Files.list(dir)) {
-      return s.map(p -> p.getFileName().toString()).sorted().toList();
-    }
   }
 }

@@ -153,6 +153,8 @@ public final class DeltaTables {
     candidates.add(warehouse.ingestedFiles());
     candidates.add(warehouse.tasks());
     candidates.add(warehouse.modelVersions());
+    candidates.add(warehouse.triggers());
+    candidates.add(warehouse.scheduler());
     project
         .models()
         .keySet()
@@ -160,6 +162,8 @@ public final class DeltaTables {
             m -> {
               candidates.add(warehouse.predictions(m));
               candidates.add(warehouse.servingDeadLetter(m));
+              candidates.add(warehouse.drift(m));
+              candidates.add(warehouse.performance(m));
             });
     project
         .sources()
