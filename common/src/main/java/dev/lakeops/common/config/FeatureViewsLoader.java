@@ -4,6 +4,8 @@ import static dev.lakeops.common.config.ProjectLoader.ENTITIES;
 import static dev.lakeops.common.config.ProjectLoader.SOURCES;
 
 import dev.lakeops.common.expr.Expr;
+import dev.lakeops.common.expr.ExprException;
+import dev.lakeops.common.expr.ExprParser;
 import dev.lakeops.common.expr.ExprType;
 import dev.lakeops.common.expr.ExprTypes;
 import dev.lakeops.common.features.Aggregation;
@@ -79,9 +81,11 @@ final class FeatureViewsLoader extends SectionLoader {
         n.problem(
             "missing required field: features.", "add 'features:' with at least one feature.");
       }
+      Map<String, ExprType> earlier = new LinkedHashMap<>();
       for (ConfigNode f : n.get("features").list()) {
-        FeatureSpec spec = feature(f, columns);
+        FeatureSpec spec = f.get("derived").isPresent() ? derived(f, earlier) : feature(f, columns);
         if (spec != null) {
+          earlier.putIfAbsent(spec.name(), exprType(spec));
           if (!names.add(spec.name())) {
             f.get("name")
                 .problem(
@@ -110,8 +114,85 @@ final class FeatureViewsLoader extends SectionLoader {
     return out;
   }
 
+  /**
+   * A derived feature: {@code derived: <expression>} over the view's features declared before it
+   * (their names are its columns), and nothing else.
+   */
+  private FeatureSpec derived(ConfigNode f, Map<String, ExprType> earlier) {
+    f.checkKeys(List.of("name", "derived", "description", "agg", "expr", "filter", "window"));
+    String name = checkName(f.get("name"), f.get("name").requiredText("the feature name"));
+    boolean alone = true;
+    for (String other : List.of("agg", "expr", "filter", "window")) {
+      if (f.get(other).isPresent()) {
+        f.get(other)
+            .problem(
+                "a derived feature is an expression over the view's earlier features; it has no '"
+                    + other
+                    + "'.",
+                "remove '"
+                    + other
+                    + "', or declare the aggregate as a feature of its own and name it in"
+                    + " 'derived'.");
+        alone = false;
+      }
+    }
+    Optional<String> text = f.get("derived").requiredText("an expression over earlier features");
+    if (text.isEmpty()) {
+      return null;
+    }
+    if (earlier.isEmpty()) {
+      f.get("derived")
+          .problem(
+              "a derived feature reads the features declared before it in the view, and none is.",
+              "move it after the features its expression names.");
+      return null;
+    }
+    Expr expr;
+    try {
+      expr = ExprParser.parse(text.get());
+    } catch (ExprException e) {
+      f.get("derived").problem(e.getMessage() + ".", e.fix());
+      return null;
+    }
+    for (String column : expr.columns()) {
+      if (!earlier.containsKey(column)) {
+        f.get("derived")
+            .problem(
+                "'"
+                    + column
+                    + "' is not a feature declared before this one in the view; a derived"
+                    + " feature reads only those: "
+                    + earlier.keySet()
+                    + ".",
+                "declare '"
+                    + column
+                    + "' earlier in the view (a source column needs a feature of its own, such as"
+                    + " {name: "
+                    + column
+                    + ", expr: "
+                    + column
+                    + "}), or move this feature after it.");
+        return null;
+      }
+    }
+    expr = expr(f.get("derived"), text.get(), earlier, null);
+    if (name == null || expr == null || !alone) {
+      return null;
+    }
+    return FeatureSpec.derived(name, expr, ExprTypes.infer(expr, earlier));
+  }
+
+  /** The expression-language type of a feature's value, as a later derived feature reads it. */
+  private static ExprType exprType(FeatureSpec spec) {
+    return switch (spec.outputType()) {
+      case LONG, DOUBLE -> ExprType.NUMBER;
+      case STRING -> ExprType.STRING;
+      case BOOLEAN -> ExprType.BOOLEAN;
+    };
+  }
+
   private FeatureSpec feature(ConfigNode f, Map<String, ExprType> columns) {
-    f.checkKeys(List.of("name", "agg", "expr", "filter", "window", "description"));
+    f.checkKeys(List.of("name", "agg", "expr", "filter", "window", "description", "derived"));
     String name = checkName(f.get("name"), f.get("name").requiredText("the feature name"));
     Aggregation agg = null;
     Optional<String> aggText = f.get("agg").text();

@@ -14,6 +14,31 @@ import java.util.List;
  */
 public sealed interface Expr extends java.io.Serializable {
 
+  /**
+   * The names of the columns this expression reads, in the order they first appear (no duplicates);
+   * empty for an expression of literals only.
+   */
+  default java.util.Set<String> columns() {
+    java.util.LinkedHashSet<String> out = new java.util.LinkedHashSet<>();
+    java.util.ArrayDeque<Expr> todo = new java.util.ArrayDeque<>(List.of(this));
+    while (!todo.isEmpty()) {
+      Expr e = todo.pollFirst();
+      if (e instanceof Column c) {
+        out.add(c.name());
+      } else if (e instanceof Unary u) {
+        todo.addFirst(u.operand());
+      } else if (e instanceof Binary b) {
+        todo.addFirst(b.right());
+        todo.addFirst(b.left());
+      } else if (e instanceof Call c) {
+        for (int i = c.args().size() - 1; i >= 0; i--) {
+          todo.addFirst(c.args().get(i));
+        }
+      }
+    }
+    return out;
+  }
+
   /** A number (always a double), a string, a boolean or null. */
   record Literal(Object value) implements Expr {}
 

@@ -33,7 +33,10 @@ import java.util.function.Function;
  *       values; {@code last} is the latest time's value, the greatest of that time's values; a
  *       row-level feature is the greatest value at {@code t};
  *   <li>a filter keeps an event's value only where the filter is true (false and null drop it);
- *   <li>NaN orders above every number, strings by code point (as Spark's byte-wise UTF-8 order).
+ *   <li>NaN orders above every number, strings by code point (as Spark's byte-wise UTF-8 order);
+ *   <li>a derived feature ({@link FeatureSpec#derived()}) keeps no slot state: it is its expression
+ *       ({@link ExprEvaluator}) on the values of the view's earlier features, computed at the same
+ *       time {@code t}.
  * </ul>
  *
  * <p>Thread-safe once built; the mutable state is the {@link FeatureHistory} passed in.
@@ -125,6 +128,9 @@ public final class IncrementalFeatures {
           return i == null ? null : values[i];
         };
     for (int i = 0; i < features.size(); i++) {
+      if (features.get(i).derived()) {
+        continue; // no state: evaluated on the view's values when read
+      }
       Object v = value(features.get(i), row);
       if (v == null) {
         continue;
@@ -279,9 +285,17 @@ public final class IncrementalFeatures {
     Map<String, Object> out = new LinkedHashMap<>();
     for (int i = viewStart[view]; i < viewStart[view + 1]; i++) {
       FeatureSpec f = features.get(i);
-      out.put(f.name(), finish(h, i, f, t));
+      out.put(f.name(), f.derived() ? derive(f, out) : finish(h, i, f, t));
     }
     return out;
+  }
+
+  /**
+   * A derived feature's value on the view's values so far (its earlier features): the expression's
+   * value, typed as the feature's output ({@code Double} for numbers).
+   */
+  private static Object derive(FeatureSpec f, Map<String, Object> earlier) {
+    return ExprEvaluator.eval(f.expr(), earlier::get);
   }
 
   /**
@@ -310,7 +324,9 @@ public final class IncrementalFeatures {
     Long latest = h.slots.floorKey(tMicros);
     for (int i = viewStart[view]; i < viewStart[view + 1]; i++) {
       FeatureSpec f = features.get(i);
-      if (f.aggregation() == null) {
+      if (f.derived()) {
+        out.put(f.name(), derive(f, out));
+      } else if (f.aggregation() == null) {
         out.put(f.name(), latest == null ? null : h.slots.get(latest).pick[i]);
       } else {
         out.put(f.name(), finish(h, i, f, tMicros));

@@ -188,7 +188,7 @@ class ProjectLoaderTest {
     assertThat(p.problem())
         .isEqualTo(
             "unknown field 'windw'; accepted fields here are"
-                + " [name, agg, expr, filter, window, description].");
+                + " [name, agg, expr, filter, window, description, derived].");
     assertThat(p.fix()).isEqualTo("rename or remove it.");
     // The aggregation still lacks its window, and that is reported in the same run.
     assertThat(e.problems())
@@ -197,6 +197,100 @@ class ProjectLoaderTest {
               assertThat(q.field()).isEqualTo("feature_views[0].features[2].window");
               assertThat(q.problem()).startsWith("missing required field");
             });
+  }
+
+  @Test
+  void derivedFeatureReadsOnlyEarlierFeatures() throws IOException {
+    Path dir = copy("elec2");
+    // vicprice is a source column, not a feature; nswprice_std_1h is a feature declared later.
+    edit(
+        dir,
+        "feature_views.yaml",
+        "      - {name: price_spread, expr: nswprice - vicprice}\n",
+        "      - {name: price_spread, expr: nswprice - vicprice}\n"
+            + "      - {name: vs_vic, derived: nswprice - vicprice}\n"
+            + "      - {name: vs_later, derived: nswprice_std_1h / 2}\n");
+
+    ConfigException e = loadFails(dir);
+
+    assertThat(e.problems()).hasSize(2);
+    ConfigProblem vic =
+        problemAt(
+            e,
+            "feature_views.yaml",
+            "feature_views[0].features[7].derived",
+            lineOf(dir, "feature_views.yaml", "vs_vic"));
+    assertThat(vic.problem())
+        .isEqualTo(
+            "'vicprice' is not a feature declared before this one in the view; a derived feature"
+                + " reads only those: [nswprice, nswprice_mean_24h, nswprice_mean_7d,"
+                + " nswprice_std_24h, nswprice_max_24h, nswprice_min_24h, price_spread].");
+    assertThat(vic.fix()).contains("{name: vicprice, expr: vicprice}");
+    ConfigProblem later =
+        problemAt(
+            e,
+            "feature_views.yaml",
+            "feature_views[0].features[8].derived",
+            lineOf(dir, "feature_views.yaml", "vs_later"));
+    assertThat(later.problem()).startsWith("'nswprice_std_1h' is not a feature declared before");
+  }
+
+  @Test
+  void derivedFeatureHasNoAggregationAndIsNotFirst() throws IOException {
+    Path dir = copy("elec2");
+    edit(
+        dir,
+        "feature_views.yaml",
+        "      - {name: nswprice, expr: nswprice}\n",
+        "      - {name: first, derived: \"1 + 1\"}\n"
+            + "      - {name: nswprice, expr: nswprice}\n"
+            + "      - {name: doubled, derived: nswprice * 2, agg: mean, window: 1h}\n");
+
+    ConfigException e = loadFails(dir);
+
+    ConfigProblem first =
+        problemAt(
+            e,
+            "feature_views.yaml",
+            "feature_views[0].features[0].derived",
+            lineOf(dir, "feature_views.yaml", "name: first"));
+    assertThat(first.problem()).contains("none is");
+    assertThat(first.fix()).isEqualTo("move it after the features its expression names.");
+    ConfigProblem agg =
+        problemAt(
+            e,
+            "feature_views.yaml",
+            "feature_views[0].features[2].agg",
+            lineOf(dir, "feature_views.yaml", "name: doubled"));
+    assertThat(agg.problem()).contains("it has no 'agg'");
+    problemAt(
+        e,
+        "feature_views.yaml",
+        "feature_views[0].features[2].window",
+        lineOf(dir, "feature_views.yaml", "name: doubled"));
+    assertThat(e.problems()).hasSize(3);
+  }
+
+  @Test
+  void derivedFeaturesLoadWithTheirInferredType() throws IOException {
+    Path dir = copy("elec2");
+    edit(
+        dir,
+        "feature_views.yaml",
+        "      - {name: price_spread, expr: nswprice - vicprice}\n",
+        "      - {name: price_spread, expr: nswprice - vicprice}\n"
+            + "      - {name: above_mean, derived: \"nswprice > nswprice_mean_24h\"}\n"
+            + "      - {name: spread_ratio, derived: price_spread / nswprice}\n");
+
+    ProjectConfig p = ProjectLoader.load(dir);
+
+    FeatureSpec above = p.featureViews().get("market_prices").features().get(7);
+    assertThat(above.name()).isEqualTo("above_mean");
+    assertThat(above.derived()).isTrue();
+    assertThat(above.outputType()).isEqualTo(FeatureSpec.FeatureType.BOOLEAN);
+    FeatureSpec ratio = p.featureViews().get("market_prices").features().get(8);
+    assertThat(ratio.derived()).isTrue();
+    assertThat(ratio.outputType()).isEqualTo(FeatureSpec.FeatureType.DOUBLE);
   }
 
   @Test

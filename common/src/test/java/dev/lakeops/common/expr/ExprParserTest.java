@@ -47,6 +47,13 @@ class ExprParserTest {
   }
 
   @Test
+  void columnsAreListedOnceInOrderOfFirstUse() {
+    assertThat(ExprParser.parse("if(b > a, coalesce(c, -a), b * 2)").columns())
+        .containsExactly("b", "a", "c");
+    assertThat(ExprParser.parse("1 + pow(2, 3)").columns()).isEmpty();
+  }
+
+  @Test
   void stringsMayUseSingleOrDoubleQuotes() {
     assertThat(ExprParser.parse("'DE'")).isEqualTo(new Expr.Literal("DE"));
     assertThat(ExprParser.parse("\"DE\"")).isEqualTo(new Expr.Literal("DE"));

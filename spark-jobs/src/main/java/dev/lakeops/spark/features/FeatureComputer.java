@@ -44,7 +44,9 @@ import scala.Tuple3;
  * else null. The moments are computed by common's {@link Moments} itself, through two typed
  * aggregators ({@link TimeMoments} within one time, {@link WindowStddev} over the frame), so both
  * engines run one copy of the arithmetic: no sum of squares, which cancels catastrophically for
- * large values (1e9, 1e9+1, 1e9+2 has standard deviation 1.0, not 0.0).
+ * large values (1e9, 1e9+1, 1e9+2 has standard deviation 1.0, not 0.0). A derived feature ({@link
+ * FeatureSpec#derived()}) is its expression compiled by {@link SparkExprs} over the finished
+ * columns of the view's earlier features, as {@code IncrementalFeatures} evaluates it.
  */
 public final class FeatureComputer {
   static final String TS = "_ts_us";
@@ -67,13 +69,17 @@ public final class FeatureComputer {
     values.add(key);
     values.add(time);
     for (int i = 0; i < view.features().size(); i++) {
-      values.add(value(view.features().get(i)).as(v(i)));
+      if (!view.features().get(i).derived()) {
+        values.add(value(view.features().get(i)).as(v(i)));
+      }
     }
     Dataset<Row> valued = events.select(values.toArray(Column[]::new));
 
     List<Column> partials = new ArrayList<>();
     for (int i = 0; i < view.features().size(); i++) {
-      partials.addAll(partials(view.features().get(i), i));
+      if (!view.features().get(i).derived()) {
+        partials.addAll(partials(view.features().get(i), i));
+      }
     }
     Dataset<Row> perTime =
         valued
@@ -86,9 +92,24 @@ public final class FeatureComputer {
     out.add(time);
     for (int i = 0; i < view.features().size(); i++) {
       FeatureSpec f = view.features().get(i);
-      out.add(finish(f, i, keyColumn).cast(sparkType(f)).as(f.name()));
+      if (!f.derived()) {
+        out.add(finish(f, i, keyColumn).cast(sparkType(f)).as(f.name()));
+      }
     }
-    return perTime.select(out.toArray(Column[]::new));
+    Dataset<Row> rows = perTime.select(out.toArray(Column[]::new));
+    if (view.features().stream().noneMatch(FeatureSpec::derived)) {
+      return rows;
+    }
+    // Derived features: their expressions over the finished (and earlier derived) features, in
+    // declaration order, then the columns in the view's order.
+    List<Column> ordered = new ArrayList<>(List.of(key, time));
+    for (FeatureSpec f : view.features()) {
+      if (f.derived()) {
+        rows = rows.withColumn(f.name(), SparkExprs.toColumn(f.expr()).cast(sparkType(f)));
+      }
+      ordered.add(col("`" + f.name() + "`"));
+    }
+    return rows.select(ordered.toArray(Column[]::new));
   }
 
   private static Column value(FeatureSpec f) {

@@ -1,32 +1,21 @@
 package dev.lakeops.spark.conformance;
 
+import static dev.lakeops.common.conformance.FeatureCases.assertValue;
+import static dev.lakeops.common.conformance.FeatureCases.micros;
+import static dev.lakeops.common.conformance.FeatureCases.x;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.within;
 
-import dev.lakeops.common.config.ColumnSpec;
-import dev.lakeops.common.config.EventTime;
 import dev.lakeops.common.config.FeatureSpec;
-import dev.lakeops.common.config.FeatureViewConfig;
-import dev.lakeops.common.config.SourceConfig;
-import dev.lakeops.common.config.SourceFormat;
+import dev.lakeops.common.conformance.FeatureCases;
+import dev.lakeops.common.conformance.FeatureCases.Case;
 import dev.lakeops.common.events.SourceEvent;
-import dev.lakeops.common.expr.Expr;
-import dev.lakeops.common.expr.ExprParser;
-import dev.lakeops.common.expr.ExprType;
-import dev.lakeops.common.expr.ExprTypes;
-import dev.lakeops.common.features.Aggregation;
-import dev.lakeops.common.features.Durations;
 import dev.lakeops.common.features.FeatureHistory;
 import dev.lakeops.common.features.IncrementalFeatures;
-import dev.lakeops.common.types.ColumnType;
 import dev.lakeops.spark.TestSpark;
 import dev.lakeops.spark.features.FeatureComputer;
 import dev.lakeops.spark.training.PointInTimeJoin;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
 import java.sql.Timestamp;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -43,7 +32,6 @@ import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.yaml.snakeyaml.Yaml;
 
 /**
  * The aggregate, window and TTL cases of the conformance suite ({@code
@@ -56,25 +44,6 @@ import org.yaml.snakeyaml.Yaml;
 class FeatureConformanceIT {
   static final SparkSession spark = TestSpark.session();
 
-  static final SourceConfig SOURCE =
-      new SourceConfig(
-          "s",
-          SourceFormat.JSONL,
-          "x",
-          null,
-          ",",
-          false,
-          Map.of(),
-          List.of(
-              new ColumnSpec("k", ColumnType.STRING, false, null, null, List.of()),
-              new ColumnSpec("x", ColumnType.DOUBLE, true, null, null, List.of()),
-              new ColumnSpec("c", ColumnType.STRING, true, null, null, List.of())),
-          "e",
-          ExprParser.parse("k"),
-          "k",
-          new EventTime.FromColumn("ts", null),
-          List.of());
-
   static final StructType EVENTS =
       new StructType()
           .add("k", DataTypes.StringType)
@@ -83,92 +52,16 @@ class FeatureConformanceIT {
           .add("c", DataTypes.StringType)
           .add("_run_id", DataTypes.StringType);
 
-  record Case(
-      String name,
-      FeatureViewConfig view,
-      List<List<Object>> events,
-      List<List<Object>> rows,
-      List<List<Object>> reads) {
-    @Override
-    public String toString() {
-      return name;
-    }
-  }
-
-  @SuppressWarnings("unchecked")
   static Stream<Case> cases() throws IOException {
-    try (InputStream in =
-        Files.newInputStream(
-            TestSpark.repo().resolve("common/src/test/resources/conformance/features.yaml"))) {
-      Map<String, Object> doc = new Yaml().load(in);
-      List<Case> out = new ArrayList<>();
-      for (Map<String, Object> c : (List<Map<String, Object>>) doc.get("cases")) {
-        List<FeatureSpec> features = new ArrayList<>();
-        for (Map<String, Object> f : (List<Map<String, Object>>) c.get("features")) {
-          Expr expr = f.get("expr") == null ? null : ExprParser.parse((String) f.get("expr"));
-          features.add(
-              new FeatureSpec(
-                  (String) f.get("name"),
-                  f.get("agg") == null
-                      ? null
-                      : Aggregation.parse((String) f.get("agg")).orElseThrow(),
-                  expr,
-                  f.get("filter") == null ? null : ExprParser.parse((String) f.get("filter")),
-                  f.get("window") == null
-                      ? null
-                      : Durations.parse((String) f.get("window")).orElseThrow(),
-                  expr == null
-                      ? ExprType.NUMBER
-                      : ExprTypes.infer(
-                          expr,
-                          Map.of(
-                              "k", ExprType.STRING, "x", ExprType.NUMBER, "c", ExprType.STRING))));
-        }
-        Duration ttl = Durations.parse((String) c.get("ttl")).orElseThrow();
-        out.add(
-            new Case(
-                (String) c.get("name"),
-                new FeatureViewConfig("v", "e", "s", ttl, features),
-                (List<List<Object>>) c.get("events"),
-                (List<List<Object>>) c.get("rows"),
-                (List<List<Object>>) c.get("reads")));
-      }
-      return out.stream();
-    }
+    return FeatureCases.all().stream();
   }
 
-  static long micros(Object iso) {
-    return ChronoUnit.MICROS.between(Instant.EPOCH, Instant.parse((String) iso));
-  }
-
-  static long micros(Timestamp t) {
+  static long microsOf(Timestamp t) {
     return ChronoUnit.MICROS.between(Instant.EPOCH, t.toInstant());
   }
 
   static Timestamp timestamp(Object iso) {
     return Timestamp.from(Instant.parse((String) iso));
-  }
-
-  static Double x(List<Object> event) {
-    return event.get(2) instanceof Number n ? n.doubleValue() : null;
-  }
-
-  /** An expected value against a computed one: integers are counts, doubles within 1e-12. */
-  static void assertValue(String what, Object want, Object have) {
-    if (want == null) {
-      assertThat(have).as(what).isNull();
-    } else if (want instanceof Integer i) {
-      assertThat(have).as(what).isEqualTo((long) i);
-    } else if (want instanceof Double d) {
-      assertThat(have).as(what).isInstanceOf(Double.class);
-      if (d.isNaN()) {
-        assertThat((Double) have).as(what).isNaN();
-      } else {
-        assertThat((Double) have).as(what).isCloseTo(d, within(1e-12 * Math.max(1, Math.abs(d))));
-      }
-    } else {
-      assertThat(have).as(what).isEqualTo(want);
-    }
   }
 
   static Dataset<Row> events(Case c) {
@@ -184,7 +77,7 @@ class FeatureConformanceIT {
   void offlineRowsAtEventTimes(Case c) {
     List<Row> got = FeatureComputer.compute(c.view(), "k", events(c)).collectAsList();
     Map<String, Row> byKey = new HashMap<>();
-    got.forEach(r -> byKey.put(r.getString(0) + "@" + micros(r.<Timestamp>getAs(1)), r));
+    got.forEach(r -> byKey.put(r.getString(0) + "@" + microsOf(r.<Timestamp>getAs(1)), r));
     assertThat(got).as(c.name() + ": one row per entity and event time").hasSize(c.rows().size());
     List<FeatureSpec> features = c.view().features();
     for (List<Object> want : c.rows()) {
@@ -220,7 +113,7 @@ class FeatureConformanceIT {
                 "k",
                 List.of(
                     new PointInTimeJoin.SourceInput(
-                        SOURCE,
+                        FeatureCases.SOURCE,
                         events(c),
                         List.of(new PointInTimeJoin.ViewInput(c.view(), names)))))
             .collectAsList();
@@ -248,21 +141,14 @@ class FeatureConformanceIT {
   void offlineRowsEqualIncrementalFeaturesBitForBit() throws IOException {
     int compared = 0;
     for (Case c : cases().toList()) {
-      IncrementalFeatures inc = new IncrementalFeatures(SOURCE, List.of(c.view()));
+      IncrementalFeatures inc = new IncrementalFeatures(FeatureCases.SOURCE, List.of(c.view()));
       Map<String, FeatureHistory> byEntity = new HashMap<>();
-      for (List<Object> e : c.events()) {
-        inc.add(
-            byEntity.computeIfAbsent((String) e.get(0), k -> new FeatureHistory()),
-            new SourceEvent(
-                (String) e.get(0),
-                micros(e.get(1)),
-                new Object[] {e.get(0), x(e), e.get(3)},
-                "t",
-                ""));
+      for (SourceEvent e : c.sourceEvents()) {
+        inc.add(byEntity.computeIfAbsent(e.entityKey(), k -> new FeatureHistory()), e);
       }
       for (Row r : FeatureComputer.compute(c.view(), "k", events(c)).collectAsList()) {
         Map<String, Object> want =
-            inc.compute(byEntity.get(r.getString(0)), 0, micros(r.<Timestamp>getAs(1)));
+            inc.compute(byEntity.get(r.getString(0)), 0, microsOf(r.<Timestamp>getAs(1)));
         for (FeatureSpec f : c.view().features()) {
           assertThat((Object) r.getAs(f.name()))
               .as(c.name() + " " + r.get(0) + "@" + r.get(1) + " " + f.name())
