@@ -82,9 +82,13 @@ final class FeatureViewsLoader extends SectionLoader {
             "missing required field: features.", "add 'features:' with at least one feature.");
       }
       Map<String, ExprType> earlier = new LinkedHashMap<>();
+      Set<String> broken = new java.util.HashSet<>();
       for (ConfigNode f : n.get("features").list()) {
-        FeatureSpec spec = f.get("derived").isPresent() ? derived(f, earlier) : feature(f, columns);
-        if (spec != null) {
+        FeatureSpec spec =
+            f.get("derived").isPresent() ? derived(f, earlier, broken) : feature(f, columns);
+        if (spec == null) {
+          f.get("name").text().ifPresent(broken::add);
+        } else {
           earlier.putIfAbsent(spec.name(), exprType(spec));
           if (!names.add(spec.name())) {
             f.get("name")
@@ -116,9 +120,10 @@ final class FeatureViewsLoader extends SectionLoader {
 
   /**
    * A derived feature: {@code derived: <expression>} over the view's features declared before it
-   * (their names are its columns), and nothing else.
+   * (their names are its columns), and nothing else. One that reads a feature whose declaration
+   * failed ({@code broken}) is dropped without a problem of its own.
    */
-  private FeatureSpec derived(ConfigNode f, Map<String, ExprType> earlier) {
+  private FeatureSpec derived(ConfigNode f, Map<String, ExprType> earlier, Set<String> broken) {
     f.checkKeys(List.of("name", "derived", "description", "agg", "expr", "filter", "window"));
     String name = checkName(f.get("name"), f.get("name").requiredText("the feature name"));
     boolean alone = true;
@@ -140,7 +145,7 @@ final class FeatureViewsLoader extends SectionLoader {
     if (text.isEmpty()) {
       return null;
     }
-    if (earlier.isEmpty()) {
+    if (earlier.isEmpty() && broken.isEmpty()) {
       f.get("derived")
           .problem(
               "a derived feature reads the features declared before it in the view, and none is.",
@@ -155,6 +160,9 @@ final class FeatureViewsLoader extends SectionLoader {
       return null;
     }
     for (String column : expr.columns()) {
+      if (broken.contains(column)) {
+        return null; // that feature's own problem is reported; this one follows from it
+      }
       if (!earlier.containsKey(column)) {
         f.get("derived")
             .problem(

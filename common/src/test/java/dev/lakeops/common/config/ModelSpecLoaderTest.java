@@ -36,6 +36,13 @@ class ModelSpecLoaderTest {
           "day_of_week",
           "nswprice_mean_1h",
           "nswprice_std_1h",
+          "nswprice_sum_24h",
+          "nswprice_sum_23h30m",
+          "nswprice_sum_24h30m",
+          "price_vs_mean_24h",
+          "price_change_30m",
+          "yesterday_next_vs_mean",
+          "yesterday_next_change",
           "nswdemand",
           "nswdemand_mean_24h",
           "nswdemand_mean_7d",
@@ -66,7 +73,11 @@ class ModelSpecLoaderTest {
             "time_of_day",
             "day_of_week",
             "nswprice_mean_1h",
-            "nswprice_std_1h");
+            "nswprice_std_1h",
+            "price_vs_mean_24h",
+            "price_change_30m",
+            "yesterday_next_vs_mean",
+            "yesterday_next_change");
     assertThat(m.categorical()).isEmpty();
     assertThat(m.impute()).isEqualTo(ModelSpec.Imputation.MEAN);
     assertThat(m.scale()).isEqualTo(ModelSpec.Scaling.NONE);
