@@ -2,6 +2,7 @@ package dev.lakeops.common.online;
 
 import dev.lakeops.common.config.FeatureSpec;
 import dev.lakeops.common.config.FeatureViewConfig;
+import dev.lakeops.common.expr.Expr;
 import dev.lakeops.common.expr.ExprType;
 import dev.lakeops.common.features.Aggregation;
 import dev.lakeops.common.features.IncrementalFeatures;
@@ -12,7 +13,8 @@ import java.util.List;
 /**
  * What an online store needs to know of a feature view to answer reads: its TTL and its features'
  * names, aggregations, windows and types (not their expressions: the store reads stored partial
- * aggregates, it does not see events). Serializable, so it travels in an {@link OnlineStoreSpec}.
+ * aggregates, it does not see events), and the expressions of derived features, which it evaluates
+ * on read over the view's other values. Serializable, so it travels in an {@link OnlineStoreSpec}.
  *
  * @param ttl how long a row stays fresh ({@link dev.lakeops.common.features.Freshness}); null:
  *     never expires
@@ -26,8 +28,11 @@ public record OnlineView(String name, Duration ttl, List<Feature> features)
    * @param aggregation null for a row-level feature
    * @param window null for a row-level feature
    * @param exprType the type of the aggregated expression (NUMBER for a plain count)
+   * @param derived a derived feature's expression over the view's earlier features (evaluated on
+   *     read, it has no stored state); null for any other feature
    */
-  public record Feature(String name, Aggregation aggregation, Duration window, ExprType exprType)
+  public record Feature(
+      String name, Aggregation aggregation, Duration window, ExprType exprType, Expr derived)
       implements Serializable {}
 
   public OnlineView {
@@ -40,7 +45,14 @@ public record OnlineView(String name, Duration ttl, List<Feature> features)
         v.name(),
         v.ttl(),
         v.features().stream()
-            .map(f -> new Feature(f.name(), f.aggregation(), f.window(), f.exprType()))
+            .map(
+                f ->
+                    new Feature(
+                        f.name(),
+                        f.aggregation(),
+                        f.window(),
+                        f.exprType(),
+                        f.derived() ? f.expr() : null))
             .toList());
   }
 
@@ -49,7 +61,7 @@ public record OnlineView(String name, Duration ttl, List<Feature> features)
     return new OnlineView(
         name,
         ttl,
-        features.stream().map(f -> new Feature(f, null, null, ExprType.NUMBER)).toList());
+        features.stream().map(f -> new Feature(f, null, null, ExprType.NUMBER, null)).toList());
   }
 
   /** The view as a configuration without expressions, for {@link IncrementalFeatures#forView}. */
@@ -62,8 +74,10 @@ public record OnlineView(String name, Duration ttl, List<Feature> features)
         features.stream()
             .map(
                 f ->
-                    new FeatureSpec(
-                        f.name(), f.aggregation(), null, null, f.window(), f.exprType()))
+                    f.derived() != null
+                        ? FeatureSpec.derived(f.name(), f.derived(), f.exprType())
+                        : new FeatureSpec(
+                            f.name(), f.aggregation(), null, null, f.window(), f.exprType()))
             .toList());
   }
 
