@@ -473,6 +473,19 @@ public final class SparkErrors {
         cause);
   }
 
+  /** An input file's header line could not be read. */
+  public static LakeOpsException cannotReadInput(String source, Object file, Exception cause) {
+    return new LakeOpsException(
+        "Source '"
+            + source
+            + "': cannot read "
+            + file
+            + ": "
+            + cause.getMessage()
+            + ". Check that the file is readable and, when compressed, complete.",
+        cause);
+  }
+
   /** The input lacks columns the source's schema declares. */
   public static LakeOpsException inputLacksColumns(
       String source, List<String> missing, Collection<String> have) {

@@ -57,6 +57,9 @@ import org.slf4j.LoggerFactory;
 public final class FeaturePipeline {
   private static final Logger LOG = LoggerFactory.getLogger(FeaturePipeline.class);
 
+  /** The input text per written Parquet file (Spark's default maxPartitionBytes). */
+  private static final long WRITE_BYTES = 128L << 20;
+
   private final SparkSession spark;
   private final ProjectConfig project;
   private final Warehouse warehouse;
@@ -161,6 +164,11 @@ public final class FeaturePipeline {
       }
       Dataset<Row> clean = events(source, key, validated.filter(ok), runId);
       Dataset<Row> bad = quarantine(source, validated.filter(ok.equalTo(false)), runId);
+      if (!newFiles.isEmpty()) { // text is read one partition per file; written by size instead
+        int parts = writePartitions(newFiles);
+        clean = clean.coalesce(parts);
+        bad = bad.coalesce(parts);
+      }
 
       long t0 = System.nanoTime();
       LOG.info(
@@ -235,6 +243,17 @@ public final class FeaturePipeline {
         .join(affected, key)
         .filter(col(RowValidator.EVENT_TIME).geq(col(since)))
         .drop(since);
+  }
+
+  /**
+   * How many Parquet files a run's rows are written as: one per 128 MiB of input text (Spark's
+   * default {@code spark.sql.files.maxPartitionBytes}), at least one. Text input is read one
+   * partition per file, so without this a run over many small files writes as many small files, and
+   * every later read of the events table opens them all.
+   */
+  static int writePartitions(List<InputFile> files) {
+    long bytes = files.stream().mapToLong(InputFile::size).sum();
+    return (int) Math.max(1, (bytes + WRITE_BYTES - 1) / WRITE_BYTES);
   }
 
   private static List<InputFile> newFiles(

@@ -95,9 +95,8 @@ public final class SourceReader {
               .zipWithIndex();
       String first =
           header
-              ? lines.filter(t -> t._2() == 0L).map(t -> t._1()).take(1).stream()
-                  .findFirst()
-                  .orElse(null)
+              ? InputFiles.firstNonBlankLine(
+                  source.name(), path, spark.sparkContext().hadoopConfiguration())
               : null;
       long skip = header ? 1 : 0;
       long base = offset;
