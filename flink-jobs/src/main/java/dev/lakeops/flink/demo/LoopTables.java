@@ -6,12 +6,12 @@ import dev.lakeops.common.registry.ModelVersion;
 import dev.lakeops.common.registry.RegistryTableReader;
 import dev.lakeops.common.warehouse.PredictionLogColumns;
 import dev.lakeops.common.warehouse.Warehouse;
+import io.delta.kernel.Snapshot;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Supplier;
-import org.apache.hadoop.fs.ChecksumException;
+import java.util.Optional;
 
 /**
  * What the demo reads of the loop's Delta tables (Delta Kernel, latest versions): the prediction
@@ -41,12 +41,8 @@ final class LoopTables {
 
   /** How many rows a table holds now (0 when it does not exist yet). */
   long count(String path, String column) {
-    return read(
-        () ->
-            kernel
-                .snapshot(path)
-                .map(snap -> (long) kernel.readAll(snap, List.of(column), null).size())
-                .orElse(0L));
+    Optional<Snapshot> s = kernel.snapshot(path);
+    return s.map(snap -> (long) kernel.readAll(snap, List.of(column), null).size()).orElse(0L);
   }
 
   /** Predictions logged plus events dead-lettered by serving. */
@@ -61,23 +57,21 @@ final class LoopTables {
 
   /** The latest window end (epoch µs) of the drift table, or {@code Long.MIN_VALUE}. */
   long driftWindowEndMicros() {
-    return read(
-        () ->
-            kernel
-                .snapshot(wh.drift(model).path())
-                .map(
-                    s ->
-                        kernel.readAll(s, List.of("window_end"), null).stream()
-                            .mapToLong(r -> (Long) r.get("window_end"))
-                            .max()
-                            .orElse(Long.MIN_VALUE))
-                .orElse(Long.MIN_VALUE));
+    return kernel
+        .snapshot(wh.drift(model).path())
+        .map(
+            s ->
+                kernel.readAll(s, List.of("window_end"), null).stream()
+                    .mapToLong(r -> (Long) r.get("window_end"))
+                    .max()
+                    .orElse(Long.MIN_VALUE))
+        .orElse(Long.MIN_VALUE);
   }
 
   /** Every trigger of the model, by id. */
   Map<String, TriggerRow> triggers() {
     Map<String, TriggerRow> out = new LinkedHashMap<>();
-    for (Map<String, Object> r : read(() -> kernel.readAll(wh.triggers().path()))) {
+    for (Map<String, Object> r : kernel.readAll(wh.triggers().path())) {
       if (model.equals(r.get("model"))) {
         String id = (String) r.get("trigger_id");
         out.put(
@@ -96,7 +90,7 @@ final class LoopTables {
   Map<String, SchedulerEntry> scheduler() {
     Map<String, Long> seq = new HashMap<>();
     Map<String, SchedulerEntry> out = new LinkedHashMap<>();
-    for (Map<String, Object> r : read(() -> kernel.readAll(wh.scheduler().path()))) {
+    for (Map<String, Object> r : kernel.readAll(wh.scheduler().path())) {
       if (!model.equals(r.get("model"))) {
         continue;
       }
@@ -129,39 +123,6 @@ final class LoopTables {
 
   /** The prediction log's rows (all columns). */
   List<Map<String, Object>> predictions() {
-    return read(() -> kernel.readAll(wh.predictions(model).path()));
-  }
-
-  /**
-   * Runs a read of a table the jobs are writing, trying again 100 ms apart (up to 5 s) when it
-   * meets a commit file whose Hadoop checksum does not match yet: the local file system's {@code
-   * .crc} file and the commit file are renamed into place one after the other, so a reader between
-   * the two sees a mismatch that the next read does not.
-   */
-  private static <T> T read(Supplier<T> read) {
-    for (int attempt = 1; ; attempt++) {
-      try {
-        return read.get();
-      } catch (RuntimeException e) {
-        if (attempt >= 50 || !checksumMismatch(e)) {
-          throw e;
-        }
-      }
-      try {
-        Thread.sleep(100);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException("interrupted while reading a table", e);
-      }
-    }
-  }
-
-  private static boolean checksumMismatch(Throwable e) {
-    for (Throwable c = e; c != null; c = c.getCause()) {
-      if (c instanceof ChecksumException) {
-        return true;
-      }
-    }
-    return false;
+    return kernel.readAll(wh.predictions(model).path());
   }
 }
