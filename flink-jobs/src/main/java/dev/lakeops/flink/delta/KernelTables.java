@@ -22,12 +22,15 @@ import io.delta.kernel.utils.DataFileStatus;
 import io.delta.kernel.utils.FileStatus;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.Path;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,6 +41,9 @@ import org.slf4j.LoggerFactory;
 public final class KernelTables {
   public static final String ENGINE_INFO = "LakeOps-Flink/Delta-Kernel";
   private static final Logger LOG = LoggerFactory.getLogger(KernelTables.class);
+
+  /** One lock per table (normalised URI) for the commits of this JVM. */
+  private static final ConcurrentHashMap<URI, Object> COMMIT_LOCKS = new ConcurrentHashMap<>();
 
   private final Engine engine;
   private final KernelReader reader;
@@ -130,9 +136,24 @@ public final class KernelTables {
    * Commits written files as one append, idempotently: {@code (appId, version)} is recorded in the
    * commit, and a version at or below the last one committed for {@code appId} is skipped.
    *
+   * <p>Commits to one table from one JVM (the committer subtasks of a sink, or two sinks of one
+   * table) take turns: the log store of a local or HDFS-like file system writes a commit file as
+   * "check that it is absent, then rename into place", and two committers racing through that on
+   * the same version overwrite each other's commit file (one commit lost, and on the local file
+   * system a checksum file left that matches neither). Across JVMs the file system's own guarantees
+   * apply (atomic rename on HDFS; a single-JVM local warehouse is the embedded default).
+   *
    * @return true when this call committed, false when the version was already committed
    */
   public boolean commitOnce(String path, String appId, long version, List<DataFileStatus> files) {
+    synchronized (
+        COMMIT_LOCKS.computeIfAbsent(new Path(path).toUri().normalize(), p -> new Object())) {
+      return commitOnceLocked(path, appId, version, files);
+    }
+  }
+
+  private boolean commitOnceLocked(
+      String path, String appId, long version, List<DataFileStatus> files) {
     Snapshot snapshot = snapshot(path).orElseThrow(() -> FlinkErrors.noDeltaTable(path));
     if (snapshot.getLatestTransactionVersion(engine, appId).orElse(-1L) >= version) {
       return false;

@@ -138,4 +138,52 @@ class DeltaCommittableTest {
         .extracting(r -> r.get("id"))
         .containsExactlyInAnyOrder("été", "zürich \uD83D\uDE80");
   }
+
+  /**
+   * The committer subtasks of one sink commit to the same table at the same moments (each
+   * checkpoint). Two committers in one JVM, 25 checkpoints each: every commit lands, and the log
+   * reads back whole (before commits took turns, the racing committers overwrote each other's
+   * commit file, and the local file system's checksum of it then matched neither).
+   */
+  @Test
+  void committersOfOneTableInOneJvmLoseNoCommit() throws Exception {
+    String path = table("shared");
+    int checkpoints = 25;
+    List<List<DataFileStatus>> written = new ArrayList<>();
+    for (int i = 0; i < 2 * checkpoints; i++) {
+      written.add(
+          t.writeFiles(path, format.schema(), List.<Object[]>of(new Object[] {"r" + i, i})));
+    }
+    java.util.concurrent.CyclicBarrier together = new java.util.concurrent.CyclicBarrier(2);
+    java.util.concurrent.ExecutorService pool =
+        java.util.concurrent.Executors.newFixedThreadPool(2);
+    try {
+      List<java.util.concurrent.Future<Integer>> done = new ArrayList<>();
+      for (int subtask = 0; subtask < 2; subtask++) {
+        int s = subtask;
+        KernelTables own = new KernelTables(); // each committer has its own engine
+        done.add(
+            pool.submit(
+                () -> {
+                  int committed = 0;
+                  for (int v = 1; v <= checkpoints; v++) {
+                    together.await(30, java.util.concurrent.TimeUnit.SECONDS);
+                    List<DataFileStatus> files = written.get((v - 1) * 2 + s);
+                    committed += own.commitOnce(path, "sink/job/" + s, v, files) ? 1 : 0;
+                  }
+                  return committed;
+                }));
+      }
+      int committed = 0;
+      for (java.util.concurrent.Future<Integer> d : done) {
+        committed += d.get(2, java.util.concurrent.TimeUnit.MINUTES);
+      }
+      assertThat(committed).isEqualTo(2 * checkpoints);
+    } finally {
+      pool.shutdownNow();
+    }
+    List<Map<String, Object>> read = new KernelTables().readAll(path);
+    assertThat(read).hasSize(2 * checkpoints);
+    assertThat(read).extracting(r -> r.get("n")).doesNotHaveDuplicates();
+  }
 }
