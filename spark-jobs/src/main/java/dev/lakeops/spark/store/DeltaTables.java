@@ -1,6 +1,7 @@
 package dev.lakeops.spark.store;
 
 import dev.lakeops.common.config.ProjectConfig;
+import dev.lakeops.common.delta.KernelReader;
 import dev.lakeops.common.warehouse.TableRef;
 import dev.lakeops.common.warehouse.Warehouse;
 import io.delta.tables.DeltaTable;
@@ -20,6 +21,7 @@ import org.apache.spark.sql.SparkSession;
 public final class DeltaTables {
   private final SparkSession spark;
   private final Set<String> registered = new HashSet<>();
+  private KernelReader kernel;
 
   public DeltaTables(SparkSession spark) {
     this.spark = spark;
@@ -78,9 +80,20 @@ public final class DeltaTables {
     return version(table);
   }
 
-  /** The table's current version. */
+  /**
+   * The table's current version, read from its log on the driver with Delta Kernel (the latest
+   * commit file's number; no Spark job, where {@code DESCRIBE HISTORY} runs one per call).
+   *
+   * @throws IllegalStateException when there is no table at the path
+   */
   public long version(TableRef table) {
-    return DeltaTable.forPath(spark, table.path()).history(1).select("version").head().getLong(0);
+    if (kernel == null) {
+      kernel = new KernelReader(spark.sparkContext().hadoopConfiguration());
+    }
+    return kernel
+        .snapshot(table.path())
+        .orElseThrow(() -> new IllegalStateException("no Delta table at " + table.path()))
+        .getVersion();
   }
 
   /**

@@ -239,6 +239,51 @@ class BadInputIT {
 
   @Test
   @Order(4)
+  void aLateEventUpdatesTheLaterRowsOfItsEntity() throws IOException {
+    // a's 02:30 reading comes after a's 03:00 one was ingested: the view's 03:00 row changes
+    // (merged); b's first clean event has nothing before it.
+    Files.writeString(
+        dir.resolve("project/readings/part-3.csv"),
+        """
+        reading_id,item_id,ts,value,status,qty
+        r13,a,2024-01-01 02:30:00,40,warn,1
+        r14,b,2024-01-01 05:00:00,7,ok,1
+        """);
+    RunRecord r =
+        new FeaturePipeline(spark, project, warehouse)
+            .run(project.sources().get("readings"), false);
+    assertThat(r.rowsWritten()).isEqualTo(2);
+    List<Row> a =
+        tables
+            .read(warehouse.featureView("reading_stats"))
+            .filter(col("item_id").equalTo(lit("a")))
+            .orderBy("event_time")
+            .collectAsList();
+    assertThat(a)
+        .extracting(x -> x.<Timestamp>getAs("event_time").toString())
+        .containsExactly(
+            "2024-01-01 00:00:00.0",
+            "2024-01-01 01:30:00.0",
+            "2024-01-01 02:30:00.0",
+            "2024-01-01 03:00:00.0");
+    // 02:30: the 1h window (01:30, 02:30] holds 40 alone; the day holds 10.5, 20, 40.
+    assertThat(a.get(2).<Double>getAs("value_mean_1h")).isEqualTo(40.0);
+    assertThat(a.get(2).<Long>getAs("readings_1d")).isEqualTo(3);
+    assertThat(a.get(2).<String>getAs("last_status")).isEqualTo("warn");
+    // 03:00, updated: (02:00, 03:00] holds 40 and 30; four readings in the day.
+    assertThat(a.get(3).<Double>getAs("value_mean_1h")).isEqualTo(35.0);
+    assertThat(a.get(3).<Long>getAs("readings_1d")).isEqualTo(4);
+    assertThat(a.get(3).<String>getAs("last_status")).isEqualTo("ok");
+    List<Row> b =
+        tables
+            .read(warehouse.featureView("reading_stats"))
+            .filter(col("item_id").equalTo(lit("b")))
+            .collectAsList();
+    assertThat(b).singleElement().satisfies(x -> assertThat(x.<Long>getAs("readings_1d")).isOne());
+  }
+
+  @Test
+  @Order(5)
   void aChangedInputFileStopsTheRunWithAFix() throws IOException {
     Files.writeString(
         dir.resolve("project/readings/part-1.csv"),
