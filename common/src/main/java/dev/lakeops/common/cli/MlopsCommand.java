@@ -865,8 +865,8 @@ public final class MlopsCommand {
         paramLabel = "<duration>",
         converter = SharedOptions.PositiveDuration.class,
         description =
-            "how much event time the replay writes at once (less than the views' online_lookback);"
-                + " default: 3d")
+            "how much event time the replay writes at once (less than the views' online_lookback,"
+                + " at most half the labels' ttl); default: 7d")
     java.time.Duration step;
 
     @Option(

@@ -45,7 +45,7 @@ import java.util.stream.Stream;
  *       given and the monitoring job has closed its windows; a trigger it raised starts a
  *       retraining (the scheduler, {@code submit/retrain}), and the replay waits for it to end, so
  *       that the new version serves from the next step on, as it would in real time (a retraining
- *       takes minutes, a step of the replay is three days of Elec2).
+ *       takes minutes, a step of the replay is a week of Elec2).
  * </ol>
  *
  * It ends with prequential figures over the whole stream ({@link LoopFigures}), each retraining
@@ -74,13 +74,31 @@ public final class DemoCommand {
     Path conf = a.option("--project").map(Path::of).orElse(home.resolve("conf/examples/elec2"));
     Path dir = Path.of(a.option("--dir").orElse("demo")).toAbsolutePath();
     Duration initial = a.duration("--initial").orElse(Duration.ofDays(56));
-    Duration step = a.duration("--step").orElse(Duration.ofDays(3));
+    Duration step = a.duration("--step").orElse(Duration.ofDays(7));
     Duration sync = a.duration("--sync").orElse(Duration.ofDays(28));
     Integer limit = a.option("--rows").map(Integer::parseInt).orElse(null);
 
     ProjectConfig original = ProjectLoader.load(conf);
     String model = monitoredModel(original);
     ModelMonitoring monitoring = original.monitoring().model(model).orElseThrow();
+    // The labels of a step's requests are written after the next step's requests: a label can
+    // come up to two steps after its prediction, in event time.
+    Duration ttl = monitoring.labels().ttl();
+    if (ttl.compareTo(step.multipliedBy(2)) < 0) {
+      throw new UsageException(
+          "demo",
+          original.monitoring().file()
+              + ": labels.ttl of model '"
+              + model
+              + "' is "
+              + ttl
+              + ", shorter than two steps of the replay (--step "
+              + step
+              + "): the replay writes a step's labels after the next step's requests, so most"
+              + " predictions would expire before their label came. Set ttl to at least "
+              + step.multipliedBy(2)
+              + " or use a shorter --step.");
+    }
     ModelSpec spec = original.models().get(model);
     TrainingSetConfig set = original.trainingSets().get(spec.trainingSet());
     LabelConfig label = original.labels().get(set.label());
