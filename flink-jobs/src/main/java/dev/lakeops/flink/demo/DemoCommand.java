@@ -204,7 +204,8 @@ public final class DemoCommand {
                 + " and an hour: the replay writes a step of readings before the step's"
                 + " requests are scored.");
       }
-      List<long[]> requested = new ArrayList<>(); // {time of a file's last request, total so far}
+      // {time of a requests file's first request, requests written up to and with the file}
+      List<long[]> requested = new ArrayList<>();
       long knownServed = 0;
       int readUpTo = firstServed;
       long nextSync = rows.get(firstServed).timeMillis() + sync.toMillis();
@@ -216,7 +217,8 @@ public final class DemoCommand {
         // Two rows past the step: the online-store job's watermark (no out-of-orderness) then
         // passes the step's last row, and the store stays within the views' online_lookback.
         int ahead = Math.min(rows.size(), b + 2);
-        // Serving must have scored every request the new readings push out of the lookback.
+        // Serving must have scored every request the new readings push out of the lookback: every
+        // file with a request older than that (with a week a step, the previous step's file).
         long oldest = rows.get(ahead - 1).timeMillis() - lookback + 3_600_000L;
         long required = 0;
         for (long[] r : requested) {
@@ -243,7 +245,7 @@ public final class DemoCommand {
               JOB_WAIT,
               () -> views.stream().allMatch(v -> storeAt(store, v, key, t)));
           served += writer.requests(a0, b);
-          requested.add(new long[] {t, served});
+          requested.add(new long[] {firstRequested(rows, a0, b).timeMillis(), served});
         }
         if (previous != null) {
           writer.labels(previous[0], previous[1]);
@@ -295,6 +297,15 @@ public final class DemoCommand {
     return r.status() == OnlineRead.Status.FOUND
         && r.rowTimeMillis() != null
         && r.rowTimeMillis() >= t;
+  }
+
+  private static ReplayRows.Row firstRequested(List<ReplayRows.Row> rows, int from, int to) {
+    for (int i = from; i < to; i++) {
+      if (rows.get(i).served()) {
+        return rows.get(i);
+      }
+    }
+    return null;
   }
 
   private static ReplayRows.Row lastServed(List<ReplayRows.Row> rows, int from, int to) {
