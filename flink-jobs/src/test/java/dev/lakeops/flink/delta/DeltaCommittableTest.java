@@ -11,6 +11,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -154,11 +159,10 @@ class DeltaCommittableTest {
       written.add(
           t.writeFiles(path, format.schema(), List.<Object[]>of(new Object[] {"r" + i, i})));
     }
-    java.util.concurrent.CyclicBarrier together = new java.util.concurrent.CyclicBarrier(2);
-    java.util.concurrent.ExecutorService pool =
-        java.util.concurrent.Executors.newFixedThreadPool(2);
+    CyclicBarrier together = new CyclicBarrier(2);
+    ExecutorService pool = Executors.newFixedThreadPool(2);
     try {
-      List<java.util.concurrent.Future<Integer>> done = new ArrayList<>();
+      List<Future<Integer>> done = new ArrayList<>();
       for (int subtask = 0; subtask < 2; subtask++) {
         int s = subtask;
         KernelTables own = new KernelTables(); // each committer has its own engine
@@ -167,7 +171,7 @@ class DeltaCommittableTest {
                 () -> {
                   int committed = 0;
                   for (int v = 1; v <= checkpoints; v++) {
-                    together.await(30, java.util.concurrent.TimeUnit.SECONDS);
+                    together.await(30, TimeUnit.SECONDS);
                     List<DataFileStatus> files = written.get((v - 1) * 2 + s);
                     committed += own.commitOnce(path, "sink/job/" + s, v, files) ? 1 : 0;
                   }
@@ -175,8 +179,8 @@ class DeltaCommittableTest {
                 }));
       }
       int committed = 0;
-      for (java.util.concurrent.Future<Integer> d : done) {
-        committed += d.get(2, java.util.concurrent.TimeUnit.MINUTES);
+      for (Future<Integer> d : done) {
+        committed += d.get(2, TimeUnit.MINUTES);
       }
       assertThat(committed).isEqualTo(2 * checkpoints);
     } finally {

@@ -195,7 +195,7 @@ public final class FeaturePipeline {
       // New events later than every earlier event of their entity change no existing view row:
       // the usual case of a stream, where appending the new rows equals the merge, at a fraction
       // of its cost (a merge reads and rewrites the files it touches).
-      boolean after = !onlyThisRun && onlyAfterEarlier(tables.read(ev), newEvents, key, runId);
+      Boolean after = null; // checked once, when a view is first written incrementally
       for (FeatureViewConfig view : project.viewsOf(source.name())) {
         TableRef out = warehouse.featureView(view.name());
         long version;
@@ -205,6 +205,9 @@ public final class FeaturePipeline {
                   out, FeatureComputer.compute(view, key, onlyThisRun ? clean : tables.read(ev)));
         } else {
           Dataset<Row> rows = incremental(view, key, tables.read(ev), newEvents);
+          if (after == null) {
+            after = !onlyThisRun && onlyAfterEarlier(tables.read(ev), newEvents, key, runId);
+          }
           version =
               after
                   ? tables.append(out, rows)

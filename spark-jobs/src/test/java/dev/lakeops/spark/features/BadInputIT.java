@@ -223,12 +223,7 @@ class BadInputIT {
                 .count())
         .isEqualTo(1);
 
-    List<Row> a =
-        tables
-            .read(warehouse.featureView("reading_stats"))
-            .filter(col("item_id").equalTo(lit("a")))
-            .orderBy("event_time")
-            .collectAsList();
+    List<Row> a = readingStats("a");
     assertThat(a)
         .extracting(x -> x.<Timestamp>getAs("event_time").toString())
         .containsExactly("2024-01-01 00:00:00.0", "2024-01-01 01:30:00.0", "2024-01-01 03:00:00.0");
@@ -253,12 +248,7 @@ class BadInputIT {
         new FeaturePipeline(spark, project, warehouse)
             .run(project.sources().get("readings"), false);
     assertThat(r.rowsWritten()).isEqualTo(2);
-    List<Row> a =
-        tables
-            .read(warehouse.featureView("reading_stats"))
-            .filter(col("item_id").equalTo(lit("a")))
-            .orderBy("event_time")
-            .collectAsList();
+    List<Row> a = readingStats("a");
     assertThat(a)
         .extracting(x -> x.<Timestamp>getAs("event_time").toString())
         .containsExactly(
@@ -274,11 +264,7 @@ class BadInputIT {
     assertThat(a.get(3).<Double>getAs("value_mean_1h")).isEqualTo(35.0);
     assertThat(a.get(3).<Long>getAs("readings_1d")).isEqualTo(4);
     assertThat(a.get(3).<String>getAs("last_status")).isEqualTo("ok");
-    List<Row> b =
-        tables
-            .read(warehouse.featureView("reading_stats"))
-            .filter(col("item_id").equalTo(lit("b")))
-            .collectAsList();
+    List<Row> b = readingStats("b");
     assertThat(b).singleElement().satisfies(x -> assertThat(x.<Long>getAs("readings_1d")).isOne());
   }
 
@@ -300,6 +286,15 @@ class BadInputIT {
     assertThat(tables.read(warehouse.events("readings")).count()).isEqualTo(eventsBefore);
     Row failed = tables.read(warehouse.runs()).filter(col("status").equalTo(lit("failed"))).head();
     assertThat(failed.<String>getAs("error")).contains("changed after it was ingested");
+  }
+
+  /** The reading_stats view's rows of one item, in event-time order. */
+  private static List<Row> readingStats(String item) {
+    return tables
+        .read(warehouse.featureView("reading_stats"))
+        .filter(col("item_id").equalTo(lit(item)))
+        .orderBy("event_time")
+        .collectAsList();
   }
 
   private static Map<String, Row> quarantineById() {
