@@ -43,6 +43,10 @@ class ModelSpecLoaderTest {
           "price_change_30m",
           "yesterday_next_vs_mean",
           "yesterday_next_change",
+          "price_vs_mean_24h_z",
+          "price_change_30m_z",
+          "yesterday_next_vs_mean_z",
+          "yesterday_next_change_z",
           "nswdemand",
           "nswdemand_mean_24h",
           "nswdemand_mean_7d",
@@ -67,17 +71,13 @@ class ModelSpecLoaderTest {
     assertThat(m.label()).isEqualTo("label");
     assertThat(m.features())
         .containsExactly(
-            "nswprice",
-            "nswprice_mean_24h",
             "price_up_now",
             "time_of_day",
             "day_of_week",
-            "nswprice_mean_1h",
-            "nswprice_std_1h",
-            "price_vs_mean_24h",
-            "price_change_30m",
-            "yesterday_next_vs_mean",
-            "yesterday_next_change");
+            "price_vs_mean_24h_z",
+            "price_change_30m_z",
+            "yesterday_next_vs_mean_z",
+            "yesterday_next_change_z");
     assertThat(m.categorical()).isEmpty();
     assertThat(m.impute()).isEqualTo(ModelSpec.Imputation.MEAN);
     assertThat(m.scale()).isEqualTo(ModelSpec.Scaling.NONE);

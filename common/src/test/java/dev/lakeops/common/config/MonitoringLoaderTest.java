@@ -42,7 +42,7 @@ class MonitoringLoaderTest {
               cooldown: 7d
             - name: price_shift
               statistic: ks_p_value
-              feature: nswprice
+              feature: price_vs_mean_24h_z
               threshold: 0.01
             - name: accuracy_drop
               statistic: accuracy
@@ -77,7 +77,8 @@ class MonitoringLoaderTest {
     assertThat(pd.rules())
         .containsExactly(
             new Rule("input_shift", Statistic.PSI, "any", 0.2, 2, Duration.ofDays(7)),
-            new Rule("price_shift", Statistic.KS_P_VALUE, "nswprice", 0.01, 1, Duration.ZERO),
+            new Rule(
+                "price_shift", Statistic.KS_P_VALUE, "price_vs_mean_24h_z", 0.01, 1, Duration.ZERO),
             new Rule("accuracy_drop", Statistic.ACCURACY, null, 0.7, 1, Duration.ZERO));
     assertThat(m.scheduler().retrain())
         .containsExactly("submit/mlops", "train", "--project", "{project}", "--model", "{model}");
@@ -145,7 +146,7 @@ class MonitoringLoaderTest {
     ConfigProblem p = problemAt(e, "models.price_direction.rules[0].feature", 5);
     assertThat(p.problem())
         .contains("unknown feature 'nswprise'")
-        .contains("nswprice_mean_24h")
+        .contains("price_vs_mean_24h_z")
         .contains("'prediction'");
     assertThat(p.file()).endsWith("monitoring.yaml");
   }
@@ -154,7 +155,8 @@ class MonitoringLoaderTest {
   void aFeatureOnAPerformanceStatisticIsAnError() throws IOException {
     ConfigException e =
         loadFails(
-            project(rules("- {name: r, statistic: accuracy, feature: nswprice, threshold: 0.7}")));
+            project(
+                rules("- {name: r, statistic: accuracy, feature: time_of_day, threshold: 0.7}")));
     assertThat(problemAt(e, "models.price_direction.rules[0].feature", 5).problem())
         .contains("performance statistic");
   }
