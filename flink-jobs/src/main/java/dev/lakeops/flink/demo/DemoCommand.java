@@ -183,11 +183,21 @@ public final class DemoCommand {
           concat(
               List.of("monitor"),
               common,
-              List.of("--model", model, "--checkpoint-interval", "1s")));
+              List.of(
+                  "--model",
+                  model,
+                  "--checkpoint-interval",
+                  "1s",
+                  // Serving writes the log with two writers, one file each per checkpoint, and a
+                  // checkpoint of the replay holds up to a step of event time: the second file
+                  // read would be late by up to a step (seen: half the predictions dead-lettered,
+                  // and the windows' no-change baseline skipping every other half-hour).
+                  "--max-out-of-orderness",
+                  step.toSeconds() + "s")));
       procs.start(
           "scheduler", concat(List.of("scheduler"), common, List.of("--poll-interval", "1s")));
 
-      Loop loop = new Loop(procs, tables, monitoring);
+      Loop loop = new Loop(procs, tables, monitoring, step);
       List<String> views = set.features().stream().map(f -> f.view()).distinct().toList();
       long lookback =
           views.stream()
@@ -298,6 +308,7 @@ public final class DemoCommand {
           f,
           served,
           tables.deadLettered(),
+          tables.monitorDeadLettered(),
           tables.triggers().size(),
           loop.retrainings(tables, log),
           reportCode == 0 ? wh.report(model) : "not written (see " + procs.log("report") + ")",

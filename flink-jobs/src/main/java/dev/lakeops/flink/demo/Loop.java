@@ -20,9 +20,6 @@ import java.util.function.BooleanSupplier;
  * the job's log is.
  */
 final class Loop {
-  /** The monitoring job's default bound on late predictions ({@code --max-out-of-orderness}). */
-  private static final long MONITOR_BOUND_MILLIS = 5_000;
-
   private static final long POLL_MILLIS = 250;
 
   /**
@@ -47,13 +44,20 @@ final class Loop {
   private final DemoProcesses procs;
   private final LoopTables tables;
   private final ModelMonitoring monitoring;
+  private final long monitorBoundMillis;
   private final Set<String> announced = new HashSet<>();
   private final Set<String> reported = new HashSet<>();
 
-  Loop(DemoProcesses procs, LoopTables tables, ModelMonitoring monitoring) {
+  /**
+   * @param monitorBound the monitoring job's bound on late predictions ({@code
+   *     --max-out-of-orderness}): its watermark, which closes the windows, is that far behind the
+   *     latest prediction
+   */
+  Loop(DemoProcesses procs, LoopTables tables, ModelMonitoring monitoring, Duration monitorBound) {
     this.procs = procs;
     this.tables = tables;
     this.monitoring = monitoring;
+    this.monitorBoundMillis = monitorBound.toMillis();
   }
 
   /**
@@ -66,7 +70,7 @@ final class Loop {
         Duration.ofMinutes(2),
         () -> tables.served() >= served);
     long slide = monitoring.windowSlide().toMillis();
-    long closed = Math.floorDiv(lastMillis - MONITOR_BOUND_MILLIS, slide) * slide;
+    long closed = Math.floorDiv(lastMillis - monitorBoundMillis, slide) * slide;
     waitFor(
         "monitoring to close the windows ending by " + Instant.ofEpochMilli(closed),
         Duration.ofMinutes(2),

@@ -55,6 +55,30 @@ final class LoopTables {
     return count(wh.servingDeadLetter(model).path(), PredictionLogColumns.DEAD_AT);
   }
 
+  /**
+   * Predictions the monitoring job dead-lettered as late, and label lines it could not read: the
+   * lines of its dead-letter files (JSON lines, one per record).
+   */
+  long monitorDeadLettered() {
+    java.nio.file.Path dir = java.nio.file.Path.of(wh.monitoringDeadLetter(model));
+    if (!java.nio.file.Files.isDirectory(dir)) {
+      return 0;
+    }
+    try (java.util.stream.Stream<java.nio.file.Path> files = java.nio.file.Files.walk(dir)) {
+      long n = 0;
+      for (java.nio.file.Path f : files.filter(java.nio.file.Files::isRegularFile).toList()) {
+        if (!f.getFileName().toString().startsWith(".")) {
+          try (java.util.stream.Stream<String> lines = java.nio.file.Files.lines(f)) {
+            n += lines.filter(l -> !l.isBlank()).count();
+          }
+        }
+      }
+      return n;
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("cannot read " + dir, e);
+    }
+  }
+
   /** The latest window end (epoch µs) of the drift table, or {@code Long.MIN_VALUE}. */
   long driftWindowEndMicros() {
     return kernel

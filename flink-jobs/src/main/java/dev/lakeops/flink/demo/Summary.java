@@ -15,6 +15,7 @@ final class Summary {
       LoopFigures f,
       int requested,
       long deadLettered,
+      long monitorDeadLettered,
       int triggers,
       List<Loop.Retraining> retrainings,
       String report,
@@ -31,6 +32,9 @@ final class Summary {
     row(out, "(b) the first model, never retrained", f.firstModel());
     row(out, "(c) no-change (the previous label)", f.noChange());
     out.printf("  predictions per version: %s%n", f.byVersion());
+    out.printf(
+        "  the monitoring job dead-lettered %s (late predictions, unreadable label lines)%n",
+        Human.count(monitorDeadLettered, "record"));
     out.printf(
         "%s, %s (%d promoted, %d kept the champion or failed):%n",
         Human.count(triggers, "trigger"),
