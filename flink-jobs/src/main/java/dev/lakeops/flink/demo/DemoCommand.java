@@ -99,6 +99,7 @@ public final class DemoCommand {
               + step.multipliedBy(2)
               + " or use a shorter --step.");
     }
+    Duration monitorBound = step.multipliedBy(2);
     ModelSpec spec = original.models().get(model);
     TrainingSetConfig set = original.trainingSets().get(spec.trainingSet());
     LabelConfig label = original.labels().get(set.label());
@@ -177,7 +178,11 @@ public final class DemoCommand {
                   "--model-poll-interval",
                   "1s",
                   "--checkpoint-interval",
-                  "1s")));
+                  "1s",
+                  // One scorer and one log writer: the log's files then follow event time, one
+                  // file a checkpoint (a few hundred requests here need no second core).
+                  "--parallelism",
+                  "1")));
       procs.start(
           "monitor",
           concat(
@@ -188,16 +193,21 @@ public final class DemoCommand {
                   model,
                   "--checkpoint-interval",
                   "1s",
-                  // Serving writes the log with two writers, one file each per checkpoint, and a
-                  // checkpoint of the replay holds up to a step of event time: the second file
-                  // read would be late by up to a step (seen: half the predictions dead-lettered,
-                  // and the windows' no-change baseline skipping every other half-hour).
+                  // One reader of the log, so its files are read one after the other.
+                  "--parallelism",
+                  "1",
+                  // A checkpoint of the replay holds up to two steps of event time (when serving
+                  // finds two requests files at once, in either order): a prediction of the file
+                  // read second may be that far behind. (With serving's two writers and the 5 s
+                  // default, half the predictions were dead-lettered as late, and the windows'
+                  // no-change baseline skipped half-hours: their kappa-temporal read 0.1 to 0.5
+                  // where it was near 0.)
                   "--max-out-of-orderness",
-                  step.toSeconds() + "s")));
+                  monitorBound.toSeconds() + "s")));
       procs.start(
           "scheduler", concat(List.of("scheduler"), common, List.of("--poll-interval", "1s")));
 
-      Loop loop = new Loop(procs, tables, monitoring, step);
+      Loop loop = new Loop(procs, tables, monitoring, monitorBound);
       List<String> views = set.features().stream().map(f -> f.view()).distinct().toList();
       long lookback =
           views.stream()

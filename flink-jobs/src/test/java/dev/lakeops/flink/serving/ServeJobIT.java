@@ -580,8 +580,8 @@ class ServeJobIT {
             "{\"event_id\":\"no-key\",\"event_time\":" + t + "}",
             "{\"event_id\":\"bad-time\",\"market_id\":\"NSW\",\"event_time\":true}",
             "{\"event_id\":\"bad-key\",\"market_id\":{\"a\":1},\"event_time\":" + t + "}",
-            event("bad-field", t, "\"nswprice\":\"cheap\""),
-            event("good-2", t, "\"nswprice\":0.5"),
+            event("bad-field", t, "\"price_vs_mean_24h_z\":\"cheap\""),
+            event("good-2", t, "\"price_vs_mean_24h_z\":0.5"),
             "{\"event_id\":\"good-3\",\"market_id\":\"NSW\",\"event_time\":\""
                 + java.time.Instant.ofEpochMilli(t)
                 + "\"}"));
@@ -600,7 +600,7 @@ class ServeJobIT {
             .filter(r -> r.get("event_id").equals("good-2"))
             .findFirst()
             .orElseThrow();
-    assertThat(((Map<?, ?>) good2.get("features")).get("nswprice")).isEqualTo(0.5);
+    assertThat(((Map<?, ?>) good2.get("features")).get("price_vs_mean_24h_z")).isEqualTo(0.5);
     // every view had a row for NSW
     assertThat(predictions).allSatisfy(r -> assertThat((List<?>) r.get("missing_views")).isEmpty());
 
@@ -624,6 +624,6 @@ class ServeJobIT {
             "missing the entity key 'market_id'",
             "wrong type: 'event_time' must be ISO-8601 text or epoch milliseconds, got boolean true",
             "wrong type: 'market_id' (the entity key) must be text, got object",
-            "wrong type: 'nswprice' must be double (the model's signature), got text \"cheap\"");
+            "wrong type: 'price_vs_mean_24h_z' must be double (the model's signature), got text \"cheap\"");
   }
 }
