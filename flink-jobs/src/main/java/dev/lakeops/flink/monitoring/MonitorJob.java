@@ -288,6 +288,11 @@ public final class MonitorJob {
     static final OutputTag<Rejection> LATE =
         new OutputTag<>("late-predictions", TypeInformation.of(Rejection.class)) {};
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(LateFilter.class);
+
+    /** Late predictions this subtask has seen (since it started; for the warning). */
+    private transient long lates;
+
     @Override
     public void processElement(MonitorInput in, Context ctx, Collector<MonitorInput> out) {
       Prediction p = in.prediction();
@@ -295,6 +300,19 @@ public final class MonitorJob {
       if (p == null || p.eventTimeMillis() > wm) {
         out.collect(in);
         return;
+      }
+      lates++;
+      if (lates == 1 || lates % 1000 == 0) {
+        // Late predictions are left out of every statistic, and a window that misses many of
+        // them misreads accuracy and its no-change baseline: say so where the user looks.
+        LOG.warn(
+            "{} prediction(s) dead-lettered as late so far (the latest: {} behind the watermark"
+                + " {}). The watermark bound must cover the event time that one checkpoint of the"
+                + " prediction log spans: with several serving writers, or a backfill replayed"
+                + " faster than real time, raise --max-out-of-orderness.",
+            lates,
+            java.time.Duration.ofMillis(wm - p.eventTimeMillis()),
+            java.time.Instant.ofEpochMilli(wm));
       }
       ctx.output(
           LATE,
