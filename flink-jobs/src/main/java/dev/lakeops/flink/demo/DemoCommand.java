@@ -230,13 +230,7 @@ public final class DemoCommand {
       // (The job's watermark passes a row once two later rows are read: the third last.)
       ReplayRows.Row lastInitial = rows.get(Math.max(0, firstServed - 3));
       if (lastInitial.entityKey() != null) {
-        loop.waitFor(
-            "the online store to hold the first weeks",
-            JOB_WAIT,
-            () ->
-                views.stream()
-                    .allMatch(
-                        v -> storeAt(store, v, lastInitial.entityKey(), lastInitial.timeMillis())));
+        waitForStore(loop, store, views, lastInitial);
       }
       // {time of a requests file's first request, requests written up to and with the file}
       List<long[]> requested = new ArrayList<>();
@@ -272,12 +266,7 @@ public final class DemoCommand {
         readUpTo = Math.max(readUpTo, ahead);
         ReplayRows.Row last = lastServed(rows, a0, b);
         if (last != null) {
-          long t = last.timeMillis();
-          String key = last.entityKey();
-          loop.waitFor(
-              "the online store to hold " + Instant.ofEpochMilli(t),
-              JOB_WAIT,
-              () -> views.stream().allMatch(v -> storeAt(store, v, key, t)));
+          waitForStore(loop, store, views, last);
           served += writer.requests(a0, b);
           requested.add(new long[] {firstRequested(rows, a0, b).timeMillis(), served});
         }
@@ -325,6 +314,17 @@ public final class DemoCommand {
           System.currentTimeMillis() - started);
     }
     return 0;
+  }
+
+  /** Waits until every view in the online store holds {@code row}'s entity at the row's time. */
+  private static void waitForStore(
+      Loop loop, OnlineStore store, List<String> views, ReplayRows.Row row)
+      throws InterruptedException {
+    long t = row.timeMillis();
+    loop.waitFor(
+        "the online store to hold " + Instant.ofEpochMilli(t),
+        JOB_WAIT,
+        () -> views.stream().allMatch(v -> storeAt(store, v, row.entityKey(), t)));
   }
 
   private static boolean storeAt(OnlineStore store, String view, String key, long t) {

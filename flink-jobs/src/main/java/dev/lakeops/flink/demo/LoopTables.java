@@ -7,11 +7,16 @@ import dev.lakeops.common.registry.RegistryTableReader;
 import dev.lakeops.common.warehouse.PredictionLogColumns;
 import dev.lakeops.common.warehouse.Warehouse;
 import io.delta.kernel.Snapshot;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
  * What the demo reads of the loop's Delta tables (Delta Kernel, latest versions): the prediction
@@ -60,22 +65,23 @@ final class LoopTables {
    * lines of its dead-letter files (JSON lines, one per record).
    */
   long monitorDeadLettered() {
-    java.nio.file.Path dir = java.nio.file.Path.of(wh.monitoringDeadLetter(model));
-    if (!java.nio.file.Files.isDirectory(dir)) {
+    Path dir = Path.of(wh.monitoringDeadLetter(model));
+    if (!Files.isDirectory(dir)) {
       return 0;
     }
-    try (java.util.stream.Stream<java.nio.file.Path> files = java.nio.file.Files.walk(dir)) {
+    // Finished files only: the sink's in-progress files are hidden (a leading dot).
+    try (Stream<Path> files = Files.walk(dir)) {
       long n = 0;
-      for (java.nio.file.Path f : files.filter(java.nio.file.Files::isRegularFile).toList()) {
+      for (Path f : files.filter(Files::isRegularFile).toList()) {
         if (!f.getFileName().toString().startsWith(".")) {
-          try (java.util.stream.Stream<String> lines = java.nio.file.Files.lines(f)) {
+          try (Stream<String> lines = Files.lines(f)) {
             n += lines.filter(l -> !l.isBlank()).count();
           }
         }
       }
       return n;
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException("cannot read " + dir, e);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + dir, e);
     }
   }
 
