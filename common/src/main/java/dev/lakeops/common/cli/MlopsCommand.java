@@ -475,6 +475,16 @@ public final class MlopsCommand {
         description = "how often a watched input directory is listed for new files; default: 5s")
     java.time.Duration discoveryInterval;
 
+    @Option(
+        names = "--flush-interval",
+        paramLabel = "<duration>",
+        converter = SharedOptions.NonNegativeDuration.class,
+        description =
+            "the longest a computed row waits in the store writer's batch before it is written"
+                + " (feature freshness); 0s writes only full batches and at checkpoints; default:"
+                + " 200ms")
+    java.time.Duration flushInterval;
+
     @Mixin SharedOptions.OnlineStore onlineStore;
 
     @Mixin SharedOptions.Once once;
@@ -589,6 +599,13 @@ public final class MlopsCommand {
         converter = SharedOptions.PositiveDuration.class,
         description = "how often the registry is read for a new production version; default: 10s")
     Duration modelPollInterval;
+
+    @Option(
+        names = "--discovery-interval",
+        paramLabel = "<duration>",
+        converter = SharedOptions.PositiveDuration.class,
+        description = "how often the --input directory is listed for new files; default: 1s")
+    Duration discoveryInterval;
 
     @Mixin SharedOptions.CheckpointInterval checkpointInterval;
 

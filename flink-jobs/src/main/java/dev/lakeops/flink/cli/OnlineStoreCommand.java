@@ -187,6 +187,8 @@ public final class OnlineStoreCommand {
             .outOfOrderness(bound)
             .checkpointInterval(checkpoints)
             .parallelism(parallelism)
+            .storeFlushInterval(
+                a.duration("--flush-interval").orElse(OnlineStoreJob.DEFAULT_FLUSH_INTERVAL))
             .featureLogDir(a.option("--feature-log").map(OnlineStoreCommand::absolute).orElse(null))
             .flinkConf(flinkConf)
             .build();

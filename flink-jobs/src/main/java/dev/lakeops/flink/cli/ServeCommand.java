@@ -132,6 +132,8 @@ public final class ServeCommand {
             .kafkaBootstrap(bootstrap)
             .outputTopic(outputTopic)
             .pollInterval(poll)
+            .discoveryInterval(
+                a.duration("--discovery-interval").orElse(ServeSettings.DEFAULT_DISCOVERY))
             .once(a.flag("--once"))
             .checkpointInterval(checkpoint)
             .parallelism(parallelism)

@@ -177,6 +177,8 @@ public final class DemoCommand {
                   requests.toString(),
                   "--model-poll-interval",
                   "1s",
+                  "--discovery-interval",
+                  "200ms",
                   "--checkpoint-interval",
                   "1s",
                   // One scorer and one log writer: the log's files then follow event time, one
@@ -311,6 +313,7 @@ public final class DemoCommand {
           tables.triggers().size(),
           loop.retrainings(tables, log),
           reportCode == 0 ? wh.report(model) : "not written (see " + procs.log("report") + ")",
+          loop.waited(),
           System.currentTimeMillis() - started);
     }
     return 0;

@@ -7,7 +7,9 @@ import dev.lakeops.common.warehouse.PredictionLogColumns;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -47,6 +49,7 @@ final class Loop {
   private final long monitorBoundMillis;
   private final Set<String> announced = new HashSet<>();
   private final Set<String> reported = new HashSet<>();
+  private final Map<String, Long> waited = new LinkedHashMap<>();
 
   /**
    * @param monitorBound the monitoring job's bound on late predictions ({@code
@@ -100,6 +103,15 @@ final class Loop {
         "the scheduler to pick up the triggers",
         Duration.ofMinutes(1),
         () -> tables.scheduler().keySet().containsAll(tables.triggers().keySet()));
+    long start = System.nanoTime();
+    try {
+      awaitRetrainings(say);
+    } finally {
+      waited.merge("retrainings", System.nanoTime() - start, Long::sum);
+    }
+  }
+
+  private void awaitRetrainings(DemoCommand.Say say) throws InterruptedException {
     long deadline = System.currentTimeMillis() + Duration.ofMinutes(20).toMillis();
     while (true) {
       Map<String, LoopTables.SchedulerEntry> entries = tables.scheduler();
@@ -148,15 +160,29 @@ final class Loop {
    */
   void waitFor(String what, Duration timeout, BooleanSupplier condition)
       throws InterruptedException {
+    long start = System.nanoTime();
     long deadline = System.currentTimeMillis() + timeout.toMillis();
-    while (!condition.getAsBoolean()) {
-      checkAlive();
-      if (System.currentTimeMillis() > deadline) {
-        throw new IllegalStateException(
-            "waited " + Human.duration(timeout) + " for " + what + "; see the jobs' logs");
+    try {
+      while (!condition.getAsBoolean()) {
+        checkAlive();
+        if (System.currentTimeMillis() > deadline) {
+          throw new IllegalStateException(
+              "waited " + Human.duration(timeout) + " for " + what + "; see the jobs' logs");
+        }
+        Thread.sleep(POLL_MILLIS);
       }
-      Thread.sleep(POLL_MILLIS);
+    } finally {
+      int to = what.indexOf(" to ");
+      waited.merge(to > 0 ? what.substring(0, to) : what, System.nanoTime() - start, Long::sum);
     }
+  }
+
+  /**
+   * How long the replay waited, in ns, by what it waited for ("serving", "the online store",
+   * "monitoring", "the scheduler", "retrainings"), in first-wait order: where the demo's time went.
+   */
+  Map<String, Long> waited() {
+    return Collections.unmodifiableMap(waited);
   }
 
   private void checkAlive() {

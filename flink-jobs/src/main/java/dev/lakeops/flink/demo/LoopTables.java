@@ -6,7 +6,6 @@ import dev.lakeops.common.registry.ModelVersion;
 import dev.lakeops.common.registry.RegistryTableReader;
 import dev.lakeops.common.warehouse.PredictionLogColumns;
 import dev.lakeops.common.warehouse.Warehouse;
-import io.delta.kernel.Snapshot;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -15,7 +14,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
@@ -36,6 +34,7 @@ final class LoopTables {
   record TriggerRow(String triggerId, String rule, Integer version, long raisedMicros) {}
 
   private final KernelReader kernel = new KernelReader();
+  private final FileTally tally = new FileTally(kernel);
   private final Warehouse wh;
   private final String model;
 
@@ -46,8 +45,7 @@ final class LoopTables {
 
   /** How many rows a table holds now (0 when it does not exist yet). */
   long count(String path, String column) {
-    Optional<Snapshot> s = kernel.snapshot(path);
-    return s.map(snap -> (long) kernel.readAll(snap, List.of(column), null).size()).orElse(0L);
+    return tally.of(path, column).rows();
   }
 
   /** Predictions logged plus events dead-lettered by serving. */
@@ -87,15 +85,7 @@ final class LoopTables {
 
   /** The latest window end (epoch µs) of the drift table, or {@code Long.MIN_VALUE}. */
   long driftWindowEndMicros() {
-    return kernel
-        .snapshot(wh.drift(model).path())
-        .map(
-            s ->
-                kernel.readAll(s, List.of("window_end"), null).stream()
-                    .mapToLong(r -> (Long) r.get("window_end"))
-                    .max()
-                    .orElse(Long.MIN_VALUE))
-        .orElse(Long.MIN_VALUE);
+    return tally.of(wh.drift(model).path(), "window_end").max();
   }
 
   /** Every trigger of the model, by id. */

@@ -5,6 +5,8 @@ import dev.lakeops.common.monitoring.performance.PerformanceAccumulator;
 import java.io.PrintStream;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Collectors;
 
 /** The demo's closing lines: the prequential figures, the retrainings and the report's path. */
 final class Summary {
@@ -19,6 +21,7 @@ final class Summary {
       int triggers,
       List<Loop.Retraining> retrainings,
       String report,
+      Map<String, Long> waited,
       long elapsedMillis) {
     long promoted = retrainings.stream().filter(r -> r.version() > 0).count();
     out.println();
@@ -59,7 +62,16 @@ final class Summary {
                   : "failed (exit " + r.exitCode() + ")");
     }
     out.printf("report: %s%n", report);
-    out.printf("demo done in %s%n", Human.elapsed(elapsedMillis));
+    out.printf(
+        "demo done in %s; the replay waited for %s%n", Human.elapsed(elapsedMillis), waits(waited));
+  }
+
+  /** "retrainings 5 min 02 s, the online store 1 min 10 s, ...": the longest first. */
+  static String waits(Map<String, Long> waited) {
+    return waited.entrySet().stream()
+        .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+        .map(e -> e.getKey() + " " + Human.elapsed(e.getValue() / 1_000_000))
+        .collect(Collectors.joining(", "));
   }
 
   private static void row(PrintStream out, String name, PerformanceAccumulator a) {

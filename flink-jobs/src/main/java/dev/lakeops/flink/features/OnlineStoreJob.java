@@ -101,6 +101,12 @@ public final class OnlineStoreJob {
    * (the source and its feature views) is shipped to the tasks as it is: no task reads the project
    * directory or parses YAML.
    */
+  /**
+   * How long a computed row waits at most in the store sink's batch by default: features reach the
+   * store within this of their row being computed, whatever the checkpoint interval.
+   */
+  public static final Duration DEFAULT_FLUSH_INTERVAL = Duration.ofMillis(200);
+
   public static final class Options {
     private static final String NAME = "OnlineStoreJob.Options";
 
@@ -114,6 +120,7 @@ public final class OnlineStoreJob {
     private final Duration checkpointInterval;
     private final int parallelism;
     private final int storeBatchSize;
+    private final Duration storeFlushInterval;
     private final String featureLogDir;
     private final Map<String, String> flinkConf;
     private final UnaryOperator<DataStream<SourceEvent>> eventTap;
@@ -129,6 +136,7 @@ public final class OnlineStoreJob {
       this.checkpointInterval = b.checkpointInterval;
       this.parallelism = b.parallelism;
       this.storeBatchSize = b.storeBatchSize;
+      this.storeFlushInterval = b.storeFlushInterval;
       this.featureLogDir = b.featureLogDir;
       this.flinkConf = Map.copyOf(b.flinkConf);
       this.eventTap = b.eventTap;
@@ -152,6 +160,7 @@ public final class OnlineStoreJob {
       b.checkpointInterval = checkpointInterval;
       b.parallelism = parallelism;
       b.storeBatchSize = storeBatchSize;
+      b.storeFlushInterval = storeFlushInterval;
       b.featureLogDir = featureLogDir;
       b.flinkConf.putAll(flinkConf);
       b.eventTap = eventTap;
@@ -213,6 +222,14 @@ public final class OnlineStoreJob {
       return storeBatchSize;
     }
 
+    /**
+     * The longest a row waits in the store sink's batch before it is written (zero: only full
+     * batches and checkpoints write).
+     */
+    public Duration storeFlushInterval() {
+      return storeFlushInterval;
+    }
+
     /** Where every computed row is logged (JSON lines), or null for no log. */
     public String featureLogDir() {
       return featureLogDir;
@@ -254,6 +271,7 @@ public final class OnlineStoreJob {
       private Duration checkpointInterval;
       private int parallelism = 1;
       private int storeBatchSize = 1000;
+      private Duration storeFlushInterval = DEFAULT_FLUSH_INTERVAL;
       private String featureLogDir;
       private final Map<String, String> flinkConf = new LinkedHashMap<>();
       private UnaryOperator<DataStream<SourceEvent>> eventTap;
@@ -337,6 +355,16 @@ public final class OnlineStoreJob {
         return this;
       }
 
+      /**
+       * The longest a row waits in the store sink's batch before it is written (default {@link
+       * OnlineStoreJob#DEFAULT_FLUSH_INTERVAL}; zero: only full batches and checkpoints write; not
+       * negative).
+       */
+      public Builder storeFlushInterval(Duration interval) {
+        this.storeFlushInterval = interval;
+        return this;
+      }
+
       /** Where to log every computed row as JSON lines; null (default) for no log. */
       public Builder featureLogDir(String dir) {
         this.featureLogDir = dir;
@@ -411,6 +439,7 @@ public final class OnlineStoreJob {
             "Flink's minimum");
         c.atLeast("parallelism", parallelism, 1, "one subtask or more");
         c.atLeast("storeBatchSize", storeBatchSize, 1, "rows per store write");
+        c.atLeast("storeFlushInterval", storeFlushInterval, Duration.ZERO, "zero or more");
         c.throwIfAny();
         return new Options(this, src, List.copyOf(vs));
       }
@@ -481,7 +510,8 @@ public final class OnlineStoreJob {
             .uid("features");
     DataStream<Rejection> late = rows.getSideOutput(FeatureFunction.LATE);
 
-    rows.sinkTo(new OnlineStoreSink(o.store(), o.storeBatchSize()))
+    rows.sinkTo(
+            new OnlineStoreSink(o.store(), o.storeBatchSize(), o.storeFlushInterval().toMillis()))
         .name("online store")
         .uid("online-store");
     if (o.featureLogDir() != null) {

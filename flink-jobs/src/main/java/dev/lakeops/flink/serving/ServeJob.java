@@ -210,7 +210,7 @@ public final class ServeJob {
     }
     var files = FileSource.forRecordStreamFormat(new TextLineInputFormat(), new Path(s.inputDir()));
     if (!s.once()) {
-      files.monitorContinuously(ServeSettings.DIRECTORY_SCAN);
+      files.monitorContinuously(s.discoveryInterval());
     }
     return env.fromSource(files.build(), WatermarkStrategy.noWatermarks(), "events-" + s.inputDir())
         .uid("serve-file-source");

@@ -18,8 +18,8 @@ public final class ServeSettings {
   /** How often state is checkpointed (and the sinks commit) unless set: 5 s. */
   public static final Duration DEFAULT_CHECKPOINT = Duration.ofSeconds(5);
 
-  /** How often a watched input directory is listed for new files. */
-  public static final Duration DIRECTORY_SCAN = Duration.ofSeconds(1);
+  /** How often a watched input directory is listed for new files unless set: 1 s. */
+  public static final Duration DEFAULT_DISCOVERY = Duration.ofSeconds(1);
 
   private final String model;
   private final Warehouse warehouse;
@@ -28,6 +28,7 @@ public final class ServeSettings {
   private final String inputTopic;
   private final String outputTopic;
   private final Duration pollInterval;
+  private final Duration discoveryInterval;
   private final boolean once;
   private final Duration checkpointInterval;
   private final int parallelism;
@@ -40,6 +41,7 @@ public final class ServeSettings {
     this.inputTopic = b.inputTopic;
     this.outputTopic = b.outputTopic;
     this.pollInterval = b.pollInterval;
+    this.discoveryInterval = b.discoveryInterval;
     this.once = b.once;
     this.checkpointInterval = b.checkpointInterval;
     this.parallelism = b.parallelism;
@@ -59,6 +61,7 @@ public final class ServeSettings {
             .kafkaBootstrap(kafkaBootstrap)
             .outputTopic(outputTopic)
             .pollInterval(pollInterval)
+            .discoveryInterval(discoveryInterval)
             .once(once)
             .checkpointInterval(checkpointInterval)
             .parallelism(parallelism);
@@ -110,6 +113,11 @@ public final class ServeSettings {
   /** How often the registry is polled for a new production version. */
   public Duration pollInterval() {
     return pollInterval;
+  }
+
+  /** How often a watched input directory is listed for new files. */
+  public Duration discoveryInterval() {
+    return discoveryInterval;
   }
 
   /** Whether the job reads what is there now (the files present, a topic to its end) and stops. */
@@ -179,6 +187,7 @@ public final class ServeSettings {
     private String inputTopic;
     private String outputTopic;
     private Duration pollInterval = DEFAULT_POLL;
+    private Duration discoveryInterval = DEFAULT_DISCOVERY;
     private boolean once;
     private Duration checkpointInterval = DEFAULT_CHECKPOINT;
     private int parallelism;
@@ -238,6 +247,15 @@ public final class ServeSettings {
       return this;
     }
 
+    /**
+     * How often a watched input directory ({@link #inputDir}) is listed for new files (default
+     * {@link ServeSettings#DEFAULT_DISCOVERY}; > 0).
+     */
+    public Builder discoveryInterval(Duration interval) {
+      this.discoveryInterval = interval;
+      return this;
+    }
+
     /** Read what is there now (the files present, a topic to its current end) and stop. */
     public Builder once(boolean once) {
       this.once = once;
@@ -283,6 +301,8 @@ public final class ServeSettings {
         c.required("kafkaBootstrap", kafkaBootstrap, "the Kafka servers of the topics");
       }
       c.atLeast("pollInterval", pollInterval, Duration.ofMillis(1), "a positive interval");
+      c.atLeast(
+          "discoveryInterval", discoveryInterval, Duration.ofMillis(1), "a positive interval");
       c.atLeast(
           "checkpointInterval",
           checkpointInterval,

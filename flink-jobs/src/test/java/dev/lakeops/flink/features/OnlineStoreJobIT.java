@@ -248,15 +248,26 @@ class OnlineStoreJobIT {
         .anySatisfy(l -> assertThat(l).startsWith("late |").endsWith(" | " + late));
   }
 
+  /**
+   * New files are picked up while the job runs, and their rows reach the store within the flush
+   * interval: checkpoints here come once an hour, so a store written only at checkpoints (and full
+   * batches, 500 rows) would hold none of them within the 30 s each wait allows.
+   */
   @Test
-  void aMonitoredDirectoryPicksUpNewFilesWhileTheJobRuns() throws Exception {
+  void
+      aMonitoredDirectoryPicksUpNewFilesWhileTheJobRunsAndTheirRowsAreWrittenWithinTheFlushInterval()
+          throws Exception {
     Path in = Files.createDirectories(dir.resolve("in"));
     OnlineStoreJob.Options o =
         JobRuns.options(
-            "cdnow",
-            dir,
-            new OnlineStoreJob.Files(in.toString(), Duration.ofMillis(200), SourceFormat.JSONL),
-            Duration.ZERO);
+                "cdnow",
+                dir,
+                new OnlineStoreJob.Files(in.toString(), Duration.ofMillis(200), SourceFormat.JSONL),
+                Duration.ZERO)
+            .toBuilder()
+            .checkpointInterval(Duration.ofHours(1))
+            .storeFlushInterval(Duration.ofMillis(200))
+            .build();
     var env =
         org.apache.flink.streaming.api.environment.StreamExecutionEnvironment
             .getExecutionEnvironment(OnlineStoreJob.configuration(o));

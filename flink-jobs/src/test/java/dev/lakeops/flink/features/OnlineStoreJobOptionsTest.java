@@ -59,6 +59,8 @@ class OnlineStoreJobOptionsTest {
         .containsExactly("customer_purchases", "customer_spend");
     assertThat(o.parallelism()).isEqualTo(1);
     assertThat(o.storeBatchSize()).isEqualTo(1000);
+    assertThat(o.storeFlushInterval()).isEqualTo(Duration.ofMillis(200));
+    assertThat(o.toBuilder().build().storeFlushInterval()).isEqualTo(Duration.ofMillis(200));
     assertThat(o.featureLogDir()).isNull();
     assertThat(o.flinkConf()).isEmpty();
 
@@ -114,6 +116,10 @@ class OnlineStoreJobOptionsTest {
         .hasMessageContaining("got 0");
     assertThatThrownBy(() -> complete().storeBatchSize(0).build())
         .hasMessageContaining("'storeBatchSize': expected at least 1");
+    assertThatThrownBy(() -> complete().storeFlushInterval(Duration.ofMillis(-1)).build())
+        .hasMessageContaining("'storeFlushInterval': expected at least 0 ms")
+        .hasMessageContaining("got -1 ms");
+    assertThat(complete().storeFlushInterval(Duration.ZERO).build().storeFlushInterval()).isZero();
   }
 
   @Test

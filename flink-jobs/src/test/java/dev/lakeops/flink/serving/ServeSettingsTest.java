@@ -20,6 +20,7 @@ class ServeSettingsTest {
   void defaultsAndTheLocationsUnderTheWarehouse() {
     ServeSettings s = directory().build();
     assertThat(s.pollInterval()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(s.discoveryInterval()).isEqualTo(Duration.ofSeconds(1));
     assertThat(s.checkpointInterval()).isEqualTo(Duration.ofSeconds(5));
     assertThat(s.parallelism()).isZero();
     assertThat(s.once()).isFalse();
@@ -81,6 +82,14 @@ class ServeSettingsTest {
         .hasMessageContaining("got 0 ms");
     assertThatThrownBy(() -> directory().pollInterval(null).build())
         .hasMessageStartingWith(AT + "'pollInterval': a value is required");
+    assertThatThrownBy(() -> directory().discoveryInterval(Duration.ZERO).build())
+        .hasMessageContaining("'discoveryInterval': expected at least 1 ms")
+        .hasMessageContaining("got 0 ms");
+    assertThat(
+            directory().discoveryInterval(Duration.ofMillis(200)).build().toBuilder()
+                .build()
+                .discoveryInterval())
+        .isEqualTo(Duration.ofMillis(200));
     assertThatThrownBy(() -> directory().parallelism(-1).build())
         .hasMessageContaining("'parallelism': expected at least 0")
         .hasMessageContaining("got -1");

@@ -46,14 +46,18 @@ final class ModelCommands {
    */
   int retrain(CliArgs a) {
     String model = a.required("--model", "model");
-    int version = trainAndPrint(a);
+    TrainingJob.Trained t = trainAndPrint(a);
     String trigger = a.option("--trigger").orElse(null);
     return gate(
-        model, version, by(a), trigger == null ? "retrained" : "retrained for trigger " + trigger);
+        model,
+        t.version().version(),
+        by(a),
+        trigger == null ? "retrained" : "retrained for trigger " + trigger,
+        t);
   }
 
-  /** Trains {@code --model}, registers the version and prints it; returns the version number. */
-  private int trainAndPrint(CliArgs a) {
+  /** Trains {@code --model}, registers the version and prints it. */
+  private TrainingJob.Trained trainAndPrint(CliArgs a) {
     String model = a.required("--model", "model");
     TrainingJob.Trained t =
         new TrainingJob(spark, project, warehouse)
@@ -66,7 +70,7 @@ final class ModelCommands {
     new TreeMap<>(t.result().metrics()).forEach((k, v) -> out.printf("  %-12s %.6f%n", k, v));
     t.version().lineage().inputs().forEach((k, v) -> out.printf("  read %-40s v%d%n", k, v));
     out.printf("  artifact %s%n", t.version().artifact());
-    return t.version().version();
+    return t;
   }
 
   int promote(CliArgs a) {
@@ -81,16 +85,17 @@ final class ModelCommands {
       out.printf("model %s version %d is now %s (forced)%n", model, version, to.key());
       return 0;
     }
-    return gate(model, version, by(a), a.option("--reason").orElse(null));
+    return gate(model, version, by(a), a.option("--reason").orElse(null), null);
   }
 
   /**
-   * Offers {@code version} to the promotion gate and prints the decision with its numbers; returns
-   * 0 when promoted, 3 when refused.
+   * Offers {@code version} to the promotion gate (with its model and holdout in memory when this
+   * run trained it: {@code fresh}, else null) and prints the decision with its numbers; returns 0
+   * when promoted, 3 when refused.
    */
-  private int gate(String model, int version, String by, String reason) {
+  private int gate(String model, int version, String by, String reason, TrainingJob.Trained fresh) {
     ModelPromotion.Outcome o =
-        new ModelPromotion(spark, warehouse).promote(model, version, by, reason);
+        new ModelPromotion(spark, warehouse).promote(model, version, by, reason, fresh);
     out.printf(
         "model %s version %d: %s%n  %s%n",
         model,

@@ -195,27 +195,34 @@ public final class FeaturePipeline {
       // New events later than every earlier event of their entity change no existing view row:
       // the usual case of a stream, where appending the new rows equals the merge, at a fraction
       // of its cost (a merge reads and rewrites the files it touches).
-      Boolean after = null; // checked once, when a view is first written incrementally
-      for (FeatureViewConfig view : project.viewsOf(source.name())) {
-        TableRef out = warehouse.featureView(view.name());
-        long version;
-        if (replace || !tables.exists(out)) {
-          version =
-              tables.overwrite(
-                  out, FeatureComputer.compute(view, key, onlyThisRun ? clean : tables.read(ev)));
-        } else {
-          Dataset<Row> rows = incremental(view, key, tables.read(ev), newEvents);
-          if (after == null) {
-            after = !onlyThisRun && onlyAfterEarlier(tables.read(ev), newEvents, key, runId);
-          }
-          version =
-              after
-                  ? tables.append(out, rows)
-                  : tables.merge(out, rows, List.of(key, RowValidator.EVENT_TIME));
-        }
-        outputs.put(out.name(), version);
-        LOG.info("view {}: written in {} ms", view.name(), (System.nanoTime() - t1) / 1_000_000);
-      }
+      List<FeatureViewConfig> views = project.viewsOf(source.name());
+      boolean incremental =
+          !replace && views.stream().anyMatch(v -> tables.exists(warehouse.featureView(v.name())));
+      boolean after =
+          incremental && !onlyThisRun && onlyAfterEarlier(tables.read(ev), newEvents, key, runId);
+      Dataset<Row> viewInput = onlyThisRun ? clean : tables.read(ev);
+      boolean rewrite = replace;
+      Map<String, Long> written =
+          ViewWrites.inParallel(
+              views,
+              view -> {
+                TableRef out = warehouse.featureView(view.name());
+                long v;
+                if (rewrite || !tables.exists(out)) {
+                  v = tables.overwrite(out, FeatureComputer.compute(view, key, viewInput));
+                } else {
+                  Dataset<Row> rows = incremental(view, key, tables.read(ev), newEvents);
+                  v =
+                      after
+                          ? tables.append(out, rows)
+                          : tables.merge(out, rows, List.of(key, RowValidator.EVENT_TIME));
+                }
+                LOG.info(
+                    "view {}: written in {} ms", view.name(), (System.nanoTime() - t1) / 1_000_000);
+                return v;
+              });
+      views.forEach(
+          v -> outputs.put(warehouse.featureView(v.name()).name(), written.get(v.name())));
       if (!newFiles.isEmpty()) {
         ingestLog.record(source.name(), runId, newFiles, validated);
       }

@@ -16,10 +16,12 @@ import dev.lakeops.spark.SparkErrors;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -81,24 +83,23 @@ public final class SourceReader {
     }
     boolean header = source.format() == SourceFormat.CSV && source.header();
     boolean rowIndex = source.eventTime() instanceof EventTime.FromRowIndex;
+    List<JavaRDD<String>> nonBlank = new ArrayList<>();
+    for (InputFile f : files) {
+      nonBlank.add(
+          spark.read().text(f.path()).javaRDD().map(r -> r.getString(0)).filter(l -> !l.isBlank()));
+    }
+    long skip = header ? 1 : 0;
+    long[] lineCounts = rowIndex ? lineCounts(nonBlank) : null;
     Dataset<Row> all = null;
     long offset = rowOffset;
-    for (InputFile f : files) {
-      String path = f.path();
-      JavaPairRDD<String, Long> lines =
-          spark
-              .read()
-              .text(path)
-              .javaRDD()
-              .map(r -> r.getString(0))
-              .filter(l -> !l.isBlank())
-              .zipWithIndex();
+    for (int i = 0; i < files.size(); i++) {
+      String path = files.get(i).path();
+      JavaPairRDD<String, Long> lines = nonBlank.get(i).zipWithIndex();
       String first =
           header
               ? InputFiles.firstNonBlankLine(
                   source.name(), path, spark.sparkContext().hadoopConfiguration())
               : null;
-      long skip = header ? 1 : 0;
       long base = offset;
       JavaRDD<Row> records =
           lines
@@ -108,12 +109,34 @@ public final class SourceReader {
                       RowFactory.create(
                           path, t._1(), first, rowIndex ? base + t._2() - skip : -1L));
       if (rowIndex) {
-        offset += Math.max(0, lines.count() - skip);
+        offset += Math.max(0, lineCounts[i] - skip);
       }
       Dataset<Row> one = spark.createDataFrame(records, TEXT_RECORDS);
       all = all == null ? one : all.union(one);
     }
     return all;
+  }
+
+  /**
+   * The non-blank lines of each file, in one Spark job over all of them (a row index needs every
+   * earlier file's count; one job a file cost a second or more each on a run over a few dozen small
+   * files).
+   */
+  private long[] lineCounts(List<JavaRDD<String>> nonBlank) {
+    List<JavaRDD<Integer>> tagged = new ArrayList<>();
+    for (int i = 0; i < nonBlank.size(); i++) {
+      int file = i;
+      tagged.add(nonBlank.get(i).map(l -> file));
+    }
+    Map<Integer, Long> counts =
+        JavaSparkContext.fromSparkContext(spark.sparkContext())
+            .union(tagged.toArray(JavaRDD[]::new))
+            .countByValue();
+    long[] out = new long[nonBlank.size()];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = counts.getOrDefault(i, 0L);
+    }
+    return out;
   }
 
   /** Reads a Delta table (by path or catalog name) whole, as of its current version. */

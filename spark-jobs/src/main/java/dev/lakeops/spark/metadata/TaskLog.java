@@ -4,9 +4,11 @@ import dev.lakeops.common.warehouse.TableRef;
 import dev.lakeops.spark.store.DeltaTables;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
+import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
@@ -16,6 +18,11 @@ import scala.jdk.javaapi.CollectionConverters;
 /**
  * The tasks table of the metadata store: each step of a run (pipeline, task, start, end, duration,
  * status, error, params, metrics, inputs and outputs with their versions).
+ *
+ * <p>A run's tasks are kept in memory as they end and written together by {@link #flush}, one Delta
+ * commit a run instead of one a task (a commit is a Spark job and a log entry: about a second each
+ * on a small run, and every tenth one adds a checkpoint). The run's owner flushes when the run
+ * ends, succeeded or failed, before or after recording the run itself.
  */
 public final class TaskLog {
   static final StructType SCHEMA =
@@ -55,12 +62,31 @@ public final class TaskLog {
     }
   }
 
-  /** Runs a task and records it, also when it fails (then the error is rethrown). */
+  private final List<Row> pending = new ArrayList<>();
+
+  /**
+   * Writes the tasks recorded since the last flush, in one commit; nothing when there are none. The
+   * pending tasks are dropped from memory also when the write fails (the caller's run failed or is
+   * recorded failed then; a retry would write them twice).
+   */
+  public void flush() {
+    if (pending.isEmpty()) {
+      return;
+    }
+    List<Row> rows = new ArrayList<>(pending);
+    pending.clear();
+    tables.append(table, spark.createDataFrame(rows, SCHEMA));
+  }
+
+  /**
+   * Runs a task and records it (in memory until {@link #flush}), also when it fails (then the error
+   * is rethrown).
+   */
   public <T> T run(String runId, String pipeline, String task, Supplier<Outcome<T>> body) {
     Instant started = Instant.now();
     try {
       Outcome<T> o = body.get();
-      write(
+      keep(
           runId,
           pipeline,
           task,
@@ -74,7 +100,7 @@ public final class TaskLog {
       return o.value();
     } catch (RuntimeException e) {
       try {
-        write(
+        keep(
             runId,
             pipeline,
             task,
@@ -92,7 +118,7 @@ public final class TaskLog {
     }
   }
 
-  private void write(
+  private void keep(
       String runId,
       String pipeline,
       String task,
@@ -104,23 +130,19 @@ public final class TaskLog {
       Map<String, String> outputs,
       String error) {
     Instant ended = Instant.now();
-    tables.append(
-        table,
-        spark.createDataFrame(
-            List.of(
-                RowFactory.create(
-                    runId,
-                    pipeline,
-                    task,
-                    status,
-                    Timestamp.from(started),
-                    Timestamp.from(ended),
-                    ended.toEpochMilli() - started.toEpochMilli(),
-                    CollectionConverters.asScala(params),
-                    CollectionConverters.asScala(metrics),
-                    CollectionConverters.asScala(inputs),
-                    CollectionConverters.asScala(outputs),
-                    error)),
-            SCHEMA));
+    pending.add(
+        RowFactory.create(
+            runId,
+            pipeline,
+            task,
+            status,
+            Timestamp.from(started),
+            Timestamp.from(ended),
+            ended.toEpochMilli() - started.toEpochMilli(),
+            CollectionConverters.asScala(params),
+            CollectionConverters.asScala(metrics),
+            CollectionConverters.asScala(inputs),
+            CollectionConverters.asScala(outputs),
+            error));
   }
 }

@@ -55,6 +55,31 @@ public final class ModelPromotion {
 
   /** Promotes a version to production through the gate. */
   public Outcome promote(String model, int version, String by, String reason) {
+    return promote(model, version, by, reason, null);
+  }
+
+  /**
+   * Promotes a version to production through the gate, with the version's model and holdout still
+   * in memory from the run that trained it ({@code fresh}, from {@link TrainingJob#train}; null to
+   * load them): the gate then neither reloads the challenger's artifact nor rebuilds its holdout
+   * from the training set, and decides on the same rows with the same metric code.
+   *
+   * @throws IllegalArgumentException when {@code fresh} is another version than {@code version}
+   */
+  public Outcome promote(
+      String model, int version, String by, String reason, TrainingJob.Trained fresh) {
+    if (fresh != null
+        && (!fresh.version().model().equals(model) || fresh.version().version() != version)) {
+      throw new IllegalArgumentException(
+          "the trained model in memory is "
+              + fresh.version().model()
+              + " version "
+              + fresh.version().version()
+              + ", not "
+              + model
+              + " version "
+              + version);
+    }
     for (int attempt = 0; attempt < 10; attempt++) {
       ModelState observed = registry.state(model);
       ModelVersion challenger = versionOf(observed, version);
@@ -62,7 +87,7 @@ public final class ModelPromotion {
         throw SparkErrors.alreadyChampion(model, version);
       }
       Optional<ModelVersion> champion = observed.champion();
-      GateDecision d = decide(challenger, champion);
+      GateDecision d = decide(challenger, champion, fresh);
       Integer championVersion = champion.map(ModelVersion::version).orElse(null);
       try {
         ModelState after =
@@ -100,14 +125,17 @@ public final class ModelPromotion {
   }
 
   /**
-   * Scores the challenger and the champion on the same holdout rows (the challenger's, rebuilt from
-   * its recorded training-set version) in one pass, with the same exact metric code as the
-   * registered metrics, and applies the gate's rule ({@link Gate#decide}).
+   * Scores the challenger and the champion on the same holdout rows (the challenger's: from the run
+   * that trained it when {@code fresh} is given, else rebuilt from its recorded training-set
+   * version) in one pass, with the same exact metric code as the registered metrics, and applies
+   * the gate's rule ({@link Gate#decide}).
    */
-  private GateDecision decide(ModelVersion challenger, Optional<ModelVersion> champion) {
+  private GateDecision decide(
+      ModelVersion challenger, Optional<ModelVersion> champion, TrainingJob.Trained fresh) {
     ModelSpec spec = specOf(challenger);
-    Dataset<Row> holdout = holdoutOf(challenger, spec);
-    PipelineModel challengerModel = artifacts.loadModel(challenger.artifact());
+    Dataset<Row> holdout = fresh != null ? fresh.result().holdout() : holdoutOf(challenger, spec);
+    PipelineModel challengerModel =
+        fresh != null ? fresh.result().model() : artifacts.loadModel(challenger.artifact());
     String metric = spec.gate().metric().key();
     GatePolicy policy =
         new GatePolicy(metric, spec.gate().minImprovement(), spec.gate().metric().higherIsBetter());

@@ -194,9 +194,15 @@ public final class TrainingJob {
                       warehouse.modelVersions().name(), tables.version(warehouse.modelVersions())),
                   null)
               .with(params, result.metrics());
+      tasks.flush();
       runs.record(run);
       return new Trained(run, registered, result);
     } catch (RuntimeException e) {
+      try {
+        tasks.flush();
+      } catch (RuntimeException recordFailure) {
+        e.addSuppressed(recordFailure);
+      }
       try {
         runs.record(
             RunRecord.finished(
