@@ -156,13 +156,18 @@ public final class KernelReader {
    * @throws dev.lakeops.common.error.LakeOpsException when the log cannot be read
    */
   public List<FileStatus> dataFiles(String path) {
-    Optional<Snapshot> snapshot = snapshot(path);
-    if (snapshot.isEmpty()) {
-      return List.of();
-    }
+    return snapshot(path).map(this::dataFiles).orElse(List.of());
+  }
+
+  /**
+   * The data files of a snapshot (absolute paths, sizes in bytes, modification times in epoch ms).
+   *
+   * @throws dev.lakeops.common.error.LakeOpsException when the log cannot be read
+   */
+  public List<FileStatus> dataFiles(Snapshot snapshot) {
     List<FileStatus> out = new ArrayList<>();
     try (CloseableIterator<FilteredColumnarBatch> files =
-        snapshot.get().getScanBuilder().build().getScanFiles(engine)) {
+        snapshot.getScanBuilder().build().getScanFiles(engine)) {
       while (files.hasNext()) {
         try (CloseableIterator<Row> rows = files.next().getRows()) {
           while (rows.hasNext()) {
@@ -171,7 +176,7 @@ public final class KernelReader {
         }
       }
     } catch (IOException e) {
-      throw Errors.cannotReadDeltaTable(path, e);
+      throw Errors.cannotReadDeltaTable(snapshot.getPath(), e);
     }
     return out;
   }

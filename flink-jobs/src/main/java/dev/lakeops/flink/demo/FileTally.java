@@ -48,7 +48,7 @@ final class FileTally {
     Set<String> current = new HashSet<>();
     long rows = 0;
     long max = Long.MIN_VALUE;
-    for (FileStatus f : kernel.dataFiles(path)) {
+    for (FileStatus f : kernel.dataFiles(snapshot.get())) {
       current.add(f.getPath());
       Tally t = known.get(f.getPath());
       if (t == null) {

@@ -78,7 +78,7 @@ final class OnlineStoreSink implements Sink<ViewRow> {
       }
       if (buffered >= batchSize) {
         writePending();
-      } else if (buffered > 0 && flushAfterMillis > 0 && !timerSet) {
+      } else if (flushAfterMillis > 0 && !timerSet) {
         // The timer runs in the task's mailbox thread, between records: no locking needed.
         timerSet = true;
         time.registerTimer(

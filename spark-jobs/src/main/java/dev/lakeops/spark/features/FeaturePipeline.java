@@ -38,7 +38,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
+import java.util.stream.Collectors;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -196,19 +198,26 @@ public final class FeaturePipeline {
       // the usual case of a stream, where appending the new rows equals the merge, at a fraction
       // of its cost (a merge reads and rewrites the files it touches).
       List<FeatureViewConfig> views = project.viewsOf(source.name());
-      boolean incremental =
-          !replace && views.stream().anyMatch(v -> tables.exists(warehouse.featureView(v.name())));
+      // The views updated in place; the others (all of them on a replacing run) are written whole.
+      Set<String> incremental =
+          replace
+              ? Set.of()
+              : views.stream()
+                  .map(FeatureViewConfig::name)
+                  .filter(v -> tables.exists(warehouse.featureView(v)))
+                  .collect(Collectors.toSet());
       boolean after =
-          incremental && !onlyThisRun && onlyAfterEarlier(tables.read(ev), newEvents, key, runId);
+          !incremental.isEmpty()
+              && !onlyThisRun
+              && onlyAfterEarlier(tables.read(ev), newEvents, key, runId);
       Dataset<Row> viewInput = onlyThisRun ? clean : tables.read(ev);
-      boolean rewrite = replace;
       Map<String, Long> written =
           ViewWrites.inParallel(
               views,
               view -> {
                 TableRef out = warehouse.featureView(view.name());
                 long v;
-                if (rewrite || !tables.exists(out)) {
+                if (!incremental.contains(view.name())) {
                   v = tables.overwrite(out, FeatureComputer.compute(view, key, viewInput));
                 } else {
                   Dataset<Row> rows = incremental(view, key, tables.read(ev), newEvents);
