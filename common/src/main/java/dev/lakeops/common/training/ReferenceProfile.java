@@ -80,6 +80,13 @@ public record ReferenceProfile(
    *     form, base64), built at training so drift monitoring never re-reads the training data; null
    *     for categorical columns and in profiles written before it existed (monitoring then falls
    *     back to {@code quantiles})
+   * @param binEdges numeric: the edges e_1 < ... < e_k of the drift bins (−∞, e_1], (e_1, e_2],
+   *     ..., (e_k, +∞): the present values' inverted-CDF deciles (e_i the smallest value v with
+   *     F(v) ≥ i/10), equal ones merged ({@code dev.lakeops.common.monitoring.drift.DecileBins});
+   *     null for categorical columns, with no present value, and in profiles written before bins
+   *     existed (monitoring then bins by the sketch's quantiles)
+   * @param binCounts numeric: the present training values in each of those k + 1 bins, counted
+   *     exactly; null when {@code binEdges} is
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record ColumnProfile(
@@ -94,10 +101,22 @@ public record ReferenceProfile(
       Map<String, Long> frequencies,
       long otherCount,
       long distinctCount,
-      String sketch) {
+      String sketch,
+      List<Double> binEdges,
+      List<Long> binCounts) {
 
     public ColumnProfile {
       quantiles = quantiles == null ? null : List.copyOf(quantiles);
+      binEdges = binEdges == null ? null : List.copyOf(binEdges);
+      binCounts = binCounts == null ? null : List.copyOf(binCounts);
+      if ((binEdges == null) != (binCounts == null)
+          || (binEdges != null && binCounts.size() != binEdges.size() + 1)) {
+        throw new IllegalArgumentException(
+            "a column's drift bins need k edges and k + 1 counts, got "
+                + binEdges
+                + " and "
+                + binCounts);
+      }
       frequencies =
           frequencies == null
               ? null
@@ -113,7 +132,20 @@ public record ReferenceProfile(
         Double max,
         List<Double> quantiles) {
       return new ColumnProfile(
-          Kind.NUMERIC, count, nullCount, mean, stddev, min, max, quantiles, null, 0, 0, null);
+          Kind.NUMERIC,
+          count,
+          nullCount,
+          mean,
+          stddev,
+          min,
+          max,
+          quantiles,
+          null,
+          0,
+          0,
+          null,
+          null,
+          null);
     }
 
     public static ColumnProfile categorical(
@@ -134,11 +166,27 @@ public record ReferenceProfile(
           frequencies,
           otherCount,
           distinctCount,
+          null,
+          null,
           null);
     }
 
     /** This profile with the present values' serialized KLL sketch (base64; null for none). */
     public ColumnProfile withSketch(String base64Sketch) {
+      return with(base64Sketch, binEdges, binCounts);
+    }
+
+    /**
+     * This profile with its drift bins: {@code edges} (ascending, distinct) and the exact count of
+     * present values in each of the {@code edges.size() + 1} bins (see {@code binEdges}).
+     *
+     * @throws IllegalArgumentException when the counts are not one more than the edges
+     */
+    public ColumnProfile withBins(List<Double> edges, List<Long> counts) {
+      return with(sketch, edges, counts);
+    }
+
+    private ColumnProfile with(String sketch, List<Double> edges, List<Long> counts) {
       return new ColumnProfile(
           kind,
           count,
@@ -151,7 +199,9 @@ public record ReferenceProfile(
           frequencies,
           otherCount,
           distinctCount,
-          base64Sketch);
+          sketch,
+          edges,
+          counts);
     }
 
     /** The {@code percent}-th percentile (0 to 100) of a numeric column. */

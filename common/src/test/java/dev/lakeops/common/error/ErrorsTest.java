@@ -82,7 +82,7 @@ class ErrorsTest {
     assertThat(r.exitCode()).isEqualTo(CliFailures.JOB_FAILED);
     assertThat(r.err())
         .isEqualTo(
-            "error: not a serialized FeatureWindow: format 7, expected 1. The monitoring job's"
+            "error: not a serialized FeatureWindow: format 7, expected 2 (or 1). The monitoring job's"
                 + " state was written by an incompatible LakeOps version or is damaged; start the"
                 + " job without restoring that checkpoint or savepoint."
                 + System.lineSeparator());

@@ -10,6 +10,7 @@ import dev.lakeops.common.events.Rejection;
 import dev.lakeops.common.monitoring.ModelMonitoring;
 import dev.lakeops.common.monitoring.ModelMonitoring.Rule;
 import dev.lakeops.common.monitoring.Statistic;
+import dev.lakeops.common.monitoring.drift.DecileBins;
 import dev.lakeops.common.monitoring.drift.QuantileSketches;
 import dev.lakeops.common.training.ReferenceProfile;
 import dev.lakeops.common.training.ReferenceProfile.ColumnProfile;
@@ -35,6 +36,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -345,7 +347,17 @@ class MonitorJobIT {
             null,
             0,
             0,
-            QuantileSketches.toBase64(sketch));
+            QuantileSketches.toBase64(sketch),
+            null,
+            null);
+    // As training writes it: the inverted-CDF deciles of 0..9 are 0..8, one value in each bin.
+    DecileBins bins = DecileBins.ofSorted(new double[] {0, 1, 2, 3, 4, 5, 6, 7, 8, 9});
+    x =
+        x.withBins(
+            Arrays.stream(bins.edges()).boxed().toList(),
+            Arrays.stream(bins.counts(new double[] {0, 1, 2, 3, 4, 5, 6, 7, 8, 9}))
+                .boxed()
+                .toList());
     Files.createDirectories(artifact);
     Files.writeString(
         artifact.resolve(ReferenceProfiles.FILE),

@@ -7,6 +7,7 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.desc;
 import static org.apache.spark.sql.functions.explode;
+import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.isnan;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
@@ -18,10 +19,13 @@ import static org.apache.spark.sql.functions.stddev_samp;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.when;
 
+import dev.lakeops.common.monitoring.drift.DecileBins;
 import dev.lakeops.common.monitoring.drift.QuantileSketches;
 import dev.lakeops.common.training.ReferenceProfile;
 import dev.lakeops.common.training.ReferenceProfile.ColumnProfile;
+import java.io.Serializable;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.Collections;
 import java.util.Iterator;
@@ -49,7 +53,11 @@ import org.apache.spark.storage.StorageLevel;
  * <p>Every numeric column also gets the KLL quantile sketch of its present values ({@link
  * QuantileSketches}, the same sketch the monitoring windows keep), built in the executors (one
  * sketch per column per partition, merged) and stored base64 in {@link ColumnProfile#sketch()}, so
- * drift monitoring compares live windows with it and never re-reads the training data.
+ * drift monitoring compares live windows with it and never re-reads the training data; and its
+ * drift bins ({@link DecileBins}): the inverted-CDF deciles (SQL's {@code percentile_disc}, exact
+ * up to {@value #EXACT_QUANTILE_MAX_ROWS} rows, else {@code percentile_approx}'s deciles) with the
+ * exact count of present values in each bin, counted in the sketches' pass by {@link
+ * DecileBins#index}, the rule the monitoring windows count by.
  */
 public final class ReferenceProfiler {
   /** Up to this many rows, percentiles are exact. */
@@ -122,6 +130,7 @@ public final class ReferenceProfiler {
             exact
                 ? percentile(v, lit(PERCENTAGES))
                 : percentile_approx(v, lit(PERCENTAGES), lit(APPROX_ACCURACY)));
+        aggs.add(deciles(alias(i), exact));
       }
     }
     Row stats = data.agg(aggs.get(0), aggs.subList(1, aggs.size()).toArray(Column[]::new)).head();
@@ -130,7 +139,15 @@ public final class ReferenceProfiler {
     Map<String, Map<String, Long>> tops = new LinkedHashMap<>();
     Map<String, Long> distinct = new LinkedHashMap<>();
     valueCounts(data, keys, categorical, tops, distinct);
-    Map<String, String> sketches = sketches(data, keys, categorical);
+    Map<String, DecileBins> bins = new LinkedHashMap<>();
+    int decileAt = 1;
+    for (String key : keys) {
+      decileAt += categorical.contains(key) ? 1 : 7;
+      if (!categorical.contains(key)) {
+        bins.put(key, DecileBins.ofDeciles(deciles(stats, decileAt - 1)));
+      }
+    }
+    Map<String, Summary> summaries = summaries(data, keys, categorical, bins);
 
     Map<String, ColumnProfile> out = new LinkedHashMap<>();
     int at = 1;
@@ -157,10 +174,18 @@ public final class ReferenceProfiler {
         }
       }
       at++;
-      out.put(
-          key,
+      at++; // the deciles, read above
+      Summary summary = summaries.get(key);
+      ColumnProfile column =
           ColumnProfile.numeric(total, total - present, mean, stddev, lo, hi, quantiles)
-              .withSketch(sketches.get(key)));
+              .withSketch(summary.sketch());
+      if (present > 0) {
+        column =
+            column.withBins(
+                Arrays.stream(bins.get(key).edges()).boxed().toList(),
+                Arrays.stream(summary.binCounts()).boxed().toList());
+      }
+      out.put(key, column);
     }
     return new ReferenceProfile(total, exact, out);
   }
@@ -208,12 +233,64 @@ public final class ReferenceProfiler {
   }
 
   /**
-   * The KLL sketch of every numeric column's present values (base64), in one pass: each partition
-   * updates one sketch per column, the partitions' serialized sketches are merged (KLL merges keep
-   * the error bound), so no value reaches the driver.
+   * The inverted-CDF deciles (ranks 1/10 .. 9/10) of a column as one array: exact ({@code
+   * percentile_disc}, the smallest value v with F(v) ≥ p) or, for large inputs, {@code
+   * percentile_approx}'s (the smallest value with at most p of the values at or below it, within
+   * rows / {@value #APPROX_ACCURACY}); null when the column has no present value.
    */
-  private static Map<String, String> sketches(
-      Dataset<Row> data, List<String> keys, List<String> categorical) {
+  private static Column deciles(String alias, boolean exact) {
+    if (!exact) {
+      double[] p = new double[9];
+      for (int i = 0; i < 9; i++) {
+        p[i] = (i + 1) / 10.0;
+      }
+      return percentile_approx(col(alias), lit(p), lit(APPROX_ACCURACY));
+    }
+    StringBuilder sql = new StringBuilder("array(");
+    for (int i = 1; i <= 9; i++) {
+      sql.append(i > 1 ? ", " : "")
+          .append("percentile_disc(0.")
+          .append(i)
+          .append(") WITHIN GROUP (ORDER BY `")
+          .append(alias)
+          .append("`)");
+    }
+    return expr(sql.append(")").toString());
+  }
+
+  /** The deciles at {@code at} of the statistics row, ascending; none when no value is present. */
+  private static double[] deciles(Row stats, int at) {
+    if (stats.isNullAt(at)) {
+      return new double[0];
+    }
+    List<?> d = stats.getList(at);
+    double[] out = new double[d.size()];
+    for (int i = 0; i < out.length; i++) {
+      if (d.get(i) == null) {
+        return new double[0]; // no present value
+      }
+      out[i] = ((Number) d.get(i)).doubleValue();
+    }
+    return out;
+  }
+
+  /** A numeric column's KLL sketch (base64) and its present values' count per drift bin. */
+  private record Summary(String sketch, long[] binCounts) {}
+
+  /** One partition's (or a merge's) serialized sketches and bin counts, per numeric column. */
+  private record Partial(byte[][] sketches, long[][] counts) implements Serializable {}
+
+  /**
+   * The KLL sketch of every numeric column's present values and their exact counts in the column's
+   * {@code bins}, in one pass: each partition updates one sketch and one count array per column,
+   * the partitions' sketches are merged (KLL merges keep the error bound) and their counts added,
+   * so no value reaches the driver.
+   */
+  private static Map<String, Summary> summaries(
+      Dataset<Row> data,
+      List<String> keys,
+      List<String> categorical,
+      Map<String, DecileBins> bins) {
     List<String> numeric = new ArrayList<>();
     List<Column> selected = new ArrayList<>();
     for (int i = 0; i < keys.size(); i++) {
@@ -222,32 +299,40 @@ public final class ReferenceProfiler {
         selected.add(col(alias(i)));
       }
     }
-    Map<String, String> out = new LinkedHashMap<>();
+    Map<String, Summary> out = new LinkedHashMap<>();
     if (numeric.isEmpty()) {
       return out;
     }
-    int n = numeric.size();
-    byte[][] merged =
+    DecileBins[] binsOf = numeric.stream().map(bins::get).toArray(DecileBins[]::new);
+    Partial merged =
         data.select(selected.toArray(Column[]::new))
             .javaRDD()
-            .mapPartitions(rows -> Collections.singletonList(sketchPartition(rows, n)).iterator())
-            .fold(emptySketches(n), ReferenceProfiler::mergeSketches);
-    for (int i = 0; i < n; i++) {
-      out.put(numeric.get(i), Base64.getEncoder().encodeToString(merged[i]));
+            .mapPartitions(rows -> Collections.singletonList(partial(rows, binsOf)).iterator())
+            .fold(partial(Collections.emptyIterator(), binsOf), ReferenceProfiler::merge);
+    for (int i = 0; i < numeric.size(); i++) {
+      out.put(
+          numeric.get(i),
+          new Summary(
+              Base64.getEncoder().encodeToString(merged.sketches()[i]), merged.counts()[i]));
     }
     return out;
   }
 
-  private static byte[][] sketchPartition(Iterator<Row> rows, int n) {
+  private static Partial partial(Iterator<Row> rows, DecileBins[] bins) {
+    int n = bins.length;
     KllDoublesSketch[] sketches = new KllDoublesSketch[n];
+    long[][] counts = new long[n][];
     for (int i = 0; i < n; i++) {
       sketches[i] = QuantileSketches.newSketch();
+      counts[i] = new long[bins[i].count()];
     }
     while (rows.hasNext()) {
       Row r = rows.next();
       for (int i = 0; i < n; i++) {
         if (!r.isNullAt(i)) {
-          sketches[i].update(r.getDouble(i));
+          double v = r.getDouble(i);
+          sketches[i].update(v);
+          counts[i][bins[i].index(v)]++;
         }
       }
     }
@@ -255,23 +340,21 @@ public final class ReferenceProfiler {
     for (int i = 0; i < n; i++) {
       out[i] = QuantileSketches.toBytes(sketches[i]);
     }
-    return out;
+    return new Partial(out, counts);
   }
 
-  private static byte[][] emptySketches(int n) {
-    byte[][] out = new byte[n][];
+  private static Partial merge(Partial a, Partial b) {
+    int n = a.sketches().length;
+    byte[][] sketches = new byte[n][];
+    long[][] counts = new long[n][];
     for (int i = 0; i < n; i++) {
-      out[i] = QuantileSketches.toBytes(QuantileSketches.newSketch());
+      sketches[i] = QuantileSketches.merge(a.sketches()[i], b.sketches()[i]);
+      counts[i] = a.counts()[i].clone();
+      for (int j = 0; j < counts[i].length; j++) {
+        counts[i][j] += b.counts()[i][j];
+      }
     }
-    return out;
-  }
-
-  private static byte[][] mergeSketches(byte[][] a, byte[][] b) {
-    byte[][] out = new byte[a.length][];
-    for (int i = 0; i < a.length; i++) {
-      out[i] = QuantileSketches.merge(a[i], b[i]);
-    }
-    return out;
+    return new Partial(sketches, counts);
   }
 
   private static Double nullableDouble(Row r, int i) {

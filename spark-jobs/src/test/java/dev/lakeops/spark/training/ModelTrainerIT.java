@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.within;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.lakeops.common.error.LakeOpsException;
+import dev.lakeops.common.monitoring.drift.DecileBins;
 import dev.lakeops.common.monitoring.drift.QuantileSketches;
 import dev.lakeops.common.training.Algorithm;
 import dev.lakeops.common.training.Metric;
@@ -382,8 +383,10 @@ class ModelTrainerIT {
     assertThat(sketch.isEstimationMode()).isFalse();
     assertThat(sketch.getSortedView().getQuantiles())
         .containsExactly(present.stream().mapToDouble(Double::doubleValue).toArray());
+    assertBinsAreTheCommonRulesExactly(v, present);
     ColumnProfile s = p.column("s").get();
     assertThat(s.sketch()).isNull();
+    assertThat(s.binEdges()).isNull();
     assertThat(s.frequencies()).hasSize(100);
     assertThat(s.distinctCount()).isEqualTo(187);
     assertThat(s.otherCount()).isEqualTo(87);
@@ -398,19 +401,28 @@ class ModelTrainerIT {
   void profilerSketchesNumericColumnsAcrossPartitions() {
     List<Row> rows = new ArrayList<>();
     List<Double> present = new ArrayList<>();
+    List<Double> ties = new ArrayList<>();
     for (int i = 0; i < 3000; i++) {
       Double v = i % 13 == 0 ? null : i % 17 == 0 ? Double.NaN : Math.sin(i * 0.7) * 50 + i % 7;
       if (v != null && !v.isNaN()) {
         present.add(v);
       }
-      rows.add(RowFactory.create(v));
+      double t = i % 10 < 7 ? 0.0 : i % 10; // 70% zeros: the first deciles tie
+      ties.add(t);
+      rows.add(RowFactory.create(v, t));
     }
-    StructType schema = new StructType().add("v", DataTypes.DoubleType);
+    StructType schema =
+        new StructType().add("v", DataTypes.DoubleType).add("t", DataTypes.DoubleType);
     Dataset<Row> data = spark.createDataFrame(rows, schema).repartition(4);
     Map<String, Column> columns = new LinkedHashMap<>();
     columns.put("v", col("v"));
+    columns.put("t", col("t"));
 
-    ColumnProfile v = ReferenceProfiler.profile(data, columns, List.of()).column("v").get();
+    ReferenceProfile profile = ReferenceProfiler.profile(data, columns, List.of());
+    ColumnProfile v = profile.column("v").get();
+    assertBinsAreTheCommonRulesExactly(v, present);
+    assertBinsAreTheCommonRulesExactly(profile.column("t").get(), ties);
+    assertThat(profile.column("t").get().binEdges()).containsExactly(0.0, 7.0, 8.0);
 
     KllDoublesSketch sketch = QuantileSketches.fromBase64(v.sketch());
     assertThat(sketch.getN()).isEqualTo(present.size()).isEqualTo(v.presentCount());
@@ -434,6 +446,22 @@ class ModelTrainerIT {
   }
 
   // ---- helpers --------------------------------------------------------------------------
+
+  /**
+   * The conformance of the profile's drift bins with common's rule: Spark's edges ({@code
+   * percentile_disc}) equal {@link DecileBins#ofSorted}'s inverted-CDF deciles of the values, and
+   * its per-partition counts equal {@link DecileBins#counts} of them.
+   */
+  private static void assertBinsAreTheCommonRulesExactly(ColumnProfile c, List<Double> values) {
+    double[] v = values.stream().mapToDouble(Double::doubleValue).toArray();
+    double[] sorted = v.clone();
+    java.util.Arrays.sort(sorted);
+    DecileBins bins = DecileBins.ofSorted(sorted);
+    assertThat(c.binEdges())
+        .containsExactly(java.util.Arrays.stream(bins.edges()).boxed().toArray(Double[]::new));
+    assertThat(c.binCounts())
+        .containsExactly(java.util.Arrays.stream(bins.counts(v)).boxed().toArray(Long[]::new));
+  }
 
   record Trained(ModelSpec spec, TrainResult result) {}
 

@@ -35,18 +35,23 @@ import org.hipparchus.stat.inference.KolmogorovSmirnovTest;
  * missing_rate} = missing rows / rows; {@code out_of_range_rate} = out-of-range (or unseen) values
  * / present values.
  *
- * <p>Bins: numeric PSI and Jensen-Shannon use the reference's deciles ({@link #BINS}); the
- * categorical bins are the values the reference lists, plus one "other" bin when the reference has
- * an other count or the window has a value the reference does not list (unseen values, and values
- * beyond the window's own bound, fall in it). PSI and chi-square smooth every bin with {@value
- * #PSEUDO_COUNT} (see {@link #psi}); Jensen-Shannon does not need to.
+ * <p>Bins: numeric PSI and Jensen-Shannon use the reference's deciles ({@link #BINS}, {@link
+ * DecileBins}): with the exact counts on both sides when the profile has bins (training counts its
+ * values per bin, the window counts its own: {@link #binnedCounts}), else the counts the two
+ * sketches' CDFs give at the reference sketch's deciles ({@link #decileCounts}; older profiles);
+ * the categorical bins are the values the reference lists, plus one "other" bin when the reference
+ * has an other count or the window has a value the reference does not list (unseen values, and
+ * values beyond the window's own bound, fall in it). PSI and chi-square smooth every bin with
+ * {@value #PSEUDO_COUNT} (see {@link #psi}); Jensen-Shannon does not need to.
  *
  * <p>Accuracy: with exact sides ({@link FeatureWindow#exact()}, {@link ReferenceColumn#exact()})
  * every value is SciPy's to rounding. With sketches in estimation mode the CDFs are within ε_ref +
  * ε_win of the exact ones (ε = {@link QuantileSketches#rankError()}, 99% confidence each), so the
  * KS statistic is within ε_ref + ε_win and Wasserstein-1 within (ε_ref + ε_win) · (max − min) of
- * the exact values; the binned statistics (PSI, Jensen-Shannon over bins) have no such bound, since
- * their bin edges move with the reference quantiles.
+ * the exact values, and, as a KLL sketch compacts at random, may differ run to run within that
+ * bound. The binned statistics (PSI, Jensen-Shannon over bins) are exact and the same in every run
+ * whenever the profile has bins, whatever the window's size; without bins they have no such bound,
+ * since their bin edges move with the reference sketch's quantiles.
  */
 public final class DriftStatistics {
   /** The numeric bins: the reference's deciles. */
@@ -135,7 +140,10 @@ public final class DriftStatistics {
         out.put(Statistic.WASSERSTEIN_NORMALIZED, Double.NaN);
       }
     } else {
-      double[][] counts = decileCounts(ref, reference.presentCount(), win, window.present());
+      double[][] counts =
+          reference.bins() != null && reference.bins().equals(window.bins())
+              ? binnedCounts(reference.profile().binCounts(), window.binCounts())
+              : decileCounts(ref, reference.presentCount(), win, window.present());
       out.put(Statistic.PSI, psi(counts[0], counts[1]));
       double d = ksStatistic(ref, win);
       out.put(Statistic.KS_STATISTIC, d);
@@ -201,6 +209,17 @@ public final class DriftStatistics {
       // the window's own bound (its otherCount) are counted as unseen too (an upper bound then).
       out.put(Statistic.OUT_OF_RANGE_RATE, ratio(unseen + window.otherCount(), window.present()));
     }
+  }
+
+  /** The exact counts of the two sides in the reference's {@link DecileBins}, as doubles. */
+  static double[][] binnedCounts(List<Long> reference, long[] window) {
+    double[] r = new double[reference.size()];
+    double[] w = new double[window.length];
+    for (int i = 0; i < r.length; i++) {
+      r[i] = reference.get(i);
+      w[i] = window[i];
+    }
+    return new double[][] {r, w};
   }
 
   /**

@@ -24,7 +24,10 @@ import org.apache.datasketches.kll.KllDoublesSketch;
  *   <li>{@link Kind#NUMERIC}: a KLL doubles sketch ({@link QuantileSketches}, k = 200: exact while
  *       it holds at most 200 values, then within {@link QuantileSketches#rankError()}), the row
  *       count, the missing count (null or NaN) and the count of values outside the reference range
- *       {@code [rangeMin, rangeMax]} given at creation (counted exactly, not from the sketch).
+ *       {@code [rangeMin, rangeMax]} given at creation (counted exactly, not from the sketch), and,
+ *       when the reference has {@link DecileBins}, the exact count of values in each bin (so PSI
+ *       and Jensen-Shannon are exact and the same in every run, whatever the sketch's random
+ *       compactions did).
  *   <li>{@link Kind#CATEGORICAL}: the count of each distinct value (as text), at most {@code
  *       maxCategories} of them: the first {@code maxCategories} distinct values seen are kept, and
  *       any later new value is only added to {@link #otherCount()}; plus the missing count (null).
@@ -39,7 +42,8 @@ public final class FeatureWindow {
   /** The default bound on a categorical window's distinct values (10× the reference's top 100). */
   public static final int DEFAULT_MAX_CATEGORIES = 1000;
 
-  private static final byte FORMAT = 1;
+  /** Format 2 adds the bin counts; format 1 (no bins) is still read, from older state. */
+  private static final byte FORMAT = 2;
 
   private final Kind kind;
   private long rows;
@@ -49,17 +53,26 @@ public final class FeatureWindow {
   private final double rangeMax;
   private long outOfRange;
   private final KllDoublesSketch sketch;
+  private final DecileBins bins;
+  private final long[] binCounts;
   // categorical
   private final int maxCategories;
   private final LinkedHashMap<String, Long> categories;
   private long otherCount;
 
   private FeatureWindow(
-      Kind kind, double rangeMin, double rangeMax, KllDoublesSketch sketch, int maxCategories) {
+      Kind kind,
+      double rangeMin,
+      double rangeMax,
+      KllDoublesSketch sketch,
+      DecileBins bins,
+      int maxCategories) {
     this.kind = kind;
     this.rangeMin = rangeMin;
     this.rangeMax = rangeMax;
     this.sketch = sketch;
+    this.bins = bins;
+    this.binCounts = bins == null ? null : new long[bins.count()];
     this.maxCategories = maxCategories;
     this.categories = kind == Kind.CATEGORICAL ? new LinkedHashMap<>() : null;
   }
@@ -71,6 +84,16 @@ public final class FeatureWindow {
    * @throws IllegalArgumentException when a bound is NaN or {@code rangeMin > rangeMax}
    */
   public static FeatureWindow numeric(double rangeMin, double rangeMax) {
+    return numeric(rangeMin, rangeMax, null);
+  }
+
+  /**
+   * An empty numeric window as {@link #numeric(double, double)}, that also counts its values in
+   * {@code bins} (the reference's; null for none).
+   *
+   * @throws IllegalArgumentException when a bound is NaN or {@code rangeMin > rangeMax}
+   */
+  public static FeatureWindow numeric(double rangeMin, double rangeMax, DecileBins bins) {
     if (Double.isNaN(rangeMin) || Double.isNaN(rangeMax) || rangeMin > rangeMax) {
       throw new IllegalArgumentException(
           "a numeric window's range must be rangeMin <= rangeMax, got ["
@@ -79,7 +102,8 @@ public final class FeatureWindow {
               + rangeMax
               + "]");
     }
-    return new FeatureWindow(Kind.NUMERIC, rangeMin, rangeMax, QuantileSketches.newSketch(), 0);
+    return new FeatureWindow(
+        Kind.NUMERIC, rangeMin, rangeMax, QuantileSketches.newSketch(), bins, 0);
   }
 
   /** An empty numeric window with no range: its out-of-range count stays 0. */
@@ -96,7 +120,7 @@ public final class FeatureWindow {
     if (maxCategories < 1) {
       throw new IllegalArgumentException("maxCategories must be at least 1, got " + maxCategories);
     }
-    return new FeatureWindow(Kind.CATEGORICAL, Double.NaN, Double.NaN, null, maxCategories);
+    return new FeatureWindow(Kind.CATEGORICAL, Double.NaN, Double.NaN, null, null, maxCategories);
   }
 
   /** An empty categorical window keeping at most {@value #DEFAULT_MAX_CATEGORIES} values. */
@@ -118,6 +142,9 @@ public final class FeatureWindow {
     rows++;
     if (value < rangeMin || value > rangeMax) {
       outOfRange++;
+    }
+    if (bins != null) {
+      binCounts[bins.index(value)]++;
     }
     sketch.update(value);
   }
@@ -156,9 +183,11 @@ public final class FeatureWindow {
 
   /**
    * Adds {@code other}'s rows to this window (the union of the two windows' rows) and returns this.
-   * Numeric: the sketches merge (same error bound). Categorical: see the class comment.
+   * Numeric: the sketches merge (same error bound), the bin counts add. Categorical: see the class
+   * comment.
    *
-   * @throws IllegalArgumentException when the kinds, numeric ranges or categorical bounds differ
+   * @throws IllegalArgumentException when the kinds, numeric ranges or bins, or categorical bounds
+   *     differ
    */
   public FeatureWindow merge(FeatureWindow other) {
     if (other.kind != kind) {
@@ -181,7 +210,16 @@ public final class FeatureWindow {
                 + other.rangeMax
                 + "]");
       }
+      if (!java.util.Objects.equals(bins, other.bins)) {
+        throw new IllegalArgumentException(
+            "cannot merge windows of different drift bins: " + bins + " and " + other.bins);
+      }
       outOfRange += other.outOfRange;
+      if (bins != null) {
+        for (int i = 0; i < binCounts.length; i++) {
+          binCounts[i] += other.binCounts[i];
+        }
+      }
       sketch.merge(other.sketch);
     } else {
       if (maxCategories != other.maxCategories) {
@@ -246,6 +284,16 @@ public final class FeatureWindow {
     return maxCategories;
   }
 
+  /** Numeric: the reference's bins this window counts in; null when it has none. */
+  public DecileBins bins() {
+    return bins;
+  }
+
+  /** Numeric: the present values in each of {@link #bins()} (a copy); null when no bins. */
+  public long[] binCounts() {
+    return binCounts == null ? null : binCounts.clone();
+  }
+
   /** Numeric: whether the sketch still holds every value (its CDF is the sample's exactly). */
   public boolean exact() {
     return kind == Kind.CATEGORICAL ? otherCount == 0 : !sketch.isEstimationMode();
@@ -257,8 +305,9 @@ public final class FeatureWindow {
   }
 
   /**
-   * The window serialized: a format byte, the kind, the counts, then the numeric range and
-   * DataSketches' serialized sketch, or the categorical bound and its (UTF-8 value, count) pairs.
+   * The window serialized: a format byte, the kind, the counts, then the numeric range, the bins
+   * (edge count k, or -1 for none; the k edges; the k + 1 counts) and DataSketches' serialized
+   * sketch, or the categorical bound and its (UTF-8 value, count) pairs.
    */
   public byte[] toBytes() {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
@@ -271,6 +320,18 @@ public final class FeatureWindow {
         out.writeDouble(rangeMin);
         out.writeDouble(rangeMax);
         out.writeLong(outOfRange);
+        if (bins == null) {
+          out.writeInt(-1);
+        } else {
+          double[] edges = bins.edges();
+          out.writeInt(edges.length);
+          for (double e : edges) {
+            out.writeDouble(e);
+          }
+          for (long c : binCounts) {
+            out.writeLong(c);
+          }
+        }
         byte[] s = QuantileSketches.toBytes(sketch);
         out.writeInt(s.length);
         out.write(s);
@@ -300,8 +361,9 @@ public final class FeatureWindow {
   public static FeatureWindow fromBytes(byte[] bytes) {
     try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
       int format = in.readByte();
-      if (format != FORMAT) {
-        throw Errors.notASerializedFeatureWindow("format " + format + ", expected " + FORMAT, null);
+      if (format != FORMAT && format != 1) {
+        throw Errors.notASerializedFeatureWindow(
+            "format " + format + ", expected " + FORMAT + " (or 1)", null);
       }
       int kind = in.readByte();
       long rows = in.readLong();
@@ -311,10 +373,27 @@ public final class FeatureWindow {
         double lo = in.readDouble();
         double hi = in.readDouble();
         long outOfRange = in.readLong();
+        DecileBins bins = null;
+        long[] counts = null;
+        int k = format == 1 ? -1 : in.readInt();
+        if (k >= 0) {
+          double[] edges = new double[k];
+          for (int i = 0; i < k; i++) {
+            edges[i] = in.readDouble();
+          }
+          bins = DecileBins.of(edges);
+          counts = new long[k + 1];
+          for (int i = 0; i <= k; i++) {
+            counts[i] = in.readLong();
+          }
+        }
         byte[] s = new byte[in.readInt()];
         in.readFully(s);
-        w = new FeatureWindow(Kind.NUMERIC, lo, hi, QuantileSketches.fromBytes(s), 0);
+        w = new FeatureWindow(Kind.NUMERIC, lo, hi, QuantileSketches.fromBytes(s), bins, 0);
         w.outOfRange = outOfRange;
+        if (counts != null) {
+          System.arraycopy(counts, 0, w.binCounts, 0, counts.length);
+        }
       } else if (kind == 1) {
         w = categorical(in.readInt());
         w.otherCount = in.readLong();
@@ -333,7 +412,8 @@ public final class FeatureWindow {
         throw Errors.notASerializedFeatureWindow("trailing bytes", null);
       }
       return w;
-    } catch (IOException | NegativeArraySizeException e) {
+    } catch (IOException | NegativeArraySizeException | IllegalArgumentException e) {
+      // IllegalArgumentException: edges that are not ascending (damaged bytes)
       throw Errors.notASerializedFeatureWindow(e.toString(), e);
     }
   }

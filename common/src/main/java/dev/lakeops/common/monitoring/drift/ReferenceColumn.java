@@ -29,10 +29,15 @@ public final class ReferenceColumn {
   private final boolean sketched;
   private final boolean exact;
   private final EmpiricalCdf cdf;
+  private final DecileBins bins;
 
   private ReferenceColumn(String name, ColumnProfile profile) {
     this.name = name;
     this.profile = profile;
+    this.bins =
+        profile.kind() == Kind.NUMERIC && profile.binEdges() != null
+            ? DecileBins.of(profile.binEdges())
+            : null;
     if (profile.kind() == Kind.NUMERIC && profile.sketch() != null) {
       KllDoublesSketch sketch = QuantileSketches.fromBase64(profile.sketch());
       this.sketched = true;
@@ -94,19 +99,28 @@ public final class ReferenceColumn {
   }
 
   /**
-   * An empty window matching this column: numeric with the reference's [min, max] as its range, or
-   * categorical. A categorical window must be fed the values as the training profile wrote them:
-   * Spark's cast to string ({@code true}/{@code false} for booleans, {@code 1.0} for a double class
-   * prediction).
+   * An empty window matching this column: numeric with the reference's [min, max] as its range and
+   * its {@link #bins()}, or categorical. A categorical window must be fed the values as the
+   * training profile wrote them: Spark's cast to string ({@code true}/{@code false} for booleans,
+   * {@code 1.0} for a double class prediction).
    */
   public FeatureWindow newWindow() {
     if (profile.kind() == Kind.CATEGORICAL) {
       return FeatureWindow.categorical();
     }
     if (profile.min() == null || profile.max() == null) {
-      return FeatureWindow.numeric();
+      return FeatureWindow.numeric(Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY, bins);
     }
-    return FeatureWindow.numeric(profile.min(), profile.max());
+    return FeatureWindow.numeric(profile.min(), profile.max(), bins);
+  }
+
+  /**
+   * Numeric: the drift bins the training job wrote with their exact counts ({@link
+   * ColumnProfile#binEdges()}); null for categorical columns and profiles written before bins
+   * existed (the binned statistics then bin by the sketch's deciles).
+   */
+  public DecileBins bins() {
+    return bins;
   }
 
   public String name() {

@@ -108,8 +108,8 @@ class DriftStatisticsTest {
    * Sketched sides: KS within ε_ref + ε_win (|sup|F−G| − sup|F'−G'|| ≤ sup|F−F'| + sup|G−G'|);
    * Wasserstein-1 within (ε_ref + ε_win)·(max − min) (the integral of that CDF error over the
    * values' span); the KS p-value between the p-values of D ± that bound (it is monotone in D); the
-   * counted rates exact. PSI and Jensen-Shannon over bins have no rank-error bound (their bin edges
-   * are sketch quantiles that move with it): checked only to 0.02 + 10%, a sanity check.
+   * counted rates exact. PSI and Jensen-Shannon over the profile's drift bins are exact: both sides
+   * count their values per bin, whatever the sketches' compactions did.
    */
   @ParameterizedTest(name = "{0}")
   @MethodSource("sketchedNumeric")
@@ -126,7 +126,8 @@ class DriftStatisticsTest {
       for (double v : shuffled(c.reference(), order)) {
         refSketch.update(v);
       }
-      ColumnProfile profile = c.profile(false).withSketch(QuantileSketches.toBase64(refSketch));
+      ColumnProfile profile =
+          c.withBins(c.profile(false).withSketch(QuantileSketches.toBase64(refSketch)));
       ReferenceColumn reference = ReferenceColumn.of(c.name(), profile);
       FeatureWindow window = reference.newWindow();
       for (double v : shuffled(c.window(), order + 1000)) {
@@ -157,6 +158,37 @@ class DriftStatisticsTest {
           .isCloseTo(e.get(Statistic.MISSING_RATE), within(EXACT));
       assertThat(a.get(Statistic.OUT_OF_RANGE_RATE))
           .isCloseTo(e.get(Statistic.OUT_OF_RANGE_RATE), within(EXACT));
+      for (Statistic s : List.of(Statistic.PSI, Statistic.JENSEN_SHANNON)) {
+        assertThat(a.get(s)).as(s.key()).isCloseTo(e.get(s), within(EXACT));
+      }
+    }
+  }
+
+  /**
+   * A profile with a sketch but no drift bins (written before bins existed) bins by the sketches'
+   * CDFs at the reference sketch's deciles: no rank-error bound there (the edges move with the
+   * sketch), checked to 0.02 + 10% as a sanity check.
+   */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("sketchedNumeric")
+  void withoutBinsPsiComesFromTheSketchesNearScipys(NumericCase c) {
+    Map<Statistic, Double> e = c.expected();
+    for (int order = 0; order < ORDERS; order++) {
+      KllDoublesSketch refSketch = QuantileSketches.newSketch();
+      for (double v : shuffled(c.reference(), order)) {
+        refSketch.update(v);
+      }
+      ColumnProfile profile = c.profile(false).withSketch(QuantileSketches.toBase64(refSketch));
+      ReferenceColumn reference = ReferenceColumn.of(c.name(), profile);
+      assertThat(reference.bins()).isNull();
+      FeatureWindow window = reference.newWindow();
+      for (double v : shuffled(c.window(), order + 1000)) {
+        window.add(v);
+      }
+      assertThat(window.bins()).isNull();
+
+      Map<Statistic, Double> a = DriftStatistics.compute(reference, window);
+
       for (Statistic s : List.of(Statistic.PSI, Statistic.JENSEN_SHANNON)) {
         assertThat(a.get(s)).as(s.key()).isCloseTo(e.get(s), within(0.02 + 0.1 * e.get(s)));
       }
@@ -213,7 +245,12 @@ class DriftStatisticsTest {
         new ReferenceProfile(c.reference().length, true, Map.of("x", c.profile(true)));
     ReferenceProfile back = ReferenceProfile.fromJson(profile.toJson());
     assertThat(back.column("x").orElseThrow().sketch()).isEqualTo(c.profile(true).sketch());
+    assertThat(back.column("x").orElseThrow().binEdges())
+        .isEqualTo(c.profile(true).binEdges())
+        .isNotEmpty();
+    assertThat(back.column("x").orElseThrow().binCounts()).isEqualTo(c.profile(true).binCounts());
     ReferenceColumn reference = ReferenceColumn.all(back).get("x");
+    assertThat(reference.bins()).isNotNull();
     assertThat(reference.sketched()).isTrue();
     assertThat(reference.exact()).isTrue();
     assertThat(DriftStatistics.compute(reference, c.window(reference)).get(Statistic.PSI))

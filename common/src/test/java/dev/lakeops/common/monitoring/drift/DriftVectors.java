@@ -51,7 +51,10 @@ final class DriftVectors {
       return java.util.Arrays.stream(reference).max().orElseThrow();
     }
 
-    /** The reference column as training writes it: moments, percentiles, KLL sketch. */
+    /**
+     * The reference column as training writes it: moments, percentiles, KLL sketch and drift bins
+     * (or, without the sketch, as profiles written before the sketch existed: neither).
+     */
     ColumnProfile profile(boolean withSketch) {
       ColumnProfile p =
           ColumnProfile.numeric(
@@ -63,7 +66,17 @@ final class DriftVectors {
       for (double v : reference) {
         sketch.update(v);
       }
-      return p.withSketch(QuantileSketches.toBase64(sketch));
+      return withBins(p.withSketch(QuantileSketches.toBase64(sketch)));
+    }
+
+    /** {@code p} with the reference's inverted-CDF decile bins and their exact counts. */
+    ColumnProfile withBins(ColumnProfile p) {
+      double[] sorted = reference.clone();
+      java.util.Arrays.sort(sorted);
+      DecileBins bins = DecileBins.ofSorted(sorted);
+      return p.withBins(
+          java.util.Arrays.stream(bins.edges()).boxed().toList(),
+          java.util.Arrays.stream(bins.counts(reference)).boxed().toList());
     }
 
     FeatureWindow window(ReferenceColumn reference) {

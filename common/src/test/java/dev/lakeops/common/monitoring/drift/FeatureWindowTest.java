@@ -100,6 +100,75 @@ class FeatureWindowTest {
   }
 
   /**
+   * The drift bins of a large window (the sketch is past exact) count every value exactly, through
+   * a merge and a trip through bytes, in any order of the values: PSI is then the same number in
+   * every run.
+   */
+  @Test
+  void binCountsAreExactThroughMergesAndBytesWhateverTheOrder() {
+    NumericCase c = large();
+    ReferenceColumn reference = ReferenceColumn.of(c.name(), c.profile(true));
+    long[] expected = reference.bins().counts(c.window());
+    Double psi = null;
+    for (int order = 0; order < 5; order++) {
+      List<Double> v = DriftStatisticsTest.shuffled(c.window(), order);
+      FeatureWindow first = reference.newWindow();
+      FeatureWindow second = reference.newWindow();
+      for (int i = 0; i < v.size(); i++) {
+        (i < 700 ? first : second).add(v.get(i));
+      }
+      FeatureWindow merged = FeatureWindow.fromBytes(first.toBytes()).merge(second);
+      assertThat(merged.exact()).isFalse();
+      assertThat(merged.binCounts()).containsExactly(expected);
+      double p = DriftStatistics.compute(reference, merged).get(Statistic.PSI);
+      if (psi == null) {
+        psi = p;
+      }
+      assertThat(p).isEqualTo(psi);
+    }
+  }
+
+  @Test
+  void windowsOfDifferentBinsDoNotMerge() {
+    FeatureWindow a = FeatureWindow.numeric(0, 10, DecileBins.of(new double[] {1, 2}));
+    FeatureWindow b = FeatureWindow.numeric(0, 10, DecileBins.of(new double[] {1, 3}));
+    FeatureWindow none = FeatureWindow.numeric(0, 10);
+    assertThatThrownBy(() -> a.merge(b))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("different drift bins");
+    assertThatThrownBy(() -> a.merge(none)).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  /** State written before bins existed (format 1) still reads: a window without bins. */
+  @Test
+  void aWindowOfTheFormatBeforeBinsStillReads() throws Exception {
+    FeatureWindow w = FeatureWindow.numeric(0, 10);
+    w.add(3);
+    w.add(11);
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    try (java.io.DataOutputStream out = new java.io.DataOutputStream(bytes)) {
+      out.writeByte(1); // format 1
+      out.writeByte(0); // numeric
+      out.writeLong(2); // rows
+      out.writeLong(0); // missing
+      out.writeDouble(0);
+      out.writeDouble(10);
+      out.writeLong(1); // out of range
+      byte[] sketch = QuantileSketches.toBytes(w.sketch());
+      out.writeInt(sketch.length);
+      out.write(sketch);
+    }
+
+    FeatureWindow back = FeatureWindow.fromBytes(bytes.toByteArray());
+
+    assertThat(back.rows()).isEqualTo(2);
+    assertThat(back.outOfRange()).isEqualTo(1);
+    assertThat(back.bins()).isNull();
+    assertThat(back.binCounts()).isNull();
+    assertThat(back.toBytes()).isEqualTo(w.toBytes());
+  }
+
+  /**
    * Merged sketched halves: counts exact, and the merged sketch's CDF within ε of the whole
    * sample's exact CDF (DataSketches: merging keeps the single-sketch error bound), so its KS
    * distance to the exact sample is at most ε.
