@@ -1,5 +1,6 @@
 package dev.lakeops.bench.monitor;
 
+import dev.lakeops.common.monitoring.drift.DecileBins;
 import dev.lakeops.common.monitoring.drift.QuantileSketches;
 import dev.lakeops.common.registry.RegistryColumns;
 import dev.lakeops.common.training.ReferenceProfile;
@@ -198,6 +199,7 @@ public final class MonitorData {
     for (double v : present) {
       ss += (v - mean) * (v - mean);
     }
+    DecileBins bins = DecileBins.ofSorted(present);
     List<Double> quantiles = new ArrayList<>(ReferenceProfile.QUANTILES);
     for (int q = 0; q < ReferenceProfile.QUANTILES; q++) {
       quantiles.add(percentile(present, q));
@@ -210,7 +212,10 @@ public final class MonitorData {
             present[0],
             present[present.length - 1],
             quantiles)
-        .withSketch(QuantileSketches.toBase64(sketch));
+        .withSketch(QuantileSketches.toBase64(sketch))
+        .withBins(
+            Arrays.stream(bins.edges()).boxed().toList(),
+            Arrays.stream(bins.counts(present)).boxed().toList());
   }
 
   /**

@@ -1,5 +1,7 @@
 package dev.lakeops.common.config;
 
+import dev.lakeops.common.events.EpochUnit;
+import dev.lakeops.common.expr.Expr;
 import java.time.Duration;
 import java.time.Instant;
 
@@ -7,11 +9,25 @@ import java.time.Instant;
 public sealed interface EventTime extends java.io.Serializable {
 
   /**
-   * From a column: a timestamp or date column, or a text column parsed with a pattern.
+   * From a column: a timestamp or date column, a text column (event-time text, or parsed with a
+   * pattern), or a numeric column of epoch time in a stated unit.
    *
    * @param format a date-time pattern (e.g. {@code yyyyMMdd}) for text columns, or null
+   * @param unit the epoch unit of a numeric (int, long, double) column; null for other types
    */
-  record FromColumn(String column, String format) implements EventTime {}
+  record FromColumn(String column, String format, EpochUnit unit) implements EventTime {}
+
+  /**
+   * From an expression over the row (e.g. a day's epoch seconds plus an hour column times 3600): a
+   * number of epoch time in {@code unit}, or text read as event-time text (or with {@code format}).
+   *
+   * @param expr the parsed expression (type number or text)
+   * @param text the expression as written, for messages
+   * @param format a date-time pattern for a text expression, or null
+   * @param unit the epoch unit of a number expression; null for text
+   */
+  record FromExpression(Expr expr, String text, String format, EpochUnit unit)
+      implements EventTime {}
 
   /** From the row's position in the input: {@code start + index * step} (for sampled streams). */
   record FromRowIndex(Instant start, Duration step) implements EventTime {}

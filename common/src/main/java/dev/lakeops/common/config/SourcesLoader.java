@@ -2,8 +2,11 @@ package dev.lakeops.common.config;
 
 import static dev.lakeops.common.config.ProjectLoader.ENTITIES;
 
+import dev.lakeops.common.events.EpochUnit;
+import dev.lakeops.common.events.EventTimes;
 import dev.lakeops.common.expr.Expr;
 import dev.lakeops.common.expr.ExprType;
+import dev.lakeops.common.expr.ExprTypes;
 import dev.lakeops.common.types.ColumnType;
 import java.time.Duration;
 import java.time.Instant;
@@ -116,7 +119,7 @@ final class SourcesLoader extends SectionLoader {
             .requiredText("an expression giving each row's entity key, e.g. customer_id or 'NSW'");
     Expr key =
         keyText.map(t -> expr(n.get("entity_key"), t, columns, ExprType.STRING)).orElse(null);
-    EventTime eventTime = eventTime(n.get("event_time"), schema);
+    EventTime eventTime = eventTime(n.get("event_time"), schema, columns);
     List<String> unique = n.get("unique_key").textList();
     for (String c : unique) {
       if (schema.stream().noneMatch(s -> s.name().equals(c))) {
@@ -277,14 +280,21 @@ final class SourcesLoader extends SectionLoader {
     return out;
   }
 
-  private EventTime eventTime(ConfigNode n, List<ColumnSpec> schema) {
+  private EventTime eventTime(
+      ConfigNode n, List<ColumnSpec> schema, Map<String, ExprType> columns) {
     if (!n.isPresent()) {
       n.problem(
           "missing required field: how rows get their event time.",
-          "add 'event_time: {column: <col>}' or 'event_time: {row_index: {start: 2020-01-01T00:00:00Z, step: 30m}}'.");
+          "add 'event_time: {column: <col>}', 'event_time: {column: <col>, unit: s}' for epoch"
+              + " seconds, 'event_time: {expression: \"day_seconds + hour * 3600\", unit: s}' or"
+              + " 'event_time: {row_index: {start: 2020-01-01T00:00:00Z, step: 30m}}'.");
       return null;
     }
-    n.checkKeys(List.of("column", "format", "row_index"));
+    n.checkKeys(List.of("column", "expression", "format", "unit", "row_index"));
+    Optional<EpochUnit> unit = unit(n.get("unit"));
+    if (n.get("expression").isPresent()) {
+      return expressionTime(n, columns, unit);
+    }
     if (n.get("row_index").isPresent()) {
       ConfigNode ri = n.get("row_index");
       ri.checkKeys(List.of("start", "step"));
@@ -325,19 +335,149 @@ final class SourcesLoader extends SectionLoader {
     }
     String format = n.get("format").text().orElse(null);
     ColumnType t = spec.get().type();
-    if (t != ColumnType.STRING
-        && t != ColumnType.DATE
-        && t != ColumnType.TIMESTAMP
-        && t != ColumnType.LONG) {
+    boolean numeric = t == ColumnType.INT || t == ColumnType.LONG || t == ColumnType.DOUBLE;
+    if (!numeric && t != ColumnType.STRING && t != ColumnType.DATE && t != ColumnType.TIMESTAMP) {
       n.get("column")
           .problem(
-              "the event time column must be string (with 'format'), date, timestamp or long (epoch milliseconds), but '"
+              "the event time column must be string (event-time text, or with 'format'), date,"
+                  + " timestamp, or int, long or double (epoch time with 'unit'), but '"
                   + column.get()
                   + "' is "
                   + t.key()
                   + ".",
               "change the column's type.");
+      return null;
     }
-    return new EventTime.FromColumn(column.get(), format);
+    if (numeric && unit.isEmpty() && !n.get("unit").isPresent()) {
+      n.get("column")
+          .problem(numericWithoutUnit("column '" + column.get() + "' is " + t.key()), UNIT_FIX);
+      return null;
+    }
+    if (!numeric && n.get("unit").isPresent()) {
+      n.get("unit")
+          .problem(
+              "'unit' is the epoch unit of a numeric event time, but column '"
+                  + column.get()
+                  + "' is "
+                  + t.key()
+                  + ".",
+              "remove 'unit' (or declare the column int, long or double).");
+      return null;
+    }
+    if (numeric && format != null) {
+      n.get("format")
+          .problem(
+              "'format' is a date-time pattern for text columns, but column '"
+                  + column.get()
+                  + "' is "
+                  + t.key()
+                  + " (epoch time).",
+              "remove 'format'.");
+      return null;
+    }
+    if (format != null && !EventTimes.validPattern(format)) {
+      n.get("format")
+          .problem(
+              "'" + format + "' is not a date-time pattern.",
+              "write a Spark datetime pattern such as yyyyMMdd or yyyy-MM-dd HH:mm.");
+      return null;
+    }
+    return numeric && unit.isEmpty()
+        ? null
+        : new EventTime.FromColumn(column.get(), format, unit.orElse(null));
+  }
+
+  private static final String UNIT_FIX =
+      "add 'unit: s' for seconds (e.g. 1700000000), 'ms' for milliseconds (1700000000000), 'us'"
+          + " for microseconds or 'ns' for nanoseconds.";
+
+  private static String numericWithoutUnit(String what) {
+    return "a numeric event time needs its epoch unit, and "
+        + what
+        + " with no 'unit' (one of "
+        + EpochUnit.keys()
+        + "): read in the wrong unit, times land decades off.";
+  }
+
+  private Optional<EpochUnit> unit(ConfigNode n) {
+    if (!n.isPresent()) {
+      return Optional.empty();
+    }
+    Optional<EpochUnit> u = n.text().flatMap(EpochUnit::of);
+    if (u.isEmpty()) {
+      n.problem(
+          "unknown epoch unit '"
+              + n.text().orElse("")
+              + "'; expected one of "
+              + EpochUnit.keys()
+              + ".",
+          UNIT_FIX);
+    }
+    return u;
+  }
+
+  /** {@code event_time: {expression: ..., unit | format}}: number with a unit, or text. */
+  private EventTime expressionTime(
+      ConfigNode n, Map<String, ExprType> columns, Optional<EpochUnit> unit) {
+    if (n.get("column").isPresent() || n.get("row_index").isPresent()) {
+      n.problem(
+          "'expression' gives the event time on its own, but 'column' or 'row_index' is also set.",
+          "keep one of 'column', 'expression' and 'row_index'.");
+      return null;
+    }
+    Optional<String> text = n.get("expression").requiredText("an expression over the row");
+    if (text.isEmpty()) {
+      return null;
+    }
+    Expr e = expr(n.get("expression"), text.get(), columns, null);
+    if (e == null) {
+      return null;
+    }
+    ExprType t = ExprTypes.infer(e, columns);
+    String format = n.get("format").text().orElse(null);
+    if (t == ExprType.NUMBER) {
+      if (n.get("unit").isPresent() && unit.isEmpty()) {
+        return null; // the unit's problem is recorded
+      }
+      if (unit.isEmpty()) {
+        n.get("expression")
+            .problem(numericWithoutUnit("\"" + text.get() + "\" is a number"), UNIT_FIX);
+        return null;
+      }
+      if (format != null) {
+        n.get("format")
+            .problem(
+                "'format' is for text expressions, but \"" + text.get() + "\" is a number.",
+                "remove 'format'.");
+        return null;
+      }
+      return new EventTime.FromExpression(e, text.get(), null, unit.get());
+    }
+    if (t == ExprType.STRING) {
+      if (n.get("unit").isPresent()) {
+        n.get("unit")
+            .problem(
+                "'unit' is the epoch unit of a number, but \"" + text.get() + "\" is text.",
+                "remove 'unit', or give a 'format' if the text is not event-time text.");
+        return null;
+      }
+      if (format != null && !EventTimes.validPattern(format)) {
+        n.get("format")
+            .problem(
+                "'" + format + "' is not a date-time pattern.",
+                "write a pattern such as yyyyMMdd HH:mm.");
+        return null;
+      }
+      return new EventTime.FromExpression(e, text.get(), format, null);
+    }
+    n.get("expression")
+        .problem(
+            "the event time expression must be a number (epoch time with 'unit') or text, but \""
+                + text.get()
+                + "\" is "
+                + t
+                + ".",
+            "write e.g. \"day_seconds + hour * 3600\" with unit: s.");
+    return null;
   }
 }

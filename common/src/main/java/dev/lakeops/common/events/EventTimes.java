@@ -63,11 +63,19 @@ public final class EventTimes {
   }
 
   /**
-   * The parser for a column: text with a pattern (a Spark datetime pattern, strictly), text without
-   * one ({@link #parseText}), long (epoch milliseconds), int or double (epoch seconds), date or
-   * timestamp (already microseconds).
+   * The parser for a column (or an expression's value): text with a pattern (a Spark datetime
+   * pattern, strictly), text without one ({@link #parseText}), a number of epoch time in {@code
+   * unit} ({@link EpochUnit#toMicros}: int and long exactly, double rounded down to the
+   * microsecond; null when out of range), date or timestamp (already microseconds).
+   *
+   * @param unit the epoch unit of a numeric type (required for int, long, double; ignored else)
+   * @throws IllegalArgumentException for a numeric type without a unit (the loader refuses it)
    */
-  public static Parser parser(ColumnType type, String format) {
+  public static Parser parser(ColumnType type, String format, EpochUnit unit) {
+    if ((type == ColumnType.LONG || type == ColumnType.INT || type == ColumnType.DOUBLE)
+        && unit == null) {
+      throw new IllegalArgumentException("a numeric event time needs its epoch unit");
+    }
     return switch (type) {
       case STRING -> {
         if (format == null) {
@@ -76,9 +84,9 @@ public final class EventTimes {
         DateTimeFormatter f = formatter(format);
         yield v -> withPattern(f, ((String) v).trim());
       }
-      case LONG -> v -> Math.multiplyExact((Long) v, 1000L);
-      case INT -> v -> ((Integer) v) * 1_000_000L;
-      case DOUBLE -> v -> (long) Math.floor((Double) v * 1_000_000d);
+      case LONG -> v -> unit.toMicros((long) (Long) v);
+      case INT -> v -> unit.toMicros((long) (Integer) v);
+      case DOUBLE -> v -> unit.toMicros((double) (Double) v);
       case DATE, TIMESTAMP -> v -> (Long) v;
       case BOOLEAN, VECTOR -> v -> null;
     };

@@ -128,7 +128,14 @@ public final class SourceDecoder {
     this.separator = d.equals("\\t") ? '\t' : d.isEmpty() ? ',' : d.charAt(0);
     if (source.eventTime() instanceof EventTime.FromColumn fc) {
       this.timeColumn = index.get(fc.column());
-      this.timeParser = EventTimes.parser(schema.get(timeColumn).type(), fc.format());
+      this.timeParser = EventTimes.parser(schema.get(timeColumn).type(), fc.format(), fc.unit());
+      this.explicitTimeField = null;
+    } else if (source.eventTime() instanceof EventTime.FromExpression fe) {
+      this.timeColumn = -1;
+      this.timeParser =
+          fe.unit() != null
+              ? EventTimes.parser(ColumnType.DOUBLE, null, fe.unit())
+              : EventTimes.parser(ColumnType.STRING, fe.format(), null);
       this.explicitTimeField = null;
     } else {
       this.timeColumn = -1;
@@ -426,6 +433,22 @@ public final class SourceDecoder {
                         : asText(t, values[timeColumn]))
                     + "'"
                     + (fc.format() == null ? "" : " with format " + fc.format())));
+      }
+    } else if (source.eventTime() instanceof EventTime.FromExpression fe) {
+      Object v = ExprEvaluator.eval(fe.expr(), name -> valueOf(values, name));
+      Object typed = v instanceof Number n && fe.unit() != null ? (Object) n.doubleValue() : v;
+      micros = typed == null ? null : timeParser.micros(typed);
+      if (micros == null) {
+        violations.add(
+            new Violation(
+                "event_time",
+                "cannot derive the event time from the expression "
+                    + fe.text()
+                    + " = "
+                    + (v == null ? "null" : v instanceof String t ? "'" + t + "'" : v)
+                    + (fe.unit() != null
+                        ? " (epoch " + fe.unit().key() + ")"
+                        : fe.format() == null ? "" : " with format " + fe.format())));
       }
     } else if (explicitTime != null) {
       micros = explicitTime;

@@ -63,7 +63,7 @@ class ProjectLoaderTest {
     assertThat(purchases.delimiter()).isEqualTo("whitespace");
     assertThat(purchases.header()).isTrue();
     assertThat(purchases.entityKeyText()).isEqualTo("customer_id");
-    assertThat(purchases.eventTime()).isEqualTo(new EventTime.FromColumn("date", "yyyyMMdd"));
+    assertThat(purchases.eventTime()).isEqualTo(new EventTime.FromColumn("date", "yyyyMMdd", null));
     assertThat(purchases.columnNames())
         .containsExactly("customer_id", "date", "number_of_cds", "dollar_value");
     assertThat(p.featureViews()).containsOnlyKeys("customer_purchases", "customer_spend");

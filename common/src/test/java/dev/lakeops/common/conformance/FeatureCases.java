@@ -52,7 +52,7 @@ public final class FeatureCases {
           "e",
           ExprParser.parse("k"),
           "k",
-          new EventTime.FromColumn("ts", null),
+          new EventTime.FromColumn("ts", null, null),
           List.of());
 
   private static final Map<String, ExprType> COLUMNS =

@@ -14,7 +14,8 @@ import java.util.Map;
  * The ingest conformance cases ({@code common/src/test/resources/conformance/ingest}: the project's
  * YAML and {@code cases.jsonl}, one JSON object per case) laid out as a project both engines run:
  * the CSV cases of source {@code orders} go to one file per header under {@code orders/} (with a
- * comment line, which is no record), the JSON cases to {@code orders_json/part-0.jsonl}.
+ * comment line, which is no record), the JSON cases of every other source to {@code
+ * <source>/part-0.jsonl}.
  */
 public final class IngestCases {
   /** The header a CSV case has when it names none. */
@@ -51,8 +52,8 @@ public final class IngestCases {
         file = "orders/part-" + Integer.toHexString(header.hashCode()) + ".csv";
         files.computeIfAbsent(
             file, k -> new ArrayList<>(List.of(header, "# a comment line, not a record")));
-      } else {
-        file = "orders_json/part-0.jsonl";
+      } else { // a JSON-lines source: its path is its name
+        file = c.get("source").asText() + "/part-0.jsonl";
         files.computeIfAbsent(file, k -> new ArrayList<>());
       }
       files.get(file).add(c.get("line").asText());

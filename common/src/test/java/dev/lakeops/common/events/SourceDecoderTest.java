@@ -198,7 +198,8 @@ class SourceDecoderTest {
                 "e",
                 dev.lakeops.common.expr.ExprParser.parse(key),
                 key,
-                new dev.lakeops.common.config.EventTime.FromColumn("t", null),
+                new dev.lakeops.common.config.EventTime.FromColumn(
+                    "t", null, dev.lakeops.common.events.EpochUnit.MS),
                 java.util.List.of());
     String line = "{\"id\": 7, \"x\": 2.5, \"t\": 1000}";
     SourceEvent plain = (SourceEvent) new SourceDecoder(source.apply("id")).decode(line, -1, "o");

@@ -79,7 +79,7 @@ class DecodeConformanceIT {
     Path p = dir.resolve("project");
     cases.addAll(IngestCases.writeProject(CASES, p));
     project = ProjectLoader.load(p);
-    for (String source : List.of("orders", "orders_json")) {
+    for (String source : project.sources().keySet()) {
       Path out = dir.resolve("out-" + source);
       OnlineStoreSpec spec =
           OnlineStores.spec(

@@ -4,6 +4,7 @@ import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.array_join;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat;
+import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.current_timestamp;
 import static org.apache.spark.sql.functions.element_at;
 import static org.apache.spark.sql.functions.lit;
@@ -22,6 +23,7 @@ import dev.lakeops.common.config.FeatureViewConfig;
 import dev.lakeops.common.config.ProjectConfig;
 import dev.lakeops.common.config.SourceConfig;
 import dev.lakeops.common.config.SourceFormat;
+import dev.lakeops.common.events.EventTimePlausibility;
 import dev.lakeops.common.warehouse.TableRef;
 import dev.lakeops.common.warehouse.Warehouse;
 import dev.lakeops.spark.SparkErrors;
@@ -161,9 +163,22 @@ public final class FeaturePipeline {
       Column ok = size(col(RowValidator.VIOLATIONS)).equalTo(0);
       long total = 0;
       long quarantined = 0;
-      for (Row c : validated.groupBy(ok.as("ok")).count().collectAsList()) { // one pass for both
+      Long earliest = null;
+      Long latest = null;
+      Column t = unix_micros(col(RowValidator.EVENT_TIME));
+      // One pass for the counts and the run's event-time range (for the plausibility warning).
+      for (Row c :
+          validated.groupBy(ok.as("ok")).agg(count(lit(1)), min(t), max(t)).collectAsList()) {
         total += c.getLong(1);
         quarantined += c.getBoolean(0) ? 0 : c.getLong(1);
+        if (!c.isNullAt(2)) {
+          earliest = earliest == null ? c.getLong(2) : Math.min(earliest, c.getLong(2));
+          latest = latest == null ? c.getLong(3) : Math.max(latest, c.getLong(3));
+        }
+      }
+      if (earliest != null) {
+        EventTimePlausibility.check(source, earliest, latest, System.currentTimeMillis() * 1000)
+            .ifPresent(LOG::warn);
       }
       Dataset<Row> clean = events(source, key, validated.filter(ok), runId);
       Dataset<Row> bad = quarantine(source, validated.filter(ok.equalTo(false)), runId);

@@ -44,6 +44,7 @@ class IngestConformanceIT {
   static List<JsonNode> cases = new ArrayList<>();
   static Map<String, RunRecord> runs = new HashMap<>();
   static Warehouse warehouse;
+  static ProjectConfig project;
 
   @BeforeAll
   static void run() throws IOException {
@@ -51,9 +52,9 @@ class IngestConformanceIT {
     tables = new DeltaTables(spark);
     Path p = dir.resolve("project");
     cases.addAll(IngestCases.writeProject(CASES, p));
-    ProjectConfig project = ProjectLoader.load(p);
+    project = ProjectLoader.load(p);
     warehouse = Warehouse.of(dir.resolve("wh").toString(), project);
-    for (String s : List.of("orders", "orders_json")) {
+    for (String s : project.sources().keySet()) {
       runs.put(
           s, new FeaturePipeline(spark, project, warehouse).run(project.sources().get(s), false));
     }
@@ -63,7 +64,7 @@ class IngestConformanceIT {
   void everyCaseIsAcceptedOrQuarantinedAsTheTableSays() {
     Map<String, Row> events = new HashMap<>();
     Map<String, Row> quarantined = new HashMap<>();
-    for (String s : List.of("orders", "orders_json")) {
+    for (String s : project.sources().keySet()) {
       for (Row r : tables.read(warehouse.events(s)).collectAsList()) {
         events.put(s + "|" + r.<String>getAs("customer_id"), r);
       }

@@ -46,7 +46,7 @@ class PointInTimeJoinIT {
         "e",
         ExprParser.parse("k"),
         "k",
-        new EventTime.FromColumn("ts", null),
+        new EventTime.FromColumn("ts", null, null),
         List.of());
   }
 
