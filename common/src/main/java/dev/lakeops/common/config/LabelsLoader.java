@@ -3,10 +3,13 @@ package dev.lakeops.common.config;
 import static dev.lakeops.common.config.ProjectLoader.SOURCES;
 
 import dev.lakeops.common.expr.Expr;
+import dev.lakeops.common.expr.ExprType;
+import dev.lakeops.common.expr.ExprTypes;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** Reads {@code labels.yaml}: each label's source and value or look-ahead. */
 final class LabelsLoader extends SectionLoader {
@@ -19,7 +22,9 @@ final class LabelsLoader extends SectionLoader {
     root.checkKeys(List.of("labels"));
     Map<String, LabelConfig> out = new LinkedHashMap<>();
     for (ConfigNode n : root.get("labels").list()) {
-      n.checkKeys(List.of("name", "source", "value", "ahead", "next_event_within", "description"));
+      n.checkKeys(
+          List.of(
+              "name", "source", "value", "ahead", "next_event_within", "reduce", "description"));
       String name = checkName(n.get("name"), n.get("name").requiredText("the label name"));
       String sourceName = reference(n.get("source"), "source", sources.keySet(), SOURCES);
       SourceConfig source = sourceName == null ? null : sources.get(sourceName);
@@ -51,11 +56,46 @@ final class LabelsLoader extends SectionLoader {
           ahead = duration(n.get("ahead"), true).orElse(null);
         }
       }
+      LabelConfig.Reduction reduce = null;
+      if (n.get("reduce").isPresent()) {
+        Optional<String> key = n.get("reduce").text();
+        reduce = key.flatMap(LabelConfig.Reduction::of).orElse(null);
+        if (reduce == null) {
+          n.get("reduce")
+              .problem(
+                  "unknown reduction '"
+                      + key.orElse("")
+                      + "'; expected one of "
+                      + LabelConfig.Reduction.keys()
+                      + ".",
+                  "write e.g. 'reduce: mean', or remove 'reduce' to keep one training row per"
+                      + " source row.");
+          continue;
+        }
+        if (!hasValue) {
+          n.get("reduce")
+              .problem(
+                  "'reduce' applies to 'value' labels only: a 'next_event_within' label is one row"
+                      + " per entity and event time already.",
+                  "remove it.");
+          continue;
+        }
+        if (reduce == LabelConfig.Reduction.MEAN
+            && value != null
+            && source != null
+            && ExprTypes.infer(value, exprColumns(source.schema())) == ExprType.STRING) {
+          n.get("reduce")
+              .problem(
+                  "'reduce: mean' needs a numeric (or true/false) label, but the value is text.",
+                  "use 'max' or 'min', or a numeric value such as if(class == 'UP', 1, 0).");
+          continue;
+        }
+      }
       if (name != null && source != null && (value != null || next != null)) {
         putUnique(
             out,
             name,
-            new LabelConfig(name, sourceName, source.entity(), value, ahead, next),
+            new LabelConfig(name, sourceName, source.entity(), value, ahead, next, reduce),
             n.get("name"));
       }
     }

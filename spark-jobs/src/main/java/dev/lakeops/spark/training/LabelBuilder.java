@@ -1,16 +1,22 @@
 package dev.lakeops.spark.training;
 
+import static org.apache.spark.sql.functions.avg;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lead;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.min;
+import static org.apache.spark.sql.functions.sha2;
+import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.timestamp_micros;
+import static org.apache.spark.sql.functions.to_json;
 import static org.apache.spark.sql.functions.unix_micros;
 import static org.apache.spark.sql.functions.when;
 
 import dev.lakeops.common.config.LabelConfig;
 import dev.lakeops.spark.expr.SparkExprs;
 import dev.lakeops.spark.ingest.RowValidator;
+import java.util.Arrays;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -21,12 +27,26 @@ import org.apache.spark.sql.types.DataTypes;
 public final class LabelBuilder {
   public static final String LABEL = "label";
 
+  /**
+   * The column that names a value label's source row, for audits: the lower-case hex SHA-256 of the
+   * row as JSON (its key, event time, columns and source file; not the ingesting run's id), so a
+   * row has the same id in every build of the training set. A reduced label row carries the
+   * smallest id of the rows it reduced.
+   */
+  public static final String LABEL_ID = "label_id";
+
+  /** The events table's column of the run that ingested a row (not part of a row's identity). */
+  private static final String RUN_ID = "_run_id";
+
   private LabelBuilder() {}
 
   /**
-   * One row per entity key and distinct event time. For {@code next_event_within} the label is 1.0
-   * when the entity's next event follows within the horizon, else 0.0; rows whose horizon ends
-   * after the last event of the data are dropped, as their label is not known yet.
+   * The label rows. A {@code value} label: one row per source row with its {@link #LABEL_ID}, or,
+   * with {@code reduce}, one row per entity key and event time, the values reduced (max, min or
+   * mean; nulls ignored, as SQL aggregates do). {@code next_event_within}: one row per entity key
+   * and distinct event time, the label 1.0 when the entity's next event follows within the horizon,
+   * else 0.0; rows whose horizon ends after the last event of the data are dropped, as their label
+   * is not known yet.
    */
   public static Dataset<Row> build(LabelConfig label, String key, Dataset<Row> events) {
     Column k = col("`" + key + "`");
@@ -43,7 +63,23 @@ public final class LabelBuilder {
               ? t
               : timestamp_micros(unix_micros(t).minus(lit(label.ahead().toNanos() / 1000)))
                   .as(RowValidator.EVENT_TIME);
-      return events.select(k, at, value.as(LABEL)).groupBy(k, t).agg(max(col(LABEL)).as(LABEL));
+      Column[] row =
+          Arrays.stream(events.columns())
+              .filter(c -> !c.equals(RUN_ID))
+              .map(c -> col("`" + c + "`"))
+              .toArray(Column[]::new);
+      Dataset<Row> rows =
+          events.select(k, at, value.as(LABEL), sha2(to_json(struct(row)), 256).as(LABEL_ID));
+      if (label.reduce() == null) {
+        return rows;
+      }
+      Column reduced =
+          switch (label.reduce()) {
+            case MAX -> max(col(LABEL));
+            case MIN -> min(col(LABEL));
+            case MEAN -> avg(col(LABEL));
+          };
+      return rows.groupBy(k, t).agg(reduced.as(LABEL), min(col(LABEL_ID)).as(LABEL_ID));
     }
     long horizon = label.nextEventWithin().toNanos() / 1000;
     Dataset<Row> times = events.select(k, t).distinct();

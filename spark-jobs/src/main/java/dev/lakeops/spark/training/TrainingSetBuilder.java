@@ -20,6 +20,8 @@ import java.util.UUID;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Builds a training set: its label rows joined point-in-time with its feature views ({@link
@@ -28,6 +30,8 @@ import org.apache.spark.sql.SparkSession;
  * at pinned ones, for {@code reproduce}), and the run records every version read.
  */
 public final class TrainingSetBuilder {
+  private static final Logger LOG = LoggerFactory.getLogger(TrainingSetBuilder.class);
+
   private final ProjectConfig project;
   private final Warehouse warehouse;
   private final DeltaTables tables;
@@ -54,6 +58,7 @@ public final class TrainingSetBuilder {
       TableRef out = warehouse.trainingSet(set.name());
       long version = tables.overwrite(out, rows);
       long count = tables.read(out, version).count();
+      reportReduction(set, inputs, count);
       RunRecord r =
           record(
               runId, set, "succeeded", started, count, inputs, Map.of(out.name(), version), null);
@@ -67,6 +72,29 @@ public final class TrainingSetBuilder {
       }
       throw e;
     }
+  }
+
+  /**
+   * With a label {@code reduce}, says how many label rows were merged into the {@code written} rows
+   * (the label source's rows at the version read minus the training set's rows).
+   */
+  private void reportReduction(TrainingSetConfig set, Map<String, String> inputs, long written) {
+    LabelConfig label = project.labels().get(set.label());
+    if (label.reduce() == null || label.value() == null) {
+      return;
+    }
+    TableRef events = warehouse.events(label.source());
+    String version = inputs.get(events.name());
+    long rows = tables.read(events, Long.parseLong(version.substring(1))).count();
+    LOG.info(
+        "training set {}: label '{}' reduced {} source rows to {} rows (reduce: {}, by entity and"
+            + " event time): {} rows merged",
+        set.name(),
+        label.name(),
+        rows,
+        written,
+        label.reduce().key(),
+        rows - written);
   }
 
   /** The training set's rows, without writing them; {@code inputs} receives the versions read. */
