@@ -1,9 +1,18 @@
 package dev.lakeops.common.expr;
 
+import com.ibm.icu.lang.UCharacter;
 import java.nio.charset.StandardCharsets;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The reference semantics of the expression language, evaluated on one row. They are Spark SQL's
@@ -34,6 +43,70 @@ import java.util.function.Function;
  *       coalesce} is its first non-null argument; {@code is_null} is true only for null (NaN is not
  *       null).
  * </ul>
+ *
+ * <p><b>Text functions</b> (Spark's, on the string as Spark holds it: UTF-8, an unpaired surrogate
+ * read as '?'; null in any argument gives null):
+ *
+ * <ul>
+ *   <li>{@code lower(s)}, {@code upper(s)}: ASCII-only text maps A-Z/a-z; any other text is ICU's
+ *       full case mapping ({@code UCharacter.toLowerCase/toUpperCase}, the ICU version Spark
+ *       brings), as Spark's default {@code spark.sql.icu.caseMappings.enabled}: {@code upper('ß')}
+ *       is 'SS', {@code lower('İ')} is 'i' + U+0307, a final sigma lowers to 'ς'. ICU takes the
+ *       JVM's default locale, as Spark does: run both engines with the same one (tr, az and lt map
+ *       differently).
+ *   <li>{@code length(s)}: the number of characters (code points, as Spark's {@code length}): an
+ *       emoji counts 1, 'e' + a combining accent 2.
+ *   <li>{@code trim(s)}: removes leading and trailing spaces (U+0020 only, as Spark's {@code trim};
+ *       tabs, newlines and U+00A0 stay).
+ *   <li>{@code contains(s, sub)}, {@code starts_with(s, prefix)}, {@code ends_with(s, suffix)}:
+ *       exact (case-sensitive, no normalisation); the empty string is contained in every string.
+ *   <li>{@code concat(a, b, ...)}: strings only (numbers and conditions go through {@code cast(x as
+ *       string)}); null if any argument is null.
+ *   <li>{@code substring(s, pos[, len])}: Spark's 1-based {@code substring} on characters. {@code
+ *       pos} &gt; 0 starts at that character, 0 at the first, &lt; 0 counts from the end ({@code
+ *       -2} is the last two); the window {@code [start, start + len)} is then clipped to the
+ *       string, so {@code substring('hello', -10, 7)} is 'he', a start past the end or {@code len}
+ *       ≤ 0 gives ''. Without {@code len}, to the end. {@code pos} and {@code len} are truncated
+ *       toward zero (Spark's cast to int); NaN, ±Infinity or a value outside the int range gives
+ *       null (Spark's ANSI cast would fail the job).
+ *   <li>{@code split_part(s, delimiter, n)}: the n-th part of {@code s} split at every occurrence
+ *       of {@code delimiter} (a plain string, not a pattern); parts may be empty ({@code
+ *       split_part('a,,c', ',', 2)} is ''); n &lt; 0 counts from the end; a part that does not
+ *       exist is ''; an empty delimiter leaves {@code s} whole (part 1). n is truncated as {@code
+ *       substring}'s {@code pos}; n = 0 (after truncation) gives null: Spark raises an error for
+ *       it, so a constant n of 0 is refused at load ({@link ExprTypes}), and one computed per row
+ *       gives null instead of failing the job. n = -2^31, on which Spark's own {@code split_part}
+ *       fails (its bound check overflows), is '' as any other missing part.
+ *   <li>{@code regexp_extract(s, pattern[, group])}: the group (default 1; 0 is the whole match) of
+ *       the first match of the Java regular expression (Spark's); '' when nothing matches or the
+ *       group took no part in the match. The pattern and group are literals, checked at load.
+ * </ul>
+ *
+ * <p><b>Casts</b>, {@code cast(x as number|string|boolean)}: Spark's {@code try_cast} to double,
+ * string or boolean, so a value that does not convert gives null (Spark's ANSI {@code cast} would
+ * fail the whole job on one bad row).
+ *
+ * <ul>
+ *   <li>to number: a string as Spark reads a double ({@link Double#parseDouble}: surrounding
+ *       whitespace and control characters up to U+0020 ignored, exponents, hexadecimal
+ *       floating-point, NaN, Infinity and a trailing d/f accepted; then, case-insensitively, inf
+ *       and infinity with an optional sign and nan without one); anything else (e.g. 'abc', '',
+ *       '1,5', '+nan') is null; true is 1.0, false 0.0.
+ *   <li>to string: a number as Java's {@link Double#toString} (Spark's): 1.0 → '1.0', 1e7 →
+ *       '1.0E7', 1e-4 → '1.0E-4', -0.0 → '-0.0', 'NaN', 'Infinity'; an integral column's value is a
+ *       number too (3 → '3.0'). Spark and the evaluator agree when they run on the same Java
+ *       version (Java 19 changed {@code Double.toString} for some values). Booleans are
+ *       'true'/'false'. Null in, null out, for every target.
+ *   <li>to boolean: a string trimmed of ASCII whitespace and control characters and lower-cased is
+ *       true for t, true, y, yes, 1 and false for f, false, n, no, 0, else null; a number is true
+ *       unless it is 0 or -0.0 (NaN is true).
+ * </ul>
+ *
+ * <p><b>Date parts</b> of a date or timestamp column, in UTC (the jobs' {@code
+ * spark.sql.session.timeZone}), on the proleptic Gregorian calendar: {@code hour} (0-23; 0 for a
+ * date), {@code day_of_week} (Spark's {@code dayofweek}: 1 = Sunday ... 7 = Saturday), {@code
+ * day_of_month}, {@code month} (1-12), {@code year}; null for null. The column's value is epoch
+ * microseconds, a date its midnight UTC, as {@code SourceDecoder} holds it.
  */
 public final class ExprEvaluator {
   private ExprEvaluator() {}
@@ -41,7 +114,8 @@ public final class ExprEvaluator {
   /**
    * Evaluates {@code e} on a row.
    *
-   * @param row gives a column's value: a {@link Number}, {@link String}, {@link Boolean} or null
+   * @param row gives a column's value: a {@link Number}, {@link String}, {@link Boolean} or null (a
+   *     date or timestamp column's: a {@link Long} of epoch microseconds)
    * @return a {@link Double}, {@link String}, {@link Boolean} or null
    * @throws ClassCastException if a value's type does not match the expression's (the loader
    *     type-checks expressions, see {@link ExprTypes}, so this is a caller's bug)
@@ -221,11 +295,230 @@ public final class ExprEvaluator {
             Object y = value(args.get(1), row);
             yield y == null ? null : StrictMath.pow(x, toDouble(y));
           }
-          case COALESCE, IF, IS_NULL, LEAST, GREATEST ->
-              throw new IllegalStateException("handled above: " + c.function());
+          default -> throw new IllegalStateException("handled elsewhere: " + c.function());
         };
       }
+      case LOWER, UPPER, TRIM, LENGTH -> {
+        String s = string(args.get(0), row);
+        if (s == null) {
+          yield null;
+        }
+        yield switch (c.function()) {
+          case LOWER -> isAscii(s) ? s.toLowerCase(Locale.ROOT) : UCharacter.toLowerCase(s);
+          case UPPER -> isAscii(s) ? s.toUpperCase(Locale.ROOT) : UCharacter.toUpperCase(s);
+          case TRIM -> trimSpaces(s);
+          case LENGTH -> (double) s.codePointCount(0, s.length());
+          default -> throw new IllegalStateException("handled elsewhere: " + c.function());
+        };
+      }
+      case CONTAINS, STARTS_WITH, ENDS_WITH -> {
+        String s = string(args.get(0), row);
+        String t = string(args.get(1), row);
+        if (s == null || t == null) {
+          yield null;
+        }
+        yield switch (c.function()) {
+          case CONTAINS -> s.contains(t);
+          case STARTS_WITH -> s.startsWith(t);
+          case ENDS_WITH -> s.endsWith(t);
+          default -> throw new IllegalStateException("handled elsewhere: " + c.function());
+        };
+      }
+      case CONCAT -> {
+        StringBuilder sb = new StringBuilder();
+        boolean isNull = false;
+        for (Expr a : args) {
+          String s = string(a, row);
+          isNull |= s == null;
+          if (!isNull) {
+            sb.append(s);
+          }
+        }
+        yield isNull ? null : sb.toString();
+      }
+      case SUBSTRING -> {
+        String s = string(args.get(0), row);
+        Integer pos = toInt(value(args.get(1), row));
+        Integer len =
+            args.size() > 2 ? toInt(value(args.get(2), row)) : (Integer) Integer.MAX_VALUE;
+        yield s == null || pos == null || len == null ? null : substring(s, pos, len);
+      }
+      case SPLIT_PART -> {
+        String s = string(args.get(0), row);
+        String delimiter = string(args.get(1), row);
+        Integer n = toInt(value(args.get(2), row));
+        yield s == null || delimiter == null || n == null || n == 0
+            ? null
+            : splitPart(s, delimiter, n);
+      }
+      case REGEXP_EXTRACT -> {
+        String s = string(args.get(0), row);
+        if (s == null) {
+          yield null;
+        }
+        // The pattern and group are literals, checked at load (ExprTypes.regexGroup).
+        Matcher m = pattern((String) ((Expr.Literal) args.get(1)).value()).matcher(s);
+        int g = args.size() > 2 ? ((Double) ((Expr.Literal) args.get(2)).value()).intValue() : 1;
+        String group = m.find() ? m.group(g) : null;
+        yield group == null ? "" : group;
+      }
+      case CAST -> {
+        Object v = value(args.get(0), row);
+        yield v == null ? null : cast(v, Functions.castTarget(c));
+      }
+      case HOUR, DAY_OF_WEEK, DAY_OF_MONTH, MONTH, YEAR -> {
+        Object v = value(args.get(0), row);
+        if (v == null) {
+          yield null;
+        }
+        long micros = ((Number) v).longValue();
+        LocalDateTime t =
+            LocalDateTime.ofEpochSecond(Math.floorDiv(micros, 1_000_000L), 0, ZoneOffset.UTC);
+        yield (double)
+            switch (c.function()) {
+              case HOUR -> t.getHour();
+              case DAY_OF_WEEK -> t.getDayOfWeek().getValue() % 7 + 1; // Monday 1 -> 2, Sunday -> 1
+              case DAY_OF_MONTH -> t.getDayOfMonth();
+              case MONTH -> t.getMonthValue();
+              case YEAR -> t.getYear();
+              default -> throw new IllegalStateException("handled elsewhere: " + c.function());
+            };
+      }
     };
+  }
+
+  /** A string argument as Spark holds it (see {@link #asSparkString}), or null. */
+  private static String string(Expr e, Function<String, Object> row) {
+    Object v = value(e, row);
+    return v == null ? null : asSparkString((String) v);
+  }
+
+  private static boolean isAscii(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      if (s.charAt(i) >= 0x80) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Spark's {@code trim}: spaces (U+0020) only. */
+  private static String trimSpaces(String s) {
+    int start = 0;
+    int end = s.length();
+    while (start < end && s.charAt(start) == ' ') {
+      start++;
+    }
+    while (end > start && s.charAt(end - 1) == ' ') {
+      end--;
+    }
+    return s.substring(start, end);
+  }
+
+  /**
+   * Spark's cast of a number to int in try mode: truncated toward zero; null for NaN, ±Infinity and
+   * values outside the int range (where Spark's ANSI cast fails).
+   */
+  private static Integer toInt(Object v) {
+    if (v == null) {
+      return null;
+    }
+    double x = toDouble(v);
+    if (Math.floor(x) <= Integer.MAX_VALUE && Math.ceil(x) >= Integer.MIN_VALUE) {
+      return (int) x;
+    }
+    return null;
+  }
+
+  /** Spark's {@code UTF8String.substringSQL}, on code points. */
+  private static String substring(String s, int pos, int len) {
+    int chars = s.codePointCount(0, s.length());
+    int start = pos > 0 ? pos - 1 : pos < 0 ? chars + pos : 0;
+    long end = Math.min((long) start + len, chars);
+    start = Math.max(start, 0);
+    if (start >= end) {
+      return "";
+    }
+    int from = s.offsetByCodePoints(0, start);
+    return s.substring(from, s.offsetByCodePoints(from, (int) end - start));
+  }
+
+  /**
+   * Spark's {@code split_part}: the string split at each occurrence of the delimiter (Java's split
+   * with limit -1, as Spark's {@code splitSQL}), the n-th part (n ≠ 0; negative from the end), ''
+   * past either end.
+   */
+  private static String splitPart(String s, String delimiter, int n) {
+    String[] parts = delimiter.isEmpty() ? new String[] {s} : s.split(Pattern.quote(delimiter), -1);
+    long i = n > 0 ? n - 1L : (long) parts.length + n;
+    return i >= 0 && i < parts.length ? parts[(int) i] : "";
+  }
+
+  private static final Map<String, Pattern> PATTERNS = new ConcurrentHashMap<>();
+
+  /** The compiled pattern (a literal of the expression, so the cache stays small). */
+  private static Pattern pattern(String regex) {
+    return PATTERNS.computeIfAbsent(regex, Pattern::compile);
+  }
+
+  private static final Set<String> TRUE_STRINGS = Set.of("t", "true", "y", "yes", "1");
+  private static final Set<String> FALSE_STRINGS = Set.of("f", "false", "n", "no", "0");
+
+  /** Spark's {@code try_cast} of a non-null value to {@code target} (see the class comment). */
+  private static Object cast(Object v, ExprType target) {
+    return switch (target) {
+      case NUMBER -> {
+        if (v instanceof String s) {
+          yield toNumber(asSparkString(s));
+        }
+        yield v instanceof Boolean b ? (b ? 1.0 : 0.0) : toDouble(v);
+      }
+      case STRING -> {
+        if (v instanceof String s) {
+          yield s;
+        }
+        yield v instanceof Boolean b ? b.toString() : Double.toString(toDouble(v));
+      }
+      case BOOLEAN -> {
+        if (v instanceof String s) {
+          String t = trimAsciiControl(asSparkString(s));
+          t = isAscii(t) ? t.toLowerCase(Locale.ROOT) : t.toLowerCase();
+          yield TRUE_STRINGS.contains(t) ? Boolean.TRUE : FALSE_STRINGS.contains(t) ? false : null;
+        }
+        yield v instanceof Boolean b ? b : toDouble(v) != 0;
+      }
+      case TIME, NULL -> throw new IllegalStateException("not a cast target: " + target);
+    };
+  }
+
+  /** Spark's string-to-double cast: Java's parser, then the special literals Spark adds. */
+  private static Double toNumber(String s) {
+    try {
+      return Double.parseDouble(s);
+    } catch (NumberFormatException e) {
+      return switch (s.trim().toLowerCase(Locale.ROOT)) {
+        case "inf", "+inf", "infinity", "+infinity" -> Double.POSITIVE_INFINITY;
+        case "-inf", "-infinity" -> Double.NEGATIVE_INFINITY;
+        case "nan" -> Double.NaN; // signed only as Java spells it: +NaN, -NaN
+        default -> null;
+      };
+    }
+  }
+
+  /**
+   * Spark's {@code UTF8String.trimAll}: strips, from both ends, the ASCII characters that are
+   * whitespace or control characters (U+0000 to U+0020 and U+007F).
+   */
+  private static String trimAsciiControl(String s) {
+    int start = 0;
+    int end = s.length();
+    while (start < end && (s.charAt(start) <= ' ' || s.charAt(start) == 0x7f)) {
+      start++;
+    }
+    while (end > start && (s.charAt(end - 1) <= ' ' || s.charAt(end - 1) == 0x7f)) {
+      end--;
+    }
+    return s.substring(start, end);
   }
 
   /**
@@ -257,8 +550,11 @@ public final class ExprEvaluator {
       return false;
     }
     return switch (c.function()) {
-      case ABS, SQRT, LOG, EXP, POW, LEAST, GREATEST -> true;
-      case COALESCE, IF, IS_NULL -> false;
+      case ABS, SQRT, LOG, EXP, POW, LEAST, GREATEST, LENGTH -> true;
+      case HOUR, DAY_OF_WEEK, DAY_OF_MONTH, MONTH, YEAR -> true;
+      case CAST -> Functions.castTarget(c) == ExprType.NUMBER;
+      case COALESCE, IF, IS_NULL, LOWER, UPPER, TRIM, CONTAINS, STARTS_WITH, ENDS_WITH -> false;
+      case CONCAT, SUBSTRING, SPLIT_PART, REGEXP_EXTRACT -> false;
     };
   }
 }

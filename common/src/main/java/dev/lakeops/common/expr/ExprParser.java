@@ -7,7 +7,8 @@ import java.util.Set;
 
 /**
  * Parses the feature expression language: numbers, 'strings', true/false/null, column names, {@code
- * + - * / %}, comparisons, {@code and or not}, parentheses and function calls.
+ * + - * / %}, comparisons, {@code and or not}, parentheses, function calls and {@code cast(x as
+ * number|string|boolean)}, SQL's form (the type name is a word, any case, not a string).
  */
 public final class ExprParser {
   private static final Set<String> COMPARISONS = Set.of("==", "!=", "<", "<=", ">", ">=");
@@ -141,6 +142,9 @@ public final class ExprParser {
   }
 
   private Expr call(String name) {
+    if (name.equals(Functions.CAST.key())) {
+      return cast();
+    }
     expect("(");
     List<Expr> args = new ArrayList<>();
     if (!peekOp(")")) {
@@ -168,6 +172,33 @@ public final class ExprParser {
           "pass " + expected + " argument(s).");
     }
     return new Expr.Call(f, args);
+  }
+
+  /** {@code cast(x as T)}: a call of {@link Functions#CAST} with T's name as a string literal. */
+  private Expr cast() {
+    expect("(");
+    Expr x = or();
+    if (!peekWord("as")) {
+      throw castError("expected 'as' after the value to cast");
+    }
+    pos++;
+    Token t = peek();
+    String target = t.kind == Kind.IDENT ? t.text.toLowerCase(Locale.ROOT) : null;
+    if (target == null || !Functions.CAST_TARGETS.containsKey(target)) {
+      throw castError(
+          (t.kind == Kind.END ? "the expression ends" : "'" + t.text + "'")
+              + " where cast() expects a type");
+    }
+    pos++;
+    expect(")");
+    return new Expr.Call(Functions.CAST, List.of(x, new Expr.Literal(target)));
+  }
+
+  private ExprException castError(String what) {
+    int at = peek().offset;
+    return new ExprException(
+        what + " at position " + (at + 1) + " of \"" + text + "\"",
+        "write cast(x as number), cast(x as string) or cast(x as boolean).");
   }
 
   private void expect(String op) {

@@ -39,13 +39,17 @@ public enum ColumnType {
     return this == INT || this == LONG || this == DOUBLE;
   }
 
-  /** The type this column has inside feature expressions, or empty if expressions cannot use it. */
+  /**
+   * The type this column has inside feature expressions, or empty if expressions cannot use it.
+   * Dates and timestamps are {@link ExprType#TIME}: read through the date-part functions.
+   */
   public Optional<ExprType> exprType() {
     return switch (this) {
       case STRING -> Optional.of(ExprType.STRING);
       case INT, LONG, DOUBLE -> Optional.of(ExprType.NUMBER);
       case BOOLEAN -> Optional.of(ExprType.BOOLEAN);
-      case DATE, TIMESTAMP, VECTOR -> Optional.empty();
+      case DATE, TIMESTAMP -> Optional.of(ExprType.TIME);
+      case VECTOR -> Optional.empty();
     };
   }
 

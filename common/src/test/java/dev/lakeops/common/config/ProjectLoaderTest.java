@@ -118,6 +118,37 @@ class ProjectLoaderTest {
   }
 
   @Test
+  void aTimestampColumnIsReadThroughItsDateParts() throws IOException {
+    Path dir = copy("elec2");
+    edit(
+        dir,
+        "sources.yaml",
+        "{name: date, type: double, nullable: false, min: 0, max: 1}",
+        "{name: date, type: timestamp, nullable: false}");
+    edit(dir, "feature_views.yaml", "expr: period}", "expr: hour(date)}");
+    edit(dir, "feature_views.yaml", "expr: day}", "expr: day_of_week(date)}");
+
+    FeatureSpec hour =
+        ProjectLoader.load(dir).featureViews().get("market_prices").feature("time_of_day").get();
+    assertThat(hour.exprType()).isEqualTo(dev.lakeops.common.expr.ExprType.NUMBER);
+
+    edit(dir, "feature_views.yaml", "expr: hour(date)}", "expr: date}");
+    edit(
+        dir,
+        "feature_views.yaml",
+        "{name: price_spread, expr: nswprice - vicprice}",
+        "{name: price_spread, expr: \"regexp_extract(class, '(U', 1)\"}");
+    ConfigException e = loadFails(dir);
+    assertThat(e.problems())
+        .extracting(ConfigProblem::problem)
+        .containsExactly(
+            "regexp_extract()'s pattern '(U' is not a valid regular expression: Unclosed group"
+                + " near index 2.",
+            "column 'date' is a date or timestamp; an expression reads it only through hour(),"
+                + " day_of_week(), day_of_month(), month() or year().");
+  }
+
+  @Test
   void badWindowShowsTheAcceptedForms() throws IOException {
     Path dir = copy("elec2");
     edit(

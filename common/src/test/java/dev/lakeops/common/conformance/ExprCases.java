@@ -1,5 +1,6 @@
 package dev.lakeops.common.conformance;
 
+import dev.lakeops.common.events.EventTimes;
 import dev.lakeops.common.expr.Expr;
 import dev.lakeops.common.expr.ExprParser;
 import dev.lakeops.common.expr.ExprType;
@@ -41,6 +42,8 @@ public final class ExprCases {
     m.put("t", ColumnType.STRING);
     m.put("p", ColumnType.BOOLEAN);
     m.put("q", ColumnType.BOOLEAN);
+    m.put("ts", ColumnType.TIMESTAMP);
+    m.put("dt", ColumnType.DATE);
     COLUMNS = Collections.unmodifiableMap(m);
   }
 
@@ -52,7 +55,8 @@ public final class ExprCases {
    * One expression on one input row.
    *
    * @param line the line of the table, for messages
-   * @param row the column values (Double, Long, Integer, String, Boolean; absent = null)
+   * @param row the column values (Double, Long, Integer, String, Boolean; a timestamp or date as a
+   *     Long of epoch microseconds, as SourceDecoder holds it; absent = null)
    * @param expected Double, String, Boolean or null
    */
   public record Case(
@@ -119,7 +123,10 @@ public final class ExprCases {
     return row;
   }
 
-  /** A value of the table: null, true/false, 'text' or a number of the column's type. */
+  /**
+   * A value of the table: null, true/false, 'text' or a number of the column's type. A timestamp is
+   * 'event-time text' or epoch microseconds, a date 'yyyy-MM-dd'; both become epoch microseconds.
+   */
   private static Object value(String text, ColumnType type, int line) {
     if (text.equals("null")) {
       return null;
@@ -128,10 +135,18 @@ public final class ExprCases {
       return Boolean.valueOf(text);
     }
     if (text.startsWith("'")) {
-      return unquote(text, line);
+      String s = unquote(text, line);
+      if (type == ColumnType.TIMESTAMP || type == ColumnType.DATE) {
+        Long micros = type == ColumnType.DATE ? EventTimes.parseDate(s) : EventTimes.parseText(s);
+        if (micros == null) {
+          throw new IllegalStateException("line " + line + ": not a " + type.key() + ": " + text);
+        }
+        return micros;
+      }
+      return s;
     }
     return switch (type) {
-      case LONG -> Long.parseLong(text);
+      case LONG, TIMESTAMP -> Long.parseLong(text);
       case INT -> Integer.parseInt(text);
       default -> Double.parseDouble(text);
     };

@@ -116,8 +116,52 @@ class ExprParserTest {
     assertThat(e).hasMessage("unknown function 'median' in \"median(price)\"");
     assertThat(e.fix())
         .isEqualTo(
-            "use one of the functions"
-                + " [abs, coalesce, exp, greatest, if, is_null, least, log, pow, sqrt].");
+            "use one of the functions [abs, cast, coalesce, concat, contains, day_of_month,"
+                + " day_of_week, ends_with, exp, greatest, hour, if, is_null, least, length, log,"
+                + " lower, month, pow, regexp_extract, split_part, sqrt, starts_with, substring,"
+                + " trim, upper, year].");
+  }
+
+  @Test
+  void castIsWrittenTheSqlWay() {
+    assertThat(ExprParser.parse("cast(price as string)"))
+        .isEqualTo(
+            new Expr.Call(
+                Functions.CAST, List.of(new Expr.Column("price"), new Expr.Literal("string"))));
+    // The type name in any case; the value any expression.
+    assertThat(ExprParser.parse("CAST(a + 1 AS Number)"))
+        .isEqualTo(
+            new Expr.Call(
+                Functions.CAST,
+                List.of(
+                    new Expr.Binary(Expr.BinaryOp.ADD, new Expr.Column("a"), new Expr.Literal(1.0)),
+                    new Expr.Literal("number"))));
+    assertThat(eval("cast(' 1e3 ' as number)")).isEqualTo(1000.0);
+    assertThat(eval("cast(1 as string)")).isEqualTo("1.0");
+    assertThat(eval("cast('yes' as boolean)")).isEqualTo(true);
+    // A column may still be called cast, or as.
+    assertThat(ExprParser.parse("cast + 1").columns()).containsExactly("cast");
+    assertThat(ExprParser.parse("cast(as as string)").columns()).containsExactly("as");
+  }
+
+  @Test
+  void castNeedsAsAndAKnownType() {
+    ExprException e = fails("cast(price, 'string')");
+    assertThat(e)
+        .hasMessage(
+            "expected 'as' after the value to cast at position 11 of \"cast(price, 'string')\"");
+    assertThat(e.fix())
+        .isEqualTo("write cast(x as number), cast(x as string) or cast(x as boolean).");
+    assertThat(fails("cast(price as int)"))
+        .hasMessage("'int' where cast() expects a type at position 15 of \"cast(price as int)\"");
+    assertThat(fails("cast(price as 'string')"))
+        .hasMessage(
+            "'string' where cast() expects a type at position 15 of \"cast(price as 'string')\"");
+    assertThat(fails("cast(price as"))
+        .hasMessage(
+            "the expression ends where cast() expects a type at position 14 of \"cast(price as\"");
+    assertThat(fails("cast(price as string"))
+        .hasMessage("expected ')' at position 21 of \"cast(price as string\"");
   }
 
   @Test

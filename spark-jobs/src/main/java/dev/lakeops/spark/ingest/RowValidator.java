@@ -176,7 +176,7 @@ public final class RowValidator {
   }
 
   /** A decoded value as Spark's external type (dates and timestamps from microseconds). */
-  static Object spark(ColumnType type, Object v) {
+  public static Object spark(ColumnType type, Object v) {
     if (v == null) {
       return null;
     }

@@ -8,6 +8,7 @@ import dev.lakeops.common.expr.ExprType;
 import dev.lakeops.common.types.ColumnType;
 import dev.lakeops.spark.TestSpark;
 import dev.lakeops.spark.expr.SparkExprs;
+import dev.lakeops.spark.ingest.RowValidator;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -40,8 +41,11 @@ class ExprConformanceIT {
   @ValueSource(strings = {"CODEGEN_ONLY", "NO_CODEGEN"})
   void everyCaseGivesTheExpectedValueInSpark(String factoryMode) {
     SparkSession spark = TestSpark.session();
-    // The premise of the table: Spark 4's default, which the jobs' sessions keep.
+    // The premises of the table: Spark 4's defaults, which the jobs' sessions keep (ICU's case
+    // mapping for lower/upper, the one ExprEvaluator uses), and the jobs' UTC session time zone.
     assertThat(spark.conf().get("spark.sql.ansi.enabled")).isEqualTo("true");
+    assertThat(spark.conf().get("spark.sql.icu.caseMappings.enabled")).isEqualTo("true");
+    assertThat(spark.conf().get("spark.sql.session.timeZone")).isEqualTo("UTC");
     String before = spark.conf().get("spark.sql.codegen.factoryMode", "FALLBACK");
     spark.conf().set("spark.sql.codegen.factoryMode", factoryMode);
     try {
@@ -63,8 +67,9 @@ class ExprConformanceIT {
       Object[] values = new Object[fields.size()];
       values[0] = k;
       int j = 1;
-      for (String name : ExprCases.COLUMNS.keySet()) {
-        values[j++] = cases.get(k).row().get(name);
+      for (Map.Entry<String, ColumnType> c : ExprCases.COLUMNS.entrySet()) {
+        // Dates and timestamps as the pipeline hands them to Spark (RowValidator).
+        values[j++] = RowValidator.spark(c.getValue(), cases.get(k).row().get(c.getKey()));
       }
       rows.add(RowFactory.create(values));
     }
@@ -111,8 +116,9 @@ class ExprConformanceIT {
       case INT -> DataTypes.IntegerType;
       case STRING -> DataTypes.StringType;
       case BOOLEAN -> DataTypes.BooleanType;
-      case DATE, TIMESTAMP, VECTOR ->
-          throw new IllegalArgumentException("not an expression type: " + t);
+      case DATE -> DataTypes.DateType;
+      case TIMESTAMP -> DataTypes.TimestampType;
+      case VECTOR -> throw new IllegalArgumentException("not an expression type: " + t);
     };
   }
 }
