@@ -74,7 +74,9 @@ public final class EventTimePlausibility {
                 .append(text(hi))
                 .append(": if that is right, set 'unit: ")
                 .append(u.key())
-                .append("' in the source's event_time in sources.yaml.")
+                .append("' in the source's event_time in sources.yaml, then run 'features")
+                .append(
+                    " --full-refresh' (rows already ingested keep the times they were read with).")
                 .toString());
       }
     }

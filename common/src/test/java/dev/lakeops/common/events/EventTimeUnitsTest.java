@@ -106,7 +106,8 @@ class EventTimeUnitsTest {
             "source 'purchases': every event time is before 1971 (1970-01-20T16:13:20Z to"
                 + " 1970-01-20T16:13:23.600Z), read as epoch ms; as epoch s they would be"
                 + " 2023-11-14T22:13:20Z to 2023-11-14T23:13:20Z: if that is right, set 'unit: s'"
-                + " in the source's event_time in sources.yaml.");
+                + " in the source's event_time in sources.yaml, then run 'features --full-refresh'"
+                + " (rows already ingested keep the times they were read with).");
   }
 
   @Test

@@ -130,7 +130,7 @@ public final class DemoCommand {
         day(t0),
         day(rows.get(firstServed - 1).timeMillis()),
         Human.count(firstServed, "row"),
-        dir.relativize(dir.resolve("logs/retrain-first.log")));
+        shown(dir.resolve("logs/retrain-first.log")));
     Writer writer = new Writer(replay, readings, online, requests, labels, monitoring.labels());
     writer.readings(0, firstServed);
     try (DemoProcesses procs = new DemoProcesses(home, dir.resolve("logs"));
@@ -148,7 +148,7 @@ public final class DemoCommand {
       }
       say(
           "version %d is in production; starting the jobs (logs under %s)",
-          tables.production(), dir.relativize(dir.resolve("logs")));
+          tables.production(), shown(dir.resolve("logs")));
       procs.start(
           "online-store",
           concat(
@@ -388,6 +388,12 @@ public final class DemoCommand {
   @SafeVarargs
   private static List<String> concat(List<String>... parts) {
     return Stream.of(parts).flatMap(List::stream).toList();
+  }
+
+  /** A path as the user can open it: relative to the working directory when under it. */
+  static Path shown(Path p) {
+    Path here = Path.of("").toAbsolutePath();
+    return p.startsWith(here) ? here.relativize(p) : p;
   }
 
   static String day(long millis) {

@@ -80,7 +80,7 @@ final class Loop {
         () -> tables.driftWindowEndMicros() / 1000 >= closed);
     retrainings(say);
     say.say(
-        "%s: %s served, version %d in production, %s, %s",
+        "%s: %s served; version %d serves the next step; %s, %s",
         DemoCommand.day(lastMillis),
         Human.count(served, "request"),
         tables.production(),

@@ -13,6 +13,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -118,7 +119,9 @@ public final class ReportPage {
     plots.addAll(drift);
     plots.addAll(performance);
     versions.ifPresent(plots::add);
-    List<Marker> markers = markers(d.triggers().list(), d.versions().list());
+    List<StatisticRow> all = new ArrayList<>(d.drift().list());
+    all.addAll(d.performance().list());
+    List<Marker> markers = markers(d.triggers().list(), d.versions().list(), all);
 
     StringBuilder h = new StringBuilder(library.script().length() + 32_000);
     String model = Html.escape(d.model());
@@ -146,7 +149,8 @@ public final class ReportPage {
                 + " <span style=\"color:")
         .append(PROMOTION_COLOR)
         .append(
-            "\">dotted green</span> a version promoted to production. Legends show the latest"
+            "\">dotted green</span> a version promoted to production, where it began to serve."
+                + " Legends show the latest"
                 + " window's values; point at a plot for another window's.</p>\n</header>\n");
 
     int index = 0;
@@ -326,8 +330,18 @@ public final class ReportPage {
             true));
   }
 
-  /** Trigger markers (at their window's end) and promotion markers (when the stage changed). */
-  static List<Marker> markers(List<TriggerRow> triggers, List<VersionRow> versions) {
+  /**
+   * Trigger markers (at their window's end) and promotion markers. The plots' x axis is event time,
+   * so a promoted version is marked where it began to serve in event time: the start of its first
+   * window in {@code rows}; a version with no window yet is marked at its promotion's wall time
+   * (the same axis for a live stream, not for a replay or backfill).
+   */
+  static List<Marker> markers(
+      List<TriggerRow> triggers, List<VersionRow> versions, List<StatisticRow> rows) {
+    Map<Integer, Long> firstWindow = new HashMap<>();
+    for (StatisticRow r : rows) {
+      firstWindow.merge(r.modelVersion(), r.windowStartMicros(), Math::min);
+    }
     List<Marker> out = new ArrayList<>();
     for (TriggerRow t : triggers) {
       out.add(
@@ -339,7 +353,12 @@ public final class ReportPage {
     for (VersionRow v : versions) {
       for (StageChange c : v.changes()) {
         if ("production".equalsIgnoreCase(c.toStage())) {
-          out.add(new Marker(c.atMicros() / 1e6, "promotion", "version " + v.version()));
+          Long served = firstWindow.get(v.version());
+          out.add(
+              new Marker(
+                  (served != null ? served : c.atMicros()) / 1e6,
+                  "promotion",
+                  "version " + v.version() + (served != null ? " in service" : " promoted")));
         }
       }
     }

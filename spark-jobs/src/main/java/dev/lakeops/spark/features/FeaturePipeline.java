@@ -116,6 +116,28 @@ public final class FeaturePipeline {
     }
   }
 
+  /**
+   * The views of a source with no new input that have no table yet (added to {@code
+   * feature_views.yaml} since the source's last run): written whole from the events table, so a new
+   * view needs no full refresh of its source. Returns their tables' new versions.
+   */
+  private Map<String, Long> newViews(SourceConfig source) {
+    TableRef ev = warehouse.events(source.name());
+    Map<String, Long> out = new LinkedHashMap<>();
+    if (!tables.exists(ev)) {
+      return out;
+    }
+    String key = project.entities().get(source.entity()).key();
+    for (FeatureViewConfig view : project.viewsOf(source.name())) {
+      TableRef t = warehouse.featureView(view.name());
+      if (!tables.exists(t)) {
+        out.put(t.name(), tables.overwrite(t, FeatureComputer.compute(view, key, tables.read(ev))));
+        LOG.info("view {}: new since the source's last run, written from its events", view.name());
+      }
+    }
+    return out;
+  }
+
   private RunRecord ingest(
       SourceConfig source, String runId, Instant started, boolean fullRefresh) {
     Map<String, String> inputs = new LinkedHashMap<>();
@@ -147,7 +169,18 @@ public final class FeaturePipeline {
               spark.sparkContext().hadoopConfiguration());
       newFiles = newFiles(source, listed, done);
       if (newFiles.isEmpty()) {
-        return record(runId, source, "up_to_date", started, 0, 0, 0, inputs, Map.of(), null);
+        Map<String, Long> added = newViews(source);
+        return record(
+            runId,
+            source,
+            added.isEmpty() ? "up_to_date" : "succeeded",
+            started,
+            0,
+            0,
+            0,
+            inputs,
+            added,
+            null);
       }
       newFiles.forEach(f -> inputs.put(f.path(), String.valueOf(f.size())));
       long offset = done.values().stream().mapToLong(Long::longValue).sum();

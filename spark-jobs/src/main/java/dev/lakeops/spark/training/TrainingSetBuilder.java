@@ -87,13 +87,13 @@ public final class TrainingSetBuilder {
     String version = inputs.get(events.name());
     long rows = tables.read(events, Long.parseLong(version.substring(1))).count();
     LOG.info(
-        "training set {}: label '{}' reduced {} source rows to {} rows (reduce: {}, by entity and"
-            + " event time): {} rows merged",
+        "training set {}: label '{}' (reduce: {}) made {} source rows into {} training rows, one"
+            + " per entity and event time ({} fewer rows)",
         set.name(),
         label.name(),
+        label.reduce().key(),
         rows,
         written,
-        label.reduce().key(),
         rows - written);
   }
 

@@ -67,6 +67,47 @@ class EventTimeUnitIT {
                     && w.contains("set 'unit: s'"));
   }
 
+  /**
+   * A view added to feature_views.yaml after its source's input was ingested is written from the
+   * events table by the next run, though no input is new (it used to print the view as written and
+   * write nothing until a full refresh).
+   */
+  @Test
+  void aViewAddedLaterIsWrittenWithoutNewInput() throws IOException {
+    run("s");
+    Path p = dir.resolve("project-s");
+    Files.writeString(
+        p.resolve("feature_views.yaml"),
+        Files.readString(p.resolve("feature_views.yaml"))
+            + """
+              - name: reading_counts
+                entity: item
+                source: readings
+                ttl: 1d
+                features:
+                  - {name: readings_2h, agg: count, window: 2h}
+            """);
+    ProjectConfig project = ProjectLoader.load(p);
+    Warehouse warehouse = Warehouse.of(dir.resolve("wh-s").toString(), project);
+
+    var r =
+        new FeaturePipeline(TestSpark.session(), project, warehouse)
+            .run(project.sources().get("readings"), false);
+
+    assertThat(r.rowsRead()).isZero();
+    assertThat(r.outputs()).containsOnlyKeys(warehouse.featureView("reading_counts").name());
+    List<Long> counts = new ArrayList<>();
+    for (Row row :
+        new DeltaTables(TestSpark.session())
+            .read(warehouse.featureView("reading_counts"))
+            .orderBy("event_time")
+            .collectAsList()) {
+      counts.add(((Number) row.getAs("readings_2h")).longValue());
+    }
+    // the two readings are an hour apart: one in the first 2h window, two in the second
+    assertThat(counts).containsExactly(1L, 2L);
+  }
+
   record Run(List<String> warnings, List<String> times) {}
 
   private Run run(String unit) throws IOException {
