@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -194,15 +195,21 @@ final class Loop {
   }
 
   /**
-   * Every retraining that ran, with its trigger-to-serve time: from the trigger's {@code raised_at}
-   * to the first {@code scored_at} of the version it promoted (the version registered while its run
-   * went).
+   * Every retraining that ran, in the order the runs started, with its trigger-to-serve time: from
+   * the trigger's {@code raised_at} to the first {@code scored_at} of the version it promoted (the
+   * version registered while its run went).
    */
   List<Retraining> retrainings(LoopTables t, List<Map<String, Object>> log) {
     Map<String, LoopTables.TriggerRow> triggers = t.triggers();
     List<ModelVersion> versions = t.registry().versions();
     List<Retraining> out = new ArrayList<>();
-    for (LoopTables.SchedulerEntry e : t.scheduler().values()) {
+    List<LoopTables.SchedulerEntry> entries = new ArrayList<>(t.scheduler().values());
+    // In the order the runs started (the table's map has no order of its own).
+    entries.sort(
+        Comparator.comparing(
+            LoopTables.SchedulerEntry::startedMicros,
+            Comparator.nullsLast(Comparator.naturalOrder())));
+    for (LoopTables.SchedulerEntry e : entries) {
       if (e.startedMicros() == null || e.endedMicros() == null) {
         continue;
       }
