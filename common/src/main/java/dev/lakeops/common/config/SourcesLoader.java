@@ -375,16 +375,24 @@ final class SourcesLoader extends SectionLoader {
               "remove 'format'.");
       return null;
     }
-    if (format != null && !EventTimes.validPattern(format)) {
-      n.get("format")
-          .problem(
-              "'" + format + "' is not a date-time pattern.",
-              "write a Spark datetime pattern such as yyyyMMdd or yyyy-MM-dd HH:mm.");
+    if (!validFormat(n, format)) {
       return null;
     }
     return numeric && unit.isEmpty()
         ? null
         : new EventTime.FromColumn(column.get(), format, unit.orElse(null));
+  }
+
+  /** Whether {@code format} (null for none) is a date-time pattern; records the problem if not. */
+  private static boolean validFormat(ConfigNode n, String format) {
+    if (format == null || EventTimes.validPattern(format)) {
+      return true;
+    }
+    n.get("format")
+        .problem(
+            "'" + format + "' is not a date-time pattern.",
+            "write a Spark datetime pattern such as yyyyMMdd or yyyy-MM-dd HH:mm.");
+    return false;
   }
 
   private static final String UNIT_FIX =
@@ -461,14 +469,9 @@ final class SourcesLoader extends SectionLoader {
                 "remove 'unit', or give a 'format' if the text is not event-time text.");
         return null;
       }
-      if (format != null && !EventTimes.validPattern(format)) {
-        n.get("format")
-            .problem(
-                "'" + format + "' is not a date-time pattern.",
-                "write a pattern such as yyyyMMdd HH:mm.");
-        return null;
-      }
-      return new EventTime.FromExpression(e, text.get(), format, null);
+      return validFormat(n, format)
+          ? new EventTime.FromExpression(e, text.get(), format, null)
+          : null;
     }
     n.get("expression")
         .problem(

@@ -2,8 +2,6 @@ package dev.lakeops.common.events;
 
 import dev.lakeops.common.config.EventTime;
 import dev.lakeops.common.config.SourceConfig;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.Optional;
 
 /**
@@ -91,6 +89,6 @@ public final class EventTimePlausibility {
   }
 
   private static String text(long micros) {
-    return Instant.EPOCH.plus(micros, ChronoUnit.MICROS).toString();
+    return EventTimes.format(micros);
   }
 }

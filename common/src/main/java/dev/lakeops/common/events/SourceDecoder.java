@@ -9,6 +9,7 @@ import dev.lakeops.common.config.EventTime;
 import dev.lakeops.common.config.SourceConfig;
 import dev.lakeops.common.config.SourceFormat;
 import dev.lakeops.common.events.Validated.Violation;
+import dev.lakeops.common.expr.BooleanText;
 import dev.lakeops.common.expr.Expr;
 import dev.lakeops.common.expr.ExprEvaluator;
 import dev.lakeops.common.types.ColumnType;
@@ -59,8 +60,6 @@ public final class SourceDecoder {
 
   private static final ObjectMapper JSON =
       new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
-  private static final Set<String> TRUE = Set.of("t", "true", "y", "yes", "1");
-  private static final Set<String> FALSE = Set.of("f", "false", "n", "no", "0");
   private static final Validated BLANK = new Validated("blank", null, null, null, List.of());
   private static final Validated COMMENT = new Validated("comment", null, null, null, List.of());
 
@@ -546,7 +545,7 @@ public final class SourceDecoder {
         case DOUBLE -> parseDouble(t);
         case BOOLEAN -> {
           String l = t.toLowerCase(Locale.ROOT);
-          yield TRUE.contains(l) ? Boolean.TRUE : FALSE.contains(l) ? Boolean.FALSE : null;
+          yield BooleanText.of(l);
         }
         case DATE -> EventTimes.parseDate(t);
         case TIMESTAMP -> EventTimes.parseText(t);

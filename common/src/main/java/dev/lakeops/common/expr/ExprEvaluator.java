@@ -8,7 +8,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.regex.Matcher;
@@ -461,9 +460,6 @@ public final class ExprEvaluator {
     return PATTERNS.computeIfAbsent(regex, Pattern::compile);
   }
 
-  private static final Set<String> TRUE_STRINGS = Set.of("t", "true", "y", "yes", "1");
-  private static final Set<String> FALSE_STRINGS = Set.of("f", "false", "n", "no", "0");
-
   /** Spark's {@code try_cast} of a non-null value to {@code target} (see the class comment). */
   private static Object cast(Object v, ExprType target) {
     return switch (target) {
@@ -483,7 +479,7 @@ public final class ExprEvaluator {
         if (v instanceof String s) {
           String t = trimAsciiControl(asSparkString(s));
           t = isAscii(t) ? t.toLowerCase(Locale.ROOT) : t.toLowerCase();
-          yield TRUE_STRINGS.contains(t) ? Boolean.TRUE : FALSE_STRINGS.contains(t) ? false : null;
+          yield BooleanText.of(t);
         }
         yield v instanceof Boolean b ? b : toDouble(v) != 0;
       }

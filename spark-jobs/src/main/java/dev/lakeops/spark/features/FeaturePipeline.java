@@ -62,6 +62,9 @@ import org.slf4j.LoggerFactory;
 public final class FeaturePipeline {
   private static final Logger LOG = LoggerFactory.getLogger(FeaturePipeline.class);
 
+  /** The events table's column of the run that ingested a row (not part of the row's identity). */
+  public static final String RUN_ID = "_run_id";
+
   /** The input text per written Parquet file (Spark's default maxPartitionBytes). */
   private static final long WRITE_BYTES = 128L << 20;
 
@@ -241,7 +244,7 @@ public final class FeaturePipeline {
           (t1 - t0) / 1_000_000);
       // Writing the events table invalidates cached plans that read it (the duplicate check
       // does on incremental runs), so this run's rows are read back from the table by run id.
-      Dataset<Row> newEvents = tables.read(ev).filter(col("_run_id").equalTo(lit(runId)));
+      Dataset<Row> newEvents = tables.read(ev).filter(col(RUN_ID).equalTo(lit(runId)));
       // New events later than every earlier event of their entity change no existing view row:
       // the usual case of a stream, where appending the new rows equals the merge, at a fraction
       // of its cost (a merge reads and rewrites the files it touches).
@@ -343,7 +346,7 @@ public final class FeaturePipeline {
     String since = "_since";
     Dataset<Row> earlier =
         allEvents
-            .filter(col("_run_id").notEqual(lit(runId)))
+            .filter(col(RUN_ID).notEqual(lit(runId)))
             .groupBy(col(key))
             .agg(max(RowValidator.EVENT_TIME).as(latest));
     Dataset<Row> first = newEvents.groupBy(col(key)).agg(min(RowValidator.EVENT_TIME).as(since));
@@ -432,7 +435,7 @@ public final class FeaturePipeline {
         .filter(c -> !c.name().equals(key)) // a source column named like the key is the key
         .forEach(c -> cols.add(col("`" + c.name() + "`")));
     cols.add(col(SourceReader.SOURCE_FILE));
-    cols.add(lit(runId).as("_run_id"));
+    cols.add(lit(runId).as(RUN_ID));
     return clean.select(cols.toArray(Column[]::new));
   }
 

@@ -15,6 +15,7 @@ import static org.apache.spark.sql.functions.when;
 
 import dev.lakeops.common.config.LabelConfig;
 import dev.lakeops.spark.expr.SparkExprs;
+import dev.lakeops.spark.features.FeaturePipeline;
 import dev.lakeops.spark.ingest.RowValidator;
 import java.util.Arrays;
 import org.apache.spark.sql.Column;
@@ -34,9 +35,6 @@ public final class LabelBuilder {
    * smallest id of the rows it reduced.
    */
   public static final String LABEL_ID = "label_id";
-
-  /** The events table's column of the run that ingested a row (not part of a row's identity). */
-  private static final String RUN_ID = "_run_id";
 
   private LabelBuilder() {}
 
@@ -65,7 +63,7 @@ public final class LabelBuilder {
                   .as(RowValidator.EVENT_TIME);
       Column[] row =
           Arrays.stream(events.columns())
-              .filter(c -> !c.equals(RUN_ID))
+              .filter(c -> !c.equals(FeaturePipeline.RUN_ID))
               .map(c -> col("`" + c + "`"))
               .toArray(Column[]::new);
       Dataset<Row> rows =

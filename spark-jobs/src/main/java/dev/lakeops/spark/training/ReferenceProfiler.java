@@ -118,6 +118,7 @@ public final class ReferenceProfiler {
       Dataset<Row> data, List<String> keys, List<String> categorical, long rowCount) {
     boolean exact = rowCount <= EXACT_QUANTILE_MAX_ROWS;
     List<Column> aggs = new ArrayList<>(List.of(count(lit(1))));
+    Map<String, Integer> decilesAt = new LinkedHashMap<>(); // a numeric column's deciles in the row
     for (int i = 0; i < keys.size(); i++) {
       Column v = col(alias(i));
       aggs.add(count(v));
@@ -130,6 +131,7 @@ public final class ReferenceProfiler {
             exact
                 ? percentile(v, lit(PERCENTAGES))
                 : percentile_approx(v, lit(PERCENTAGES), lit(APPROX_ACCURACY)));
+        decilesAt.put(keys.get(i), aggs.size());
         aggs.add(deciles(alias(i), exact));
       }
     }
@@ -140,13 +142,7 @@ public final class ReferenceProfiler {
     Map<String, Long> distinct = new LinkedHashMap<>();
     valueCounts(data, keys, categorical, tops, distinct);
     Map<String, DecileBins> bins = new LinkedHashMap<>();
-    int decileAt = 1;
-    for (String key : keys) {
-      decileAt += categorical.contains(key) ? 1 : 7;
-      if (!categorical.contains(key)) {
-        bins.put(key, DecileBins.ofDeciles(deciles(stats, decileAt - 1)));
-      }
-    }
+    decilesAt.forEach((key, at) -> bins.put(key, DecileBins.ofDeciles(deciles(stats, at))));
     Map<String, Summary> summaries = summaries(data, keys, categorical, bins);
 
     Map<String, ColumnProfile> out = new LinkedHashMap<>();
