@@ -29,6 +29,26 @@ public sealed interface EventTime extends java.io.Serializable {
   record FromExpression(Expr expr, String text, String format, EpochUnit unit)
       implements EventTime {}
 
+  /**
+   * The time from which the rows of a dimension source without an event time are valid: before any
+   * event a project meets (1900-01-01T00:00:00Z, after the Julian-Gregorian switch, so every engine
+   * reads it as the same instant).
+   */
+  Instant VALID_ALWAYS = Instant.parse("1900-01-01T00:00:00Z");
+
+  /**
+   * The event time of a dimension source's rows that are valid always ({@code dimension: true} with
+   * no {@code event_time}): {@link #VALID_ALWAYS}, as a constant expression read by the one decoder
+   * of every engine.
+   */
+  static EventTime validAlways() {
+    return new FromExpression(
+        new Expr.Literal(VALID_ALWAYS.toString()),
+        "valid always (" + VALID_ALWAYS + ")",
+        null,
+        null);
+  }
+
   /** From the row's position in the input: {@code start + index * step} (for sampled streams). */
   record FromRowIndex(Instant start, Duration step) implements EventTime {}
 }

@@ -8,7 +8,8 @@ import java.util.Optional;
  * A group of features of one entity computed from one source, stored as one offline table keyed by
  * entity key and event time.
  *
- * @param ttl how long a feature row stays valid for point-in-time lookups
+ * @param ttl how long a feature row stays valid for point-in-time lookups; null when it stays valid
+ *     until a newer row ({@code ttl: none}, the default for views of a dimension source)
  * @param onlineLookback how far behind an entity's latest event the online store still answers an
  *     as-of read ({@code online_lookback:}, default zero): the store keeps that much more history
  *     than the longest window, so an event scored at {@code t} after newer events of its entity

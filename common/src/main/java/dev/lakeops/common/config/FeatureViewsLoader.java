@@ -30,14 +30,38 @@ final class FeatureViewsLoader extends SectionLoader {
     root.checkKeys(List.of("entities"));
     Map<String, EntityConfig> out = new LinkedHashMap<>();
     for (ConfigNode n : root.get("entities").list()) {
-      n.checkKeys(List.of("name", "key", "description"));
+      n.checkKeys(List.of("name", "key", "join_keys", "description"));
       String name = checkName(n.get("name"), n.get("name").requiredText("the entity name"));
       Optional<String> key = n.get("key").requiredText("the key column name, e.g. customer_id");
-      if (name != null && key.isPresent()) {
+      List<String> joinKeys = n.get("join_keys").textList();
+      boolean ok = true;
+      if (n.get("join_keys").isPresent() && joinKeys.size() < 2) {
+        n.get("join_keys")
+            .problem(
+                "a composite key needs at least two parts, got " + joinKeys + ".",
+                "list the parts, e.g. join_keys: [store_id, product_id], or remove join_keys"
+                    + " for a one-column key.");
+        ok = false;
+      } else if (joinKeys.size() != new java.util.HashSet<>(joinKeys).size()) {
+        n.get("join_keys").problem("a part is listed twice: " + joinKeys + ".", "list each once.");
+        ok = false;
+      } else if (key.isPresent() && joinKeys.contains(key.get())) {
+        n.get("key")
+            .problem(
+                "the key column '"
+                    + key.get()
+                    + "' of a composite entity holds the parts' combined text, so it cannot be"
+                    + " named like one of its parts "
+                    + joinKeys
+                    + ".",
+                "name it apart, e.g. key: " + name + "_key.");
+        ok = false;
+      }
+      if (name != null && key.isPresent() && ok) {
         putUnique(
             out,
             name,
-            new EntityConfig(name, key.get(), n.get("description").textOr("")),
+            new EntityConfig(name, key.get(), joinKeys, n.get("description").textOr("")),
             n.get("name"));
       }
     }
@@ -57,24 +81,32 @@ final class FeatureViewsLoader extends SectionLoader {
       String entity = reference(n.get("entity"), "entity", entities.keySet(), ENTITIES);
       String sourceName = reference(n.get("source"), "source", sources.keySet(), SOURCES);
       SourceConfig source = sourceName == null ? null : sources.get(sourceName);
-      if (source != null && entity != null && !source.entity().equals(entity)) {
+      if (source != null && entity != null && source.key(entity).isEmpty()) {
         n.get("entity")
             .problem(
                 "the view's entity is '"
                     + entity
-                    + "' but its source '"
+                    + "' but the rows of its source '"
                     + sourceName
-                    + "' holds rows of entity '"
-                    + source.entity()
-                    + "'.",
-                "use entity '" + source.entity() + "' or another source.");
+                    + "' carry the keys of "
+                    + source.entities()
+                    + " only.",
+                "use one of "
+                    + source.entities()
+                    + ", or add '"
+                    + entity
+                    + "' to the source's 'entities'.");
       }
-      Optional<Duration> ttl = duration(n.get("ttl"), true);
+      // ttl: none (or no ttl on a dimension's view) keeps a row valid until a newer one.
+      boolean never =
+          n.get("ttl").text().map("none"::equals).orElse(false)
+              || (!n.get("ttl").isPresent() && source != null && source.dimension());
+      Optional<Duration> ttl = never ? Optional.empty() : duration(n.get("ttl"), true);
       Duration lookback =
           n.get("online_lookback").isPresent()
               ? duration(n.get("online_lookback"), true).orElse(Duration.ZERO)
               : Duration.ZERO;
-      Map<String, ExprType> columns = source == null ? null : exprColumns(source.schema());
+      Map<String, ExprType> columns = source == null ? null : exprColumns(source);
       List<FeatureSpec> features = new java.util.ArrayList<>();
       Set<String> names = new java.util.HashSet<>();
       if (!n.get("features").isPresent()) {
@@ -107,11 +139,11 @@ final class FeatureViewsLoader extends SectionLoader {
           features.add(spec);
         }
       }
-      if (name != null && entity != null && source != null && ttl.isPresent()) {
+      if (name != null && entity != null && source != null && (never || ttl.isPresent())) {
         putUnique(
             out,
             name,
-            new FeatureViewConfig(name, entity, sourceName, ttl.get(), features, lookback),
+            new FeatureViewConfig(name, entity, sourceName, ttl.orElse(null), features, lookback),
             n.get("name"));
       }
     }

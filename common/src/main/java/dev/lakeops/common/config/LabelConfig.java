@@ -25,6 +25,8 @@ import java.util.Optional;
  *     time t - ahead, so the features joined to it are those known that much earlier and the model
  *     learns to forecast (e.g. the next half-hour's price direction)
  * @param reduce how rows of one entity and event time become one, or null to keep every row
+ * @param entities every entity whose key the label's rows carry (the source's {@code entities}),
+ *     {@code entity} first; a training set joins views of any of them, each on its own key
  */
 public record LabelConfig(
     String name,
@@ -33,7 +35,24 @@ public record LabelConfig(
     Expr value,
     Duration ahead,
     Duration nextEventWithin,
-    Reduction reduce) {
+    Reduction reduce,
+    List<String> entities) {
+
+  public LabelConfig {
+    entities = entities == null || entities.isEmpty() ? List.of(entity) : List.copyOf(entities);
+  }
+
+  /** A label whose rows carry the key of their one entity. */
+  public LabelConfig(
+      String name,
+      String source,
+      String entity,
+      Expr value,
+      Duration ahead,
+      Duration nextEventWithin,
+      Reduction reduce) {
+    this(name, source, entity, value, ahead, nextEventWithin, reduce, null);
+  }
 
   /** A label without a reduction: one training row per source row. */
   public LabelConfig(
@@ -43,7 +62,7 @@ public record LabelConfig(
       Expr value,
       Duration ahead,
       Duration nextEventWithin) {
-    this(name, source, entity, value, ahead, nextEventWithin, null);
+    this(name, source, entity, value, ahead, nextEventWithin, null, null);
   }
 
   /** How the label values of one entity and event time are reduced to one. */

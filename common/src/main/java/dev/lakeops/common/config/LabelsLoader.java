@@ -41,7 +41,7 @@ final class LabelsLoader extends SectionLoader {
         value =
             n.get("value")
                 .text()
-                .map(t -> expr(n.get("value"), t, exprColumns(source.schema()), null))
+                .map(t -> expr(n.get("value"), t, exprColumns(source), null))
                 .orElse(null);
       }
       Duration next = hasNext ? duration(n.get("next_event_within"), true).orElse(null) : null;
@@ -83,7 +83,7 @@ final class LabelsLoader extends SectionLoader {
         if (reduce == LabelConfig.Reduction.MEAN
             && value != null
             && source != null
-            && ExprTypes.infer(value, exprColumns(source.schema())) == ExprType.STRING) {
+            && ExprTypes.infer(value, exprColumns(source)) == ExprType.STRING) {
           n.get("reduce")
               .problem(
                   "'reduce: mean' needs a numeric (or true/false) label, but the value is text.",
@@ -95,7 +95,16 @@ final class LabelsLoader extends SectionLoader {
         putUnique(
             out,
             name,
-            new LabelConfig(name, sourceName, source.entity(), value, ahead, next, reduce),
+            new LabelConfig(
+                name,
+                sourceName,
+                source.entity(),
+                value,
+                ahead,
+                next,
+                reduce,
+                // A next-event label is one row per entity and time: it carries its entity only.
+                value != null ? source.entities() : List.of(source.entity())),
             n.get("name"));
       }
     }

@@ -30,7 +30,8 @@ final class ModelColumnsParser {
       String name, String key, Map<String, FeatureType> features, List<String> all) {}
 
   TrainingSetColumns columnsOf(TrainingSetConfig set) {
-    String key = project.entities().get(project.labels().get(set.label()).entity()).key();
+    LabelConfig label = project.labels().get(set.label());
+    String key = project.entities().get(label.entity()).key();
     Map<String, List<String>> byView = new LinkedHashMap<>();
     for (TrainingSetConfig.FeatureRef ref : set.features()) {
       List<String> names = byView.computeIfAbsent(ref.view(), v -> new ArrayList<>());
@@ -42,7 +43,9 @@ final class ModelColumnsParser {
       add.stream().filter(f -> !names.contains(f)).forEach(names::add);
     }
     Map<String, FeatureType> features = new LinkedHashMap<>();
-    List<String> all = new ArrayList<>(List.of(key, ModelSpec.EVENT_TIME, ModelSpec.DEFAULT_LABEL));
+    List<String> all = new ArrayList<>();
+    label.entities().forEach(e -> all.add(project.entities().get(e).key()));
+    all.addAll(List.of(ModelSpec.EVENT_TIME, ModelSpec.DEFAULT_LABEL));
     byView.forEach(
         (view, names) -> {
           FeatureViewConfig v = project.views().get(view);

@@ -130,6 +130,19 @@ abstract class SectionLoader {
     return out;
   }
 
+  /**
+   * The column types a source's feature, label and filter expressions see: the declared types,
+   * except that a column named like one of the source's entity key columns is text (it holds the
+   * key's canonical text in every engine, {@code SourceDecoder}).
+   */
+  static Map<String, ExprType> exprColumns(SourceConfig source) {
+    Map<String, ExprType> out = exprColumns(source.schema());
+    for (String k : source.keyColumns()) {
+      out.computeIfPresent(k, (c, t) -> ExprType.STRING);
+    }
+    return out;
+  }
+
   static List<String> columnsOf(List<ColumnSpec> schema) {
     return schema.stream().map(ColumnSpec::name).sorted().toList();
   }

@@ -19,10 +19,15 @@ import java.util.Optional;
  * @param table a catalog table name; null when {@code path} is set
  * @param delimiter for CSV: a single character, or {@code whitespace} for runs of blanks
  * @param csv the CSV dialect (quote, escape, comment) of delimited text; never null
- * @param entityKey an expression of type text giving the entity key of each row
+ * @param keys the entities whose keys each row carries, the first the source's own entity ({@code
+ *     entity:}); several with {@code entities:} (a rating carries a user and an item); never empty
  * @param uniqueKey columns whose combination must be unique; repeats are quarantined
  * @param maxFutureSkew how far after the processing time an event may be (the future bound, see
  *     {@code EventTimes.futureViolation}); null for no bound
+ * @param dimension a dimension source ({@code dimension: true}): attributes of its entity, one row
+ *     per key and valid-from time (its {@code event_time}, or {@link EventTime#VALID_ALWAYS} when
+ *     it has none); a repeat of a key and time is quarantined ({@code duplicate_key}), and its
+ *     views never expire unless they set a {@code ttl}
  */
 public record SourceConfig(
     String name,
@@ -33,13 +38,12 @@ public record SourceConfig(
     boolean header,
     Map<String, String> options,
     List<ColumnSpec> schema,
-    String entity,
-    Expr entityKey,
-    String entityKeyText,
+    List<SourceKey> keys,
     EventTime eventTime,
     List<String> uniqueKey,
     CsvDialect csv,
-    Duration maxFutureSkew)
+    Duration maxFutureSkew,
+    boolean dimension)
     implements Serializable {
 
   /** The default future bound: one day after the processing time. */
@@ -49,9 +53,13 @@ public record SourceConfig(
     if (csv == null) {
       csv = CsvDialect.DEFAULT;
     }
+    keys = List.copyOf(keys);
   }
 
-  /** A source with the default CSV dialect and the default future bound. */
+  /**
+   * A source of one simple entity with the default CSV dialect and the default future bound; the
+   * key column is {@code entityKey}'s column when it is a bare column, else the entity's name.
+   */
   public SourceConfig(
       String name,
       SourceFormat format,
@@ -75,13 +83,47 @@ public record SourceConfig(
         header,
         options,
         schema,
-        entity,
-        entityKey,
-        entityKeyText,
+        List.of(
+            new SourceKey(
+                entity,
+                entityKey instanceof Expr.Column c ? c.name() : entity,
+                List.of(entityKey),
+                List.of(entityKeyText))),
         eventTime,
         uniqueKey,
         CsvDialect.DEFAULT,
-        DEFAULT_MAX_FUTURE_SKEW);
+        DEFAULT_MAX_FUTURE_SKEW,
+        false);
+  }
+
+  /** The source's own entity: the first of {@link #keys}. */
+  public String entity() {
+    return keys.get(0).entity();
+  }
+
+  /** The names of the entities whose keys each row carries, the source's own entity first. */
+  public List<String> entities() {
+    return keys.stream().map(SourceKey::entity).toList();
+  }
+
+  /** How rows name {@code entity}, or empty when the rows do not carry its key. */
+  public Optional<SourceKey> key(String entity) {
+    return keys.stream().filter(k -> k.entity().equals(entity)).findFirst();
+  }
+
+  /** The position of {@code entity} in {@link #keys}, or -1. */
+  public int keyIndex(String entity) {
+    for (int i = 0; i < keys.size(); i++) {
+      if (keys.get(i).entity().equals(entity)) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  /** The key columns of {@link #keys}, in order. */
+  public List<String> keyColumns() {
+    return keys.stream().map(SourceKey::column).toList();
   }
 
   /**

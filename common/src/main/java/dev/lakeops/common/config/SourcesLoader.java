@@ -11,6 +11,7 @@ import dev.lakeops.common.types.ColumnType;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -48,12 +49,14 @@ final class SourcesLoader extends SectionLoader {
             "schema",
             "entity",
             "entity_key",
+            "entities",
             "event_time",
             "unique_key",
             "quote",
             "escape",
             "comment",
             "max_future_skew",
+            "dimension",
             "description"));
     String name = checkName(n.get("name"), n.get("name").requiredText("the source name"));
     Optional<SourceFormat> format =
@@ -107,20 +110,16 @@ final class SourcesLoader extends SectionLoader {
 
     List<ColumnSpec> schema = schema(n.get("schema"));
     Map<String, ExprType> columns = exprColumns(schema);
-    String entity = n.get("entity").requiredText("the entity of the source's rows").orElse(null);
-    if (entity != null && !entities.containsKey(entity) && !alreadyReported(ENTITIES, entity)) {
-      n.get("entity")
-          .problem(
-              "unknown entity '" + entity + "'; known entities are " + entities.keySet() + ".",
-              "declare it in " + ENTITIES + " or use a known one.");
-    }
-    Optional<String> keyText =
-        n.get("entity_key")
-            .requiredText("an expression giving each row's entity key, e.g. customer_id or 'NSW'");
-    Expr key =
-        keyText.map(t -> expr(n.get("entity_key"), t, columns, ExprType.STRING)).orElse(null);
-    EventTime eventTime = eventTime(n.get("event_time"), schema, columns);
+    List<SourceKey> keys = keys(n, entities, schema, columns);
+    boolean dimension = n.get("dimension").bool().orElse(false);
+    EventTime eventTime =
+        dimension && !n.get("event_time").isPresent()
+            ? EventTime.validAlways()
+            : eventTime(n.get("event_time"), schema, columns);
     List<String> unique = n.get("unique_key").textList();
+    if (dimension && unique.isEmpty() && keys != null) {
+      unique = dimensionKey(keys, eventTime);
+    }
     for (String c : unique) {
       if (schema.stream().noneMatch(s -> s.name().equals(c))) {
         n.get("unique_key")
@@ -129,7 +128,7 @@ final class SourcesLoader extends SectionLoader {
                 "list columns of the schema.");
       }
     }
-    if (name == null || format.isEmpty() || key == null || eventTime == null || schema.isEmpty()) {
+    if (name == null || format.isEmpty() || keys == null || eventTime == null || schema.isEmpty()) {
       return null;
     }
     return new SourceConfig(
@@ -141,13 +140,212 @@ final class SourcesLoader extends SectionLoader {
         header,
         n.get("options").textMap(),
         schema,
-        entity,
-        key,
-        keyText.get(),
+        keys,
         eventTime,
         unique,
         csv,
-        maxFutureSkew);
+        maxFutureSkew,
+        dimension);
+  }
+
+  /**
+   * A dimension's default unique key: its key columns (the columns its keys read) and its
+   * valid-from column, so that two rows of one key valid from the same time are a duplicate.
+   */
+  private static List<String> dimensionKey(List<SourceKey> keys, EventTime eventTime) {
+    List<String> out = new ArrayList<>();
+    for (SourceKey k : keys) {
+      for (Expr part : k.parts()) {
+        part.columns().stream().filter(c -> !out.contains(c)).forEach(out::add);
+      }
+    }
+    if (eventTime instanceof EventTime.FromColumn c && !out.contains(c.column())) {
+      out.add(c.column());
+    }
+    return out;
+  }
+
+  /**
+   * The entities whose keys the rows carry: {@code entity:} with an optional {@code entity_key:}
+   * (one entity), or {@code entities:} (several: a list of names, or a mapping of each name to its
+   * key expression). An entity's key expression defaults to the column(s) named like its key (its
+   * join keys when composite); a composite entity's {@code entity_key} is a list, one expression
+   * per part. Returns null after recording the problems.
+   */
+  private List<SourceKey> keys(
+      ConfigNode n,
+      Map<String, EntityConfig> entities,
+      List<ColumnSpec> schema,
+      Map<String, ExprType> columns) {
+    ConfigNode one = n.get("entity");
+    ConfigNode many = n.get("entities");
+    if (one.isPresent() == many.isPresent()) {
+      n.problem(
+          one.isPresent()
+              ? "a source has either 'entity' (its rows' one entity) or 'entities' (several), not"
+                  + " both."
+              : "missing required field: entity (the entity of the source's rows).",
+          one.isPresent()
+              ? "keep 'entities' and give each entity's key expression there."
+              : "add 'entity: <name>' with a name from " + ENTITIES + ".");
+      return null;
+    }
+    List<SourceKey> out = new ArrayList<>();
+    boolean ok = true;
+    if (one.isPresent()) {
+      String entity = knownEntity(one, one.text().orElse(null), entities);
+      ok = entity != null;
+      if (ok) {
+        SourceKey k = key(n.get("entity_key"), entities.get(entity), schema, columns);
+        ok = k != null;
+        out.add(k);
+      }
+    } else {
+      if (n.get("entity_key").isPresent()) {
+        n.get("entity_key")
+            .problem(
+                "'entity_key' goes with 'entity'; with 'entities' each entity's key expression is"
+                    + " given in the mapping.",
+                "write entities: {user: user_id, item: item_id}, or drop 'entity_key' to read"
+                    + " each key from the column named like it.");
+        ok = false;
+      }
+      List<String> names = many.isMapping() ? many.keys() : many.textList();
+      if (names.isEmpty()) {
+        many.problem(
+            "expected a list of entity names or a mapping of entity name to key expression.",
+            "write entities: [user, item] or entities: {user: user_id, item: item_id}.");
+        return null;
+      }
+      for (String name : names) {
+        ConfigNode at = many.isMapping() ? many.get(name) : many;
+        String entity = knownEntity(at, name, entities);
+        if (entity == null) {
+          ok = false;
+          continue;
+        }
+        if (out.stream().anyMatch(k -> k != null && k.entity().equals(entity))) {
+          at.problem("entity '" + entity + "' is listed twice.", "list each entity once.");
+          ok = false;
+          continue;
+        }
+        // In a list, many.get(name) is absent (the key is read from its column), at the list's
+        // line.
+        SourceKey k = key(many.get(name), entities.get(entity), schema, columns);
+        ok &= k != null;
+        out.add(k);
+      }
+    }
+    return ok ? out : null;
+  }
+
+  private String knownEntity(ConfigNode at, String entity, Map<String, EntityConfig> entities) {
+    if (entity == null || entity.isBlank()) {
+      at.problem("expected an entity name.", "use a name from " + ENTITIES + ".");
+      return null;
+    }
+    if (!entities.containsKey(entity)) {
+      if (!alreadyReported(ENTITIES, entity)) {
+        at.problem(
+            "unknown entity '" + entity + "'; known entities are " + entities.keySet() + ".",
+            "declare it in " + ENTITIES + " or use a known one.");
+      }
+      return null;
+    }
+    return entity;
+  }
+
+  /**
+   * One entity's key: the expression(s) at {@code n}, or the columns named like the key's parts
+   * when {@code n} is absent. Each part must be text, a number (integers are keys; a row whose
+   * number has a fraction is quarantined) or a date column.
+   */
+  private SourceKey key(
+      ConfigNode n, EntityConfig entity, List<ColumnSpec> schema, Map<String, ExprType> columns) {
+    List<String> texts;
+    if (!n.isPresent()) {
+      List<String> missing =
+          entity.parts().stream()
+              .filter(p -> schema.stream().noneMatch(c -> c.name().equals(p)))
+              .toList();
+      if (!missing.isEmpty()) {
+        n.problem(
+            "missing the key of entity '"
+                + entity.name()
+                + "': no expression is given and the schema has no column "
+                + missing
+                + " to read it from.",
+            entity.composite()
+                ? "give entity_key: [<expression per part " + entity.parts() + ">]."
+                : "give entity_key: <an expression, e.g. a column name or 'NSW'>.");
+        return null;
+      }
+      texts = entity.parts();
+    } else if (n.isSequence()) {
+      texts = n.textList();
+    } else {
+      texts = n.text().map(List::of).orElse(List.of());
+    }
+    if (texts.size() != entity.parts().size()) {
+      n.problem(
+          "entity '"
+              + entity.name()
+              + "' has "
+              + (entity.composite() ? "a key of " + entity.parts().size() + " parts " : "one key ")
+              + entity.parts()
+              + ", but "
+              + texts.size()
+              + " expression(s) are given.",
+          entity.composite()
+              ? "give one expression per part, in order: ["
+                  + String.join(", ", entity.parts())
+                  + "]."
+              : "give one expression, e.g. a column name.");
+      return null;
+    }
+    List<Expr> parts = new ArrayList<>();
+    for (int i = 0; i < texts.size(); i++) {
+      String t = texts.get(i);
+      Optional<ColumnSpec> bare = schema.stream().filter(c -> c.name().equals(t)).findFirst();
+      if (bare.isPresent()
+          && !Set.of(ColumnType.STRING, ColumnType.INT, ColumnType.LONG, ColumnType.DATE)
+              .contains(bare.get().type())) {
+        n.problem(
+            "column '"
+                + t
+                + "' is "
+                + bare.get().type().key()
+                + ", which cannot be an entity key: a key is text, an integer or a date.",
+            bare.get().type() == ColumnType.DOUBLE
+                ? "declare the column int or long if its values are whole numbers, or use an"
+                    + " expression such as cast("
+                    + t
+                    + " as string)."
+                : "use a text, integer or date column, or an expression of one.");
+        return null;
+      }
+      if (bare.isPresent() && bare.get().type() == ColumnType.DATE) {
+        parts.add(new Expr.Column(t)); // a date key is the column's yyyy-MM-dd text
+        continue;
+      }
+      Expr e = expr(n, t, columns, null);
+      if (e == null) {
+        return null;
+      }
+      ExprType type = ExprTypes.infer(e, columns);
+      if (type != ExprType.STRING && type != ExprType.NUMBER) {
+        n.problem(
+            "the key expression \""
+                + t
+                + "\" is "
+                + type
+                + "; a key is text, an integer or a date.",
+            "use a text or integer expression, e.g. cast(x as string).");
+        return null;
+      }
+      parts.add(e);
+    }
+    return new SourceKey(entity.name(), entity.key(), parts, texts);
   }
 
   /** The CSV dialect: {@code quote}, {@code escape}, {@code comment}, one character each. */

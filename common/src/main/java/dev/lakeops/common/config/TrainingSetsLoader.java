@@ -58,18 +58,22 @@ final class TrainingSetsLoader extends SectionLoader {
               "use one of them, or name the view alone for all.");
           continue;
         }
-        if (labelName != null && !view.entity().equals(labels.get(labelName).entity())) {
+        List<String> labelEntities =
+            labelName == null ? List.of() : labels.get(labelName).entities();
+        if (labelName != null && !labelEntities.contains(view.entity())) {
           f.problem(
               "view '"
                   + view.name()
                   + "' is keyed by entity '"
                   + view.entity()
-                  + "' but label '"
+                  + "' but the rows of label '"
                   + labelName
-                  + "' by '"
-                  + labels.get(labelName).entity()
-                  + "'.",
-              "join views of the label's entity only.");
+                  + "' carry the keys of "
+                  + labelEntities
+                  + " only.",
+              "join views of those entities, or list '"
+                  + view.entity()
+                  + "' in the label source's 'entities' (with its key expression).");
           continue;
         }
         List<String> brought =

@@ -2,6 +2,7 @@ package dev.lakeops.common.events;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.math.BigDecimal;
+import java.util.List;
 
 /**
  * The one normalisation of entity keys, for every reader (the Spark feature pipeline, the Flink
@@ -83,6 +84,24 @@ public final class EntityKeys {
     }
     return new Key(null, "= " + n + " is not text or an integer");
   }
+
+  /**
+   * A composite key's canonical text: its parts' canonical texts as a JSON array, in the entity's
+   * {@code join_keys} order, e.g. {@code ["S1","7"]} (no spaces; JSON escapes for quotes,
+   * backslashes and control characters).
+   *
+   * @param parts the parts' normalised texts, none null
+   */
+  public static String composite(List<String> parts) {
+    try {
+      return JSON.writeValueAsString(parts);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException("a list of strings always serializes", e);
+    }
+  }
+
+  private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+      new com.fasterxml.jackson.databind.ObjectMapper();
 
   private static Key notAKey(Object v) {
     return new Key(null, "= " + v + " is not text or an integer");

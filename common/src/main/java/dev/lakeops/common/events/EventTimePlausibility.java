@@ -24,7 +24,8 @@ public final class EventTimePlausibility {
   public static final long AHEAD_MICROS = 365L * 86_400L * 1_000_000L;
 
   /**
-   * The warning for a batch of {@code source}'s event times, or empty when they are plausible.
+   * The warning for a batch of {@code source}'s event times, or empty when they are plausible (a
+   * dimension source's valid-from times are never questioned: rows valid always start in 1900).
    *
    * @param minMicros the batch's earliest event time, epoch µs
    * @param maxMicros its latest, epoch µs
@@ -32,6 +33,9 @@ public final class EventTimePlausibility {
    */
   public static Optional<String> check(
       SourceConfig source, long minMicros, long maxMicros, long nowMicros) {
+    if (source.dimension()) {
+      return Optional.empty();
+    }
     boolean old = maxMicros < EARLIEST_MICROS;
     boolean ahead = minMicros > nowMicros + AHEAD_MICROS;
     if (!old && !ahead) {

@@ -8,12 +8,14 @@ import dev.lakeops.common.config.ColumnSpec;
 import dev.lakeops.common.config.EventTime;
 import dev.lakeops.common.config.SourceConfig;
 import dev.lakeops.common.config.SourceFormat;
+import dev.lakeops.common.config.SourceKey;
 import dev.lakeops.common.events.Validated.Violation;
 import dev.lakeops.common.expr.BooleanText;
 import dev.lakeops.common.expr.Expr;
 import dev.lakeops.common.expr.ExprEvaluator;
 import dev.lakeops.common.types.ColumnType;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
@@ -75,6 +77,10 @@ public final class SourceDecoder {
   private final List<Set<Long>> allowedTimes = new ArrayList<>();
   private final LongSupplier clockMicros;
   private final int[] schemaOrder;
+
+  /** Per source key, the index of the declared column named like its key column, or -1. */
+  private final int[] keyColumnAt;
+
   private String lastHeader;
   private Layout lastLayout;
 
@@ -121,6 +127,10 @@ public final class SourceDecoder {
       }
       allowedTimes.add(times);
     }
+    this.keyColumnAt =
+        source.keys().stream()
+            .mapToInt(k -> index.containsKey(k.column()) ? index.get(k.column()) : -1)
+            .toArray();
     this.json = format == SourceFormat.JSONL;
     String d = source.delimiter() == null ? "," : source.delimiter();
     this.whitespace = d.equals("whitespace");
@@ -176,7 +186,13 @@ public final class SourceDecoder {
       return new Rejection(
           source.name(), v.violations().get(0).rule(), reason(v.violations()), raw, origin);
     }
-    return new SourceEvent(v.entityKey(), v.eventTimeMicros(), v.values(), origin, raw);
+    return new SourceEvent(
+        v.entityKey(),
+        v.eventTimeMicros(),
+        v.values(),
+        origin,
+        raw,
+        v.keys().size() == 1 ? null : v.keys().toArray(String[]::new));
   }
 
   /** The reasons of a record's violations joined with "; " (the quarantine's {@code reason}). */
@@ -408,11 +424,23 @@ public final class SourceDecoder {
       values[i] = v;
     }
 
-    EntityKeys.Key key = entityKey(values, nodes);
-    if (key.key() == null) {
-      violations.add(
-          new Violation(
-              "entity_key", "the entity key (" + source.entityKeyText() + ") " + key.problem()));
+    List<String> keys = new ArrayList<>(source.keys().size());
+    for (SourceKey k : source.keys()) {
+      EntityKeys.Key key = key(k, values, nodes);
+      if (key.key() == null) {
+        violations.add(
+            new Violation(
+                "entity_key",
+                "the "
+                    + (source.keys().size() == 1
+                        ? "entity key"
+                        : "key of entity '" + k.entity() + "'")
+                    + " ("
+                    + k.text()
+                    + ") "
+                    + key.problem()));
+      }
+      keys.add(key.key());
     }
 
     Long micros;
@@ -483,7 +511,14 @@ public final class SourceDecoder {
         violations.add(new Violation(EventTimes.FUTURE_RULE, future));
       }
     }
-    return new Validated(null, key.key(), micros, values, List.copyOf(violations));
+    // A declared column named like a key column holds the key's text, in both engines.
+    for (int i = 0; i < keyColumnAt.length; i++) {
+      if (keyColumnAt[i] >= 0) {
+        values[keyColumnAt[i]] = keys.get(i);
+      }
+    }
+    return new Validated(
+        null, Collections.unmodifiableList(keys), micros, values, List.copyOf(violations));
   }
 
   /** The index of column {@code name} in an event's values, or -1. */
@@ -492,12 +527,30 @@ public final class SourceDecoder {
     return i == null ? -1 : i;
   }
 
-  private EntityKeys.Key entityKey(Object[] values, JsonNode[] nodes) {
-    Expr e = source.entityKey();
+  /** One entity's key: its part's normalised text, or its parts' composite text. */
+  private EntityKeys.Key key(SourceKey k, Object[] values, JsonNode[] nodes) {
+    if (k.parts().size() == 1) {
+      return part(k.parts().get(0), values, nodes);
+    }
+    List<String> parts = new ArrayList<>(k.parts().size());
+    for (int i = 0; i < k.parts().size(); i++) {
+      EntityKeys.Key p = part(k.parts().get(i), values, nodes);
+      if (p.key() == null) {
+        return new EntityKeys.Key(null, "part " + k.texts().get(i) + " " + p.problem());
+      }
+      parts.add(p.key());
+    }
+    return new EntityKeys.Key(EntityKeys.composite(parts), null);
+  }
+
+  private EntityKeys.Key part(Expr e, Object[] values, JsonNode[] nodes) {
     if (e instanceof Expr.Column c && index.containsKey(c.name())) {
       int i = index.get(c.name());
       if (nodes != null && nodes[i] != null && !nodes[i].isTextual()) {
         return EntityKeys.fromJson(nodes[i]); // a JSON number: 7.0 -> "7"; true -> refused
+      }
+      if (schema.get(i).type() == ColumnType.DATE && values[i] != null) {
+        return EntityKeys.normalize(EventTimes.formatDate((Long) values[i])); // 2024-03-01
       }
       return EntityKeys.normalize(values[i]); // an int column stays an int: "7", not "7.0"
     }

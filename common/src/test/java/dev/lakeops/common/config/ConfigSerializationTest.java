@@ -44,7 +44,7 @@ class ConfigSerializationTest {
     for (SourceConfig s : p.sources().values()) {
       SourceConfig back = roundTrip(s);
       assertThat(back).isEqualTo(s).isNotSameAs(s);
-      assertThat(back.entityKey()).isEqualTo(s.entityKey());
+      assertThat(back.keys().get(0).parts()).isEqualTo(s.keys().get(0).parts());
       assertThat(back.eventTime()).isEqualTo(s.eventTime());
     }
     for (FeatureViewConfig v : p.featureViews().values()) {

@@ -62,7 +62,7 @@ class ProjectLoaderTest {
     assertThat(purchases.format()).isEqualTo(SourceFormat.CSV);
     assertThat(purchases.delimiter()).isEqualTo("whitespace");
     assertThat(purchases.header()).isTrue();
-    assertThat(purchases.entityKeyText()).isEqualTo("customer_id");
+    assertThat(purchases.keys().get(0).text()).isEqualTo("customer_id");
     assertThat(purchases.eventTime()).isEqualTo(new EventTime.FromColumn("date", "yyyyMMdd", null));
     assertThat(purchases.columnNames())
         .containsExactly("customer_id", "date", "number_of_cds", "dollar_value");
@@ -391,9 +391,10 @@ class ProjectLoaderTest {
             lineOf(dir, "feature_views.yaml", "entity: region"));
     assertThat(p.problem())
         .isEqualTo(
-            "the view's entity is 'region' but its source 'elec2_readings' holds rows of"
-                + " entity 'market'.");
-    assertThat(p.fix()).isEqualTo("use entity 'market' or another source.");
+            "the view's entity is 'region' but the rows of its source 'elec2_readings' carry"
+                + " the keys of [market] only.");
+    assertThat(p.fix())
+        .isEqualTo("use one of [market], or add 'region' to the source's 'entities'.");
   }
 
   @Test

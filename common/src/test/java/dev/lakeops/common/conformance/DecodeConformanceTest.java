@@ -67,6 +67,14 @@ class DecodeConformanceTest {
     assertThat(out).as(out.toString()).isInstanceOf(SourceEvent.class);
     SourceEvent e = (SourceEvent) out;
     assertThat(e.entityKey()).isEqualTo(c.get("key").asText());
+    if (c.has("keys")) { // the keys of the source's other entities, by key column
+      for (Iterator<Map.Entry<String, JsonNode>> it = c.get("keys").fields(); it.hasNext(); ) {
+        Map.Entry<String, JsonNode> want = it.next();
+        int k = source.keyColumns().indexOf(want.getKey());
+        assertThat(e.keys()[k]).as(want.getKey()).isEqualTo(want.getValue().asText());
+        assertThat(e.forEntity(k).entityKey()).isEqualTo(want.getValue().asText());
+      }
+    }
     assertThat(EventTimes.format(e.eventTimeMicros())).isEqualTo(c.get("time").asText());
     assertThat(e.eventTimeMicros())
         .isEqualTo(EventTimes.micros(Instant.parse(c.get("time").asText())));

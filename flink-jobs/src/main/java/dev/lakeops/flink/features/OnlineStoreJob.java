@@ -12,12 +12,14 @@ import dev.lakeops.flink.io.PerEventBound;
 import dev.lakeops.flink.io.RawRecord;
 import dev.lakeops.flink.io.StreamSources;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.UnaryOperator;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -502,13 +504,33 @@ public final class OnlineStoreJob {
             .name("event time")
             .uid("event-time");
 
-    SingleOutputStreamOperator<ViewRow> rows =
-        timed
-            .keyBy(SourceEvent::entityKey, Types.STRING)
-            .process(new FeatureFunction(o.sourceConfig(), o.views()))
-            .name("features")
-            .uid("features");
-    DataStream<Rejection> late = rows.getSideOutput(FeatureFunction.LATE);
+    // Views are keyed by their own entity: a source whose rows carry several entities' keys (a
+    // rating: user and item) feeds each entity's views from its own keyed stream.
+    SourceConfig source = o.sourceConfig();
+    Map<String, List<FeatureViewConfig>> byEntity = new LinkedHashMap<>();
+    o.views().forEach(v -> byEntity.computeIfAbsent(v.entity(), e -> new ArrayList<>()).add(v));
+    DataStream<ViewRow> rows = null;
+    DataStream<Rejection> late = null;
+    for (Map.Entry<String, List<FeatureViewConfig>> g : byEntity.entrySet()) {
+      int k = source.keyIndex(g.getKey());
+      boolean own = k == 0;
+      DataStream<SourceEvent> keyed =
+          own
+              ? timed
+              : timed
+                  .map(e -> e.forEntity(k), TypeInformation.of(SourceEvent.class))
+                  .name("key " + g.getKey())
+                  .uid("key-" + g.getKey());
+      SingleOutputStreamOperator<ViewRow> computed =
+          keyed
+              .keyBy(SourceEvent::entityKey, Types.STRING)
+              .process(new FeatureFunction(source, g.getValue()))
+              .name(own ? "features" : "features " + g.getKey())
+              .uid(own ? "features" : "features-" + g.getKey());
+      rows = rows == null ? computed : rows.union(computed);
+      DataStream<Rejection> l = computed.getSideOutput(FeatureFunction.LATE);
+      late = late == null ? l : late.union(l);
+    }
 
     rows.sinkTo(
             new OnlineStoreSink(o.store(), o.storeBatchSize(), o.storeFlushInterval().toMillis()))

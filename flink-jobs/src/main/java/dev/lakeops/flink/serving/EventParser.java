@@ -5,9 +5,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lakeops.common.events.EntityKeys;
 import dev.lakeops.common.events.EventTimes;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Parses an event, one JSON object per line:
@@ -16,9 +21,10 @@ import java.util.Map;
  * {"event_id": "e-1", "market_id": "NSW", "event_time": "1998-04-01T10:00:00Z", "nswprice": 0.07}
  * </pre>
  *
- * {@code event_id} is text (or an integer), the entity key field (the entity's key column) is text
- * or an integral number, normalised as every reader does ({@link EntityKeys}: {@code 7.0} is {@code
- * "7"}), {@code event_time} is event-time text in the forms every reader accepts ({@link
+ * {@code event_id} is text (or an integer), each entity key field (an entity's key column, or the
+ * join keys of a composite entity) is text or an integral number, normalised as every reader does
+ * ({@link EntityKeys}: {@code 7.0} is {@code "7"}; a composite key is its parts' JSON array),
+ * {@code event_time} is event-time text in the forms every reader accepts ({@link
  * EventTimes#parseText}) or integral epoch milliseconds; every other scalar field is a request-time
  * value that overrides the online store's feature of that name.
  */
@@ -28,9 +34,23 @@ public final class EventParser {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final String keyField;
+  private final Map<String, List<String>> keyFields;
+  private final Set<String> keyParts = new HashSet<>();
 
+  /** A parser of events with one simple entity key field. */
   public EventParser(String keyField) {
+    this(keyField, Map.of(keyField, List.of(keyField)));
+  }
+
+  /**
+   * @param keyField the key column of the model's entity (the event's {@code entityKey})
+   * @param keyFields every key column the events carry, to the fields that make it (see {@code
+   *     ServingPlan.keyFields})
+   */
+  public EventParser(String keyField, Map<String, List<String>> keyFields) {
     this.keyField = keyField;
+    this.keyFields = new LinkedHashMap<>(keyFields);
+    keyFields.values().forEach(keyParts::addAll);
   }
 
   public String keyField() {
@@ -69,10 +89,16 @@ public final class EventParser {
               + (root == null ? "nothing" : root.getNodeType().toString().toLowerCase()));
     }
     String id = text(root, EVENT_ID, "the event id");
-    String key;
+    Map<String, String> keys = new LinkedHashMap<>();
     long time;
     try {
-      key = key(root, keyField);
+      for (Map.Entry<String, List<String>> k : keyFields.entrySet()) {
+        List<String> parts = new ArrayList<>(k.getValue().size());
+        for (String field : k.getValue()) {
+          parts.add(key(root, field));
+        }
+        keys.put(k.getKey(), parts.size() == 1 ? parts.get(0) : EntityKeys.composite(parts));
+      }
       time = time(root);
     } catch (BadEvent e) {
       throw new BadEvent(e.getMessage(), id);
@@ -81,12 +107,13 @@ public final class EventParser {
     for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> f = it.next();
       String name = f.getKey();
-      if (name.equals(EVENT_ID) || name.equals(EVENT_TIME) || name.equals(keyField)) {
+      if (name.equals(EVENT_ID) || name.equals(EVENT_TIME) || keyParts.contains(name)) {
         continue;
       }
       fields.put(name, scalar(f.getValue()));
     }
-    return new ServeEvent(id, key, time, fields);
+    return new ServeEvent(
+        id, keys.get(keyField), time, fields, keys.size() == 1 ? null : Map.copyOf(keys));
   }
 
   private static String text(JsonNode root, String field, String what) throws BadEvent {

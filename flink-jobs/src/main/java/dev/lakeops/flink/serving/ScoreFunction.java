@@ -57,7 +57,7 @@ public final class ScoreFunction extends ProcessFunction<String, Prediction> {
 
   @Override
   public void open(OpenContext context) {
-    parser = new EventParser(plan.keyField());
+    parser = new EventParser(plan.keyField(), plan.keyFields());
     store = plan.store().open();
     holder = new ModelHolder(plan.model(), plan.champions().open(plan.model()), plan.loader());
     holder.start(plan.pollInterval());
@@ -242,7 +242,7 @@ public final class ScoreFunction extends ProcessFunction<String, Prediction> {
                 view,
                 v ->
                     store
-                        .read(v, event.entityKey(), asOf)
+                        .read(v, event.key(plan.viewKeys().get(v)), asOf)
                         .filter(x -> Freshness.isFreshMillis(x.eventTimeMillis(), asOf, null)));
         if (r.isPresent()) {
           value = r.get().values().get(name);

@@ -1,7 +1,9 @@
 package dev.lakeops.flink.serving;
 
+import dev.lakeops.common.config.EntityConfig;
 import dev.lakeops.common.config.FeatureSpec;
 import dev.lakeops.common.config.FeatureViewConfig;
+import dev.lakeops.common.config.LabelConfig;
 import dev.lakeops.common.config.ProjectConfig;
 import dev.lakeops.common.config.TrainingSetConfig;
 import dev.lakeops.common.error.ConfigException;
@@ -160,7 +162,13 @@ public final class ServeJob {
     }
     TrainingSetConfig set = project.trainingSets().get(spec.trainingSet());
     Map<String, List<String>> views = new LinkedHashMap<>();
-    String keyField = spec.keyColumn();
+    Map<String, String> viewKeys = new LinkedHashMap<>();
+    Map<String, List<String>> keyFields = new LinkedHashMap<>();
+    // The label's entities: an event carries the keys of those its views need, the model's first.
+    LabelConfig label = project.labels().get(set.label());
+    EntityConfig own = project.entities().get(label.entity());
+    String keyField = spec.keyColumn() != null ? spec.keyColumn() : own.key();
+    keyFields.put(keyField, own.parts());
     for (TrainingSetConfig.FeatureRef ref : set.features()) {
       FeatureViewConfig view = project.featureViews().get(ref.view());
       List<String> features = views.computeIfAbsent(view.name(), v -> new ArrayList<>());
@@ -169,11 +177,12 @@ public final class ServeJob {
       } else {
         features.add(ref.feature());
       }
-      if (keyField == null) {
-        keyField = project.entities().get(view.entity()).key();
-      }
+      EntityConfig entity = project.entities().get(view.entity());
+      viewKeys.put(view.name(), entity.key());
+      keyFields.putIfAbsent(entity.key(), entity.parts());
     }
     views.replaceAll((k, v) -> List.copyOf(v));
+    keyFields.replaceAll((k, v) -> List.copyOf(v));
     return new ServingPlan(
         model,
         keyField,
@@ -182,7 +191,9 @@ public final class ServeJob {
         loader,
         store,
         pollInterval,
-        spec.onMissingFeatures());
+        spec.onMissingFeatures(),
+        java.util.Collections.unmodifiableMap(keyFields),
+        java.util.Collections.unmodifiableMap(viewKeys));
   }
 
   /** The registry of the settings' warehouse. */

@@ -15,6 +15,10 @@ import java.util.Map;
  *     order
  * @param onMissingFeatures the model's policy for events whose views have no row ({@code
  *     models.yaml}: {@code serving.on_missing_features})
+ * @param keyFields every entity key column the events carry (the label's entities: {@code keyField}
+ *     first) to the event fields that make it: the column itself for a simple entity, its join keys
+ *     for a composite one
+ * @param viewKeys view name to the key column it is read by (its entity's)
  */
 public record ServingPlan(
     String model,
@@ -24,5 +28,32 @@ public record ServingPlan(
     ModelLoader loader,
     StoreOpener store,
     Duration pollInterval,
-    ModelSpec.MissingFeatures onMissingFeatures)
-    implements Serializable {}
+    ModelSpec.MissingFeatures onMissingFeatures,
+    Map<String, List<String>> keyFields,
+    Map<String, String> viewKeys)
+    implements Serializable {
+
+  /** A plan whose events carry one simple entity key, {@code keyField}, that reads every view. */
+  public ServingPlan(
+      String model,
+      String keyField,
+      Map<String, List<String>> views,
+      ChampionSource champions,
+      ModelLoader loader,
+      StoreOpener store,
+      Duration pollInterval,
+      ModelSpec.MissingFeatures onMissingFeatures) {
+    this(
+        model,
+        keyField,
+        views,
+        champions,
+        loader,
+        store,
+        pollInterval,
+        onMissingFeatures,
+        Map.of(keyField, List.of(keyField)),
+        views.keySet().stream()
+            .collect(java.util.stream.Collectors.toMap(v -> v, v -> keyField, (a, b) -> a)));
+  }
+}

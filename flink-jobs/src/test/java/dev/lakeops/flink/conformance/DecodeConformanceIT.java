@@ -132,6 +132,15 @@ class DecodeConformanceIT {
       assertThat(e).as(id + ": decoded").isNotNull();
       assertThat(dead).as(id + ": not late").doesNotContainKey(line);
       assertThat(e.entityKey()).as(id).isEqualTo(c.get("key").asText());
+      if (c.has("keys")) { // the keys of the source's other entities, by key column
+        List<String> columns = project.sources().get(c.get("source").asText()).keyColumns();
+        for (Iterator<Map.Entry<String, JsonNode>> it = c.get("keys").fields(); it.hasNext(); ) {
+          Map.Entry<String, JsonNode> want = it.next();
+          assertThat(e.keys()[columns.indexOf(want.getKey())])
+              .as(id + ": " + want.getKey())
+              .isEqualTo(want.getValue().asText());
+        }
+      }
       assertThat(EventTimes.format(e.eventTimeMicros())).as(id).isEqualTo(c.get("time").asText());
       if (c.has("values")) {
         SourceConfig s = project.sources().get(c.get("source").asText());

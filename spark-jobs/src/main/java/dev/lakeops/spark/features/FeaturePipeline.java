@@ -130,11 +130,12 @@ public final class FeaturePipeline {
     if (!tables.exists(ev)) {
       return out;
     }
-    String key = project.entities().get(source.entity()).key();
     for (FeatureViewConfig view : project.viewsOf(source.name())) {
       TableRef t = warehouse.featureView(view.name());
       if (!tables.exists(t)) {
-        out.put(t.name(), tables.overwrite(t, FeatureComputer.compute(view, key, tables.read(ev))));
+        out.put(
+            t.name(),
+            tables.overwrite(t, FeatureComputer.compute(view, key(view), tables.read(ev))));
         LOG.info("view {}: new since the source's last run, written from its events", view.name());
       }
     }
@@ -190,9 +191,8 @@ public final class FeaturePipeline {
       read = new SourceReader(spark).readFiles(source, newFiles, offset);
     }
 
-    String key = project.entities().get(source.entity()).key();
     Dataset<Row> validated =
-        withDuplicateCheck(RowValidator.validate(source, key, read), source, replace);
+        withDuplicateCheck(RowValidator.validate(source, read), source, replace);
     validated.persist(StorageLevel.MEMORY_AND_DISK());
     long phase = System.nanoTime();
     try {
@@ -216,7 +216,7 @@ public final class FeaturePipeline {
         EventTimePlausibility.check(source, earliest, latest, System.currentTimeMillis() * 1000)
             .ifPresent(LOG::warn);
       }
-      Dataset<Row> clean = events(source, key, validated.filter(ok), runId);
+      Dataset<Row> clean = events(source, validated.filter(ok), runId);
       Dataset<Row> bad = quarantine(source, validated.filter(ok.equalTo(false)), runId);
       if (!newFiles.isEmpty()) { // text is read one partition per file; written by size instead
         int parts = writePartitions(newFiles);
@@ -257,23 +257,29 @@ public final class FeaturePipeline {
                   .map(FeatureViewConfig::name)
                   .filter(v -> tables.exists(warehouse.featureView(v)))
                   .collect(Collectors.toSet());
-      boolean after =
-          !incremental.isEmpty()
-              && !onlyThisRun
-              && onlyAfterEarlier(tables.read(ev), newEvents, key, runId);
+      // Per key column of the source's views (a source may carry several entities' keys).
+      Map<String, Boolean> after = new java.util.HashMap<>();
+      if (!incremental.isEmpty() && !onlyThisRun) {
+        views.stream()
+            .filter(v -> incremental.contains(v.name()))
+            .map(this::key)
+            .distinct()
+            .forEach(k -> after.put(k, onlyAfterEarlier(tables.read(ev), newEvents, k, runId)));
+      }
       Dataset<Row> viewInput = onlyThisRun ? clean : tables.read(ev);
       Map<String, Long> written =
           ViewWrites.inParallel(
               views,
               view -> {
                 TableRef out = warehouse.featureView(view.name());
+                String key = key(view);
                 long v;
                 if (!incremental.contains(view.name())) {
                   v = tables.overwrite(out, FeatureComputer.compute(view, key, viewInput));
                 } else {
                   Dataset<Row> rows = incremental(view, key, tables.read(ev), newEvents);
                   v =
-                      after
+                      after.getOrDefault(key, false)
                           ? tables.append(out, rows)
                           : tables.merge(out, rows, List.of(key, RowValidator.EVENT_TIME));
                 }
@@ -427,12 +433,22 @@ public final class FeaturePipeline {
     return out.drop(order).drop(seen);
   }
 
-  private Dataset<Row> events(SourceConfig source, String key, Dataset<Row> clean, String runId) {
+  /** The view's key column: its entity's. */
+  private String key(FeatureViewConfig view) {
+    return project.entities().get(view.entity()).key();
+  }
+
+  /**
+   * The events table's rows: the source's key columns (its own entity's first), {@code event_time},
+   * the other declared columns, the source file and the run id.
+   */
+  private Dataset<Row> events(SourceConfig source, Dataset<Row> clean, String runId) {
     List<Column> cols = new ArrayList<>();
-    cols.add(col("`" + key + "`"));
+    List<String> keys = source.keyColumns();
+    keys.forEach(k -> cols.add(col("`" + k + "`")));
     cols.add(col(RowValidator.EVENT_TIME));
     source.schema().stream()
-        .filter(c -> !c.name().equals(key)) // a source column named like the key is the key
+        .filter(c -> !keys.contains(c.name())) // a source column named like a key is that key
         .forEach(c -> cols.add(col("`" + c.name() + "`")));
     cols.add(col(SourceReader.SOURCE_FILE));
     cols.add(lit(runId).as(RUN_ID));

@@ -28,8 +28,9 @@ import org.apache.spark.sql.types.StructType;
  * is quarantined here by the same rule with the same reason. This class only converts the decoder's
  * result into Spark rows.
  *
- * <p>Output: the declared columns typed (a column named like the entity's key column holds the key
- * text), the key column, {@value #EVENT_TIME} (timestamp), {@value #VIOLATIONS} (an array of {rule,
+ * <p>Output: the declared columns typed (a column named like one of the source's entity key columns
+ * holds that key's text, as the decoder gives it), the key columns not declared (text, in the
+ * source's key order), {@value #EVENT_TIME} (timestamp), {@value #VIOLATIONS} (an array of {rule,
  * reason}, empty when the row is clean), {@code _source_file}, {@code _raw} and, when read, {@code
  * _row_index}. Blank and comment lines give no row. Rules: those of {@code SourceDecoder}; the
  * pipeline adds {@code duplicate_key}.
@@ -45,22 +46,25 @@ public final class RowValidator {
 
   private RowValidator() {}
 
-  /** The rows with typed columns, entity key, {@value #EVENT_TIME} and {@value #VIOLATIONS}. */
-  public static Dataset<Row> validate(SourceConfig source, String keyColumn, Dataset<Row> read) {
+  /** The rows with typed columns, entity keys, {@value #EVENT_TIME} and {@value #VIOLATIONS}. */
+  public static Dataset<Row> validate(SourceConfig source, Dataset<Row> read) {
     StructType in = read.schema();
     boolean hasRowIndex = in.getFieldIndex(SourceReader.ROW_INDEX).isDefined();
     StructType out = new StructType();
-    boolean keyDeclared = false;
+    List<String> keyColumns = source.keyColumns();
     for (ColumnSpec c : source.schema()) {
-      if (c.name().equals(keyColumn)) {
-        keyDeclared = true;
-        out = out.add(c.name(), DataTypes.StringType, true);
-      } else {
-        out = out.add(c.name(), sparkType(c.type()), true);
-      }
+      out =
+          out.add(
+              c.name(),
+              keyColumns.contains(c.name()) ? DataTypes.StringType : sparkType(c.type()),
+              true);
     }
-    if (!keyDeclared) {
-      out = out.add(keyColumn, DataTypes.StringType, true);
+    List<Integer> undeclared = new ArrayList<>();
+    for (int k = 0; k < keyColumns.size(); k++) {
+      if (source.column(keyColumns.get(k)).isEmpty()) {
+        undeclared.add(k);
+        out = out.add(keyColumns.get(k), DataTypes.StringType, true);
+      }
     }
     out =
         out.add(EVENT_TIME, DataTypes.TimestampType, true)
@@ -70,31 +74,26 @@ public final class RowValidator {
     if (hasRowIndex) {
       out = out.add(SourceReader.ROW_INDEX, DataTypes.LongType, false);
     }
-    return read.mapPartitions(
-        new Decode(source, keyColumn, keyDeclared, in, hasRowIndex), Encoders.row(out));
+    return read.mapPartitions(new Decode(source, undeclared, in, hasRowIndex), Encoders.row(out));
   }
 
   /** Decodes a partition's records with one {@link SourceDecoder} (it is not thread-safe). */
   private static final class Decode implements MapPartitionsFunction<Row, Row> {
     private static final long serialVersionUID = 1L;
     private final SourceConfig source;
-    private final String keyColumn;
-    private final boolean keyDeclared;
+
+    /** The positions in the source's keys of the key columns that are not declared columns. */
+    private final List<Integer> undeclared;
+
     private final int file;
     private final int raw;
     private final int header;
     private final int fields;
     private final int rowIndex;
 
-    Decode(
-        SourceConfig source,
-        String keyColumn,
-        boolean keyDeclared,
-        StructType in,
-        boolean hasRowIndex) {
+    Decode(SourceConfig source, List<Integer> undeclared, StructType in, boolean hasRowIndex) {
       this.source = source;
-      this.keyColumn = keyColumn;
-      this.keyDeclared = keyDeclared;
+      this.undeclared = List.copyOf(undeclared);
       this.file = in.fieldIndex(SourceReader.SOURCE_FILE);
       this.raw = in.fieldIndex(SourceReader.RAW);
       this.header =
@@ -147,15 +146,12 @@ public final class RowValidator {
           }
           List<Object> out = new ArrayList<>(schema.size() + 6);
           for (int i = 0; i < schema.size(); i++) {
-            ColumnSpec c = schema.get(i);
-            if (c.name().equals(keyColumn)) {
-              out.add(v.entityKey());
-            } else {
-              out.add(v.values() == null ? null : spark(c.type(), v.values()[i]));
-            }
+            // A key column's value is the key text already (SourceDecoder).
+            Object value = v.values() == null ? null : v.values()[i];
+            out.add(value instanceof String ? value : spark(schema.get(i).type(), value));
           }
-          if (!keyDeclared) {
-            out.add(v.entityKey());
+          for (int k : undeclared) {
+            out.add(v.keys() == null ? null : v.keys().get(k));
           }
           out.add(v.eventTimeMicros() == null ? null : timestamp(v.eventTimeMicros()));
           Row[] violations = new Row[v.violations().size()];

@@ -3,7 +3,6 @@ package dev.lakeops.spark.online;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 
-import dev.lakeops.common.config.ColumnSpec;
 import dev.lakeops.common.config.FeatureViewConfig;
 import dev.lakeops.common.config.ProjectConfig;
 import dev.lakeops.common.config.SourceConfig;
@@ -13,16 +12,15 @@ import dev.lakeops.common.features.IncrementalFeatures;
 import dev.lakeops.common.online.OnlineStore;
 import dev.lakeops.common.online.OnlineStoreSpec;
 import dev.lakeops.common.online.StoredHistory;
-import dev.lakeops.common.types.ColumnType;
 import dev.lakeops.common.warehouse.TableRef;
 import dev.lakeops.common.warehouse.Warehouse;
 import dev.lakeops.spark.SparkErrors;
+import dev.lakeops.spark.ingest.EventRows;
 import dev.lakeops.spark.metadata.RunLog;
 import dev.lakeops.spark.metadata.RunRecord;
 import dev.lakeops.spark.store.DeltaTables;
 import java.sql.Timestamp;
 import java.time.Instant;
-import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Iterator;
@@ -190,14 +188,8 @@ public final class Materializer {
     if (asOf != null) {
       rows = rows.filter(col("event_time").leq(lit(Timestamp.from(asOf))));
     }
-    List<Column> cols = new ArrayList<>();
-    cols.add(col("`" + key + "`").cast("string").as("_lakeops_key"));
-    cols.add(col("event_time"));
-    for (ColumnSpec c : source.schema()) {
-      cols.add(col("`" + (c.name().equals(key) ? key : c.name()) + "`"));
-    }
-    Dataset<Row> selected =
-        rows.select(cols.toArray(Column[]::new)).filter(col("_lakeops_key").isNotNull());
+    Column[] cols = EventRows.select(source, key);
+    Dataset<Row> selected = rows.select(cols).filter(col("`" + key + "`").isNotNull());
     return selected
         .groupByKey((MapFunction<Row, String>) r -> r.getString(0), Encoders.STRING())
         .flatMapGroups(
@@ -227,7 +219,7 @@ public final class Materializer {
       }
       List<SourceEvent> events = new ArrayList<>();
       while (rows.hasNext()) {
-        events.add(toEvent(source, rows.next()));
+        events.add(EventRows.toEvent(source, key, rows.next()));
       }
       events.sort(Comparator.comparingLong(SourceEvent::eventTimeMicros));
       FeatureHistory h = new FeatureHistory();
@@ -239,41 +231,6 @@ public final class Materializer {
           ? List.<Tuple2<String, byte[]>>of().iterator()
           : List.of(new Tuple2<>(key, stored)).iterator();
     }
-  }
-
-  /** A row of the events table as the event the Flink job decodes (values in schema order). */
-  static SourceEvent toEvent(SourceConfig source, Row r) {
-    Object[] values = new Object[source.schema().size()];
-    for (int i = 0; i < values.length; i++) {
-      values[i] = value(source.schema().get(i).type(), r.get(i + 2));
-    }
-    return new SourceEvent(r.getString(0), micros(r.get(1)), values, "events table", null);
-  }
-
-  /** A Spark value in the decoder's types ({@link SourceEvent}). */
-  static Object value(ColumnType type, Object v) {
-    if (v == null) {
-      return null;
-    }
-    return switch (type) {
-      case STRING -> v.toString();
-      case INT -> v instanceof Number n ? (Object) n.intValue() : Integer.parseInt(v.toString());
-      case LONG -> v instanceof Number n ? (Object) n.longValue() : Long.parseLong(v.toString());
-      case DOUBLE ->
-          v instanceof Number n ? (Object) n.doubleValue() : Double.parseDouble(v.toString());
-      case BOOLEAN -> v instanceof Boolean b ? b : Boolean.parseBoolean(v.toString());
-      case DATE -> {
-        LocalDate d = v instanceof java.sql.Date sd ? sd.toLocalDate() : (LocalDate) v;
-        yield d.toEpochDay() * 86_400_000_000L;
-      }
-      case TIMESTAMP -> micros(v);
-      case VECTOR -> v; // no source declares one (ColumnType.parse)
-    };
-  }
-
-  private static long micros(Object t) {
-    Instant i = t instanceof Timestamp ts ? ts.toInstant() : (Instant) t;
-    return Math.addExact(Math.multiplyExact(i.getEpochSecond(), 1_000_000L), i.getNano() / 1000);
   }
 
   /** A task: opens its own store and writes its rows in batches. */

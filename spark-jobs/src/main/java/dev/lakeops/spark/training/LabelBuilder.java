@@ -17,14 +17,18 @@ import dev.lakeops.common.config.LabelConfig;
 import dev.lakeops.spark.expr.SparkExprs;
 import dev.lakeops.spark.features.FeaturePipeline;
 import dev.lakeops.spark.ingest.RowValidator;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.types.DataTypes;
 
-/** Builds label rows (entity key, event time, label) from a source's validated events. */
+/**
+ * Builds label rows (the entity key columns, event time, label) from a source's validated events.
+ */
 public final class LabelBuilder {
   public static final String LABEL = "label";
 
@@ -40,14 +44,18 @@ public final class LabelBuilder {
 
   /**
    * The label rows. A {@code value} label: one row per source row with its {@link #LABEL_ID}, or,
-   * with {@code reduce}, one row per entity key and event time, the values reduced (max, min or
+   * with {@code reduce}, one row per entity key(s) and event time, the values reduced (max, min or
    * mean; nulls ignored, as SQL aggregates do). {@code next_event_within}: one row per entity key
    * and distinct event time, the label 1.0 when the entity's next event follows within the horizon,
    * else 0.0; rows whose horizon ends after the last event of the data are dropped, as their label
    * is not known yet.
+   *
+   * @param keys the key columns of the label's entities ({@code LabelConfig.entities}), the label
+   *     entity's first; a {@code next_event_within} label follows the first entity's events
    */
-  public static Dataset<Row> build(LabelConfig label, String key, Dataset<Row> events) {
-    Column k = col("`" + key + "`");
+  public static Dataset<Row> build(LabelConfig label, List<String> keys, Dataset<Row> events) {
+    Column[] ks = keys.stream().map(c -> col("`" + c + "`")).toArray(Column[]::new);
+    Column k = ks[0];
     Column t = col(RowValidator.EVENT_TIME);
     if (label.value() != null) {
       // Several events at one time: the greatest value, the same tie rule as 'last' features.
@@ -66,8 +74,9 @@ public final class LabelBuilder {
               .filter(c -> !c.equals(FeaturePipeline.RUN_ID))
               .map(c -> col("`" + c + "`"))
               .toArray(Column[]::new);
-      Dataset<Row> rows =
-          events.select(k, at, value.as(LABEL), sha2(to_json(struct(row)), 256).as(LABEL_ID));
+      List<Column> select = new ArrayList<>(List.of(ks));
+      select.addAll(List.of(at, value.as(LABEL), sha2(to_json(struct(row)), 256).as(LABEL_ID)));
+      Dataset<Row> rows = events.select(select.toArray(Column[]::new));
       if (label.reduce() == null) {
         return rows;
       }
@@ -77,7 +86,10 @@ public final class LabelBuilder {
             case MIN -> min(col(LABEL));
             case MEAN -> avg(col(LABEL));
           };
-      return rows.groupBy(k, t).agg(reduced.as(LABEL), min(col(LABEL_ID)).as(LABEL_ID));
+      List<Column> group = new ArrayList<>(List.of(ks));
+      group.add(t);
+      return rows.groupBy(group.toArray(Column[]::new))
+          .agg(reduced.as(LABEL), min(col(LABEL_ID)).as(LABEL_ID));
     }
     long horizon = label.nextEventWithin().toNanos() / 1000;
     Dataset<Row> times = events.select(k, t).distinct();

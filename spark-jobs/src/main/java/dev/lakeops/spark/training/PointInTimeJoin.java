@@ -1,8 +1,5 @@
 package dev.lakeops.spark.training;
 
-import static org.apache.spark.sql.functions.col;
-
-import dev.lakeops.common.config.ColumnSpec;
 import dev.lakeops.common.config.FeatureSpec;
 import dev.lakeops.common.config.FeatureViewConfig;
 import dev.lakeops.common.config.SourceConfig;
@@ -10,11 +7,11 @@ import dev.lakeops.common.events.SourceEvent;
 import dev.lakeops.common.features.FeatureHistory;
 import dev.lakeops.common.features.Freshness;
 import dev.lakeops.common.features.IncrementalFeatures;
+import dev.lakeops.spark.ingest.EventRows;
 import dev.lakeops.spark.ingest.RowValidator;
 import java.io.Serializable;
 import java.sql.Timestamp;
 import java.time.Instant;
-import java.time.LocalDate;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -23,7 +20,6 @@ import java.util.List;
 import java.util.Map;
 import org.apache.spark.api.java.function.CoGroupFunction;
 import org.apache.spark.api.java.function.MapFunction;
-import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
@@ -36,6 +32,10 @@ import org.apache.spark.sql.types.StructType;
  * The point-in-time join of label rows with feature views, computed from the views' validated
  * events with common's {@link IncrementalFeatures} — the same code the Flink job and the online
  * stores run — so the training set cannot disagree with what serving reads.
+ *
+ * <p>Each view is joined on its own entity's key: label rows carry the keys of every entity of
+ * their source ({@code entities:}), e.g. a rating's user and item, and a user view and an item view
+ * are each joined on their key column.
  *
  * <p>For a label row of entity {@code k} at time {@code t} (exact event times, microseconds), each
  * view gets:
@@ -69,12 +69,14 @@ public final class PointInTimeJoin {
   public record ViewInput(FeatureViewConfig view, List<String> features) {}
 
   /**
-   * The validated events of one source and the views computed from them.
+   * The validated events of one source and views of one entity computed from them.
    *
-   * @param events the source's events table: the entity key column, {@code event_time} and the
-   *     source's columns (a source column named like the key is the key column)
+   * @param key the views' entity key column (in the label rows and the events table)
+   * @param events the source's events table: its key columns, {@code event_time} and the source's
+   *     columns (a source column named like a key column is that key column)
    */
-  public record SourceInput(SourceConfig source, Dataset<Row> events, List<ViewInput> views) {}
+  public record SourceInput(
+      SourceConfig source, String key, Dataset<Row> events, List<ViewInput> views) {}
 
   /** The name of the column telling which feature row of {@code view} a label row got. */
   public static String viewTimeColumn(String view) {
@@ -82,27 +84,22 @@ public final class PointInTimeJoin {
   }
 
   /**
-   * Joins. The result has the label rows' columns, then per view (sources in order, views in order)
+   * Joins. The result has the label rows' columns, then per view (inputs in order, views in order)
    * its features and {@code <view>__event_time} (null when the view has no fresh row).
    *
-   * @param labels rows with the entity key column {@code key} and {@code event_time}
+   * @param labels rows with every input's key column and {@code event_time}
    */
-  public static Dataset<Row> join(Dataset<Row> labels, String key, List<SourceInput> sources) {
+  public static Dataset<Row> join(Dataset<Row> labels, List<SourceInput> sources) {
     Dataset<Row> out = labels;
     for (SourceInput s : sources) {
-      out = joinSource(out, key, s);
+      out = joinSource(out, s);
     }
     return out;
   }
 
-  private static Dataset<Row> joinSource(Dataset<Row> labels, String key, SourceInput s) {
-    List<Column> eventCols = new ArrayList<>();
-    eventCols.add(col("`" + key + "`"));
-    eventCols.add(col(RowValidator.EVENT_TIME));
-    for (ColumnSpec c : s.source().schema()) {
-      eventCols.add(col("`" + (c.name().equals(key) ? key : c.name()) + "`"));
-    }
-    Dataset<Row> events = s.events().select(eventCols.toArray(Column[]::new));
+  private static Dataset<Row> joinSource(Dataset<Row> labels, SourceInput s) {
+    String key = s.key();
+    Dataset<Row> events = s.events().select(EventRows.select(s.source(), key));
 
     StructType schema = labels.schema();
     for (ViewInput v : s.views()) {
@@ -171,7 +168,7 @@ public final class PointInTimeJoin {
       }
       labels.sort(Comparator.comparingLong(r -> micros(r.get(timeAt))));
       List<SourceEvent> events = new ArrayList<>();
-      eventRows.forEachRemaining(r -> events.add(event(key, r)));
+      eventRows.forEachRemaining(r -> events.add(EventRows.toEvent(source, key, r)));
       // Ascending time; events of one time in a fixed order, so sums round the same every run.
       events.sort(
           Comparator.comparingLong(SourceEvent::eventTimeMicros)
@@ -204,38 +201,11 @@ public final class PointInTimeJoin {
       }
       return out.iterator();
     }
-
-    /** An events-table row (key, event_time, the source's columns) as a {@link SourceEvent}. */
-    private SourceEvent event(String key, Row r) {
-      List<ColumnSpec> schema = source.schema();
-      Object[] values = new Object[schema.size()];
-      for (int i = 0; i < values.length; i++) {
-        Object v = r.get(i + 2);
-        values[i] =
-            switch (schema.get(i).type()) {
-              case DATE, TIMESTAMP -> v == null ? null : micros(v);
-              default -> v;
-            };
-      }
-      return new SourceEvent(key, micros(r.get(1)), values, "events table", null);
-    }
   }
 
   /** Epoch microseconds of a Spark date or timestamp value (either Java API). */
   static long micros(Object v) {
-    if (v instanceof Timestamp ts) {
-      return ChronoUnit.MICROS.between(Instant.EPOCH, ts.toInstant());
-    }
-    if (v instanceof Instant i) {
-      return ChronoUnit.MICROS.between(Instant.EPOCH, i);
-    }
-    if (v instanceof java.sql.Date d) {
-      return d.toLocalDate().toEpochDay() * 86_400_000_000L;
-    }
-    if (v instanceof LocalDate d) {
-      return d.toEpochDay() * 86_400_000_000L;
-    }
-    throw new IllegalArgumentException("not a date or timestamp: " + v);
+    return EventRows.micros(v);
   }
 
   /** A time as the same Java type as {@code like} (Spark's Java 8 API setting decides it). */

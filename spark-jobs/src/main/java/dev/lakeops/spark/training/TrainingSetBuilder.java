@@ -109,29 +109,32 @@ public final class TrainingSetBuilder {
   public Dataset<Row> assemble(
       TrainingSetConfig set, Map<String, String> inputs, Map<String, Long> pinned) {
     LabelConfig label = project.labels().get(set.label());
-    String key = project.entities().get(label.entity()).key();
+    List<String> keys =
+        label.entities().stream().map(e -> project.entities().get(e).key()).toList();
     Map<String, Long> versions = new LinkedHashMap<>();
     Dataset<Row> labels =
-        LabelBuilder.build(label, key, events(label.source(), pinned, versions, inputs));
+        LabelBuilder.build(label, keys, events(label.source(), pinned, versions, inputs));
 
     // The views' features are computed from their sources' events at the label times (one
-    // shuffle per source), read at recorded versions: the feature tables are not read.
-    Map<String, List<PointInTimeJoin.ViewInput>> bySource = new LinkedHashMap<>();
+    // shuffle per source and entity), read at recorded versions: the feature tables are not read.
+    Map<List<String>, List<PointInTimeJoin.ViewInput>> bySource = new LinkedHashMap<>();
     for (Map.Entry<String, List<String>> e : featuresByView(set).entrySet()) {
       FeatureViewConfig view = project.featureViews().get(e.getKey());
       bySource
-          .computeIfAbsent(view.source(), s -> new ArrayList<>())
+          .computeIfAbsent(List.of(view.source(), view.entity()), s -> new ArrayList<>())
           .add(new PointInTimeJoin.ViewInput(view, e.getValue()));
     }
     List<PointInTimeJoin.SourceInput> sources = new ArrayList<>();
-    for (Map.Entry<String, List<PointInTimeJoin.ViewInput>> e : bySource.entrySet()) {
+    for (Map.Entry<List<String>, List<PointInTimeJoin.ViewInput>> e : bySource.entrySet()) {
+      String source = e.getKey().get(0);
       sources.add(
           new PointInTimeJoin.SourceInput(
-              project.sources().get(e.getKey()),
-              events(e.getKey(), pinned, versions, inputs),
+              project.sources().get(source),
+              project.entities().get(e.getKey().get(1)).key(),
+              events(source, pinned, versions, inputs),
               e.getValue()));
     }
-    return PointInTimeJoin.join(labels, key, sources);
+    return PointInTimeJoin.join(labels, sources);
   }
 
   /**

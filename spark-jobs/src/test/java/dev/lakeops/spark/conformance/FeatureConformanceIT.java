@@ -110,10 +110,10 @@ class FeatureConformanceIT {
     List<Row> got =
         PointInTimeJoin.join(
                 spark.createDataFrame(labels, schema),
-                "k",
                 List.of(
                     new PointInTimeJoin.SourceInput(
                         FeatureCases.SOURCE,
+                        "k",
                         events(c),
                         List.of(new PointInTimeJoin.ViewInput(c.view(), names)))))
             .collectAsList();

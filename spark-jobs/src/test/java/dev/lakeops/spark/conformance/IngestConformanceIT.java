@@ -90,6 +90,14 @@ class IngestConformanceIT {
       assertThat(e.<Timestamp>getAs("event_time").toInstant().toString())
           .as(id)
           .isEqualTo(c.get("time").asText());
+      if (c.has("keys")) { // the keys of the source's other entities, in their key columns
+        for (Iterator<Map.Entry<String, JsonNode>> it = c.get("keys").fields(); it.hasNext(); ) {
+          Map.Entry<String, JsonNode> want = it.next();
+          assertThat(e.<String>getAs(want.getKey()))
+              .as(id + ": " + want.getKey())
+              .isEqualTo(want.getValue().asText());
+        }
+      }
       if (c.has("values")) {
         for (Iterator<Map.Entry<String, JsonNode>> it = c.get("values").fields(); it.hasNext(); ) {
           Map.Entry<String, JsonNode> want = it.next();

@@ -58,7 +58,7 @@ class LabelBuilderIT {
 
   @Test
   void everySourceRowIsATrainingRowWithItsOwnStableId() {
-    List<Row> rows = LabelBuilder.build(rating(null), "user_id", events()).collectAsList();
+    List<Row> rows = LabelBuilder.build(rating(null), List.of("user_id"), events()).collectAsList();
 
     assertThat(rows).hasSize(5);
     Map<String, Double> byId = new HashMap<>();
@@ -74,7 +74,9 @@ class LabelBuilderIT {
     Dataset<Row> reingested =
         events().withColumn("_run_id", org.apache.spark.sql.functions.lit("run-c"));
     assertThat(
-            LabelBuilder.build(rating(null), "user_id", reingested).collectAsList().stream()
+            LabelBuilder.build(rating(null), List.of("user_id"), reingested)
+                .collectAsList()
+                .stream()
                 .map(r -> (String) r.getAs(LabelBuilder.LABEL_ID))
                 .toList())
         .containsExactlyInAnyOrderElementsOf(byId.keySet());
@@ -93,7 +95,7 @@ class LabelBuilderIT {
 
   private Map<String, Double> byUserAndTime(Reduction r) {
     Map<String, Double> out = new HashMap<>();
-    for (Row row : LabelBuilder.build(rating(r), "user_id", events()).collectAsList()) {
+    for (Row row : LabelBuilder.build(rating(r), List.of("user_id"), events()).collectAsList()) {
       assertThat((String) row.getAs(LabelBuilder.LABEL_ID)).matches("[0-9a-f]{64}");
       out.put(row.getAs("user_id") + "@" + row.getAs("event_time"), row.getAs(LabelBuilder.LABEL));
     }

@@ -118,14 +118,17 @@ class PointInTimeJoinIT {
     List<Row> out =
         PointInTimeJoin.join(
                 labels,
-                "k",
                 List.of(
                     new PointInTimeJoin.SourceInput(
                         s1,
+                        "k",
                         events1,
                         List.of(new PointInTimeJoin.ViewInput(v1, List.of("x", "n_1h")))),
                     new PointInTimeJoin.SourceInput(
-                        s2, events2, List.of(new PointInTimeJoin.ViewInput(v2, List.of("y"))))))
+                        s2,
+                        "k",
+                        events2,
+                        List.of(new PointInTimeJoin.ViewInput(v2, List.of("y"))))))
             .orderBy("k", "event_time")
             .collectAsList();
 
