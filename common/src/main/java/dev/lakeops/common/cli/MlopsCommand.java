@@ -533,10 +533,14 @@ public final class MlopsCommand {
     @RunsOn(Engine.FLINK)
     public static final class Get {
       @Parameters(
-          index = "0",
+          arity = "1..*",
           paramLabel = "<entity-key>",
-          description = "the entity key, e.g. 00003")
-      String key;
+          description =
+              "the entity key as stored, e.g. 00003 (an integer key's digits: 7; a date key:"
+                  + " 2024-01-31); for a composite key (join_keys in entities.yaml) its parts in"
+                  + " order with --entity, e.g. --entity store_product S1 7, or its stored text"
+                  + " [\"S1\",\"7\"]")
+      java.util.List<String> key;
 
       @Mixin SharedOptions.Project project;
       @Mixin SharedOptions.Warehouse warehouse;
