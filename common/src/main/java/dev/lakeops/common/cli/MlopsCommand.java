@@ -69,6 +69,7 @@ import picocli.CommandLine.ScopeType;
       MlopsCommand.Scheduler.class,
       MlopsCommand.Monitor.class,
       MlopsCommand.Report.class,
+      MlopsCommand.Pipeline.class,
       MlopsCommand.Demo.class,
       MlopsCommand.Completion.class,
       MlopsCommand.Help.class
@@ -797,6 +798,107 @@ public final class MlopsCommand {
         description =
             "the HTML file to write; default: <warehouse>/<database>/reports/<model>.html")
     String out;
+  }
+
+  /** {@code pipeline run|resume|status}: the DAGs of a project's pipelines.yaml. */
+  @Command(
+      name = "pipeline",
+      description = {
+        "run a pipeline of the project's pipelines.yaml (a DAG of tasks, each its own process),"
+            + " resume a run whose runner stopped, or show runs",
+        "State: <warehouse>/<database>/_lakeops/pipeline_runs/<run id>/state.json (a local"
+            + " warehouse; else ./pipeline_runs/<database>/<run id>); each task's start, end, status,"
+            + " attempt, exit code and log go to <database>.lakeops_tasks, each run to"
+            + " <database>.lakeops_runs."
+      },
+      subcommands = {
+        MlopsCommand.Pipeline.Run.class,
+        MlopsCommand.Pipeline.Resume.class,
+        MlopsCommand.Pipeline.Status.class
+      })
+  @RunsOn(Engine.FLINK)
+  public static final class Pipeline {
+    /** {@code pipeline run}. */
+    @Command(
+        name = "run",
+        description = {
+          "run a pipeline: tasks in dependency order, independent ones side by side (at most"
+              + " max_parallel), retries with backoff, timeouts; a failed task stops its dependents,"
+              + " not the other branches",
+          "Exit code 0 when every task succeeded (or was skipped by its run_if), 1 otherwise."
+        })
+    @RunsOn(Engine.FLINK)
+    public static final class Run {
+      @Mixin SharedOptions.Project project;
+      @Mixin SharedOptions.Warehouse warehouse;
+
+      @Option(
+          names = "--pipeline",
+          required = true,
+          paramLabel = "<name>",
+          description = "a pipeline of pipelines.yaml")
+      String pipeline;
+
+      @Option(
+          names = "--run-id",
+          paramLabel = "<id>",
+          description = "the new run's id; default: <pipeline>-<UTC time>-<random>")
+      String runId;
+
+      @Option(
+          names = "--max-parallel",
+          paramLabel = "<n>",
+          converter = SharedOptions.PositiveInt.class,
+          description = "at most this many tasks at once; default: the pipeline's max_parallel")
+      Integer maxParallel;
+    }
+
+    /** {@code pipeline resume}. */
+    @Command(
+        name = "resume",
+        description = {
+          "continue a run whose runner stopped (killed, machine restarted) or that failed: task"
+              + " processes still running are adopted; the failed and unfinished tasks run again"
+              + " with everything downstream of them; succeeded tasks do not",
+          "Exit code 0 when every task succeeded (or was skipped by its run_if), 1 otherwise."
+        })
+    @RunsOn(Engine.FLINK)
+    public static final class Resume {
+      @Mixin SharedOptions.Project project;
+      @Mixin SharedOptions.Warehouse warehouse;
+
+      @Option(
+          names = "--run",
+          required = true,
+          paramLabel = "<id>",
+          description = "the run to continue (see 'mlops pipeline status')")
+      String run;
+
+      @Option(
+          names = "--max-parallel",
+          paramLabel = "<n>",
+          converter = SharedOptions.PositiveInt.class,
+          description = "at most this many tasks at once; default: the pipeline's max_parallel")
+      Integer maxParallel;
+    }
+
+    /** {@code pipeline status}. */
+    @Command(
+        name = "status",
+        description =
+            "list the pipeline runs, or show one run's tasks (--run): status, attempts, exit code,"
+                + " times and log")
+    @RunsOn(Engine.FLINK)
+    public static final class Status {
+      @Mixin SharedOptions.Project project;
+      @Mixin SharedOptions.Warehouse warehouse;
+
+      @Option(
+          names = "--run",
+          paramLabel = "<id>",
+          description = "show this run's tasks (default: list the runs)")
+      String run;
+    }
   }
 
   // ---------------------------------------------------------------- either jar

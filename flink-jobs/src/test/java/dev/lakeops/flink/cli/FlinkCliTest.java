@@ -82,6 +82,10 @@ class FlinkCliTest {
             MlopsCommand.Scheduler.class,
             MlopsCommand.Monitor.class,
             MlopsCommand.Report.class,
+            MlopsCommand.Pipeline.class,
+            MlopsCommand.Pipeline.Run.class,
+            MlopsCommand.Pipeline.Resume.class,
+            MlopsCommand.Pipeline.Status.class,
             MlopsCommand.Demo.class);
   }
 
