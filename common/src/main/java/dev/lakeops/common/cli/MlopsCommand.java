@@ -257,9 +257,9 @@ public final class MlopsCommand {
     @Option(
         names = "--version",
         required = true,
-        paramLabel = "<n>",
-        converter = SharedOptions.PositiveInt.class,
-        description = "the registered version to promote")
+        paramLabel = "<n|latest>",
+        converter = SharedOptions.VersionOrLatest.class,
+        description = "the registered version to promote, or latest (the newest registered)")
     Integer version;
 
     @Option(
@@ -814,7 +814,8 @@ public final class MlopsCommand {
       subcommands = {
         MlopsCommand.Pipeline.Run.class,
         MlopsCommand.Pipeline.Resume.class,
-        MlopsCommand.Pipeline.Status.class
+        MlopsCommand.Pipeline.Status.class,
+        MlopsCommand.Pipeline.ExportDatabricks.class
       })
   @RunsOn(Engine.FLINK)
   public static final class Pipeline {
@@ -898,6 +899,95 @@ public final class MlopsCommand {
           paramLabel = "<id>",
           description = "show this run's tasks (default: list the runs)")
       String run;
+    }
+
+    /** {@code pipeline export-databricks}. */
+    @Command(
+        name = "export-databricks",
+        description = {
+          "write a pipeline as a Databricks multi-task job (the Jobs API's jobs/create JSON, built"
+              + " with the Databricks SDK's types): one spark_jar_task per task on one job cluster,"
+              + " with depends_on, run_if, max_retries, min_retry_interval_millis and"
+              + " timeout_seconds",
+          "Command tasks cannot be exported. Create the job with the Databricks CLI:"
+              + " databricks jobs create --json @<file>."
+        })
+    @RunsOn(Engine.FLINK)
+    public static final class ExportDatabricks {
+      @Mixin SharedOptions.Project project;
+
+      @Option(
+          names = "--pipeline",
+          required = true,
+          paramLabel = "<name>",
+          description = "a pipeline of pipelines.yaml")
+      String pipeline;
+
+      @Option(
+          names = "--out",
+          paramLabel = "<file>",
+          converter = SharedOptions.Location.class,
+          description = "write the JSON to this file (default: standard output)")
+      String out;
+
+      @Option(
+          names = "--remote-project",
+          paramLabel = "<path>",
+          defaultValue = "/Workspace/Shared/lakeops/project",
+          description = "the project directory as the cluster sees it; default: ${DEFAULT-VALUE}")
+      String remoteProject;
+
+      @Option(
+          names = "--remote-warehouse",
+          paramLabel = "<uri>",
+          defaultValue = "dbfs:/lakeops/warehouse",
+          description = "the warehouse as the cluster sees it; default: ${DEFAULT-VALUE}")
+      String remoteWarehouse;
+
+      @Option(
+          names = "--spark-jar",
+          paramLabel = "<uri>",
+          defaultValue = "dbfs:/lakeops/jars/lakeops-spark-jobs.jar",
+          description = "the Spark jobs' jar as the cluster sees it; default: ${DEFAULT-VALUE}")
+      String sparkJar;
+
+      @Option(
+          names = "--flink-jar",
+          paramLabel = "<uri>",
+          defaultValue = "dbfs:/lakeops/jars/lakeops-flink-jobs.jar",
+          description =
+              "the Flink jobs' jar (monitor-report tasks) as the cluster sees it; default:"
+                  + " ${DEFAULT-VALUE}")
+      String flinkJar;
+
+      @Option(
+          names = "--spark-version",
+          paramLabel = "<runtime>",
+          defaultValue = "17.3.x-scala2.13",
+          description = "the job cluster's Databricks runtime; default: ${DEFAULT-VALUE}")
+      String sparkVersion;
+
+      @Option(
+          names = "--node-type",
+          paramLabel = "<id>",
+          defaultValue = "i3.xlarge",
+          description = "the job cluster's node type; default: ${DEFAULT-VALUE}")
+      String nodeType;
+
+      @Option(
+          names = "--workers",
+          paramLabel = "<n>",
+          defaultValue = "2",
+          converter = SharedOptions.PositiveInt.class,
+          description = "the job cluster's workers; default: ${DEFAULT-VALUE}")
+      Integer workers;
+
+      @Option(
+          names = "--schedule",
+          paramLabel = "<quartz cron>",
+          description =
+              "run on this Quartz cron schedule (UTC), e.g. \"0 0 3 * * ?\"; default: none")
+      String schedule;
     }
   }
 

@@ -75,6 +75,7 @@ public final class FlinkCli implements CommandImplementations {
         Map.entry(MlopsCommand.Pipeline.Run.class, pipeline::run),
         Map.entry(MlopsCommand.Pipeline.Resume.class, pipeline::resume),
         Map.entry(MlopsCommand.Pipeline.Status.class, pipeline::status),
+        Map.entry(MlopsCommand.Pipeline.ExportDatabricks.class, pipeline::exportDatabricks),
         Map.entry(MlopsCommand.Demo.class, new dev.lakeops.flink.demo.DemoCommand(out)::execute));
   }
 

@@ -63,13 +63,7 @@ public final class PipelineCommand {
   public int run(CliArgs a) throws Exception {
     ProjectConfig p = ProjectLoader.load(a.project());
     String name = a.required("--pipeline", "name");
-    Pipeline pipeline =
-        p.pipelines()
-            .pipeline(name)
-            .orElseThrow(
-                () ->
-                    FlinkErrors.noSuchPipeline(
-                        name, p.dir().toString(), p.pipelines().pipelines().keySet()));
+    Pipeline pipeline = pipelineOf(p, name);
     Warehouse wh = Warehouse.of(a.warehouse(), p);
     String runId =
         a.option("--run-id")
@@ -103,13 +97,7 @@ public final class PipelineCommand {
     }
     holdRun(dir, runId);
     RunState saved = RunState.load(dir);
-    Pipeline pipeline =
-        p.pipelines()
-            .pipeline(saved.pipeline)
-            .orElseThrow(
-                () ->
-                    FlinkErrors.noSuchPipeline(
-                        saved.pipeline, p.dir().toString(), p.pipelines().pipelines().keySet()));
+    Pipeline pipeline = pipelineOf(p, saved.pipeline);
     // tasks added to the pipeline since are new to the run; removed ones are dropped
     for (String t : pipeline.tasks().keySet()) {
       saved.tasks.putIfAbsent(t, new TaskState());
@@ -117,6 +105,33 @@ public final class PipelineCommand {
     saved.tasks.keySet().retainAll(pipeline.tasks().keySet());
     RunState end = runner(p, pipeline, a, wh, dir).resume(saved);
     return exitCode(end);
+  }
+
+  /** {@code pipeline export-databricks}: the job's JSON to {@code --out} or standard output. */
+  public int exportDatabricks(CliArgs a) throws IOException {
+    ProjectConfig p = ProjectLoader.load(a.project());
+    String name = a.required("--pipeline", "name");
+    Pipeline pipeline = pipelineOf(p, name);
+    DatabricksJob target =
+        new DatabricksJob(
+            a.required("--remote-project", "path"),
+            a.required("--remote-warehouse", "uri"),
+            a.required("--spark-jar", "uri"),
+            a.required("--flink-jar", "uri"),
+            new com.databricks.sdk.service.compute.ClusterSpec()
+                .setSparkVersion(a.required("--spark-version", "runtime"))
+                .setNodeTypeId(a.required("--node-type", "id"))
+                .setNumWorkers((long) a.positiveInt("--workers").orElse(2)),
+            a.option("--schedule").orElse(null));
+    String json = DatabricksJob.json(target.of(p.database(), pipeline));
+    Optional<String> file = a.option("--out");
+    if (file.isPresent()) {
+      Files.writeString(Path.of(file.get()), json, StandardCharsets.UTF_8);
+      out.println("pipeline " + name + ": Databricks job written to " + file.get());
+    } else {
+      out.print(json);
+    }
+    return 0;
   }
 
   /** {@code pipeline status}. */
@@ -195,6 +210,16 @@ public final class PipelineCommand {
             List.of("task", "status", "attempt", "exit", "started", "ended", "log"),
             rows,
             Integer.MAX_VALUE));
+  }
+
+  /** The project's pipeline {@code name}, or a usage error naming the project's pipelines. */
+  private static Pipeline pipelineOf(ProjectConfig p, String name) {
+    return p.pipelines()
+        .pipeline(name)
+        .orElseThrow(
+            () ->
+                FlinkErrors.noSuchPipeline(
+                    name, p.dir().toString(), p.pipelines().pipelines().keySet()));
   }
 
   private PipelineRunner runner(

@@ -86,6 +86,7 @@ class FlinkCliTest {
             MlopsCommand.Pipeline.Run.class,
             MlopsCommand.Pipeline.Resume.class,
             MlopsCommand.Pipeline.Status.class,
+            MlopsCommand.Pipeline.ExportDatabricks.class,
             MlopsCommand.Demo.class);
   }
 
