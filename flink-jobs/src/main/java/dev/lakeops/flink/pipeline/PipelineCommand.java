@@ -56,7 +56,7 @@ public final class PipelineCommand {
   /** {@code mlops pipeline} without a subcommand. */
   public int group(CliArgs a) {
     throw new UsageException(
-        "pipeline", "missing a subcommand: run, resume or status (see 'mlops pipeline --help').");
+        "pipeline", "missing a subcommand: run, resume, status or export-databricks.");
   }
 
   /** {@code pipeline run}. */
