@@ -24,7 +24,6 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
@@ -79,10 +78,7 @@ final class PipelineRunner {
 
   private record TimedOut(String task, int number) implements Event {}
 
-  private record Recorded(List<Attempt> attempts, boolean ok) implements Event {}
-
-  /** A task row waiting for the writer thread. */
-  private record PendingRow(Attempt attempt, Map<String, Object> row) {}
+  private record Recorded(TaskRowWriter.Written written) implements Event {}
 
   private final Settings s;
   private final Dag dag;
@@ -92,10 +88,7 @@ final class PipelineRunner {
   private final Map<String, RunProcess> running = new HashMap<>();
   private final ScheduledExecutorService timers =
       Executors.newSingleThreadScheduledExecutor(daemon("pipeline-timers"));
-  private final ExecutorService recorder =
-      Executors.newSingleThreadExecutor(daemon("pipeline-records"));
-  private final java.util.concurrent.ConcurrentLinkedQueue<PendingRow> pendingRows =
-      new java.util.concurrent.ConcurrentLinkedQueue<>();
+  private TaskRowWriter writer;
   private int recordsInFlight;
   private RunState state;
   private Invocation invocation;
@@ -253,7 +246,9 @@ final class PipelineRunner {
       return state;
     } finally {
       timers.shutdownNow();
-      recorder.shutdown();
+      if (writer != null) {
+        writer.close();
+      }
     }
   }
 
@@ -372,9 +367,9 @@ final class PipelineRunner {
     } else if (e instanceof TimedOut t) {
       timedOut(t);
     } else if (e instanceof Recorded r) {
-      recordsInFlight -= r.attempts().size();
-      if (r.ok()) {
-        r.attempts().forEach(a -> a.recorded = true);
+      recordsInFlight -= r.written().attempts().size();
+      if (r.written().ok()) {
+        r.written().attempts().forEach(a -> a.recorded = true);
         save();
       }
     }
@@ -466,41 +461,13 @@ final class PipelineRunner {
     recordTask(name, a);
   }
 
-  /**
-   * Hands the attempt's row to the writer thread, which commits every row waiting at once (in
-   * sequence order, the attempt's {@link Attempt#seq} given and saved before).
-   */
+  /** Hands the attempt's row to the writer thread ({@link TaskRowWriter}). */
   private void recordTask(String name, Attempt a) {
-    pendingRows.add(new PendingRow(a, Rows.task(state, s.pipeline().task(name), name, a)));
+    if (writer == null) {
+      writer = new TaskRowWriter(records, state.runId, w -> events.add(new Recorded(w)));
+    }
     recordsInFlight++;
-    String runId = state.runId;
-    recorder.submit(
-        () -> {
-          List<PendingRow> batch = new ArrayList<>();
-          for (PendingRow r = pendingRows.poll(); r != null; r = pendingRows.poll()) {
-            batch.add(r);
-          }
-          if (batch.isEmpty()) {
-            return; // an earlier call took them
-          }
-          List<Attempt> attempts = batch.stream().map(PendingRow::attempt).toList();
-          boolean ok = false;
-          try {
-            long committed = records.committedTaskSeq(runId);
-            List<PendingRow> left =
-                batch.stream().filter(r -> r.attempt().seq > committed).toList();
-            if (!left.isEmpty()) {
-              records.appendTasks(
-                  runId,
-                  left.get(left.size() - 1).attempt().seq,
-                  left.stream().map(PendingRow::row).toList());
-            }
-            ok = true;
-          } catch (RuntimeException e) {
-            LOG.warn("could not record tasks of run {} (resume records them)", runId, e);
-          }
-          events.add(new Recorded(attempts, ok));
-        });
+    writer.submit(a, Rows.task(state, s.pipeline().task(name), name, a));
   }
 
   private void recordRun(Invocation inv) {
