@@ -24,17 +24,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Real {@code mlops} tasks on the Elec2 example through {@code submit/mlops} (each its own JVM):
- * {@code validate} (the Spark jobs' jar) then {@code monitor-report} (the Flink jobs' jar), added
- * to the example's own pipelines.yaml; and the runner's own overhead per task, measured on a chain
- * of ten {@code true} tasks.
+ * Real {@code mlops} tasks on the Elec2 example through {@code submit/mlops} (each its own JVM,
+ * which builds the jobs' jar first when it is stale): {@code validate} (the Spark jobs' jar) then
+ * {@code monitor-report} (the Flink jobs' jar), added to the example's own pipelines.yaml; and the
+ * runner's own overhead per task, measured on a chain of ten {@code true} tasks.
  */
 class PipelineExampleIT {
   @TempDir Path tmp;
 
   @Test
   void typedTasksRunMlopsOnTheExampleAndAreRecorded() throws Exception {
-    SparkRuns.launch(List.of("--help"), null); // builds the jars when they are stale
     Path project = copyExample();
     Path report = tmp.resolve("report.html");
     Files.writeString(
