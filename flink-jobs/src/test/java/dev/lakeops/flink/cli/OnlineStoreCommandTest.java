@@ -81,7 +81,8 @@ class OnlineStoreCommandTest {
     assertThat(run("get", "--help")).isZero();
     assertThat(out.toString(StandardCharsets.UTF_8))
         .startsWith("Usage: mlops online-store get [-h] --project <dir> [--warehouse <path>]")
-        .containsPattern("(?m)^Parameters:\\n\\*\\s+<entity-key>\\s+the entity key");
+        .containsPattern(
+            "(?m)^Parameters:\\n\\*\\s+<entity-key>\\.\\.\\.\\s+the entity key as stored");
   }
 
   @Test
