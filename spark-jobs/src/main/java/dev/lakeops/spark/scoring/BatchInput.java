@@ -38,19 +38,6 @@ record BatchInput(
     Map<String, Presence> views,
     Map<String, String> viewOfInput) {
 
-  /** The kinds of input of {@code batch-score}. */
-  enum Kind {
-    FEATURE_VIEW("feature_view"),
-    TRAINING_SET("training_set"),
-    TABLE("table");
-
-    final String prefix;
-
-    Kind(String prefix) {
-      this.prefix = prefix;
-    }
-  }
-
   /** How a row of the input tells whether one of the model's views had a row. */
   enum Presence {
     /** The input is this view's own table: every row is one of its rows. */
@@ -106,7 +93,7 @@ record BatchInput(
       Warehouse warehouse,
       ModelSpec spec,
       List<String> inputs,
-      Kind kind,
+      BatchScorer.Kind kind,
       String name,
       Long version) {
     DeltaTables tables = new DeltaTables(spark);
@@ -157,9 +144,9 @@ record BatchInput(
     long latest = tables.version(table);
     long read = version == null ? latest : version;
     if (read < 0 || read > latest) {
-      throw SparkErrors.noInputVersion(kind.prefix + ":" + name, read, latest);
+      throw SparkErrors.noInputVersion(kind.prefix() + ":" + name, read, latest);
     }
-    if (kind == Kind.TABLE) {
+    if (kind == BatchScorer.Kind.TABLE) {
       List<String> columns =
           List.of(tables.read(table, read).schema().fieldNames()); // the schema only, no job
       String k = spec.keyColumn() != null ? spec.keyColumn() : trainingSetKey(project, spec, null);
@@ -171,7 +158,7 @@ record BatchInput(
     }
     Map<String, String> viewOfInput = new LinkedHashMap<>();
     modelViews.forEach((v, names) -> names.forEach(n -> viewOfInput.putIfAbsent(n, v)));
-    return new BatchInput(kind.prefix + ":" + name, table, read, key, views, viewOfInput);
+    return new BatchInput(kind.prefix() + ":" + name, table, read, key, views, viewOfInput);
   }
 
   /** The entity key column of the model's training set rows (its label's entity), or null. */

@@ -89,9 +89,20 @@ public final class BatchScorer {
 
   /** The kinds of input: a feature view's offline table, a training set, any Delta table. */
   public enum Kind {
-    FEATURE_VIEW,
-    TRAINING_SET,
-    TABLE
+    FEATURE_VIEW("feature_view"),
+    TRAINING_SET("training_set"),
+    TABLE("table");
+
+    private final String prefix;
+
+    Kind(String prefix) {
+      this.prefix = prefix;
+    }
+
+    /** How the output's {@code input} column names this kind: {@code <prefix>:<name>}. */
+    public String prefix() {
+      return prefix;
+    }
   }
 
   /**
@@ -158,7 +169,7 @@ public final class BatchScorer {
             warehouse,
             spec,
             signature.inputNames(),
-            BatchInput.Kind.valueOf(r.kind().name()),
+            r.kind(),
             r.input(),
             r.inputVersion());
     String name = r.name() != null ? r.name() : r.model();
@@ -193,26 +204,22 @@ public final class BatchScorer {
               .with(params, Map.of()));
       return result;
     } catch (RuntimeException e) {
-      try {
-        runs.record(
-            RunRecord.finished(
-                    project,
-                    runId,
-                    COMMAND,
-                    name,
-                    "failed",
-                    started,
-                    0,
-                    0,
-                    0,
-                    inputs,
-                    Map.of(),
-                    e.getMessage())
-                .with(params, Map.of()));
-      } catch (RuntimeException recordFailure) { // keep the user's error
-        e.addSuppressed(recordFailure);
-      }
-      throw e;
+      throw runs.recordFailure(
+          RunRecord.finished(
+                  project,
+                  runId,
+                  COMMAND,
+                  name,
+                  "failed",
+                  started,
+                  0,
+                  0,
+                  0,
+                  inputs,
+                  Map.of(),
+                  e.getMessage())
+              .with(params, Map.of()),
+          e);
     }
   }
 
@@ -318,7 +325,8 @@ public final class BatchScorer {
             signature,
             looked,
             in.keyColumn(),
-            spec.onMissingFeatures());
+            spec.onMissingFeatures(),
+            sparkHadoopConf());
     Timestamp at = Timestamp.from(Instant.now());
     Dataset<Row> all =
         rows.mapPartitions(scoring, Encoders.row(ScoreRows.SCHEMA))
@@ -335,8 +343,13 @@ public final class BatchScorer {
       Dataset<Row> dead =
           all.filter(col(ScoreRows.REASON).isNotNull())
               .withColumnRenamed(ScoreRows.REASON, BatchPredictionColumns.DEAD_REASON);
-      long scoredRows = scored.count();
-      long deadRows = dead.count();
+      Row counts = // one pass: scored, dead-lettered
+          all.agg(
+                  org.apache.spark.sql.functions.count(lit(1)),
+                  org.apache.spark.sql.functions.count(col(ScoreRows.REASON)))
+              .head();
+      long deadRows = counts.getLong(1);
+      long scoredRows = counts.getLong(0) - deadRows;
       String where = where(version, in);
       TableRef predictions = warehouse.batchPredictions(name);
       TableRef deadLetter = warehouse.batchDeadLetter(name);
@@ -366,6 +379,17 @@ public final class BatchScorer {
     } finally {
       all.unpersist();
     }
+  }
+
+  /** The session's {@code spark.hadoop.*} settings, without the prefix. */
+  private Map<String, String> sparkHadoopConf() {
+    Map<String, String> out = new java.util.HashMap<>();
+    for (scala.Tuple2<String, String> e : spark.sparkContext().getConf().getAll()) {
+      if (e._1().startsWith("spark.hadoop.")) {
+        out.put(e._1().substring("spark.hadoop.".length()), e._2());
+      }
+    }
+    return out;
   }
 
   private static Dataset<Row> select(Dataset<Row> rows, List<String> columns) {

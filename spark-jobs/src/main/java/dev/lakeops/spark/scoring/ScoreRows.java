@@ -62,6 +62,7 @@ final class ScoreRows implements MapPartitionsFunction<Row, Row>, Serializable {
   private final List<String> views;
   private final String keyField;
   private final MissingFeatures policy;
+  private final Map<String, String> hadoopConf;
 
   /**
    * @param modelDir the version's saved PipelineModel ({@code <artifact>/model})
@@ -70,26 +71,29 @@ final class ScoreRows implements MapPartitionsFunction<Row, Row>, Serializable {
    *     each after the inputs)
    * @param keyField the entity key's column, for the dead letter's reason (may be null)
    * @param policy the model's {@code serving.on_missing_features}
+   * @param hadoopConf Hadoop settings to read the model with (the session's {@code spark.hadoop.*},
+   *     e.g. object-store credentials), on top of the executor's defaults
    */
   ScoreRows(
       String modelDir,
       Signature signature,
       List<String> views,
       String keyField,
-      MissingFeatures policy) {
+      MissingFeatures policy,
+      Map<String, String> hadoopConf) {
     this.modelDir = modelDir;
     this.signatureJson = signature.toJson();
     this.views = List.copyOf(views);
     this.keyField = keyField;
     this.policy = policy;
+    this.hadoopConf = new HashMap<>(hadoopConf);
   }
 
   @Override
   public Iterator<Row> call(Iterator<Row> rows) {
     Signature signature = Signature.fromJson(signatureJson);
     PipelineScorer scorer =
-        LOADED.computeIfAbsent(
-            modelDir + "\n" + signatureJson, k -> PipelineScorer.load(modelDir, signature));
+        LOADED.computeIfAbsent(modelDir + "\n" + signatureJson, k -> load(signature));
     List<Signature.Field> inputs = signature.inputs();
     return new Iterator<>() {
       @Override
@@ -102,6 +106,14 @@ final class ScoreRows implements MapPartitionsFunction<Row, Row>, Serializable {
         return score(rows.next(), inputs, scorer);
       }
     };
+  }
+
+  private PipelineScorer load(Signature signature) {
+    Map<String, ColumnType> types = new HashMap<>();
+    signature.inputs().forEach(f -> types.put(f.name(), f.type()));
+    org.apache.hadoop.conf.Configuration conf = new org.apache.hadoop.conf.Configuration();
+    hadoopConf.forEach(conf::set);
+    return PipelineScorer.load(modelDir, types, conf);
   }
 
   private Row score(Row in, List<Signature.Field> inputs, PipelineScorer scorer) {
