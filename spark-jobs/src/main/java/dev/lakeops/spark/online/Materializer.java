@@ -151,19 +151,7 @@ public final class Materializer {
       return r;
     } catch (RuntimeException e) {
       throw runLog.recordFailure(
-          RunRecord.finished(
-                  project,
-                  runId,
-                  COMMAND,
-                  view.name(),
-                  "failed",
-                  started,
-                  0,
-                  0,
-                  0,
-                  inputs,
-                  Map.of(),
-                  e.getMessage())
+          RunRecord.failed(project, runId, COMMAND, view.name(), started, inputs, e.getMessage())
               .with(params, Map.of()),
           e);
     }

@@ -205,19 +205,7 @@ public final class BatchScorer {
       return result;
     } catch (RuntimeException e) {
       throw runs.recordFailure(
-          RunRecord.finished(
-                  project,
-                  runId,
-                  COMMAND,
-                  name,
-                  "failed",
-                  started,
-                  0,
-                  0,
-                  0,
-                  inputs,
-                  Map.of(),
-                  e.getMessage())
+          RunRecord.failed(project, runId, COMMAND, name, started, inputs, e.getMessage())
               .with(params, Map.of()),
           e);
     }
