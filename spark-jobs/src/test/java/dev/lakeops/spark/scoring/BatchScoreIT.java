@@ -43,6 +43,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -69,10 +70,15 @@ class BatchScoreIT {
   static Warehouse warehouse;
   static DeltaTables tables;
   static BatchScorer.Result first;
+  static long started;
+  static double cpuAtStart;
+  static double cpuAfterSetUp;
 
   @BeforeAll
   static void trainTwoVersionsAndPromoteTheFirst() throws IOException {
     long t0 = System.nanoTime();
+    started = t0;
+    cpuAtStart = cpuSeconds();
     spark = TestSpark.session();
     tables = new DeltaTables(spark);
     projectDir = dir.resolve("elec2");
@@ -93,13 +99,41 @@ class BatchScoreIT {
     }
     project = ProjectLoader.load(projectDir);
     warehouse = Warehouse.of(dir.resolve("wh").toString(), project);
+    double cpu0 = cpuSeconds();
     new FeaturePipeline(spark, project, warehouse).run(false);
+    double cpu1 = cpuSeconds();
     new TrainingJob(spark, project, warehouse).train(MODEL, "ci");
+    double cpu2 = cpuSeconds();
     registerAVersionOnFewerInputs();
     new ModelPromotion(spark, warehouse).force(MODEL, 1, Stage.PRODUCTION, "ci", "batch test");
     System.out.printf(
-        "BatchScoreIT set-up (features, a training run, a second fit): %d s%n",
-        (System.nanoTime() - t0) / 1_000_000_000);
+        "BatchScoreIT set-up: %d s wall; CPU: session %.0f s, features %.0f s, training run %.0f s,"
+            + " second fit %.0f s%n",
+        (System.nanoTime() - t0) / 1_000_000_000,
+        cpu0 - cpuAtStart,
+        cpu1 - cpu0,
+        cpu2 - cpu1,
+        cpuSeconds() - cpu2);
+    cpuAfterSetUp = cpuSeconds();
+  }
+
+  /** What the class cost: wall time, and the JVM's CPU time (the same on a busy machine). */
+  @AfterAll
+  static void reportTheCost() {
+    System.out.printf(
+        "BatchScoreIT: %d s wall, %.0f s of CPU (%.0f s in the tests)%n",
+        (System.nanoTime() - started) / 1_000_000_000,
+        cpuSeconds() - cpuAtStart,
+        cpuSeconds() - cpuAfterSetUp);
+  }
+
+  private static double cpuSeconds() {
+    return ProcessHandle.current()
+            .info()
+            .totalCpuDuration()
+            .map(java.time.Duration::toMillis)
+            .orElse(0L)
+        / 1000.0;
   }
 
   /**
