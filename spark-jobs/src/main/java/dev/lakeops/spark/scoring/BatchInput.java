@@ -134,7 +134,7 @@ record BatchInput(
         }
       }
       default -> {
-        table = table(spark, name);
+        table = table(spark, project, warehouse, name);
         if (!tables.exists(table)) {
           throw SparkErrors.notADeltaTable(name, table.path());
         }
@@ -175,11 +175,16 @@ record BatchInput(
     return e == null ? null : e.key();
   }
 
-  /** A table given by path or URI (it has a {@code /}), or by catalog name. */
-  private static TableRef table(SparkSession spark, String name) {
+  /**
+   * A table given by path or URI (it has a {@code /}), or by catalog name (the project's tables are
+   * registered first, as {@code mlops sql} does: a local session's catalog starts empty).
+   */
+  private static TableRef table(
+      SparkSession spark, ProjectConfig project, Warehouse warehouse, String name) {
     if (name.contains("/")) {
       return new TableRef(name, name);
     }
+    new DeltaTables(spark).registerAll(warehouse, project);
     String location;
     try {
       location = spark.sql("DESCRIBE DETAIL " + name).head().getAs("location");

@@ -402,6 +402,10 @@ class BatchScoreIT {
         .hasMessageContaining(
             "feature view 'market_demand' holds none of the inputs of model 'price_direction'");
     String nowhere = dir.resolve("nowhere").toString();
+    assertThatThrownBy(
+            () -> scorer().score(request(null, BatchScorer.Kind.TABLE, "elec2.nope", null)))
+        .isInstanceOf(UsageException.class)
+        .hasMessageStartingWith("no Delta table 'elec2.nope'; --table takes");
     assertThatThrownBy(() -> scorer().score(request(null, BatchScorer.Kind.TABLE, nowhere, null)))
         .isInstanceOf(UsageException.class)
         .hasMessageStartingWith("no Delta table '" + nowhere + "';");
