@@ -234,6 +234,67 @@ public final class FlinkErrors {
             + " monitoring.yaml.");
   }
 
+  /** A pipeline's promote task names the newest version of a model that has none. */
+  public static LakeOpsException noVersionToPromote(String model, String warehouse) {
+    return new LakeOpsException(
+        "the promote task has no version of model '"
+            + model
+            + "' to promote: the registry of "
+            + warehouse
+            + " has none. Put a train task of the model before it (depends_on), or give the"
+            + " version: params: {model: "
+            + model
+            + ", version: <n>}.");
+  }
+
+  /** {@code pipeline run --pipeline} names no pipeline of the project. */
+  public static UsageException noSuchPipeline(String name, String project, Object known) {
+    return new UsageException(
+        "pipeline run",
+        "the project "
+            + project
+            + " has no pipeline '"
+            + name
+            + "'; its pipelines.yaml has "
+            + known
+            + ". Name one of them, or add it to pipelines.yaml.");
+  }
+
+  /** {@code pipeline resume/status --run} names no run. */
+  public static UsageException noSuchPipelineRun(String command, String runId, String dir) {
+    return new UsageException(
+        command,
+        "there is no pipeline run '"
+            + runId
+            + "' under "
+            + dir
+            + "; 'mlops pipeline status' lists the runs (same --project and --warehouse).");
+  }
+
+  /** {@code pipeline run --run-id} names a run that exists already. */
+  public static UsageException pipelineRunExists(String runId, String dir) {
+    return new UsageException(
+        "pipeline run",
+        "the pipeline run '"
+            + runId
+            + "' exists already ("
+            + dir
+            + "); continue it with 'mlops pipeline resume --run "
+            + runId
+            + "', or leave --run-id out for a new run.");
+  }
+
+  /** A pipeline run resumed while another runner holds it. */
+  public static UsageException pipelineRunBusy(String runId, long pid) {
+    return new UsageException(
+        "pipeline resume",
+        "the pipeline run '"
+            + runId
+            + "' is being run by the runner with pid "
+            + pid
+            + "; wait for it to end (or stop it), then resume.");
+  }
+
   // ---- records and state: the message goes with the record to the dead letter, or fails the job
 
   /** A record of the prediction topic is not a JSON object (it goes to the dead letter). */

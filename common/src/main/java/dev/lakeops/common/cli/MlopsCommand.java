@@ -70,6 +70,7 @@ import picocli.CommandLine.ScopeType;
       MlopsCommand.Scheduler.class,
       MlopsCommand.Monitor.class,
       MlopsCommand.Report.class,
+      MlopsCommand.Pipeline.class,
       MlopsCommand.Demo.class,
       MlopsCommand.Completion.class,
       MlopsCommand.Help.class
@@ -257,9 +258,9 @@ public final class MlopsCommand {
     @Option(
         names = "--version",
         required = true,
-        paramLabel = "<n>",
-        converter = SharedOptions.PositiveInt.class,
-        description = "the registered version to promote")
+        paramLabel = "<n|latest>",
+        converter = SharedOptions.VersionOrLatest.class,
+        description = "the registered version to promote, or latest (the newest registered)")
     Integer version;
 
     @Option(
@@ -602,10 +603,14 @@ public final class MlopsCommand {
     @RunsOn(Engine.FLINK)
     public static final class Get {
       @Parameters(
-          index = "0",
+          arity = "1..*",
           paramLabel = "<entity-key>",
-          description = "the entity key, e.g. 00003")
-      String key;
+          description =
+              "the entity key as stored, e.g. 00003 (an integer key's digits: 7; a date key:"
+                  + " 2024-01-31); for a composite key (join_keys in entities.yaml) its parts in"
+                  + " order with --entity, e.g. --entity store_product S1 7, or its stored text"
+                  + " [\"S1\",\"7\"]")
+      java.util.List<String> key;
 
       @Mixin SharedOptions.Project project;
       @Mixin SharedOptions.Warehouse warehouse;
@@ -866,6 +871,197 @@ public final class MlopsCommand {
         description =
             "the HTML file to write; default: <warehouse>/<database>/reports/<model>.html")
     String out;
+  }
+
+  /** {@code pipeline run|resume|status}: the DAGs of a project's pipelines.yaml. */
+  @Command(
+      name = "pipeline",
+      description = {
+        "run a pipeline of the project's pipelines.yaml (a DAG of tasks, each its own process),"
+            + " resume a run whose runner stopped, or show runs",
+        "State: <warehouse>/<database>/_lakeops/pipeline_runs/<run id>/state.json (a local"
+            + " warehouse; else ./pipeline_runs/<database>/<run id>); each task's start, end, status,"
+            + " attempt, exit code and log go to <database>.lakeops_tasks, each run to"
+            + " <database>.lakeops_runs."
+      },
+      subcommands = {
+        MlopsCommand.Pipeline.Run.class,
+        MlopsCommand.Pipeline.Resume.class,
+        MlopsCommand.Pipeline.Status.class,
+        MlopsCommand.Pipeline.ExportDatabricks.class
+      })
+  @RunsOn(Engine.FLINK)
+  public static final class Pipeline {
+    /** {@code pipeline run}. */
+    @Command(
+        name = "run",
+        description = {
+          "run a pipeline: tasks in dependency order, independent ones side by side (at most"
+              + " max_parallel), retries with backoff, timeouts; a failed task stops its dependents,"
+              + " not the other branches",
+          "Exit code 0 when every task succeeded (or was skipped by its run_if), 1 otherwise."
+        })
+    @RunsOn(Engine.FLINK)
+    public static final class Run {
+      @Mixin SharedOptions.Project project;
+      @Mixin SharedOptions.Warehouse warehouse;
+
+      @Option(
+          names = "--pipeline",
+          required = true,
+          paramLabel = "<name>",
+          description = "a pipeline of pipelines.yaml")
+      String pipeline;
+
+      @Option(
+          names = "--run-id",
+          paramLabel = "<id>",
+          description = "the new run's id; default: <pipeline>-<UTC time>-<random>")
+      String runId;
+
+      @Option(
+          names = "--max-parallel",
+          paramLabel = "<n>",
+          converter = SharedOptions.PositiveInt.class,
+          description = "at most this many tasks at once; default: the pipeline's max_parallel")
+      Integer maxParallel;
+    }
+
+    /** {@code pipeline resume}. */
+    @Command(
+        name = "resume",
+        description = {
+          "continue a run whose runner stopped (killed, machine restarted) or that failed: task"
+              + " processes still running are adopted; the failed and unfinished tasks run again"
+              + " with everything downstream of them; succeeded tasks do not",
+          "Exit code 0 when every task succeeded (or was skipped by its run_if), 1 otherwise."
+        })
+    @RunsOn(Engine.FLINK)
+    public static final class Resume {
+      @Mixin SharedOptions.Project project;
+      @Mixin SharedOptions.Warehouse warehouse;
+
+      @Option(
+          names = "--run",
+          required = true,
+          paramLabel = "<id>",
+          description = "the run to continue (see 'mlops pipeline status')")
+      String run;
+
+      @Option(
+          names = "--max-parallel",
+          paramLabel = "<n>",
+          converter = SharedOptions.PositiveInt.class,
+          description = "at most this many tasks at once; default: the pipeline's max_parallel")
+      Integer maxParallel;
+    }
+
+    /** {@code pipeline status}. */
+    @Command(
+        name = "status",
+        description =
+            "list the pipeline runs, or show one run's tasks (--run): status, attempts, exit code,"
+                + " times and log")
+    @RunsOn(Engine.FLINK)
+    public static final class Status {
+      @Mixin SharedOptions.Project project;
+      @Mixin SharedOptions.Warehouse warehouse;
+
+      @Option(
+          names = "--run",
+          paramLabel = "<id>",
+          description = "show this run's tasks (default: list the runs)")
+      String run;
+    }
+
+    /** {@code pipeline export-databricks}. */
+    @Command(
+        name = "export-databricks",
+        description = {
+          "write a pipeline as a Databricks multi-task job (the Jobs API's jobs/create JSON, built"
+              + " with the Databricks SDK's types): one spark_jar_task per task on one job cluster,"
+              + " with depends_on, run_if, max_retries, min_retry_interval_millis and"
+              + " timeout_seconds",
+          "Command tasks cannot be exported. Create the job with the Databricks CLI:"
+              + " databricks jobs create --json @<file>."
+        })
+    @RunsOn(Engine.FLINK)
+    public static final class ExportDatabricks {
+      @Mixin SharedOptions.Project project;
+
+      @Option(
+          names = "--pipeline",
+          required = true,
+          paramLabel = "<name>",
+          description = "a pipeline of pipelines.yaml")
+      String pipeline;
+
+      @Option(
+          names = "--out",
+          paramLabel = "<file>",
+          converter = SharedOptions.Location.class,
+          description = "write the JSON to this file (default: standard output)")
+      String out;
+
+      @Option(
+          names = "--remote-project",
+          paramLabel = "<path>",
+          defaultValue = "/Workspace/Shared/lakeops/project",
+          description = "the project directory as the cluster sees it; default: ${DEFAULT-VALUE}")
+      String remoteProject;
+
+      @Option(
+          names = "--remote-warehouse",
+          paramLabel = "<uri>",
+          defaultValue = "dbfs:/lakeops/warehouse",
+          description = "the warehouse as the cluster sees it; default: ${DEFAULT-VALUE}")
+      String remoteWarehouse;
+
+      @Option(
+          names = "--spark-jar",
+          paramLabel = "<uri>",
+          defaultValue = "dbfs:/lakeops/jars/lakeops-spark-jobs.jar",
+          description = "the Spark jobs' jar as the cluster sees it; default: ${DEFAULT-VALUE}")
+      String sparkJar;
+
+      @Option(
+          names = "--flink-jar",
+          paramLabel = "<uri>",
+          defaultValue = "dbfs:/lakeops/jars/lakeops-flink-jobs.jar",
+          description =
+              "the Flink jobs' jar (monitor-report tasks) as the cluster sees it; default:"
+                  + " ${DEFAULT-VALUE}")
+      String flinkJar;
+
+      @Option(
+          names = "--spark-version",
+          paramLabel = "<runtime>",
+          defaultValue = "17.3.x-scala2.13",
+          description = "the job cluster's Databricks runtime; default: ${DEFAULT-VALUE}")
+      String sparkVersion;
+
+      @Option(
+          names = "--node-type",
+          paramLabel = "<id>",
+          defaultValue = "i3.xlarge",
+          description = "the job cluster's node type; default: ${DEFAULT-VALUE}")
+      String nodeType;
+
+      @Option(
+          names = "--workers",
+          paramLabel = "<n>",
+          defaultValue = "2",
+          converter = SharedOptions.PositiveInt.class,
+          description = "the job cluster's workers; default: ${DEFAULT-VALUE}")
+      Integer workers;
+
+      @Option(
+          names = "--schedule",
+          paramLabel = "<quartz cron>",
+          description =
+              "run on this Quartz cron schedule (UTC), e.g. \"0 0 3 * * ?\"; default: none")
+      String schedule;
+    }
   }
 
   // ---------------------------------------------------------------- either jar

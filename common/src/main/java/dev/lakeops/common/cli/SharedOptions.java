@@ -389,4 +389,26 @@ public final class SharedOptions {
       throw new TypeConversionException("takes a whole number of at least 1; got '" + value + "'.");
     }
   }
+
+  /**
+   * A registered version: a whole number of at least 1, or {@code latest}, converted to {@link
+   * #LATEST} (0) for the newest registered version, which the command resolves.
+   */
+  public static final class VersionOrLatest implements ITypeConverter<Integer> {
+    @Override
+    public Integer convert(String value) {
+      if (value.strip().equals("latest")) {
+        return LATEST;
+      }
+      try {
+        return new PositiveInt().convert(value);
+      } catch (TypeConversionException e) {
+        throw new TypeConversionException(
+            "takes a version number of at least 1 or 'latest'; got '" + value + "'.");
+      }
+    }
+  }
+
+  /** {@link VersionOrLatest}'s value for {@code latest}. */
+  public static final int LATEST = 0;
 }

@@ -1,6 +1,7 @@
 package dev.lakeops.common.config;
 
 import dev.lakeops.common.online.OnlineStoreConfig;
+import dev.lakeops.common.pipeline.PipelinesConfig;
 import dev.lakeops.common.training.ModelSpec;
 import java.nio.file.Path;
 import java.util.List;
@@ -16,6 +17,8 @@ import java.util.Map;
  *     default
  * @param monitoring the monitored models and the retraining scheduler of {@code monitoring.yaml};
  *     {@link MonitoringConfig#none()} when the project has no such file
+ * @param pipelines the pipelines of {@code pipelines.yaml}; {@link PipelinesConfig#none()} when the
+ *     project has no such file
  */
 public record ProjectConfig(
     Path dir,
@@ -28,7 +31,40 @@ public record ProjectConfig(
     Map<String, TrainingSetConfig> trainingSets,
     Map<String, ModelSpec> models,
     OnlineStoreConfig onlineStore,
-    MonitoringConfig monitoring) {
+    MonitoringConfig monitoring,
+    PipelinesConfig pipelines) {
+
+  public ProjectConfig {
+    pipelines = pipelines == null ? PipelinesConfig.none() : pipelines;
+  }
+
+  /** A project without {@code pipelines.yaml} (the components before pipelines existed). */
+  public ProjectConfig(
+      Path dir,
+      String name,
+      String database,
+      Map<String, EntityConfig> entities,
+      Map<String, SourceConfig> sources,
+      Map<String, FeatureViewConfig> featureViews,
+      Map<String, LabelConfig> labels,
+      Map<String, TrainingSetConfig> trainingSets,
+      Map<String, ModelSpec> models,
+      OnlineStoreConfig onlineStore,
+      MonitoringConfig monitoring) {
+    this(
+        dir,
+        name,
+        database,
+        entities,
+        sources,
+        featureViews,
+        labels,
+        trainingSets,
+        models,
+        onlineStore,
+        monitoring,
+        PipelinesConfig.none());
+  }
 
   public List<FeatureViewConfig> viewsOf(String source) {
     return featureViews.values().stream().filter(v -> v.source().equals(source)).toList();

@@ -2,6 +2,8 @@ package dev.lakeops.common.config;
 
 import dev.lakeops.common.error.ConfigProblem;
 import dev.lakeops.common.online.OnlineStoreConfig;
+import dev.lakeops.common.pipeline.PipelinesConfig;
+import dev.lakeops.common.pipeline.TaskType.Reference;
 import dev.lakeops.common.training.ModelSpec;
 import java.io.IOException;
 import java.io.Reader;
@@ -21,9 +23,9 @@ import org.yaml.snakeyaml.nodes.Node;
 /**
  * Loads and validates a project directory: {@code project.yaml}, {@code entities.yaml}, {@code
  * sources.yaml}, {@code feature_views.yaml} and, optionally, {@code labels.yaml}, {@code
- * training_sets.yaml}, {@code models.yaml} and {@code monitoring.yaml} ({@link MonitoringLoader}).
- * Every problem is reported with its file, field path, line and fix, all at once, before any engine
- * starts.
+ * training_sets.yaml}, {@code models.yaml}, {@code monitoring.yaml} ({@link MonitoringLoader}) and
+ * {@code pipelines.yaml} ({@link PipelinesLoader}). Every problem is reported with its file, field
+ * path, line and fix, all at once, before any engine starts.
  */
 public final class ProjectLoader extends SectionLoader {
   public static final String PROJECT = "project.yaml";
@@ -34,6 +36,7 @@ public final class ProjectLoader extends SectionLoader {
   public static final String TRAINING_SETS = "training_sets.yaml";
   public static final String MODELS = "models.yaml";
   public static final String MONITORING = MonitoringConfig.FILE;
+  public static final String PIPELINES = PipelinesConfig.FILE;
 
   static final Pattern NAME = Pattern.compile("[a-z][a-z0-9_]*");
   static final String NAME_FIX =
@@ -107,6 +110,16 @@ public final class ProjectLoader extends SectionLoader {
             .models(read(MODELS, false));
     MonitoringConfig monitoring =
         new MonitoringLoader(models, !problems.isEmpty()).load(read(MONITORING, false));
+    PipelinesConfig pipelines =
+        new PipelinesLoader(
+                new PipelinesLoader.Known(
+                    Map.of(
+                        Reference.MODEL, models.keySet(),
+                        Reference.TRAINING_SET, sets.keySet(),
+                        Reference.FEATURE_VIEW, views.keySet(),
+                        Reference.SOURCE, sources.keySet()),
+                    !problems.isEmpty()))
+            .load(read(PIPELINES, false));
     problems.throwIfAny();
     return new ProjectConfig(
         dir.toAbsolutePath().normalize(),
@@ -119,7 +132,8 @@ public final class ProjectLoader extends SectionLoader {
         sets,
         models,
         onlineStore,
-        monitoring);
+        monitoring,
+        pipelines);
   }
 
   private OnlineStoreConfig onlineStore(ConfigNode node) {

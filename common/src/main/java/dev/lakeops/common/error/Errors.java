@@ -247,6 +247,51 @@ public final class Errors {
         "unknown entity '" + entity + "'; the project has " + known + ". Fix: pass one of them.");
   }
 
+  /**
+   * {@code online-store get} was given a key that does not fit the entity's key: several parts
+   * without a composite {@code --entity}, another number of parts than its join keys, or one value
+   * that is not a composite key's JSON array.
+   *
+   * @param entity the entity named with {@code --entity}, or null
+   * @param joinKeys its join keys (empty for a simple entity or none)
+   */
+  public static LakeOpsException compositeKeyParts(
+      String entity, java.util.List<String> joinKeys, java.util.List<String> typed) {
+    if (entity == null) {
+      return new LakeOpsException(
+          "several key values "
+              + typed
+              + " but no --entity: the parts of a composite key need"
+              + " the entity they belong to. Fix: add --entity <name> (an entity with join_keys in"
+              + " entities.yaml), or pass the key as one value.");
+    }
+    if (joinKeys.isEmpty()) {
+      return new LakeOpsException(
+          "entity '"
+              + entity
+              + "' has a one-part key, but "
+              + typed.size()
+              + " values were given "
+              + typed
+              + ". Fix: pass the key as one value.");
+    }
+    return new LakeOpsException(
+        "entity '"
+            + entity
+            + "' has a composite key of "
+            + joinKeys.size()
+            + " parts "
+            + joinKeys
+            + ", but "
+            + typed
+            + " was given. Fix: pass the parts in that order, e.g. `online-store"
+            + " get --entity "
+            + entity
+            + " "
+            + String.join(" ", joinKeys.stream().map(k -> "<" + k + ">").toList())
+            + "`, or the stored key text, a JSON array such as [\"S1\",\"7\"].");
+  }
+
   /** The project's embedded online store path is not a local file. */
   public static ConfigException embeddedStoreNotLocal(String projectFile, String path) {
     return new ConfigException(

@@ -103,13 +103,18 @@ public final class FeatureHistory implements Serializable {
     return completeAfter == Long.MIN_VALUE || tMicros - reachMicros >= completeAfter;
   }
 
-  /** Drops the slots at or before {@code cut} except the latest slot, keeping completeness. */
+  /**
+   * Drops the slots before the latest slot at or before {@code cut} (the anchor), keeping
+   * completeness: the anchor stays, so a read at any time after {@code cut} still finds the latest
+   * event at or before it (its time for the TTL, its row-level values) even when that event is
+   * older than every window. With {@code cut} at or after the latest slot, only the latest stays.
+   */
   void dropAtOrBefore(long cut) {
-    if (slots.isEmpty()) {
+    Long anchor = slots.floorKey(cut);
+    if (anchor == null) {
       return;
     }
-    long latest = slots.lastKey();
-    NavigableMap<Long, Slot> head = slots.headMap(Math.min(cut, latest), cut < latest);
+    NavigableMap<Long, Slot> head = slots.headMap(anchor, false);
     if (!head.isEmpty()) {
       completeAfter = Math.max(completeAfter, head.lastKey());
       head.clear();

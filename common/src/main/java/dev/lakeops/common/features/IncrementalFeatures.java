@@ -214,12 +214,13 @@ public final class IncrementalFeatures {
   /**
    * The stored form of view {@code view}'s history of this entity as of {@code upToMicros}: the
    * slots at or before it within the view's longest window plus its online lookback of the latest
-   * of them ({@code L}), i.e. in {@code (L − reach − lookback, L]}, plus always the slot at {@code
-   * L}; complete after {@code L − reach − lookback} when the entity had an earlier event (dropped
-   * here or before), else complete from the start. A read at {@code t} is then answered for {@code
-   * t ≥ L − lookback} ({@code HistoryReader}). This is a function of the entity's events up to
-   * {@code upToMicros} only, so the streaming job and {@code materialize} store the same bytes. See
-   * {@link FeatureHistory} for the layout.
+   * of them ({@code L}), i.e. in {@code (L − reach − lookback, L]}, plus the latest slot at or
+   * before {@code L − reach − lookback} (the anchor: what a read in the lookback whose latest event
+   * is older than every window finds); complete after the latest event left out when the entity had
+   * an earlier event (dropped here or before), else complete from the start. A read at {@code t} is
+   * then answered for {@code t ≥ L − lookback} ({@code HistoryReader}). This is a function of the
+   * entity's events up to {@code upToMicros} only, so the streaming job and {@code materialize}
+   * store the same bytes. See {@link FeatureHistory} for the layout.
    *
    * @return null when no event is at or before {@code upToMicros}
    * @throws IllegalStateException when the history has already dropped slots the view needs
@@ -239,21 +240,26 @@ public final class IncrementalFeatures {
               + cut
               + " µs");
     }
-    NavigableMap<Long, FeatureHistory.Slot> slots;
-    boolean trimmed;
-    if (kept == 0) {
-      slots = h.slots.subMap(latest, true, latest, true);
-      trimmed = h.completeAfter != Long.MIN_VALUE || h.slots.lowerKey(latest) != null;
+    // The anchor: the latest slot at or before the cut. A read at t >= L - lookback whose latest
+    // event at or before t is older than every window finds it there (its time for the TTL, its
+    // row-level values), as the point-in-time join does; the windows never reach it.
+    Long anchor = h.slots.floorKey(cut);
+    boolean anchorKnown = anchor != null && h.completeAfter < anchor;
+    NavigableMap<Long, FeatureHistory.Slot> slots =
+        anchorKnown
+            ? h.slots.subMap(anchor, true, latest, true)
+            : h.slots.subMap(cut, false, latest, true);
+    long completeAfter;
+    if (anchorKnown) {
+      // Complete after the latest slot left out (the anchor's predecessor, or what was dropped
+      // before): every later event is stored.
+      Long before = h.slots.lowerKey(anchor);
+      completeAfter = before != null ? before : h.completeAfter;
     } else {
-      slots = h.slots.subMap(cut, false, latest, true);
-      trimmed = h.completeAfter != Long.MIN_VALUE || h.slots.floorKey(cut) != null;
+      completeAfter = h.completeAfter == Long.MIN_VALUE && anchor == null ? Long.MIN_VALUE : cut;
     }
     return FeatureHistory.encode(
-        slots,
-        viewStart[view],
-        viewStart[view + 1],
-        trimmed ? cut : Long.MIN_VALUE,
-        layoutHash(views.get(view)));
+        slots, viewStart[view], viewStart[view + 1], completeAfter, layoutHash(views.get(view)));
   }
 
   /**

@@ -1,9 +1,11 @@
 package dev.lakeops.common.online;
 
+import dev.lakeops.common.config.EntityConfig;
 import dev.lakeops.common.config.FeatureViewConfig;
 import dev.lakeops.common.config.ProjectConfig;
 import dev.lakeops.common.error.Errors;
 import dev.lakeops.common.error.LakeOpsException;
+import dev.lakeops.common.events.EntityKeys;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -34,6 +36,36 @@ public final class OnlineLookup {
   }
 
   private OnlineLookup() {}
+
+  /**
+   * The key text to look up from the key as typed: one value is the key's canonical text as stored
+   * (an integer key's digits, a date key's {@code yyyy-MM-dd}, a composite key's JSON array such as
+   * {@code ["S1","7"]}); several values are the parts of {@code entity}'s composite key in its
+   * {@code join_keys} order, joined into that JSON array ({@code EntityKeys.composite}).
+   *
+   * @param entity the entity read ({@code --entity}), or null for every entity
+   * @param typed the key as typed, one value or the parts; never empty
+   * @throws LakeOpsException when parts are given without a composite entity or in another number
+   *     than its join keys, or when a composite entity's key is one value that is not a JSON array
+   */
+  public static String keyText(ProjectConfig project, String entity, List<String> typed) {
+    if (entity != null && !project.entities().containsKey(entity)) {
+      throw Errors.unknownEntity(entity, project.entities().keySet());
+    }
+    EntityConfig e = entity == null ? null : project.entities().get(entity);
+    if (typed.size() == 1) {
+      String key = typed.get(0);
+      if (e != null && e.composite() && !key.startsWith("[")) {
+        throw Errors.compositeKeyParts(e.name(), e.joinKeys(), typed);
+      }
+      return key;
+    }
+    if (e == null || !e.composite() || e.joinKeys().size() != typed.size()) {
+      throw Errors.compositeKeyParts(
+          e == null ? null : e.name(), e == null ? List.of() : e.joinKeys(), typed);
+    }
+    return EntityKeys.composite(typed);
+  }
 
   /**
    * Reads the key from each view of {@code entity} (or of every entity when null) at {@code

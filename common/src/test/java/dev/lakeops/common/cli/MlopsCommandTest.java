@@ -233,7 +233,7 @@ class MlopsCommandTest {
   void theProjectIsResolvedAgainstTheWorkingDirectoryEverywhere() {
     Path expected = Path.of("").toAbsolutePath().resolve("some/project");
     List<String> names = commandsWith("--project");
-    assertThat(names).hasSize(20);
+    assertThat(names).hasSize(24);
     for (String name : names) {
       assertThat(parsed(line(name, "--project", "some/./project")).project())
           .as(name)
@@ -245,7 +245,7 @@ class MlopsCommandTest {
   void theWarehouseIsResolvedTheSameWayEverywhere() {
     String cwd = Path.of("").toAbsolutePath().toString();
     List<String> names = commandsWith("--warehouse");
-    assertThat(names).hasSize(18).doesNotContain("validate");
+    assertThat(names).hasSize(21).doesNotContain("validate");
     for (String name : names) {
       assertThat(parsed(line(name)).warehouse()).as(name).isEqualTo(cwd + "/warehouse");
       assertThat(parsed(line(name, "--warehouse", "wh/../other")).warehouse())
@@ -359,7 +359,11 @@ class MlopsCommandTest {
         .startsWith("error: --parallelism takes a whole number of at least 1; got '0'.");
     err.reset();
     assertThat(run(Map.of(), line("promote", "--version", "v1"))).isEqualTo(2);
-    assertThat(err()).startsWith("error: --version takes a whole number of at least 1; got 'v1'.");
+    assertThat(err())
+        .startsWith("error: --version takes a version number of at least 1 or 'latest'; got 'v1'.");
+    err.reset();
+    assertThat(parsed(line("promote", "--version", "latest")).positiveInt("--version"))
+        .contains(SharedOptions.LATEST);
   }
 
   @Test
@@ -391,7 +395,8 @@ class MlopsCommandTest {
     err.reset();
     assertThat(run(Map.of(), "promote", "--project", "p")).isEqualTo(2);
     assertThat(err())
-        .isEqualTo("error: missing --model <name>, --version <n>. (see 'mlops promote --help')\n");
+        .isEqualTo(
+            "error: missing --model <name>, --version <n|latest>. (see 'mlops promote --help')\n");
     err.reset();
     assertThat(run(Map.of(), "sql", "--project")).isEqualTo(2);
     assertThat(err()).startsWith("error: option --project <dir> needs a value.").hasLineCount(1);

@@ -178,6 +178,60 @@ class EntityKeysConfigTest {
         .containsExactly("entities[1].join_keys", "entities[2].key");
   }
 
+  /** A dimension source without an event time: valid always, keyed uniquely, views with no TTL. */
+  @Test
+  void aDimensionSourceIsValidAlwaysAndUniqueByItsKey() throws IOException {
+    String dim =
+        "  - name: catalog\n    format: jsonl\n    path: c\n    dimension: true\n"
+            + "    entity: item\n    schema:\n      - {name: item_id, type: int}\n"
+            + "      - {name: category, type: string}\n";
+    ProjectConfig p =
+        load(
+            source("entities: [user, item]") + dim,
+            "feature_views:\n"
+                + "  - {name: cat, entity: item, source: catalog, features: [{name: c, expr:"
+                + " category}]}\n"
+                + "  - {name: n, entity: user, source: ratings, ttl: none, features: [{name: k,"
+                + " agg: count, window: 1d}]}\n",
+            "",
+            "");
+    SourceConfig c = p.sources().get("catalog");
+    assertThat(c.dimension()).isTrue();
+    assertThat(c.uniqueKey()).containsExactly("item_id");
+    // Valid from 1900-01-01T00:00Z: before every label and every served event.
+    assertThat(EventTime.VALID_ALWAYS).isEqualTo(java.time.Instant.parse("1900-01-01T00:00:00Z"));
+    assertThat(c.eventTime()).isEqualTo(EventTime.validAlways());
+    assertThat(p.featureViews().get("cat").ttl()).isNull();
+    assertThat(p.featureViews().get("n").ttl()).isNull();
+  }
+
+  /** A dimension source with a valid-from column: its unique key is the key and that column. */
+  @Test
+  void aDimensionSourceWithAValidFromColumnIsUniqueByKeyAndTime() throws IOException {
+    String dim =
+        "  - name: prices\n    format: jsonl\n    path: c\n    dimension: true\n"
+            + "    entity: store_product\n    event_time: {column: valid_from}\n    schema:\n"
+            + "      - {name: store_id, type: string}\n      - {name: product_id, type: int}\n"
+            + "      - {name: valid_from, type: date}\n      - {name: price, type: double}\n";
+    ProjectConfig p = load(source("entities: [user]") + dim, "", "", "");
+    assertThat(p.sources().get("prices").uniqueKey())
+        .containsExactly("store_id", "product_id", "valid_from");
+  }
+
+  /** A view of an event source still needs its TTL: only dimension views default to none. */
+  @Test
+  void aViewOfAnEventSourceWithoutTtlIsRefused() throws IOException {
+    ConfigProblem p =
+        refusedAt(
+            "feature_views.yaml",
+            source("entities: [user]"),
+            "feature_views:\n  - {name: n, entity: user, source: ratings, features: [{name: k,"
+                + " agg: count, window: 1d}]}\n",
+            "",
+            "");
+    assertThat(p.field()).isEqualTo("feature_views[0].ttl");
+  }
+
   // ---- a small project --------------------------------------------------------------------
 
   private static String source(String entities) {

@@ -126,6 +126,7 @@ class ModelSpecLoaderTest {
   void missingModelsFileIsFine() throws IOException {
     Path dir = copy("elec2");
     Files.delete(dir.resolve("models.yaml"));
+    Files.delete(dir.resolve("pipelines.yaml")); // it names the model
 
     assertThat(ProjectLoader.load(dir).models()).isEmpty();
   }
@@ -413,6 +414,7 @@ class ModelSpecLoaderTest {
   private Path project(String modelsYaml) throws IOException {
     Path dir = copy("elec2");
     Files.writeString(dir.resolve("models.yaml"), modelsYaml);
+    Files.deleteIfExists(dir.resolve("pipelines.yaml")); // it names the example's model
     return dir;
   }
 

@@ -345,6 +345,7 @@ class ProjectLoaderTest {
     Files.delete(dir.resolve("labels.yaml"));
     Files.delete(dir.resolve("training_sets.yaml"));
     Files.delete(dir.resolve("models.yaml"));
+    Files.delete(dir.resolve("pipelines.yaml")); // it names the model
 
     ProjectConfig p = ProjectLoader.load(dir);
 

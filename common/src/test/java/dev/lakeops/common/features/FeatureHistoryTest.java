@@ -261,11 +261,14 @@ class FeatureHistoryTest {
     assertThat(h.completeAfter()).isEqualTo(10 * MIN);
     assertThat(inc.expire(h, 999 * MIN)).as("nothing more to expire").isTrue();
     assertThat(h.size()).isEqualTo(1);
-    // stored: complete after 20 min (the latest event), so it answers at or after it only
+    // stored: the latest event is the anchor; complete after the dropped event of 10 min, so a
+    // read between the two finds no event at or before it in a history that is not complete:
+    // the reader answers "not reached", never "none"
     FeatureHistory stored = FeatureHistory.decode(inc.encodeView(h, 0, Long.MAX_VALUE), 0);
-    assertThat(stored.completeAfter()).isEqualTo(20 * MIN);
+    assertThat(stored.completeAfter()).isEqualTo(10 * MIN);
     assertThat(stored.reaches(20 * MIN, 0)).isTrue();
-    assertThat(stored.reaches(20 * MIN - 1, 0)).isFalse();
+    assertThat(stored.reaches(10 * MIN - 1, 0)).isFalse();
+    assertThat(inc.latestAtOrBefore(stored, 20 * MIN - 1)).isNull();
     // one event only: complete from the start, so earlier reads are answered ("none before")
     FeatureHistory single = new FeatureHistory();
     inc.add(single, ev(30, 3.0, "c"));

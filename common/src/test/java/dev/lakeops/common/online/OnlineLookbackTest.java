@@ -84,8 +84,13 @@ class OnlineLookbackTest {
       // (13 + 36) * 24 / 2 = 588.
       OnlineRead edge = s.lookup(ACTIVITY, "c", hour(36) + 1_800_000);
       assertThat(edge.row()).isEqualTo(new FeatureRow("c", hour(36), activity(1, 588.0, 36.0)));
-      // Beyond the lookback the store says it does not know, never a later row.
-      assertThat(s.lookup(ACTIVITY, "c", hour(35)).status())
+      // The store keeps (12h, 48h] and the anchor at hour 12 (the latest event before that), and
+      // dropped hour 11 and earlier: a read is answered as long as its 1d window starts at or
+      // after hour 11. At hour 35, (11h, 35h] holds hours 12..35: (12 + 35) * 24 / 2 = 564.
+      assertThat(s.lookup(ACTIVITY, "c", hour(35)).row())
+          .isEqualTo(new FeatureRow("c", hour(35), activity(1, 564.0, 35.0)));
+      // Further back the store says it does not know, never a later row.
+      assertThat(s.lookup(ACTIVITY, "c", hour(35) - 1).status())
           .isEqualTo(OnlineRead.Status.NOT_REACHED);
     }
   }

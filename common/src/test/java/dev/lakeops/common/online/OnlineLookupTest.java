@@ -56,6 +56,30 @@ class OnlineLookupTest {
     }
   }
 
+  /** Several values are a composite key's parts, joined as the readers store the key. */
+  @Test
+  void compositeKeyPartsAreJoinedInTheEntitysOrder() {
+    ProjectConfig p = ProjectLoader.load(Path.of("src/test/resources/conformance/ingest"));
+    // The stored text of ["S1", 7] as both engines write it (ingest conformance, store_sales).
+    assertThat(OnlineLookup.keyText(p, "store_product", List.of("S1", "7")))
+        .isEqualTo("[\"S1\",\"7\"]");
+    assertThat(OnlineLookup.keyText(p, "store_product", List.of("[\"S1\",\"7\"]")))
+        .isEqualTo("[\"S1\",\"7\"]");
+    assertThat(OnlineLookup.keyText(p, null, List.of("00003"))).isEqualTo("00003");
+    assertThat(OnlineLookup.keyText(p, "item", List.of("7"))).isEqualTo("7");
+    assertThatThrownBy(() -> OnlineLookup.keyText(p, "store_product", List.of("S1")))
+        .isInstanceOf(LakeOpsException.class)
+        .hasMessageContaining(
+            "entity 'store_product' has a composite key of 2 parts [store_id, product_id], but [S1]")
+        .hasMessageContaining("online-store get --entity store_product <store_id> <product_id>");
+    assertThatThrownBy(() -> OnlineLookup.keyText(p, "store_product", List.of("S1", "7", "x")))
+        .hasMessageContaining("composite key of 2 parts");
+    assertThatThrownBy(() -> OnlineLookup.keyText(p, "item", List.of("7", "8")))
+        .hasMessageContaining("entity 'item' has a one-part key, but 2 values were given");
+    assertThatThrownBy(() -> OnlineLookup.keyText(p, null, List.of("S1", "7")))
+        .hasMessageContaining("several key values [S1, 7] but no --entity");
+  }
+
   /** The history of customer 00007 (two purchases) as the writers store it, for both views. */
   private static void writeHistories(ProjectConfig p, OnlineStore s) {
     var views = p.viewsOf("purchases");

@@ -357,20 +357,27 @@ abstract class OnlineStoreContract {
   }
 
   @Test
-  void aTrimmedHistoryDoesNotReachBackBeforeItsLatestEvent() {
+  void aTrimmedHistoryKeepsItsAnchorAndDoesNotReachBackBeforeIt() {
     OnlineStore s = store();
-    // Two days apart: the store keeps the 1d window of the latest event (and that event), so
-    // the event of 01-01 is dropped and times before the latest event cannot be answered.
+    // The store keeps the 1d window of the latest event (03T05), and the latest event before that
+    // window (the anchor, 01-01): the event of 12-30 is dropped. A read between the anchor and
+    // the window finds the anchor, as the point-in-time join would: expired at 03T04 (52 h > the
+    // 1d TTL), fresh at 01T12 (windows empty of it, its row-level value).
     s.writeHistories(
         A,
         List.of(
             HistoryFixture.stored(
                 "c",
+                HistoryFixture.ev("c", "2020-12-30T00:00:00Z", 5),
                 HistoryFixture.ev("c", "2021-01-01T00:00:00Z", 1),
                 HistoryFixture.ev("c", "2021-01-03T05:00:00Z", 2))));
-    assertThat(s.lookup(A, "c", ms("2021-01-03T04:00:00Z")).status())
-        .isEqualTo(OnlineRead.Status.NOT_REACHED);
-    assertThat(s.lookup(A, "c", ms("2021-01-01T12:00:00Z")).status())
+    OnlineRead at03 = s.lookup(A, "c", ms("2021-01-03T04:00:00Z"));
+    assertThat(at03.status()).isEqualTo(OnlineRead.Status.EXPIRED);
+    assertThat(at03.rowTimeMillis()).isEqualTo(ms("2021-01-01T00:00:00Z"));
+    assertThat(s.read(A, "c", ms("2021-01-01T12:00:00Z")).orElseThrow())
+        .isEqualTo(new FeatureRow("c", ms("2021-01-01T00:00:00Z"), activity(0, 1.0, 1.0)));
+    // Before the anchor the dropped event of 12-30 would count: not answered.
+    assertThat(s.lookup(A, "c", ms("2020-12-31T12:00:00Z")).status())
         .isEqualTo(OnlineRead.Status.NOT_REACHED);
     assertThat(s.read(A, "c", ms("2021-01-03T05:00:00Z")).get().values())
         .isEqualTo(activity(1, 2.0, 2.0));

@@ -7,6 +7,7 @@ import dev.lakeops.common.cli.CommandImplementations;
 import dev.lakeops.common.cli.Engine;
 import dev.lakeops.common.cli.MlopsCommand;
 import dev.lakeops.flink.FlinkErrors;
+import dev.lakeops.flink.pipeline.PipelineCommand;
 import dev.lakeops.flink.report.ReportCommand;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -19,11 +20,12 @@ import org.apache.flink.configuration.GlobalConfiguration;
 
 /**
  * The Flink side of {@code mlops}: the implementations of the Flink commands ({@code online-store},
- * {@code online-store get}, {@code serve}, {@code monitor}) of the one command tree ({@link
- * MlopsCommand}, in {@code common}), run through the one entry point ({@link Cli}). {@code
- * submit/mlops} sends these commands here (the Spark commands go to the Spark jobs), and {@code
- * flink run} uses this class as the job jar's main class on a cluster. {@code mlops --help} lists
- * every command, the Spark ones too; a Spark command here is named as such (exit 2).
+ * {@code online-store get}, {@code serve}, {@code monitor}, {@code scheduler}, {@code pipeline},
+ * ...) of the one command tree ({@link MlopsCommand}, in {@code common}), run through the one entry
+ * point ({@link Cli}). {@code submit/mlops} sends these commands here (the Spark commands go to the
+ * Spark jobs), and {@code flink run} uses this class as the job jar's main class on a cluster.
+ * {@code mlops --help} lists every command, the Spark ones too; a Spark command here is named as
+ * such (exit 2).
  */
 public final class FlinkCli implements CommandImplementations {
   /** The file Flink 2's loader reads from a configuration directory. */
@@ -59,15 +61,22 @@ public final class FlinkCli implements CommandImplementations {
   @Override
   public Map<Class<?>, CommandHandler> handlers() {
     OnlineStoreCommand onlineStore = new OnlineStoreCommand(out, err);
-    return Map.of(
-        MlopsCommand.OnlineStore.class, onlineStore::runJob,
-        MlopsCommand.OnlineStore.Get.class, onlineStore::get,
-        MlopsCommand.Serve.class, new ServeCommand(out, err)::execute,
-        MlopsCommand.Scheduler.class,
-            new dev.lakeops.flink.scheduler.SchedulerCommand(out)::execute,
-        MlopsCommand.Monitor.class, new MonitorCommand(out)::execute,
-        MlopsCommand.Report.class, new ReportCommand(out)::execute,
-        MlopsCommand.Demo.class, new dev.lakeops.flink.demo.DemoCommand(out)::execute);
+    PipelineCommand pipeline = new PipelineCommand(out);
+    return Map.ofEntries(
+        Map.entry(MlopsCommand.OnlineStore.class, onlineStore::runJob),
+        Map.entry(MlopsCommand.OnlineStore.Get.class, onlineStore::get),
+        Map.entry(MlopsCommand.Serve.class, new ServeCommand(out, err)::execute),
+        Map.entry(
+            MlopsCommand.Scheduler.class,
+            new dev.lakeops.flink.scheduler.SchedulerCommand(out)::execute),
+        Map.entry(MlopsCommand.Monitor.class, new MonitorCommand(out)::execute),
+        Map.entry(MlopsCommand.Report.class, new ReportCommand(out)::execute),
+        Map.entry(MlopsCommand.Pipeline.class, pipeline::group),
+        Map.entry(MlopsCommand.Pipeline.Run.class, pipeline::run),
+        Map.entry(MlopsCommand.Pipeline.Resume.class, pipeline::resume),
+        Map.entry(MlopsCommand.Pipeline.Status.class, pipeline::status),
+        Map.entry(MlopsCommand.Pipeline.ExportDatabricks.class, pipeline::exportDatabricks),
+        Map.entry(MlopsCommand.Demo.class, new dev.lakeops.flink.demo.DemoCommand(out)::execute));
   }
 
   /**

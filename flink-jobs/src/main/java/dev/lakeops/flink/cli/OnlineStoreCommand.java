@@ -197,8 +197,8 @@ public final class OnlineStoreCommand {
 
   /** {@code online-store get <entity-key>}. */
   int get(CliArgs a) {
-    String key = a.positionals().get(0);
     ProjectConfig p = ProjectLoader.load(a.project());
+    String key = OnlineLookup.keyText(p, a.option("--entity").orElse(null), a.positionals());
     String warehouse = a.warehouse();
     long asOf = a.asOf().map(Instant::toEpochMilli).orElse(System.currentTimeMillis());
     dev.lakeops.common.online.OnlineStoreSpec spec = storeSpec(a, p, warehouse);

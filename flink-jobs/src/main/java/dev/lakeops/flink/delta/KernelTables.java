@@ -133,6 +133,16 @@ public final class KernelTables {
   }
 
   /**
+   * Whether {@code (appId, version)}, or a later version of {@code appId}, is committed to the
+   * table at {@code path} (false when there is no table).
+   */
+  public boolean committed(String path, String appId, long version) {
+    return snapshot(path)
+        .map(s -> s.getLatestTransactionVersion(engine, appId).orElse(-1L) >= version)
+        .orElse(false);
+  }
+
+  /**
    * Commits written files as one append, idempotently: {@code (appId, version)} is recorded in the
    * commit, and a version at or below the last one committed for {@code appId} is skipped.
    *

@@ -73,6 +73,11 @@ public final class RegistryReader {
         .findFirst();
   }
 
+  /** The model's newest registered version, whatever its stage; empty when it has none. */
+  public java.util.OptionalInt latestVersion(String model) {
+    return rows(model).stream().mapToInt(r -> ((Number) r.get(VERSION)).intValue()).max();
+  }
+
   private List<Map<String, Object>> rows(String model) {
     Optional<Snapshot> snapshot = tables.snapshot(path);
     if (snapshot.isEmpty()) {

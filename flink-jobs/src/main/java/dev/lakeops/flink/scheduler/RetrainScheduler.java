@@ -12,6 +12,7 @@ import dev.lakeops.common.training.ModelSpec;
 import dev.lakeops.common.warehouse.Warehouse;
 import dev.lakeops.flink.delta.KernelTables;
 import dev.lakeops.flink.monitoring.triggers.TriggerRows;
+import dev.lakeops.flink.process.RunProcess;
 import dev.lakeops.flink.scheduler.SchedulerTable.Entry;
 import dev.lakeops.flink.scheduler.SchedulerTable.Status;
 import java.io.IOException;

@@ -84,11 +84,6 @@ public final class SchedulerCommand {
   }
 
   private static Path defaultRunsDir(Warehouse wh) {
-    String root = wh.root();
-    if (root.startsWith("/") || root.startsWith("file:")) {
-      String local = root.startsWith("file:") ? java.net.URI.create(root).getPath() : root;
-      return Path.of(local, wh.database(), "_lakeops", "scheduler_runs");
-    }
-    return Path.of("scheduler_runs", wh.database()).toAbsolutePath();
+    return dev.lakeops.flink.process.RunsDirs.of(wh, "scheduler_runs");
   }
 }

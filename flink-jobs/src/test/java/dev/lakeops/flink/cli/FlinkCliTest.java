@@ -69,6 +69,16 @@ class FlinkCliTest {
   }
 
   @Test
+  void thePipelineGroupAloneNamesItsSubcommands() {
+    assertThat(run("pipeline")).isEqualTo(2);
+    assertThat(err())
+        .startsWith(
+            "error: missing a subcommand: run, resume, status or export-databricks. (see 'mlops"
+                + " pipeline --help')")
+        .hasLineCount(1);
+  }
+
+  @Test
   void theJarListsItsImplementationsForTheCommonEntryPoint() {
     List<CommandImplementations> found = new ArrayList<>();
     ServiceLoader.load(CommandImplementations.class).forEach(found::add);
@@ -82,6 +92,11 @@ class FlinkCliTest {
             MlopsCommand.Scheduler.class,
             MlopsCommand.Monitor.class,
             MlopsCommand.Report.class,
+            MlopsCommand.Pipeline.class,
+            MlopsCommand.Pipeline.Run.class,
+            MlopsCommand.Pipeline.Resume.class,
+            MlopsCommand.Pipeline.Status.class,
+            MlopsCommand.Pipeline.ExportDatabricks.class,
             MlopsCommand.Demo.class);
   }
 

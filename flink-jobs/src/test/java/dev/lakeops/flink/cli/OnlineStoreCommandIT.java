@@ -2,10 +2,8 @@ package dev.lakeops.flink.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.lakeops.flink.testing.CommandRun;
 import dev.lakeops.flink.testing.SparkRuns;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -20,18 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
 class OnlineStoreCommandIT {
   @TempDir Path dir;
 
-  record Run(int code, String out, String err) {}
-
-  Run run(String... args) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int code =
-        new OnlineStoreCommand(
-                new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8))
-            .execute(args);
-    return new Run(
-        code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  static CommandRun run(String... args) {
+    return CommandRun.onlineStore(args);
   }
 
   @Test
@@ -45,7 +33,7 @@ class OnlineStoreCommandIT {
     Files.write(in.resolve("part-1.txt"), some);
     String wh = dir.resolve("wh").toString();
 
-    Run job =
+    CommandRun job =
         run(
             "--project",
             project,
@@ -69,7 +57,7 @@ class OnlineStoreCommandIT {
     String deadLetter = String.join("\n", readAll(dead));
     assertThat(deadLetter).contains("\"rule\":\"event_time\"").contains("1997xx02");
 
-    Run three =
+    CommandRun three =
         run(
             "get",
             "00003",
@@ -93,7 +81,7 @@ class OnlineStoreCommandIT {
         .containsPattern("spend_365d\\s+= " + java.util.regex.Pattern.quote(String.valueOf(spend)));
 
     // two purchases on one day: counted twice, and 'last' takes the greater
-    Run two =
+    CommandRun two =
         run(
             "get",
             "00002",
@@ -109,7 +97,7 @@ class OnlineStoreCommandIT {
         .containsPattern("last_cds\\s+= 5.0\\n")
         .containsPattern("spend_30d\\s+= 89.0\\n");
 
-    Run nobody = run("get", "99999", "--project", project, "--warehouse", wh);
+    CommandRun nobody = run("get", "99999", "--project", project, "--warehouse", wh);
     assertThat(nobody.out()).contains("customer_purchases (customer 99999): no row");
   }
 

@@ -10,11 +10,11 @@ import dev.lakeops.flink.delta.KernelTables;
 import dev.lakeops.flink.monitoring.triggers.TriggerRows;
 import dev.lakeops.flink.scheduler.SchedulerTable.Entry;
 import dev.lakeops.flink.scheduler.SchedulerTable.Status;
+import dev.lakeops.flink.testing.TestJvms;
 import io.delta.kernel.types.LongType;
 import io.delta.kernel.types.StructType;
 import java.io.File;
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -306,18 +306,9 @@ class SchedulerIT {
 
   /** {@code mlops scheduler} as its own JVM (the test's classpath), output to scheduler-N.log. */
   private Process schedulerProcess(boolean once) throws IOException {
-    List<String> cmd = new ArrayList<>();
-    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-      if (arg.startsWith("--add-opens") || arg.startsWith("--add-exports")) {
-        cmd.add(arg);
-      }
-    }
+    List<String> cmd = new ArrayList<>(TestJvms.java("dev.lakeops.common.cli.Cli"));
     cmd.addAll(
         List.of(
-            "-cp",
-            System.getProperty("java.class.path"),
-            "dev.lakeops.common.cli.Cli",
             "scheduler",
             "--project",
             project.toString(),
@@ -336,16 +327,8 @@ class SchedulerIT {
     return p;
   }
 
-  private interface Condition {
-    boolean holds() throws Exception;
-  }
-
-  private static void await(Condition c, String what) throws Exception {
-    long deadline = System.nanoTime() + DEADLINE.toNanos();
-    while (!c.holds()) {
-      assertThat(System.nanoTime()).as("waiting for: %s", what).isLessThan(deadline);
-      Thread.sleep(50); // polling a condition with a deadline
-    }
+  private static void await(TestJvms.Condition c, String what) throws Exception {
+    TestJvms.await(c, what, DEADLINE);
   }
 
   private static Path repo() {

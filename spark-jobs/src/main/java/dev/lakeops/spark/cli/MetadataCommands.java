@@ -213,7 +213,19 @@ final class MetadataCommands {
    */
   void checkVersion(CliArgs a) {
     ModelState s = requireModel(a.command, a.required("--model", "name"));
-    requireVersion(a.command, s, Integer.parseInt(a.required("--version", "n")));
+    requireVersion(a.command, s, version(a, s));
+  }
+
+  /**
+   * {@code --version}: the number given, or for {@code latest} ({@link
+   * dev.lakeops.common.cli.SharedOptions#LATEST}) the model's newest registered version.
+   */
+  static int version(CliArgs a, ModelState s) {
+    int v = Integer.parseInt(a.required("--version", "n"));
+    if (v != dev.lakeops.common.cli.SharedOptions.LATEST) {
+      return v;
+    }
+    return s.versions().stream().mapToInt(ModelVersion::version).max().orElse(v);
   }
 
   /**

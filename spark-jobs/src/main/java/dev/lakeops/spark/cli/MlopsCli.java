@@ -151,6 +151,15 @@ public final class MlopsCli implements CommandImplementations {
               p.monitoring().models().values().stream().mapToInt(m -> m.rules().size()).sum(),
               "trigger rule"));
     }
+    if (p.pipelines().isPresent()) {
+      out.printf(
+          "%s: valid (%s with %s)%n",
+          p.pipelines().file(),
+          Human.count(p.pipelines().pipelines().size(), "pipeline"),
+          Human.count(
+              p.pipelines().pipelines().values().stream().mapToInt(x -> x.tasks().size()).sum(),
+              "task"));
+    }
     return 0;
   }
 

@@ -75,7 +75,9 @@ final class ModelCommands {
 
   int promote(CliArgs a) {
     String model = a.required("--model", "model");
-    int version = Integer.parseInt(a.required("--version", "n"));
+    int version =
+        MetadataCommands.version(
+            a, new MetadataCommands(out, warehouse).requireModel(a.command, model));
     ModelPromotion promotion = new ModelPromotion(spark, warehouse);
     if (a.flag("--force")) {
       Stage to =

@@ -1,5 +1,6 @@
 package dev.lakeops.spark.metadata;
 
+import dev.lakeops.common.warehouse.MetadataColumns;
 import dev.lakeops.common.warehouse.TableRef;
 import dev.lakeops.spark.store.DeltaTables;
 import java.sql.Timestamp;
@@ -15,24 +16,32 @@ import scala.jdk.javaapi.CollectionConverters;
 public final class RunLog {
   static final StructType SCHEMA =
       new StructType()
-          .add("run_id", DataTypes.StringType, false)
-          .add("project", DataTypes.StringType)
-          .add("command", DataTypes.StringType)
-          .add("target", DataTypes.StringType)
-          .add("status", DataTypes.StringType)
-          .add("started_at", DataTypes.TimestampType)
-          .add("ended_at", DataTypes.TimestampType)
-          .add("duration_ms", DataTypes.LongType)
-          .add("rows_read", DataTypes.LongType)
-          .add("rows_written", DataTypes.LongType)
-          .add("rows_quarantined", DataTypes.LongType)
-          .add("inputs", DataTypes.createMapType(DataTypes.StringType, DataTypes.StringType))
-          .add("outputs", DataTypes.createMapType(DataTypes.StringType, DataTypes.LongType))
-          .add("code_version", DataTypes.StringType)
-          .add("config_hash", DataTypes.StringType)
-          .add("error", DataTypes.StringType)
-          .add("params", DataTypes.createMapType(DataTypes.StringType, DataTypes.StringType))
-          .add("metrics", DataTypes.createMapType(DataTypes.StringType, DataTypes.DoubleType));
+          .add(MetadataColumns.RUN_ID, DataTypes.StringType, false)
+          .add(MetadataColumns.PROJECT, DataTypes.StringType)
+          .add(MetadataColumns.COMMAND, DataTypes.StringType)
+          .add(MetadataColumns.TARGET, DataTypes.StringType)
+          .add(MetadataColumns.STATUS, DataTypes.StringType)
+          .add(MetadataColumns.STARTED_AT, DataTypes.TimestampType)
+          .add(MetadataColumns.ENDED_AT, DataTypes.TimestampType)
+          .add(MetadataColumns.DURATION_MS, DataTypes.LongType)
+          .add(MetadataColumns.ROWS_READ, DataTypes.LongType)
+          .add(MetadataColumns.ROWS_WRITTEN, DataTypes.LongType)
+          .add(MetadataColumns.ROWS_QUARANTINED, DataTypes.LongType)
+          .add(
+              MetadataColumns.INPUTS,
+              DataTypes.createMapType(DataTypes.StringType, DataTypes.StringType))
+          .add(
+              MetadataColumns.OUTPUTS,
+              DataTypes.createMapType(DataTypes.StringType, DataTypes.LongType))
+          .add(MetadataColumns.CODE_VERSION, DataTypes.StringType)
+          .add(MetadataColumns.CONFIG_HASH, DataTypes.StringType)
+          .add(MetadataColumns.ERROR, DataTypes.StringType)
+          .add(
+              MetadataColumns.PARAMS,
+              DataTypes.createMapType(DataTypes.StringType, DataTypes.StringType))
+          .add(
+              MetadataColumns.METRICS,
+              DataTypes.createMapType(DataTypes.StringType, DataTypes.DoubleType));
 
   private final SparkSession spark;
   private final DeltaTables tables;
@@ -49,14 +58,16 @@ public final class RunLog {
     if (!tables.exists(table)) {
       return spark.createDataFrame(List.of(), SCHEMA);
     }
-    return tables.read(table).orderBy(org.apache.spark.sql.functions.col("started_at").desc());
+    return tables
+        .read(table)
+        .orderBy(org.apache.spark.sql.functions.col(MetadataColumns.STARTED_AT).desc());
   }
 
   /** One run by id. */
   public java.util.Optional<Row> find(String runId) {
     List<Row> rows =
         runs()
-            .filter(org.apache.spark.sql.functions.col("run_id").equalTo(runId))
+            .filter(org.apache.spark.sql.functions.col(MetadataColumns.RUN_ID).equalTo(runId))
             .limit(1)
             .collectAsList();
     return rows.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(rows.get(0));

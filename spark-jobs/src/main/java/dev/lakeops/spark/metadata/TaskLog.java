@@ -1,5 +1,6 @@
 package dev.lakeops.spark.metadata;
 
+import dev.lakeops.common.warehouse.MetadataColumns;
 import dev.lakeops.common.warehouse.TableRef;
 import dev.lakeops.spark.store.DeltaTables;
 import java.sql.Timestamp;
@@ -27,18 +28,26 @@ import scala.jdk.javaapi.CollectionConverters;
 public final class TaskLog {
   static final StructType SCHEMA =
       new StructType()
-          .add("run_id", DataTypes.StringType, false)
-          .add("pipeline", DataTypes.StringType)
-          .add("task", DataTypes.StringType, false)
-          .add("status", DataTypes.StringType)
-          .add("started_at", DataTypes.TimestampType)
-          .add("ended_at", DataTypes.TimestampType)
-          .add("duration_ms", DataTypes.LongType)
-          .add("params", DataTypes.createMapType(DataTypes.StringType, DataTypes.StringType))
-          .add("metrics", DataTypes.createMapType(DataTypes.StringType, DataTypes.DoubleType))
-          .add("inputs", DataTypes.createMapType(DataTypes.StringType, DataTypes.StringType))
-          .add("outputs", DataTypes.createMapType(DataTypes.StringType, DataTypes.StringType))
-          .add("error", DataTypes.StringType);
+          .add(MetadataColumns.RUN_ID, DataTypes.StringType, false)
+          .add(MetadataColumns.PIPELINE, DataTypes.StringType)
+          .add(MetadataColumns.TASK, DataTypes.StringType, false)
+          .add(MetadataColumns.STATUS, DataTypes.StringType)
+          .add(MetadataColumns.STARTED_AT, DataTypes.TimestampType)
+          .add(MetadataColumns.ENDED_AT, DataTypes.TimestampType)
+          .add(MetadataColumns.DURATION_MS, DataTypes.LongType)
+          .add(
+              MetadataColumns.PARAMS,
+              DataTypes.createMapType(DataTypes.StringType, DataTypes.StringType))
+          .add(
+              MetadataColumns.METRICS,
+              DataTypes.createMapType(DataTypes.StringType, DataTypes.DoubleType))
+          .add(
+              MetadataColumns.INPUTS,
+              DataTypes.createMapType(DataTypes.StringType, DataTypes.StringType))
+          .add(
+              MetadataColumns.OUTPUTS,
+              DataTypes.createMapType(DataTypes.StringType, DataTypes.StringType))
+          .add(MetadataColumns.ERROR, DataTypes.StringType);
 
   private final SparkSession spark;
   private final DeltaTables tables;

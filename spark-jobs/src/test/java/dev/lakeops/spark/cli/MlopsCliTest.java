@@ -38,7 +38,8 @@ class MlopsCliTest {
     assertThat(run("validate", "--project", example("cdnow").toString())).isZero();
     assertThat(out.toString(StandardCharsets.UTF_8))
         .contains(
-            "valid (1 entity, 1 source, 2 feature views with 12 features, 1 label, 1 training set)");
+            "valid (1 entity, 1 source, 2 feature views with 12 features, 1 label, 1 training set)")
+        .contains("pipelines.yaml: valid (1 pipeline with 5 tasks)");
   }
 
   @Test

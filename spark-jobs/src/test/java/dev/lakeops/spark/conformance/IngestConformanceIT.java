@@ -65,8 +65,10 @@ class IngestConformanceIT {
     Map<String, Row> events = new HashMap<>();
     Map<String, Row> quarantined = new HashMap<>();
     for (String s : project.sources().keySet()) {
+      // Cases name an event by the key of its source's first entity.
+      String key = project.sources().get(s).keyColumns().get(0);
       for (Row r : tables.read(warehouse.events(s)).collectAsList()) {
-        events.put(s + "|" + r.<String>getAs("customer_id"), r);
+        events.put(s + "|" + r.<String>getAs(key), r);
       }
       for (Row r : tables.read(warehouse.quarantine(s)).collectAsList()) {
         quarantined.put(s + "|" + r.<String>getAs("raw"), r);

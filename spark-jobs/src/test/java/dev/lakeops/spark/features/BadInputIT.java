@@ -79,6 +79,14 @@ class BadInputIT {
               - {name: item_id, type: string}
               - {name: ts, type: string}
               - {name: amount, type: double, min: 0}
+          - name: catalog
+            format: csv
+            path: catalog
+            dimension: true
+            entity: item
+            schema:
+              - {name: item_id, type: string, nullable: false}
+              - {name: category, type: string}
         """);
     Files.writeString(
         p.resolve("feature_views.yaml"),
@@ -98,7 +106,16 @@ class BadInputIT {
             ttl: 1d
             features:
               - {name: amount_1h, agg: sum, expr: amount, window: 1h}
+          - name: item_category
+            entity: item
+            source: catalog
+            features:
+              - {name: category, expr: category}
         """);
+    Files.createDirectories(p.resolve("catalog"));
+    // Item a twice: which category is right cannot be told, so the repeat is quarantined.
+    Files.writeString(
+        p.resolve("catalog/items.csv"), "item_id,category\na,books\nb,music\na,games\n");
     Files.writeString(
         p.resolve("readings/part-1.csv"),
         """
@@ -195,6 +212,35 @@ class BadInputIT {
                 .head()
                 .<Double>getAs("amount_1h"))
         .isEqualTo(3.5);
+  }
+
+  /**
+   * A dimension source's rows are valid always (from 1900-01-01T00:00Z) and unique by key: a
+   * repeated key is quarantined with the rule and the key, the first row kept.
+   */
+  @Test
+  @Order(2)
+  void aDimensionSourcesRepeatedKeyIsQuarantined() {
+    RunRecord r =
+        new FeaturePipeline(spark, project, warehouse).run(project.sources().get("catalog"), false);
+    assertThat(r.rowsRead()).isEqualTo(3);
+    assertThat(r.rowsWritten()).isEqualTo(2);
+    assertThat(r.rowsQuarantined()).isEqualTo(1);
+    List<Row> q = tables.read(warehouse.quarantine("catalog")).collectAsList();
+    assertThat(q)
+        .singleElement()
+        .satisfies(
+            x -> {
+              assertThat(x.<String>getAs("rule")).isEqualTo("duplicate_key");
+              assertThat(x.<String>getAs("reason")).contains("unique key [item_id]");
+              assertThat(x.<String>getAs("raw")).isEqualTo("a,games");
+            });
+    List<Row> rows =
+        tables.read(warehouse.featureView("item_category")).orderBy("item_id").collectAsList();
+    assertThat(rows).extracting(x -> x.<String>getAs("category")).containsExactly("books", "music");
+    assertThat(rows)
+        .extracting(x -> x.<java.sql.Timestamp>getAs("event_time").toInstant())
+        .containsOnly(java.time.Instant.parse("1900-01-01T00:00:00Z"));
   }
 
   @Test

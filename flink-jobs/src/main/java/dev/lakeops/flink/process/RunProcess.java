@@ -1,4 +1,4 @@
-package dev.lakeops.flink.scheduler;
+package dev.lakeops.flink.process;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -11,17 +11,17 @@ import java.util.Optional;
 import java.util.OptionalInt;
 
 /**
- * One retraining run's process, started so that a restarted scheduler can find it again: the
- * command runs under {@code /bin/sh}, which first writes its pid to {@code <run dir>/pid}, sends
- * the command's output to {@code <run dir>/run.log}, and when the command ends writes its exit code
- * to {@code <run dir>/exit} (through a rename, so it is never seen half-written). The process
- * outlives the scheduler: killed, the scheduler leaves it running, and its next start adopts it
- * ({@link #adopt}) and records its end.
+ * A process started so that a restarted owner can find it again (a retraining run of the scheduler,
+ * a task of a pipeline run): the command runs under {@code /bin/sh}, which first writes its pid to
+ * {@code <run dir>/pid}, sends the command's output to {@code <run dir>/run.log}, and when the
+ * command ends writes its exit code to {@code <run dir>/exit} (through a rename, so it is never
+ * seen half-written). The process outlives its owner: killed, the owner leaves it running, and its
+ * next start adopts it ({@link #adopt}) and records its end.
  */
-final class RunProcess {
-  static final String PID = "pid";
-  static final String EXIT = "exit";
-  static final String LOG = "run.log";
+public final class RunProcess {
+  public static final String PID = "pid";
+  public static final String EXIT = "exit";
+  public static final String LOG = "run.log";
 
   /** The shell script: pid, the command with its output to the log, then the exit code. */
   private static final String WRAPPER =
@@ -44,7 +44,7 @@ final class RunProcess {
    * @param workDir the command's working directory
    * @throws IOException when the shell cannot be started
    */
-  static RunProcess start(Path dir, List<String> command, Path workDir) throws IOException {
+  public static RunProcess start(Path dir, List<String> command, Path workDir) throws IOException {
     Files.createDirectories(dir);
     List<String> argv = new ArrayList<>(List.of("/bin/sh", "-c", WRAPPER, dir.toString()));
     argv.addAll(command);
@@ -63,7 +63,7 @@ final class RunProcess {
    * by an older process is not taken for it). Empty when it is gone (then read {@link
    * #exitCode(Path)}).
    */
-  static Optional<RunProcess> adopt(Path dir, long startedAtMillis) {
+  public static Optional<RunProcess> adopt(Path dir, long startedAtMillis) {
     Optional<Long> pid = readLong(dir.resolve(PID));
     if (pid.isEmpty()) {
       return Optional.empty();
@@ -79,11 +79,11 @@ final class RunProcess {
     return Optional.of(new RunProcess(dir, pid.get(), h.get()));
   }
 
-  long pid() {
+  public long pid() {
     return pid;
   }
 
-  Path logPath() {
+  public Path logPath() {
     return dir.resolve(LOG);
   }
 
@@ -91,15 +91,25 @@ final class RunProcess {
    * Whether the run has ended: its exit file is there, or its process is gone (then without an exit
    * code: killed before it could write one).
    */
-  boolean ended() {
+  public boolean ended() {
     if (Files.exists(dir.resolve(EXIT))) {
       return true;
     }
     return handle == null || !handle.isAlive();
   }
 
-  /** Ends the run's process (and the command under it); for tests and shutdown hooks. */
-  void destroy() {
+  /**
+   * A future completed when the wrapper shell has ended (its exit code, if it wrote one, is then in
+   * {@link #exitCode(Path)}); completed at once when the process was already gone.
+   */
+  public java.util.concurrent.CompletableFuture<?> onExit() {
+    return handle == null
+        ? java.util.concurrent.CompletableFuture.completedFuture(null)
+        : handle.onExit();
+  }
+
+  /** Ends the run's process and every process under it (a timeout, a test, a shutdown hook). */
+  public void destroy() {
     if (handle != null) {
       List<ProcessHandle> children = handle.descendants().toList();
       handle.destroyForcibly(); // the shell first: it must not outlive the command to record it
@@ -108,7 +118,7 @@ final class RunProcess {
   }
 
   /** The exit code the run's shell wrote in {@code dir}, or empty when it wrote none. */
-  static OptionalInt exitCode(Path dir) {
+  public static OptionalInt exitCode(Path dir) {
     Optional<Long> code = readLong(dir.resolve(EXIT));
     return code.isPresent() ? OptionalInt.of(code.get().intValue()) : OptionalInt.empty();
   }
