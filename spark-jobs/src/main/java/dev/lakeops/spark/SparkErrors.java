@@ -547,4 +547,136 @@ public final class SparkErrors {
     return new LakeOpsException(
         "Model '" + spec.name() + "': MLlib rejects " + param + " = " + value + " (" + doc + ").");
   }
+
+  // ---- batch inference (batch-score) ------------------------------------------------------
+
+  /** {@code batch-score} needs exactly one input. */
+  public static UsageException oneBatchInput(int given) {
+    return new UsageException(
+        "batch-score",
+        (given == 0 ? "missing the input" : "more than one input")
+            + ": give exactly one of --feature-view <name>, --training-set <name> or --table"
+            + " <path|db.table>.");
+  }
+
+  /** The model has no production version and none was named. */
+  public static UsageException noProductionVersion(String model, List<Integer> versions) {
+    return new UsageException(
+        "batch-score",
+        "model '"
+            + model
+            + "' has no production version; promote one ('mlops promote --model "
+            + model
+            + " --version <n>') or pass --version (its versions are "
+            + versions.stream().map(String::valueOf).collect(Collectors.joining(", "))
+            + ").");
+  }
+
+  /**
+   * The registered model is not (any more) in models.yaml: its missing-features policy is unknown.
+   */
+  public static UsageException modelNotInProject(String model, Collection<String> defined) {
+    return new UsageException(
+        "batch-score",
+        "model '"
+            + model
+            + "' is registered but not defined in models.yaml (it defines "
+            + defined
+            + "); batch-score needs its training set and serving.on_missing_features from there.");
+  }
+
+  /** The project defines no such training set ({@code command}'s input). */
+  public static UsageException unknownTrainingSetOf(
+      String command, String name, java.util.Map<String, ?> defined) {
+    return new UsageException(
+        command, "unknown training set '" + name + "'; the project has " + defined.keySet() + ".");
+  }
+
+  /** The training set to score was not built yet. */
+  public static UsageException trainingSetMissing(String name, String path, Object projectDir) {
+    return new UsageException(
+        "batch-score",
+        "training set '"
+            + name
+            + "' does not exist yet at "
+            + path
+            + "; build it with 'mlops training-set --project "
+            + projectDir
+            + " --name "
+            + name
+            + "' (same --warehouse) first.");
+  }
+
+  /** The feature view to score holds none of the model's inputs. */
+  public static UsageException viewHoldsNoInput(
+      String view, String model, Collection<String> modelViews) {
+    return new UsageException(
+        "batch-score",
+        "feature view '"
+            + view
+            + "' holds none of the inputs of model '"
+            + model
+            + "'; the model reads the views "
+            + modelViews
+            + ".");
+  }
+
+  /** {@code --table} names no Delta table (by path, or by a name the catalog does not know). */
+  public static UsageException notADeltaTable(String table, String path) {
+    return new UsageException(
+        "batch-score",
+        "no Delta table '"
+            + table
+            + "'"
+            + (path != null && !path.equals(table) ? " at " + path : "")
+            + "; --table takes a Delta table's path (or Hadoop URI) or a catalog name such as"
+            + " <database>.training_<name>.");
+  }
+
+  /** {@code --input-version} is not a version of the input. */
+  public static UsageException noInputVersion(String input, long version, long latest) {
+    return new UsageException(
+        "batch-score",
+        "input "
+            + input
+            + " has no Delta version "
+            + version
+            + "; its versions are 0 to "
+            + latest
+            + ".");
+  }
+
+  /** The input lacks model input columns that no feature view of the model provides. */
+  public static UsageException inputLacksModelColumns(
+      String input, String model, int version, List<String> missing, List<String> columns) {
+    return new UsageException(
+        "batch-score",
+        "input "
+            + input
+            + " lacks the columns "
+            + missing
+            + " that model '"
+            + model
+            + "' version "
+            + version
+            + " takes (its signature); the input has "
+            + columns
+            + ".");
+  }
+
+  /** An input column's type cannot be given to the model as its signature's type. */
+  public static UsageException columnTypeMismatch(
+      String input, String column, String type, String expected) {
+    return new UsageException(
+        "batch-score",
+        "column '"
+            + column
+            + "' of input "
+            + input
+            + " is "
+            + type
+            + "; the model's signature takes "
+            + expected
+            + ". Cast it in the input table.");
+  }
 }

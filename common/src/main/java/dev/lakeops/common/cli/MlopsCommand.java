@@ -64,6 +64,7 @@ import picocli.CommandLine.ScopeType;
       MlopsCommand.Reproduce.class,
       MlopsCommand.Sql.class,
       MlopsCommand.Materialize.class,
+      MlopsCommand.BatchScore.class,
       MlopsCommand.OnlineStore.class,
       MlopsCommand.Serve.class,
       MlopsCommand.Scheduler.class,
@@ -380,7 +381,8 @@ public final class MlopsCommand {
         "run a SQL query on the project's tables (registered by name in the catalog)",
         "Tables: <database>.<feature view>, <database>.events_<source>,"
             + " <database>.quarantine_<source>, <database>.training_<name>,"
-            + " <database>.lakeops_runs, <database>.predictions_<model>"
+            + " <database>.lakeops_runs, <database>.predictions_<model>,"
+            + " <database>.batch_predictions_<model>"
       })
   @RunsOn(Engine.SPARK)
   public static final class Sql {
@@ -417,6 +419,73 @@ public final class MlopsCommand {
 
     @Mixin SharedOptions.OnlineStore onlineStore;
     @Mixin SharedOptions.AsOf asOf;
+  }
+
+  /** {@code batch-score}: batch inference with a registered model version (Spark). */
+  @Command(
+      name = "batch-score",
+      description = {
+        "score a feature view, a training set or any Delta table with a registered model version"
+            + " (Spark; the production version unless --version), with the scorer serving uses",
+        "Predictions go to <warehouse>/<database>/batch_predictions/<name> (<db>.batch_predictions_"
+            + "<name>) with the model's name and version and the input's Delta version; rows that"
+            + " cannot be scored (missing feature views by the model's on_missing_features policy,"
+            + " values the model rejects) go to dead_letter/batch_score_<name> with the reason."
+            + " Idempotent: scoring the same input version with the same model version again"
+            + " replaces its rows in both tables."
+      })
+  @RunsOn(Engine.SPARK)
+  public static final class BatchScore {
+    @Mixin SharedOptions.Project project;
+    @Mixin SharedOptions.Warehouse warehouse;
+    @Mixin SharedOptions.SparkUi sparkUi;
+
+    @Option(
+        names = "--model",
+        required = true,
+        paramLabel = "<name>",
+        description = "a model of the registry")
+    String model;
+
+    @Option(
+        names = "--version",
+        paramLabel = "<n>",
+        converter = SharedOptions.PositiveInt.class,
+        description = "the registered version to score with; default: the production version")
+    Integer version;
+
+    @Option(
+        names = "--feature-view",
+        paramLabel = "<name>",
+        description = "score every row of this feature view's offline table")
+    String featureView;
+
+    @Option(
+        names = "--training-set",
+        paramLabel = "<name>",
+        description =
+            "score every row of this training set (one of --feature-view, --training-set, --table)")
+    String trainingSet;
+
+    @Option(
+        names = "--table",
+        paramLabel = "<path|db.table>",
+        description =
+            "score every row of this Delta table (a path, a Hadoop URI or a catalog name); it must"
+                + " hold the model's input columns")
+    String table;
+
+    @Option(
+        names = "--input-version",
+        paramLabel = "<n>",
+        description = "score this Delta version of the input (time travel); default: the latest")
+    Long inputVersion;
+
+    @Option(
+        names = "--name",
+        paramLabel = "<name>",
+        description = "the output tables' name; default: the model's name")
+    String name;
   }
 
   // ---------------------------------------------------------------- Flink commands

@@ -107,6 +107,24 @@ public record Warehouse(String root, String database) implements Serializable {
   }
 
   /**
+   * The predictions {@code mlops batch-score} writes under {@code name} (default: the model's
+   * name): {@code <root>/<database>/batch_predictions/<name>}, columns {@link
+   * BatchPredictionColumns#ALL}.
+   */
+  public TableRef batchPredictions(String name) {
+    return table("batch_predictions/" + name, "batch_predictions_" + name);
+  }
+
+  /**
+   * The rows {@code mlops batch-score} could not score under {@code name}, with the reason: {@code
+   * <root>/<database>/dead_letter/batch_score_<name>}, columns {@link
+   * BatchPredictionColumns#DEAD_LETTER}.
+   */
+  public TableRef batchDeadLetter(String name) {
+    return table("dead_letter/batch_score_" + name, "dead_letter_batch_score_" + name);
+  }
+
+  /**
    * Drift statistics of a model's live inputs and predictions against its reference profile, one
    * row per (window, model version, feature, statistic); written by {@code mlops monitor}.
    */

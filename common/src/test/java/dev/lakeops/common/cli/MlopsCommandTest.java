@@ -131,6 +131,7 @@ class MlopsCommandTest {
             "reproduce",
             "sql",
             "materialize",
+            "batch-score",
             "online-store",
             "online-store get",
             "serve",
@@ -232,7 +233,7 @@ class MlopsCommandTest {
   void theProjectIsResolvedAgainstTheWorkingDirectoryEverywhere() {
     Path expected = Path.of("").toAbsolutePath().resolve("some/project");
     List<String> names = commandsWith("--project");
-    assertThat(names).hasSize(23);
+    assertThat(names).hasSize(24);
     for (String name : names) {
       assertThat(parsed(line(name, "--project", "some/./project")).project())
           .as(name)
@@ -244,7 +245,7 @@ class MlopsCommandTest {
   void theWarehouseIsResolvedTheSameWayEverywhere() {
     String cwd = Path.of("").toAbsolutePath().toString();
     List<String> names = commandsWith("--warehouse");
-    assertThat(names).hasSize(20).doesNotContain("validate");
+    assertThat(names).hasSize(21).doesNotContain("validate");
     for (String name : names) {
       assertThat(parsed(line(name)).warehouse()).as(name).isEqualTo(cwd + "/warehouse");
       assertThat(parsed(line(name, "--warehouse", "wh/../other")).warehouse())

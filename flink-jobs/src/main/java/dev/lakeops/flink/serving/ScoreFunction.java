@@ -4,10 +4,10 @@ import dev.lakeops.common.error.LakeOpsException;
 import dev.lakeops.common.features.Freshness;
 import dev.lakeops.common.online.FeatureRow;
 import dev.lakeops.common.online.OnlineStore;
+import dev.lakeops.common.scoring.MissingViews;
 import dev.lakeops.common.scoring.Scored;
 import dev.lakeops.common.training.Signature;
 import dev.lakeops.common.types.ColumnType;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -150,19 +150,13 @@ public final class ScoreFunction extends ProcessFunction<String, Prediction> {
 
   /** Why an event missing views goes to the dead letter, naming the policy and how to change it. */
   private String missingReason(ServeEvent event, Features f) {
-    return "no feature row as of the event time "
-        + java.time.Instant.ofEpochMilli(event.eventTimeMillis())
-        + " for "
-        + plan.keyField()
-        + " '"
-        + event.entityKey()
-        + "' in "
-        + (f.missingViews().size() == f.looked() ? "any of the views " : "the views ")
-        + f.missingViews()
-        + " (an unknown entity, rows expired by the views' TTL, or only later rows); the model's"
-        + " policy serving.on_missing_features: "
-        + plan.onMissingFeatures().key()
-        + " dead-letters it (score_and_flag in models.yaml would score it from imputed values)";
+    return MissingViews.reason(
+        plan.keyField(),
+        event.entityKey(),
+        java.time.Instant.ofEpochMilli(event.eventTimeMillis()),
+        f.missingViews(),
+        f.looked(),
+        plan.onMissingFeatures());
   }
 
   private DeadLetter dead(String line, String eventId, String reason, ModelHolder.Loaded model) {
@@ -253,14 +247,10 @@ public final class ScoreFunction extends ProcessFunction<String, Prediction> {
     if (read == null || read.isEmpty()) {
       return new Features(row, List.of(), 0);
     }
-    List<String> missing = new ArrayList<>(0);
-    for (String view : plan.views().keySet()) { // the training set's order
-      Optional<FeatureRow> r = read.get(view);
-      if (r != null && r.isEmpty()) {
-        missing.add(view);
-      }
-    }
-    return new Features(row, List.copyOf(missing), read.size());
+    List<String> missing =
+        MissingViews.missing(
+            plan.views().keySet(), read::containsKey, v -> read.get(v).isPresent());
+    return new Features(row, missing, read.size());
   }
 
   /** A request-time value in the signature's type, or why it does not fit. */

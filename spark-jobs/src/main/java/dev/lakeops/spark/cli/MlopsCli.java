@@ -79,7 +79,8 @@ public final class MlopsCli implements CommandImplementations {
         Map.entry(MlopsCommand.Demote.class, withSpark(this::modelCommand, true)),
         Map.entry(MlopsCommand.Reproduce.class, withSpark(this::modelCommand, true)),
         Map.entry(MlopsCommand.Sql.class, withSpark(this::sql, false)),
-        Map.entry(MlopsCommand.Materialize.class, withSpark(this::materialize, true)));
+        Map.entry(MlopsCommand.Materialize.class, withSpark(this::materialize, true)),
+        Map.entry(MlopsCommand.BatchScore.class, withSpark(this::batchScore, true)));
   }
 
   /**
@@ -310,5 +311,13 @@ public final class MlopsCli implements CommandImplementations {
           r.runId());
     }
     return 0;
+  }
+
+  private int batchScore(CliArgs a) {
+    ProjectConfig p = ProjectLoader.load(a.project());
+    Warehouse wh = Warehouse.of(a.warehouse(), p);
+    var request = BatchScoreCommand.request(a, wh); // checked before Spark starts
+    SparkSession spark = session(a, "lakeops batch-score " + p.name(), wh.root());
+    return new BatchScoreCommand(out).run(spark, p, wh, request);
   }
 }

@@ -73,6 +73,19 @@ public final class RunLog {
     return rows.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(rows.get(0));
   }
 
+  /**
+   * Records a failed run without hiding the failure: when recording fails too, that failure is
+   * added to {@code failure} as suppressed. Returns {@code failure}, for the caller to rethrow.
+   */
+  public RuntimeException recordFailure(RunRecord failed, RuntimeException failure) {
+    try {
+      record(failed);
+    } catch (RuntimeException recordFailure) { // keep the user's error
+      failure.addSuppressed(recordFailure);
+    }
+    return failure;
+  }
+
   public void record(RunRecord r) {
     Row row =
         RowFactory.create(

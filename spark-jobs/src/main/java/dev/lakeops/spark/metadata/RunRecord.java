@@ -70,6 +70,22 @@ public record RunRecord(
         Map.of());
   }
 
+  /**
+   * A failed run of {@code command} on {@code target} that wrote nothing: no rows, no outputs,
+   * {@code error} as the reason; stamped as {@link #finished}.
+   */
+  public static RunRecord failed(
+      dev.lakeops.common.config.ProjectConfig project,
+      String runId,
+      String command,
+      String target,
+      Instant startedAt,
+      Map<String, String> inputs,
+      String error) {
+    return finished(
+        project, runId, command, target, "failed", startedAt, 0, 0, 0, inputs, Map.of(), error);
+  }
+
   /** The same run with params and metrics (the feature and training-set commands have none). */
   public RunRecord with(Map<String, String> params, Map<String, Double> metrics) {
     return new RunRecord(

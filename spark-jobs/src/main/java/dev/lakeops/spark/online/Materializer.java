@@ -150,26 +150,10 @@ public final class Materializer {
       runLog.record(r);
       return r;
     } catch (RuntimeException e) {
-      try {
-        runLog.record(
-            RunRecord.finished(
-                    project,
-                    runId,
-                    COMMAND,
-                    view.name(),
-                    "failed",
-                    started,
-                    0,
-                    0,
-                    0,
-                    inputs,
-                    Map.of(),
-                    e.getMessage())
-                .with(params, Map.of()));
-      } catch (RuntimeException recordFailure) { // keep the user's error
-        e.addSuppressed(recordFailure);
-      }
-      throw e;
+      throw runLog.recordFailure(
+          RunRecord.failed(project, runId, COMMAND, view.name(), started, inputs, e.getMessage())
+              .with(params, Map.of()),
+          e);
     }
   }
 

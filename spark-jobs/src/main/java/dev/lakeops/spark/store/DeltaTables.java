@@ -177,6 +177,8 @@ public final class DeltaTables {
               candidates.add(warehouse.servingDeadLetter(m));
               candidates.add(warehouse.drift(m));
               candidates.add(warehouse.performance(m));
+              candidates.add(warehouse.batchPredictions(m));
+              candidates.add(warehouse.batchDeadLetter(m));
             });
     project
         .sources()
