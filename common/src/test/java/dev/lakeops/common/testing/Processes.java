@@ -1,5 +1,7 @@
 package dev.lakeops.common.testing;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -30,6 +32,7 @@ import java.util.regex.Pattern;
  */
 public final class Processes {
   private static final Duration POLL = Duration.ofMillis(200);
+  private static final ObjectMapper JSON = new ObjectMapper();
   private static final HttpClient HTTP =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
@@ -138,6 +141,7 @@ public final class Processes {
       Path dir,
       Path log,
       Duration timeout) {
+    long started = System.nanoTime();
     Started p = start(name, command, env, dir, log);
     try {
       if (!p.process().waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
@@ -149,7 +153,42 @@ public final class Processes {
       Thread.currentThread().interrupt();
       throw new AssertionError("interrupted while waiting for " + name, e);
     }
-    return new Result(p.process().exitValue(), p.output());
+    Result r = new Result(p.process().exitValue(), p.output());
+    System.out.printf(
+        "%s took %d ms (exit %d)%n", name, (System.nanoTime() - started) / 1_000_000, r.code());
+    return r;
+  }
+
+  /**
+   * Links every jar of a classpath file (a {@code build-classpath} output of the build) into {@code
+   * dir}, as an engine's distribution holds its jars in one folder; returns {@code dir}.
+   */
+  public static Path linkJars(Path classpathFile, Path dir) throws IOException {
+    if (!Files.exists(classpathFile)) {
+      throw new AssertionError(classpathFile + " is missing: it is written in the package phase");
+    }
+    Files.createDirectories(dir);
+    for (String jar : Files.readString(classpathFile).trim().split(java.io.File.pathSeparator)) {
+      Path target = Path.of(jar);
+      Path link = dir.resolve(target.getFileName());
+      if (!Files.exists(link)) {
+        Files.createSymbolicLink(link, target);
+      }
+    }
+    return dir;
+  }
+
+  /** The JSON a GET of {@code url} answers with status 200, else empty. */
+  public static Optional<JsonNode> httpJson(String url) {
+    return httpGet(url)
+        .map(
+            body -> {
+              try {
+                return JSON.readTree(body);
+              } catch (IOException e) {
+                throw new UncheckedIOException(e);
+              }
+            });
   }
 
   /** A TCP port free on 127.0.0.1 now (the OS picks it). */

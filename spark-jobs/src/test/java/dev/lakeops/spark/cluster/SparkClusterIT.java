@@ -3,13 +3,11 @@ package dev.lakeops.spark.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lakeops.common.testing.Processes;
 import dev.lakeops.common.testing.Processes.Result;
 import dev.lakeops.common.testing.Processes.Started;
 import dev.lakeops.spark.TestSpark;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -106,15 +104,7 @@ class SparkClusterIT {
 
   /** The Master's state as its web UI serves it in JSON (workers, applications), if it answers. */
   static Optional<JsonNode> masterState() {
-    return Processes.httpGet("http://127.0.0.1:" + masterUiPort + "/json/")
-        .map(
-            body -> {
-              try {
-                return new ObjectMapper().readTree(body);
-              } catch (IOException e) {
-                throw new UncheckedIOException(e);
-              }
-            });
+    return Processes.httpJson("http://127.0.0.1:" + masterUiPort + "/json/");
   }
 
   static String masterUrl() {
@@ -136,16 +126,7 @@ class SparkClusterIT {
 
   /** A Spark home whose jars/ links the jars of a Spark distribution (from the Maven build). */
   static Path sparkHome(Path home) throws IOException {
-    Path jars = Files.createDirectories(home.resolve("jars"));
-    Path listing = Path.of("target/spark-home-classpath.txt");
-    assertThat(listing).as("built in the package phase").exists();
-    for (String jar : Files.readString(listing).trim().split(java.io.File.pathSeparator)) {
-      Path target = Path.of(jar);
-      Path link = jars.resolve(target.getFileName());
-      if (!Files.exists(link)) {
-        Files.createSymbolicLink(link, target);
-      }
-    }
+    Processes.linkJars(Path.of("target/spark-home-classpath.txt"), home.resolve("jars"));
     return home;
   }
 
@@ -156,14 +137,8 @@ class SparkClusterIT {
     cmd.addAll(sparkArgs);
     cmd.add("--");
     cmd.addAll(command);
-    long started = System.nanoTime();
-    Result r =
-        Processes.run(
-            name, cmd, env(), dir, dir.resolve("logs/" + name + ".log"), Duration.ofMinutes(5));
-    System.out.printf(
-        "SparkClusterIT: %s took %d ms (exit %d)%n",
-        name, (System.nanoTime() - started) / 1_000_000, r.code());
-    return r;
+    return Processes.run(
+        name, cmd, env(), dir, dir.resolve("logs/" + name + ".log"), Duration.ofMinutes(5));
   }
 
   static List<String> onCluster() {
