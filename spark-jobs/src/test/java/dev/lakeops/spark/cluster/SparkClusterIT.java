@@ -27,13 +27,15 @@ import org.junit.jupiter.api.io.TempDir;
  * a Master and a Worker (each its own JVM, on 127.0.0.1) from a Spark home whose {@code jars/} is
  * Spark's own classpath without Delta and without what the job jar bundles ({@code
  * target/spark-home-classpath.txt}), and {@code submit/spark-submit --master spark://...} with
- * Delta sent along as {@code --delta jars}. The executors run in the Worker's JVMs, not in the
- * driver: the Worker's work directory holds each application's executor logs with the tasks they
- * ran.
+ * Delta sent along as {@code --delta jars}, and the warehouse on a Hadoop filesystem other than the
+ * local one ({@code viewfs://}, mounted on a temporary folder). The executors run in the Worker's
+ * JVMs, not in the driver: the Worker's work directory holds each application's executor logs with
+ * the tasks they ran.
  */
 class SparkClusterIT {
   @TempDir static Path dir;
 
+  static final String VIEWFS_MOUNT = "lakeops";
   static Path sparkHome;
   static Started master;
   static Started worker;
@@ -43,6 +45,7 @@ class SparkClusterIT {
   @BeforeAll
   static void startCluster() throws IOException {
     sparkHome = sparkHome(dir.resolve("spark-home"));
+    hadoopConf(dir.resolve("hadoop-conf"), dir.resolve("warehouse-files"));
     masterPort = Processes.freePort();
     masterUiPort = Processes.freePort();
     List<String> jvm = new ArrayList<>(List.of("-Xmx256m"));
@@ -111,17 +114,39 @@ class SparkClusterIT {
     return "spark://127.0.0.1:" + masterPort;
   }
 
-  /** SPARK_HOME for the cluster JVMs and the launcher: Spark's launcher reads it. */
+  /**
+   * SPARK_HOME for the cluster JVMs and the launcher (Spark's launcher reads it), and
+   * HADOOP_CONF_DIR, which Spark's launcher puts on the driver's and the executors' classpath.
+   */
   static Map<String, String> env() {
     return Map.of(
-        "SPARK_HOME",
-        sparkHome.toString(),
-        "SPARK_SCALA_VERSION",
-        "2.13",
-        "SPARK_LOCAL_IP",
-        "127.0.0.1",
-        "SPARK_LOG_DIR",
-        dir.resolve("logs").toString());
+        "SPARK_HOME", sparkHome.toString(),
+        "SPARK_SCALA_VERSION", "2.13",
+        "SPARK_LOCAL_IP", "127.0.0.1",
+        "SPARK_LOG_DIR", dir.resolve("logs").toString(),
+        "HADOOP_CONF_DIR", dir.resolve("hadoop-conf").toString());
+  }
+
+  /**
+   * A Hadoop configuration whose {@code viewfs://lakeops/warehouse} is mounted on a local folder:
+   * the warehouse is then a filesystem of another scheme than {@code file:}, reached only through
+   * Hadoop's FileSystem API (as hdfs:// or s3a:// are), by the driver, the executors and Kernel.
+   */
+  static void hadoopConf(Path confDir, Path files) throws IOException {
+    Files.createDirectories(confDir);
+    Files.createDirectories(files);
+    Files.writeString(
+        confDir.resolve("core-site.xml"),
+        String.join(
+            "\n",
+            "<?xml version=\"1.0\"?>",
+            "<configuration>",
+            "  <property>",
+            "    <name>fs.viewfs.mounttable." + VIEWFS_MOUNT + ".link./warehouse</name>",
+            "    <value>" + files.toUri() + "</value>",
+            "  </property>",
+            "</configuration>",
+            ""));
   }
 
   /** A Spark home whose jars/ links the jars of a Spark distribution (from the Maven build). */
@@ -162,7 +187,9 @@ class SparkClusterIT {
   @Test
   void featuresTrainingSetAndTrainRunOnTheWorkersExecutors() throws Exception {
     Path project = elec2(dir.resolve("elec2"));
-    String warehouse = dir.resolve("warehouse").toString();
+    // The warehouse on a Hadoop filesystem that is not file: (the features land in its mount).
+    String warehouse = "viewfs://" + VIEWFS_MOUNT + "/warehouse";
+    Path files = dir.resolve("warehouse-files");
     List<String> where = List.of("--project", project.toString(), "--warehouse", warehouse);
 
     Result features = submit("features", onCluster(), concat(List.of("features"), where));
@@ -184,10 +211,10 @@ class SparkClusterIT {
         submit("train", onCluster(), concat(List.of("train", "--model", "price_direction"), where));
     assertThat(train.code()).as(train.output()).isZero();
     assertThat(train.output()).contains("model price_direction version 1 registered");
-    assertThat(
-            Path.of(
-                warehouse, "elec2/_lakeops/model_versions/_delta_log/00000000000000000000.json"))
+    assertThat(files.resolve("elec2/features/market_prices/_delta_log")).isDirectory();
+    assertThat(files.resolve("elec2/_lakeops/model_versions/_delta_log/00000000000000000000.json"))
         .exists();
+    assertThat(train.output()).contains("artifact " + warehouse + "/elec2/models/price_direction/");
 
     // ---- batch-score: after the merge of branch batchscore, add here the step
     //      submit("batch-score", onCluster(), concat(List.of("batch-score", "--model",
