@@ -679,4 +679,24 @@ public final class SparkErrors {
             + expected
             + ". Cast it in the input table.");
   }
+
+  // ---- cluster --------------------------------------------------------------------------
+
+  /**
+   * No Spark standalone master of {@code master} accepted a connection within the timeout: Spark
+   * itself would retry for a minute and then fail with "All masters are unresponsive".
+   */
+  public static LakeOpsException sparkMasterUnreachable(
+      String master, List<String> problems, long timeoutMillis) {
+    return new LakeOpsException(
+        "Cannot reach the Spark master "
+            + master
+            + " ("
+            + String.join("; ", problems)
+            + ", within "
+            + timeoutMillis
+            + " ms each). Start the master (sbin/start-master.sh on that host), check the host"
+            + " and port in --master (the port of spark://, 7077 by default, not the web UI's"
+            + " 8080), and that no firewall is in the way.");
+  }
 }

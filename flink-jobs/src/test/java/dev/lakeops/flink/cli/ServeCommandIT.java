@@ -2,17 +2,14 @@ package dev.lakeops.flink.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.lakeops.common.warehouse.Warehouse;
 import dev.lakeops.flink.delta.KernelTables;
 import dev.lakeops.flink.serving.ServingFixture;
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,9 +27,7 @@ class ServeCommandIT {
     String db = fx.config.database();
     // The registry is the fixture's (copied: this run's outputs go to its own warehouse).
     Path wh = tmp.resolve("wh");
-    copy(
-        Path.of(new Warehouse(fx.warehouse, db).modelVersions().path()),
-        Path.of(new Warehouse(wh.toString(), db).modelVersions().path()));
+    fx.copyRegistryTo(wh);
     Path in = Files.createDirectories(tmp.resolve("events"));
     long t = fx.lastFeatureMillis + 60_000;
     Files.write(
@@ -84,18 +79,5 @@ class ServeCommandIT {
 
   static String event(String id, long time) {
     return "{\"event_id\":\"" + id + "\",\"market_id\":\"NSW\",\"event_time\":" + time + "}";
-  }
-
-  static void copy(Path from, Path to) throws IOException {
-    try (Stream<Path> files = Files.walk(from)) {
-      for (Path f : files.toList()) {
-        Path target = to.resolve(from.relativize(f).toString());
-        if (Files.isDirectory(f)) {
-          Files.createDirectories(target);
-        } else {
-          Files.copy(f, target);
-        }
-      }
-    }
   }
 }

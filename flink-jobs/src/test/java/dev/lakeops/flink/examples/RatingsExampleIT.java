@@ -267,7 +267,8 @@ class RatingsExampleIT {
     assertThat(missingViews(logged.get("unrated-item"))).containsExactly("item_ratings");
     List<Map<String, Object>> dead = tables.readAll(w.servingDeadLetter(MODEL).path());
     assertThat(dead).hasSize(1);
-    assertThat(String.valueOf(dead.get(0).get("reason"))).contains("no feature view");
+    assertThat(String.valueOf(dead.get(0).get("reason")))
+        .contains("no feature row as of the event time 2024-06-30T00:00:00Z for user_id '99999'");
   }
 
   @SuppressWarnings("unchecked")

@@ -152,6 +152,26 @@ public final class ServingFixture {
     lastFeatureMillis = last;
   }
 
+  /**
+   * Copies the fixture's registry (production version 1, version 2 not promoted) into another
+   * warehouse, for a test whose outputs go to a warehouse of its own.
+   */
+  public void copyRegistryTo(Path warehouseRoot) throws IOException {
+    Path from = Path.of(new Warehouse(warehouse, config.database()).modelVersions().path());
+    Path to =
+        Path.of(new Warehouse(warehouseRoot.toString(), config.database()).modelVersions().path());
+    try (Stream<Path> files = Files.walk(from)) {
+      for (Path f : files.toList()) {
+        Path target = to.resolve(from.relativize(f).toString());
+        if (Files.isDirectory(f)) {
+          Files.createDirectories(target);
+        } else {
+          Files.copy(f, target);
+        }
+      }
+    }
+  }
+
   /** Writes the latest rows into a store (the embedded SQLite store in the tests). */
   public void load(OnlineStore store) {
     latestRows.forEach(store::write);

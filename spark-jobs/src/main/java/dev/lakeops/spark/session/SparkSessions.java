@@ -5,8 +5,9 @@ import org.apache.spark.sql.SparkSession;
 
 /**
  * Creates the Spark session the jobs run in. Under {@code spark-submit} or on Databricks the
- * cluster's settings win; run directly (no master given) it is an embedded {@code local[*]} session
- * whose catalog lives under the warehouse.
+ * cluster's settings win (a {@code spark://} master that does not answer fails at once); run
+ * directly (no master given) it is an embedded {@code local[*]} session whose catalog lives under
+ * the warehouse.
  */
 public final class SparkSessions {
   private SparkSessions() {}
@@ -38,6 +39,8 @@ public final class SparkSessions {
           .config("spark.sql.shuffle.partitions", "8")
           .config("spark.sql.debug.maxToStringFields", "200")
           .config("spark.sql.warehouse.dir", warehouse + "/catalog");
+    } else {
+      StandaloneMaster.requireReachable(conf.get("spark.master"));
     }
     return configure(withDelta(builder).getOrCreate());
   }
