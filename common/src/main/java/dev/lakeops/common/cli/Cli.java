@@ -33,12 +33,25 @@ public final class Cli {
    * with the command's exit code.
    */
   public static void main(String[] args) {
+    // Whole lines: the JVM's System.out writes through a 128-byte buffer, so a longer line printed
+    // with printf left the process in pieces, and a log line written to the same pipe (or
+    // terminal) in between landed inside it. A 64 KiB buffer flushed at each newline writes a
+    // line in one write (atomic on a pipe up to PIPE_BUF, 4 KiB).
+    System.setOut(lineAtATime(java.io.FileDescriptor.out));
+    System.setErr(lineAtATime(java.io.FileDescriptor.err));
     List<CommandImplementations> found = new ArrayList<>();
     ServiceLoader.load(CommandImplementations.class).forEach(found::add);
     Engine engine = found.size() == 1 ? found.get(0).engine() : Engine.ANY;
     Map<Class<?>, CommandHandler> handlers = new HashMap<>();
     found.forEach(i -> handlers.putAll(i.handlers()));
     System.exit(run(args, System.out, System.err, engine, handlers));
+  }
+
+  private static PrintStream lineAtATime(java.io.FileDescriptor fd) {
+    return new PrintStream(
+        new java.io.BufferedOutputStream(new java.io.FileOutputStream(fd), 1 << 16),
+        true,
+        java.nio.charset.StandardCharsets.UTF_8);
   }
 
   /**

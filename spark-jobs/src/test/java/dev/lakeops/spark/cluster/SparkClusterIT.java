@@ -185,7 +185,7 @@ class SparkClusterIT {
   }
 
   @Test
-  void featuresTrainingSetAndTrainRunOnTheWorkersExecutors() throws Exception {
+  void featuresTrainingSetTrainAndBatchScoreRunOnTheWorkersExecutors() throws Exception {
     Path project = elec2(dir.resolve("elec2"));
     // The warehouse on a Hadoop filesystem that is not file: (the features land in its mount).
     String warehouse = "viewfs://" + VIEWFS_MOUNT + "/warehouse";
@@ -216,9 +216,32 @@ class SparkClusterIT {
         .exists();
     assertThat(train.output()).contains("artifact " + warehouse + "/elec2/models/price_direction/");
 
-    // ---- batch-score: after the merge of branch batchscore, add here the step
-    //      submit("batch-score", onCluster(), concat(List.of("batch-score", "--model",
-    //      "price_direction", ...), where)) and check its predictions table. ----
+    // Batch inference on the cluster with the version just trained: every feature row of the
+    // view is scored or dead-lettered, and the predictions land in the warehouse's mount.
+    Result score =
+        submit(
+            "batch-score",
+            onCluster(),
+            concat(
+                List.of(
+                    "batch-score",
+                    "--model",
+                    "price_direction",
+                    "--version",
+                    "1",
+                    "--feature-view",
+                    "market_prices"),
+                where));
+    assertThat(score.code()).as(score.output()).isZero();
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile(
+                "price_direction version 1 on feature_view:market_prices \\(Delta version \\d+\\):"
+                    + " 45312 rows read, (\\d+) rows? scored, (\\d+) rows? dead-lettered")
+            .matcher(score.output());
+    assertThat(m.find()).as(score.output()).isTrue();
+    assertThat(Long.parseLong(m.group(1)) + Long.parseLong(m.group(2))).isEqualTo(45312);
+    assertThat(Long.parseLong(m.group(1))).isGreaterThan(45000);
+    assertThat(files.resolve("elec2/batch_predictions/price_direction/_delta_log")).isDirectory();
 
     // The executors ran on the Worker: one application directory per command in its work
     // directory, each with executor logs of tasks finished there (the driver ran in the
@@ -227,7 +250,7 @@ class SparkClusterIT {
     try (Stream<Path> s = Files.list(dir.resolve("work"))) {
       apps = s.filter(p -> p.getFileName().toString().startsWith("app-")).sorted().toList();
     }
-    assertThat(apps).hasSize(3);
+    assertThat(apps).hasSize(4);
     for (Path app : apps) {
       String executorLogs = executorLogs(app);
       assertThat(executorLogs)
@@ -235,9 +258,9 @@ class SparkClusterIT {
           .contains("Started daemon with process name")
           .containsPattern("Finished task [0-9.]+ in stage");
     }
-    // The Master saw the three applications finish.
+    // The Master saw the four applications finish.
     JsonNode completed = masterState().orElseThrow().path("completedapps");
-    assertThat(completed).hasSize(3);
+    assertThat(completed).hasSize(4);
     completed.forEach(app -> assertThat(app.path("state").asText()).isEqualTo("FINISHED"));
   }
 
