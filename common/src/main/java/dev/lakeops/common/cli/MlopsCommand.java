@@ -982,8 +982,8 @@ public final class MlopsCommand {
               + " with the Databricks SDK's types): one spark_jar_task per task on one job cluster,"
               + " with depends_on, run_if, max_retries, min_retry_interval_millis and"
               + " timeout_seconds",
-          "Command tasks cannot be exported. Create the job with the Databricks CLI:"
-              + " databricks jobs create --json @<file>."
+          "Command tasks cannot be exported. Create the job with the Databricks CLI"
+              + " (databricks jobs create --json @<file>), or with --submit."
         })
     @RunsOn(Engine.FLINK)
     public static final class ExportDatabricks {
@@ -1061,6 +1061,22 @@ public final class MlopsCommand {
           description =
               "run on this Quartz cron schedule (UTC), e.g. \"0 0 3 * * ?\"; default: none")
       String schedule;
+
+      @Option(
+          names = "--submit",
+          description =
+              "create the job in the workspace (or update the job of the same name) and start a"
+                  + " run, through the Databricks SDK; credentials from DATABRICKS_HOST and"
+                  + " DATABRICKS_TOKEN or ~/.databrickscfg")
+      boolean submit;
+
+      @Option(
+          names = "--idempotency-token",
+          paramLabel = "<token>",
+          description =
+              "the run's idempotency token (at most 64 characters): a submit retried with it"
+                  + " starts no second run; default: lakeops- and a hash of the job's JSON")
+      String idempotencyToken;
     }
   }
 

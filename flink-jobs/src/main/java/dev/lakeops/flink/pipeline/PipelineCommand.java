@@ -123,13 +123,37 @@ public final class PipelineCommand {
                 .setNodeTypeId(a.required("--node-type", "id"))
                 .setNumWorkers((long) a.positiveInt("--workers").orElse(2)),
             a.option("--schedule").orElse(null));
-    String json = DatabricksJob.json(target.of(p.database(), pipeline));
+    com.databricks.sdk.service.jobs.CreateJob job = target.of(p.database(), pipeline);
+    String json = DatabricksJob.json(job);
     Optional<String> file = a.option("--out");
+    boolean submit = a.flag("--submit");
     if (file.isPresent()) {
       Files.writeString(Path.of(file.get()), json, StandardCharsets.UTF_8);
       out.println("pipeline " + name + ": Databricks job written to " + file.get());
-    } else {
+    } else if (!submit) {
       out.print(json);
+    }
+    if (submit) {
+      String token =
+          a.option("--idempotency-token").orElseGet(() -> DatabricksSubmit.defaultToken(json));
+      if (token.isEmpty() || token.length() > 64) {
+        throw new dev.lakeops.common.cli.CliArgs.UsageException(
+            a.command,
+            "--idempotency-token is "
+                + token.length()
+                + " characters; the Jobs API takes 1 to 64.");
+      }
+      var config = DatabricksSubmit.config();
+      out.printf(
+          "pipeline %s: submitting job '%s' to %s (idempotency token %s: a retry with it starts"
+              + " no second run)%n",
+          name, job.getName(), config.getHost(), token);
+      DatabricksSubmit.Submitted s =
+          DatabricksSubmit.submit(
+              new com.databricks.sdk.WorkspaceClient(config), config.getHost(), job, token);
+      out.printf(
+          "pipeline %s: job %d %s, run %d started%n",
+          name, s.jobId(), s.created() ? "created" : "updated", s.runId());
     }
     return 0;
   }

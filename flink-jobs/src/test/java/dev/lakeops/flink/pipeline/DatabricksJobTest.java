@@ -46,6 +46,39 @@ class DatabricksJobTest {
 
   @TempDir Path tmp;
 
+  /**
+   * --submit: the job's settings for jobs/reset are the create body under the SDK's names; the
+   * run's default idempotency token follows the job's definition (a retry gets the same one).
+   */
+  @Test
+  void aSubmitUpdatesWithTheSameSettingsAndRetriesWithTheSameToken() throws Exception {
+    ProjectConfig p = ProjectLoader.load(ELEC2);
+    CreateJob job = TARGET.of(p.database(), p.pipelines().pipeline("retrain").orElseThrow());
+    String json = DatabricksJob.json(job);
+    var mapper = com.databricks.sdk.core.utils.SerDeUtils.createMapper();
+    assertThat(mapper.readTree(mapper.writeValueAsString(DatabricksSubmit.settings(job))))
+        .isEqualTo(mapper.readTree(json));
+    String token = DatabricksSubmit.defaultToken(json);
+    assertThat(token).matches("lakeops-[0-9a-f]{32}").hasSizeLessThanOrEqualTo(64);
+    assertThat(DatabricksSubmit.defaultToken(json)).isEqualTo(token);
+    String other = DatabricksJob.json(job.setName("lakeops elec2 other"));
+    assertThat(DatabricksSubmit.defaultToken(other)).isNotEqualTo(token);
+  }
+
+  /** Without a workspace configured, --submit stops at once and says what to set. */
+  @Test
+  void aSubmitWithoutCredentialsSaysWhatToSet() {
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        System.getenv("DATABRICKS_HOST") == null
+            && !java.nio.file.Files.exists(
+                Path.of(System.getProperty("user.home"), ".databrickscfg")));
+    assertThatThrownBy(DatabricksSubmit::config)
+        .isInstanceOf(dev.lakeops.common.cli.CliArgs.UsageException.class)
+        .hasMessageContaining("--submit needs a Databricks workspace and credentials")
+        .hasMessageContaining("DATABRICKS_HOST")
+        .hasMessageContaining("databricks jobs create --json @<file>");
+  }
+
   @Test
   void theExportRoundTripsThroughTheSdkAndItsDagIsThePipelines() throws Exception {
     ProjectConfig p = ProjectLoader.load(ELEC2);
