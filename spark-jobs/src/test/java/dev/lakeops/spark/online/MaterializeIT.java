@@ -324,22 +324,36 @@ class MaterializeIT {
               .isEqualTo(OnlineRead.Status.EXPIRED);
         }
       }
-      // Reads between purchases never see the later one: per customer, at the day before its
-      // latest purchase, the store answers from the purchases before it when it kept them all
-      // (the first is within 365d of the latest), else says its history does not reach back.
+      // Reads between purchases never see the later one: per customer, 30 days before its
+      // latest purchase, the store answers from the purchases before it when it kept every one a
+      // read there needs, else says its history does not reach back. It keeps the purchases within
+      // 365d of the latest and the anchor (the latest purchase before that), and drops those
+      // before the anchor: the read's 365d window must start at or after the last one dropped.
       int between = 0;
       int notReached = 0;
+      int expired = 0;
       for (Map.Entry<String, List<double[]>> c : byCustomer.entrySet()) {
         double[] times = c.getValue().stream().mapToDouble(e -> e[0]).sorted().toArray();
         long first = (long) times[0];
         long latest = (long) times[times.length - 1];
-        if (first == latest || between + notReached > 2000) {
+        long t = latest - 30 * day;
+        if (first > t || between + notReached + expired > 2000) {
           continue;
         }
-        long t = latest - day;
         long before = (long) java.util.Arrays.stream(times).filter(x -> x <= t).max().orElseThrow();
         var read = store.lookup("customer_spend", c.getKey(), t / 1000);
-        if (first > latest - 365 * day) {
+        long cut = latest - 365 * day;
+        double anchor = java.util.Arrays.stream(times).filter(x -> x <= cut).max().orElse(-1);
+        double dropped =
+            anchor < 0
+                ? -1
+                : java.util.Arrays.stream(times).filter(x -> x < anchor).max().orElse(-1);
+        if ((dropped < 0 || dropped <= t - 365 * day) && t - before > 365 * day) {
+          // the latest purchase at or before t is past the 365d TTL: expired, as the join says
+          assertThat(read.status()).as(c.getKey()).isEqualTo(OnlineRead.Status.EXPIRED);
+          assertThat(read.rowTimeMillis()).as(c.getKey()).isEqualTo(before / 1000);
+          expired++;
+        } else if (dropped < 0 || dropped <= t - 365 * day) {
           assertThat(read.status()).as(c.getKey()).isEqualTo(OnlineRead.Status.FOUND);
           assertThat(read.row().eventTimeMillis()).as(c.getKey()).isEqualTo(before / 1000);
           between++;
@@ -348,6 +362,10 @@ class MaterializeIT {
           notReached++;
         }
       }
+      System.err.printf(
+          "materialize: reads 30 days before the latest purchase: %d found, %d expired, %d not"
+              + " reached%n",
+          between, expired, notReached);
       assertThat(between).isPositive();
       assertThat(notReached).isPositive();
     }
