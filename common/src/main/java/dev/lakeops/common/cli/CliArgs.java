@@ -62,6 +62,20 @@ public final class CliArgs {
   }
 
   /**
+   * A repeatable option's values in the order given ({@code --spark-conf a=1 --spark-conf b=2}), or
+   * an empty list.
+   *
+   * @throws IllegalArgumentException when the command declares no such option (a programming error)
+   */
+  public List<String> values(String name) {
+    Object v = spec(name).getValue();
+    if (v == null) {
+      return List.of();
+    }
+    return ((List<?>) v).stream().map(String::valueOf).toList();
+  }
+
+  /**
    * The option's value, or a {@link UsageException} naming it ({@code missing --model <name>.}).
    * Options that are always needed are declared required in {@link MlopsCommand} and checked while
    * parsing; this is for options needed only in some combinations.

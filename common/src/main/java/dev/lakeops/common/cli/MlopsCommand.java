@@ -892,6 +892,38 @@ public final class MlopsCommand {
       })
   @RunsOn(Engine.FLINK)
   public static final class Pipeline {
+    /**
+     * Where a pipeline's Spark tasks run: {@code --spark-master} sends them through {@code
+     * submit/spark-submit} to that master (with {@code --spark-conf} and {@code --delta}); without
+     * it they run on the embedded default.
+     */
+    public static final class SparkMaster {
+      @Option(
+          names = "--spark-master",
+          paramLabel = "<url>",
+          description =
+              "run the Spark tasks on this master through submit/spark-submit (spark://host:7077,"
+                  + " yarn, k8s://..., local[4]; SPARK_HOME must name the Spark installation);"
+                  + " default: each task on the embedded default (local[*])")
+      String master;
+
+      @Option(
+          names = "--spark-conf",
+          paramLabel = "<key=value>",
+          converter = SharedOptions.KeyValue.class,
+          description = "a Spark property for the Spark tasks (repeatable); needs --spark-master")
+      java.util.List<String> conf;
+
+      @Option(
+          names = "--delta",
+          paramLabel = "<mode>",
+          converter = SharedOptions.DeltaMode.class,
+          description =
+              "how Delta Lake reaches the cluster: packages (from Maven Central, the default),"
+                  + " jars (this build's, no network), provided (the cluster has it)")
+      String delta;
+    }
+
     /** {@code pipeline run}. */
     @Command(
         name = "run",
@@ -905,6 +937,7 @@ public final class MlopsCommand {
     public static final class Run {
       @Mixin SharedOptions.Project project;
       @Mixin SharedOptions.Warehouse warehouse;
+      @Mixin SparkMaster sparkMaster;
 
       @Option(
           names = "--pipeline",
@@ -940,6 +973,7 @@ public final class MlopsCommand {
     public static final class Resume {
       @Mixin SharedOptions.Project project;
       @Mixin SharedOptions.Warehouse warehouse;
+      @Mixin SparkMaster sparkMaster;
 
       @Option(
           names = "--run",

@@ -390,6 +390,33 @@ public final class SharedOptions {
     }
   }
 
+  /** A {@code key=value} pair with a non-empty key (a Spark property), kept as typed. */
+  public static final class KeyValue implements ITypeConverter<String> {
+    @Override
+    public String convert(String value) {
+      int eq = value.indexOf('=');
+      if (eq <= 0) {
+        throw new TypeConversionException(
+            "takes key=value (a Spark property, e.g. spark.executor.memory=4g); got '"
+                + value
+                + "'.");
+      }
+      return value;
+    }
+  }
+
+  /** How Delta Lake reaches a Spark cluster: {@code packages}, {@code jars} or {@code provided}. */
+  public static final class DeltaMode implements ITypeConverter<String> {
+    @Override
+    public String convert(String value) {
+      String v = value.strip();
+      if (v.equals("packages") || v.equals("jars") || v.equals("provided")) {
+        return v;
+      }
+      throw new TypeConversionException("takes packages, jars or provided; got '" + value + "'.");
+    }
+  }
+
   /**
    * A registered version: a whole number of at least 1, or {@code latest}, converted to {@link
    * #LATEST} (0) for the newest registered version, which the command resolves.

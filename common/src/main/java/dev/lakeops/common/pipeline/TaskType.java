@@ -82,6 +82,14 @@ public enum TaskType {
     return mlopsCommand;
   }
 
+  /**
+   * Whether the task is a Spark job (the Spark jobs' jar): every typed task but {@link
+   * #MONITOR_REPORT} (the Flink jobs' jar, Delta Kernel only) and {@link #COMMAND}.
+   */
+  public boolean sparkJob() {
+    return this != MONITOR_REPORT && this != COMMAND;
+  }
+
   /** The accepted param keys; null when any key is accepted ({@link #BATCH_SCORE}). */
   public List<String> params() {
     return params;

@@ -87,7 +87,7 @@ record DatabricksJob(
               + "' is a command task, which a Databricks job cannot run; export a pipeline of"
               + " mlops tasks only (or make the command a task of its own job).");
     }
-    boolean flink = t.type() == TaskType.MONITOR_REPORT;
+    boolean flink = !t.type().sparkJob();
     List<String> argv =
         TaskCommand.argv(t, Path.of("mlops"), Path.of(project), warehouse, t.params());
     Task task =

@@ -65,6 +65,7 @@ public final class PipelineCommand {
     String name = a.required("--pipeline", "name");
     Pipeline pipeline = pipelineOf(p, name);
     Warehouse wh = Warehouse.of(a.warehouse(), p);
+    TaskCommands.SparkSubmit spark = sparkSubmit(a, home());
     String runId =
         a.option("--run-id")
             .orElseGet(
@@ -82,7 +83,7 @@ public final class PipelineCommand {
     Files.createDirectories(dir);
     holdRun(dir, runId);
     out.printf("pipeline %s: run %s (state %s)%n", name, runId, dir.resolve(RunState.FILE));
-    RunState end = runner(p, pipeline, a, wh, dir).run(runId);
+    RunState end = runner(p, pipeline, a, wh, dir, spark).run(runId);
     return exitCode(end);
   }
 
@@ -90,6 +91,7 @@ public final class PipelineCommand {
   public int resume(CliArgs a) throws Exception {
     ProjectConfig p = ProjectLoader.load(a.project());
     Warehouse wh = Warehouse.of(a.warehouse(), p);
+    TaskCommands.SparkSubmit spark = sparkSubmit(a, home());
     String runId = a.required("--run", "id");
     Path dir = RunsDirs.of(wh, RUNS).resolve(runId);
     if (!Files.exists(dir.resolve(RunState.FILE))) {
@@ -103,7 +105,7 @@ public final class PipelineCommand {
       saved.tasks.putIfAbsent(t, new TaskState());
     }
     saved.tasks.keySet().retainAll(pipeline.tasks().keySet());
-    RunState end = runner(p, pipeline, a, wh, dir).resume(saved);
+    RunState end = runner(p, pipeline, a, wh, dir, spark).resume(saved);
     return exitCode(end);
   }
 
@@ -246,12 +248,20 @@ public final class PipelineCommand {
                     name, p.dir().toString(), p.pipelines().pipelines().keySet()));
   }
 
+  /** The checkout or installation whose {@code submit/} launchers the tasks run. */
+  private static Path home() {
+    return Path.of(System.getProperty(SchedulerCommand.HOME_PROPERTY, "."))
+        .toAbsolutePath()
+        .normalize();
+  }
+
   private PipelineRunner runner(
-      ProjectConfig p, Pipeline pipeline, CliArgs a, Warehouse wh, Path dir) {
-    Path home =
-        Path.of(System.getProperty(SchedulerCommand.HOME_PROPERTY, "."))
-            .toAbsolutePath()
-            .normalize();
+      ProjectConfig p,
+      Pipeline pipeline,
+      CliArgs a,
+      Warehouse wh,
+      Path dir,
+      TaskCommands.SparkSubmit spark) {
     int maxParallel = a.positiveInt("--max-parallel").orElse(pipeline.maxParallel());
     PipelineRunner.Settings settings =
         new PipelineRunner.Settings(
@@ -259,12 +269,35 @@ public final class PipelineCommand {
             pipeline,
             a.warehouse(),
             dir,
-            new TaskCommands(home.resolve("submit/mlops"), wh),
+            new TaskCommands(home().resolve("submit/mlops"), wh, spark),
             maxParallel,
             Path.of("").toAbsolutePath(),
             out);
     KernelTables tables = new KernelTables();
     return new PipelineRunner(settings, new MetadataRecords(tables, wh.runs(), wh.tasks()));
+  }
+
+  /**
+   * The Spark master of {@code --spark-master} (with {@code --spark-conf} and {@code --delta}), or
+   * null for the embedded default.
+   *
+   * @throws UsageException when {@code --spark-conf} or {@code --delta} come without a master
+   */
+  static TaskCommands.SparkSubmit sparkSubmit(CliArgs a, Path home) {
+    Optional<String> master = a.option("--spark-master");
+    List<String> conf = a.values("--spark-conf");
+    Optional<String> delta = a.option("--delta");
+    if (master.isEmpty()) {
+      if (!conf.isEmpty() || delta.isPresent()) {
+        throw new UsageException(
+            a.command,
+            "--spark-conf and --delta apply to the Spark tasks run on a cluster: add"
+                + " --spark-master <url> (e.g. spark://host:7077), or drop them.");
+      }
+      return null;
+    }
+    return new TaskCommands.SparkSubmit(
+        home.resolve("submit/spark-submit"), master.get(), conf, delta.orElse(null));
   }
 
   /**

@@ -149,9 +149,22 @@ class SparkClusterIT {
             ""));
   }
 
-  /** A Spark home whose jars/ links the jars of a Spark distribution (from the Maven build). */
+  /**
+   * A Spark home whose jars/ links the jars of a Spark distribution (from the Maven build), with
+   * the Parquet that Spark release ships ({@code spark.parquet.version}: 1.15.2 under {@code
+   * -Pspark-4.0}, older than the one Delta Kernel needs, which the job jar brings relocated).
+   */
   static Path sparkHome(Path home) throws IOException {
-    Processes.linkJars(Path.of("target/spark-home-classpath.txt"), home.resolve("jars"));
+    Path jars = home.resolve("jars");
+    Processes.linkJars(Path.of("target/spark-home-classpath.txt"), jars);
+    try (var parquet = Files.list(Path.of("target/spark-parquet"))) {
+      for (Path jar : parquet.filter(p -> p.toString().endsWith(".jar")).toList()) {
+        Path link = jars.resolve(jar.getFileName());
+        if (!Files.exists(link)) {
+          Files.createSymbolicLink(link, jar.toAbsolutePath());
+        }
+      }
+    }
     return home;
   }
 
