@@ -379,7 +379,8 @@ public final class MonitorBenchmark {
         t * features);
   }
 
-  static long lines(Path dir) throws IOException {
+  /** Non-blank lines in the files under {@code dir} (0 when it does not exist). */
+  public static long lines(Path dir) throws IOException {
     if (!Files.exists(dir)) {
       return 0;
     }
@@ -395,14 +396,14 @@ public final class MonitorBenchmark {
   }
 
   /** Stops the benchmark when a run did not do the work it is timed for. */
-  static void check(boolean ok, String message) {
+  public static void check(boolean ok, String message) {
     if (!ok) {
       throw new IllegalStateException("VERIFICATION FAILED: " + message);
     }
   }
 
   /** Deletes a directory tree (Flink's {@code FileUtils}); nothing when it does not exist. */
-  static void delete(Path dir) {
+  public static void delete(Path dir) {
     try {
       org.apache.flink.util.FileUtils.deleteDirectory(dir.toFile());
     } catch (IOException e) {

@@ -4,7 +4,7 @@ import java.util.Arrays;
 import java.util.Locale;
 
 /** Summaries of repeated measurements. */
-final class Stats {
+public final class Stats {
   private Stats() {}
 
   /**
@@ -12,7 +12,7 @@ final class Stats {
    *
    * @throws IllegalArgumentException for no values
    */
-  static double median(double[] values) {
+  public static double median(double[] values) {
     if (values.length == 0) {
       throw new IllegalArgumentException("the median of no values");
     }
@@ -23,7 +23,7 @@ final class Stats {
   }
 
   /** The smallest and largest value, rounded, as {@code min-max} (thousands grouped). */
-  static String range(double[] values) {
+  public static String range(double[] values) {
     double lo = Arrays.stream(values).min().orElse(Double.NaN);
     double hi = Arrays.stream(values).max().orElse(Double.NaN);
     return String.format(Locale.ROOT, "%,.0f-%,.0f", lo, hi);

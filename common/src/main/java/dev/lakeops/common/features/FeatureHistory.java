@@ -156,7 +156,8 @@ public final class FeatureHistory implements Serializable {
    */
   static byte[] encode(
       NavigableMap<Long, Slot> slots, int from, int to, long completeAfter, int layoutHash) {
-    CompactBytes.Out b = new CompactBytes.Out(32 + slots.size() * (2 + (to - from) * 12));
+    // Room for every slot's time and moments (tag, count, three doubles), so it rarely grows.
+    CompactBytes.Out b = new CompactBytes.Out(32 + slots.size() * (10 + (to - from) * 28));
     b.put(FORMAT_VERSION);
     b.putInt(layoutHash);
     b.varint(to - from);

@@ -49,6 +49,7 @@ public final class IncrementalFeatures {
   private final long reachMicros;
   private final long[] lookbackMicros;
   private final long retentionMicros;
+  private final int[] layoutHashes;
   private final Map<String, Integer> columns = new HashMap<>();
 
   /**
@@ -94,6 +95,7 @@ public final class IncrementalFeatures {
       retention = Math.max(retention, reachMicros(v) + lookbackMicros[v]);
     }
     this.retentionMicros = retention;
+    this.layoutHashes = views.stream().mapToInt(IncrementalFeatures::layoutHash).toArray();
   }
 
   public List<FeatureViewConfig> views() {
@@ -259,7 +261,7 @@ public final class IncrementalFeatures {
       completeAfter = h.completeAfter == Long.MIN_VALUE && anchor == null ? Long.MIN_VALUE : cut;
     }
     return FeatureHistory.encode(
-        slots, viewStart[view], viewStart[view + 1], completeAfter, layoutHash(views.get(view)));
+        slots, viewStart[view], viewStart[view + 1], completeAfter, layoutHashes[view]);
   }
 
   /**

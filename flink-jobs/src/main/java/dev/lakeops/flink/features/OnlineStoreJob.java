@@ -462,7 +462,12 @@ public final class OnlineStoreJob {
     return Configuration.fromMap(c);
   }
 
-  /** Adds the job to {@code env}; returns the feature rows (before the sinks) for inspection. */
+  /**
+   * Adds the job to {@code env}; returns the feature rows (before the sinks) for inspection. The
+   * rows carry their values only when the options have a feature log ({@link
+   * Options#featureLogDir()}); else each row's values are an empty map (the store reads the
+   * history).
+   */
   public static DataStream<ViewRow> build(StreamExecutionEnvironment env, Options o) {
     env.setParallelism(o.parallelism());
     DataStream<RawRecord> raw;
@@ -524,7 +529,8 @@ public final class OnlineStoreJob {
       SingleOutputStreamOperator<ViewRow> computed =
           keyed
               .keyBy(SourceEvent::entityKey, Types.STRING)
-              .process(new FeatureFunction(source, g.getValue()))
+              // Only the feature log reads the rows' values; the store needs only the history.
+              .process(new FeatureFunction(source, g.getValue(), o.featureLogDir() != null))
               .name(own ? "features" : "features " + g.getKey())
               .uid(own ? "features" : "features-" + g.getKey());
       rows = rows == null ? computed : rows.union(computed);

@@ -9,6 +9,8 @@ import java.util.Map;
  * and the values in the view's feature order; the last row of a view that one watermark advance
  * made due also carries the entity's stored history for the online store.
  *
+ * @param values the view's values at the time, in feature order; empty when the job computes no
+ *     values (no feature log: the store needs only the history)
  * @param history the view's history as of {@code eventTimeMicros} ({@link
  *     dev.lakeops.common.features.IncrementalFeatures#encodeView}), or null on rows the store does
  *     not need (a later row of the same advance carries it)
