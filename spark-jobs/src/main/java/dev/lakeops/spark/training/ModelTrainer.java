@@ -13,13 +13,13 @@ import static dev.lakeops.spark.training.TrainingData.labeled;
 import static dev.lakeops.spark.training.TrainingData.numericFeatures;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
-import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.floor;
 import static org.apache.spark.sql.functions.isnan;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.not;
+import static org.apache.spark.sql.functions.percentile;
 import static org.apache.spark.sql.functions.pmod;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.unix_micros;
@@ -164,11 +164,7 @@ public final class ModelTrainer {
                 max(when(not(missing), label)),
                 sum(when(not(missing).and(label.notEqual(floor(label))), 1L).otherwise(0L))));
     if (spec.split().method() == ModelSpec.SplitMethod.TIME) {
-      // The event times' range and count: the exact cutoff is found from them (timeCutoff).
-      Column micros = when(not(missing), unix_micros(col(ModelSpec.EVENT_TIME)));
-      aggs.add(count(micros));
-      aggs.add(min(micros));
-      aggs.add(max(micros));
+      aggs.add(timeCutoff(spec, not(missing)));
     }
     // Per numeric feature, over the labeled rows: infinite values and present values, which
     // MLlib refuses and the imputer needs (TrainingPreflight.checkValues).
@@ -210,13 +206,8 @@ public final class ModelTrainer {
       throw SparkErrors.valuesRefused(spec, refused, rows - nullLabels);
     }
     Double cutoff =
-        spec.split().method() == ModelSpec.SplitMethod.TIME && facts.getLong(5) > 0
-            ? timeCutoff(
-                spec,
-                labeled(spec, trainingSet),
-                facts.getLong(5),
-                facts.getLong(6),
-                facts.getLong(7))
+        spec.split().method() == ModelSpec.SplitMethod.TIME && !facts.isNullAt(5)
+            ? facts.getDouble(5)
             : null;
     return new Facts(rows, nullLabels, numClasses, cutoff);
   }
@@ -236,117 +227,19 @@ public final class ModelTrainer {
     Dataset<Row> labeled = labeled(spec, trainingSet);
     Double cutoff = null;
     if (spec.split().method() == ModelSpec.SplitMethod.TIME) {
-      Column micros = unix_micros(col(ModelSpec.EVENT_TIME));
-      Row r = labeled.agg(count(micros), min(micros), max(micros)).head();
-      cutoff =
-          r.getLong(0) == 0
-              ? null
-              : timeCutoff(spec, labeled, r.getLong(0), r.getLong(1), r.getLong(2));
+      Row r = labeled.agg(timeCutoff(spec, lit(true))).head();
+      cutoff = r.isNullAt(0) ? null : r.getDouble(0);
     }
     return split(spec, labeled, cutoff);
   }
 
-  /** Buckets of each histogram pass of {@link #timeCutoff}. */
-  private static final int CUTOFF_BUCKETS = 4096;
-
-  /** At most this many event times reach the driver to finish {@link #timeCutoff}. */
-  private static final long CUTOFF_COLLECT = 1_000_000;
-
   /**
    * The time split's cutoff in epoch microseconds: the exact {@code (1 - holdout)} percentile of
-   * the labeled rows' event times, with SQL's {@code percentile} definition (position {@code (n -
-   * 1) p} in the sorted times, linear interpolation between the two closest ranks), found without
-   * its aggregate (which keeps a count per distinct time and merges them in one place): histogram
-   * passes of integer buckets narrow the range of times holding the two ranks until it holds at
-   * most {@value #CUTOFF_COLLECT} rows (usually one pass), whose times are then sorted on the
-   * driver.
-   *
-   * @param labeled the labeled rows; those with a null event time are left out, as {@code
-   *     percentile} leaves out nulls
-   * @param n the labeled rows with an event time (> 0)
-   * @param lo their smallest event time (µs)
-   * @param hi their largest event time (µs)
+   * the event times of the rows where {@code include} holds (the labeled rows).
    */
-  static double timeCutoff(ModelSpec spec, Dataset<Row> labeled, long n, long lo, long hi) {
-    Dataset<Row> times =
-        labeled.select(unix_micros(col(ModelSpec.EVENT_TIME)).as("t")).filter(col("t").isNotNull());
-    return percentile(times, 1.0 - spec.split().holdout(), n, lo, hi, CUTOFF_COLLECT);
-  }
-
-  /**
-   * SQL's exact {@code percentile(t, p)} of the long column {@code t} of {@code times} (no nulls),
-   * by histogram passes; {@code collect} bounds the values brought to the driver (a parameter so
-   * tests can force more passes).
-   */
-  static double percentile(Dataset<Row> times, double p, long n, long lo, long hi, long collect) {
-    double position = (double) (n - 1) * p;
-    long lower = (long) Math.floor(position);
-    long higher = (long) Math.ceil(position);
-    long[] at = orderStatistics(times, lower, higher, lo, hi, collect);
-    if (lower == higher || at[0] == at[1]) {
-      return (double) at[0];
-    }
-    return (higher - position) * (double) at[0] + (position - lower) * (double) at[1];
-  }
-
-  /**
-   * The values at 0-based ranks {@code a} and {@code b} (a ≤ b ≤ a + 1) of the sorted column {@code
-   * t} of {@code times}, all of whose values lie in [{@code lo}, {@code hi}].
-   */
-  private static long[] orderStatistics(
-      Dataset<Row> times, long a, long b, long lo, long hi, long collect) {
-    long before = 0; // rows below lo
-    while (true) {
-      long span = Math.addExact(Math.subtractExact(hi, lo), 1);
-      long width = Math.max(1, (span + CUTOFF_BUCKETS - 1) / CUTOFF_BUCKETS);
-      Column in = col("t").between(lit(lo), lit(hi));
-      List<Row> buckets =
-          times
-              .filter(in)
-              .select(expr("(t - " + lo + ") div " + width).as("b"))
-              .groupBy("b")
-              .count()
-              .orderBy("b")
-              .collectAsList();
-      long seen = before;
-      long bucketA = -1;
-      long bucketB = -1;
-      long beforeA = 0;
-      long rowsAtoB = 0;
-      for (Row r : buckets) {
-        long count = r.getLong(1);
-        if (bucketA < 0 && a < seen + count) {
-          bucketA = r.getLong(0);
-          beforeA = seen;
-        }
-        if (bucketA >= 0 && bucketB < 0) {
-          rowsAtoB += count;
-        }
-        if (bucketB < 0 && b < seen + count) {
-          bucketB = r.getLong(0);
-        }
-        seen += count;
-      }
-      if (bucketA < 0 || bucketB < 0) {
-        throw new IllegalStateException("ranks " + a + ", " + b + " beyond " + seen + " rows");
-      }
-      if (width == 1) {
-        return new long[] {lo + bucketA, lo + bucketB};
-      }
-      long from = lo + bucketA * width;
-      long to = Math.min(hi, lo + (bucketB + 1) * width - 1);
-      if (rowsAtoB <= collect) {
-        long[] values =
-            times.filter(col("t").between(lit(from), lit(to))).collectAsList().stream()
-                .mapToLong(r -> r.getLong(0))
-                .sorted()
-                .toArray();
-        return new long[] {values[(int) (a - beforeA)], values[(int) (b - beforeA)]};
-      }
-      before = beforeA;
-      lo = from;
-      hi = to;
-    }
+  private static Column timeCutoff(ModelSpec spec, Column include) {
+    return percentile(
+        when(include, unix_micros(col(ModelSpec.EVENT_TIME))), lit(1.0 - spec.split().holdout()));
   }
 
   private static Split split(ModelSpec spec, Dataset<Row> labeled, Double cutoff) {

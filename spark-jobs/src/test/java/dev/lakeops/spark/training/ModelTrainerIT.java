@@ -202,42 +202,6 @@ class ModelTrainerIT {
     assertThat(s.train().count() + holdout).isEqualTo(ROWS - NULL_LABELS);
   }
 
-  /**
-   * The time cutoff found by histogram passes is SQL's exact percentile of the same times (ties, a
-   * dense bulk, a far outlier, a huge range), also when the collect limit forces narrowing passes.
-   */
-  @Test
-  void timeCutoffIsSqlsExactPercentile() {
-    List<Row> rows = new ArrayList<>();
-    Random random = new Random(5);
-    for (int i = 0; i < 5_000; i++) {
-      long t =
-          i % 10 == 0
-              ? 1_700_000_000_000_000L + random.nextInt(50) // ties in a dense bulk
-              : 1_600_000_000_000_000L + (long) (random.nextDouble() * 3e13);
-      rows.add(RowFactory.create(t));
-    }
-    rows.add(RowFactory.create(-62_135_596_800_000_000L)); // year 1
-    rows.add(RowFactory.create(253_402_300_799_000_000L)); // year 9999
-    Dataset<Row> times =
-        spark.createDataFrame(rows, new StructType().add("t", DataTypes.LongType)).repartition(3);
-    Row r = times.agg(org.apache.spark.sql.functions.count("t"), min("t"), max("t")).head();
-    for (double p : new double[] {0.0, 0.1, 0.5, 0.8, 0.9, 0.95, 0.999, 1.0}) {
-      double want =
-          times
-              .agg(org.apache.spark.sql.functions.percentile(col("t"), lit(p)))
-              .head()
-              .getDouble(0);
-      for (long collect : new long[] {1_000_000, 40, 1}) {
-        assertThat(
-                ModelTrainer.percentile(
-                    times, p, r.getLong(0), r.getLong(1), r.getLong(2), collect))
-            .as("p %s, collect %d", p, collect)
-            .isEqualTo(want);
-      }
-    }
-  }
-
   // ---- persistence and evaluation -------------------------------------------------------
 
   @Test
