@@ -41,7 +41,7 @@ import org.apache.spark.sql.types.StructType;
 public final class Benchmarks {
   static final String USAGE =
       """
-      usage: submit/bench <features|training-set|train|all> [options]
+      usage: submit/bench <features|training-set|train|materialize|all> [options]
              submit/bench score [options]   (per-row scoring latency; score --help lists them)
         --rows N        rows to generate (features: CSV rows; training-set: label rows and rows
                         per feature view; train: training set rows); default 1000000
@@ -55,6 +55,8 @@ public final class Benchmarks {
                         gbt (maxIter 10, maxDepth 4)
         --split S       train: time (the latest 20% by event_time are the holdout; the default)
                         or random (a hash of key, event_time and seed picks 20%)
+      materialize (not in all): the features benchmark's events into SQLite and Redis
+                        (127.0.0.1:6379, or LAKEOPS_REDIS_HOST / LAKEOPS_REDIS_PORT)
       """;
 
   private Benchmarks() {}
@@ -113,6 +115,9 @@ public final class Benchmarks {
       if (o.command().equals("train") || o.command().equals("all")) {
         summary.add(new TrainingBenchmark(spark, o).run());
       }
+      if (o.command().equals("materialize")) {
+        summary.addAll(new MaterializeBenchmark(spark, o).run());
+      }
     } finally {
       spark.stop();
       if (o.tempWorkDir() && !o.keep()) {
@@ -128,7 +133,7 @@ public final class Benchmarks {
       throw new IllegalArgumentException("missing command");
     }
     String command = args[0];
-    if (!List.of("features", "training-set", "train", "all").contains(command)) {
+    if (!List.of("features", "training-set", "train", "materialize", "all").contains(command)) {
       throw new IllegalArgumentException("unknown command '" + command + "'");
     }
     long rows = 1_000_000;

@@ -4,11 +4,7 @@ import static dev.lakeops.bench.SyntheticData.KEY;
 import static dev.lakeops.bench.SyntheticData.TRAIN_LABEL;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
-import static org.apache.spark.sql.functions.floor;
-import static org.apache.spark.sql.functions.isnan;
 import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.max;
-import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.percentile;
 import static org.apache.spark.sql.functions.pmod;
@@ -20,13 +16,10 @@ import static org.apache.spark.sql.functions.xxhash64;
 import dev.lakeops.common.training.Algorithm;
 import dev.lakeops.common.training.Metric;
 import dev.lakeops.common.training.ModelSpec;
-import dev.lakeops.common.training.ReferenceProfile;
 import dev.lakeops.common.training.Task;
 import dev.lakeops.spark.training.ModelTrainer;
 import dev.lakeops.spark.training.TrainResult;
 import dev.lakeops.spark.training.TrainerSteps;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.ml.Pipeline;
@@ -47,7 +40,6 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.storage.StorageLevel;
 
 /**
@@ -171,11 +163,34 @@ final class TrainingBenchmark {
         100 * HOLDOUT,
         read().rdd().getNumPartitions());
 
+    long[] heapOurs = new long[1];
+    long[] heapBare = new long[1];
     Benchmarks.Result r =
         Benchmarks.sideBySide(
-            name, "bare MLlib", options.rounds(), this::ours, this::baseline, this::verify);
+            name,
+            "bare MLlib",
+            options.rounds(),
+            peak(this::ours, heapOurs),
+            peak(this::baseline, heapBare),
+            this::verify);
     breakdown(Benchmarks.median(r.ours()), Benchmarks.median(r.baseline()));
-    return r.line();
+    return String.format(
+        java.util.Locale.ROOT,
+        "%s; peak heap ours %,d MiB, bare MLlib %,d MiB (largest of the runs); load %s",
+        r.line(),
+        heapOurs[0],
+        heapBare[0],
+        MaterializeBenchmark.loadAverage());
+  }
+
+  /** {@code body}, keeping the largest peak heap of its runs in {@code peak[0]} (MiB). */
+  private static Runnable peak(Runnable body, long[] peak) {
+    return () -> {
+      try (PeakHeap h = PeakHeap.start()) {
+        body.run();
+        peak[0] = Math.max(peak[0], h.peakMiB());
+      }
+    };
   }
 
   private Dataset<Row> read() {
@@ -387,100 +402,44 @@ final class TrainingBenchmark {
 
   /**
    * One more run of each side, step by step, to see where the time goes (not part of the ratio).
-   * Ours repeats the steps of ModelTrainer.train (this copy must follow it): one aggregation for
-   * the label checks and the time cutoff, the training split persisted and counted, the fit, the
-   * holdout metrics (ModelTrainer.evaluate) and the reference profile (ReferenceProfiler, as the
-   * trainer calls it). The signature and params are derived without Spark jobs.
+   * Ours runs the steps of ModelTrainer.train one by one through TrainerSteps: the facts pass
+   * (label checks and the time cutoff), the canonical training split persisted and counted, the
+   * fit, the holdout metrics (ModelTrainer.evaluate) and the reference profile (on the trainer's
+   * sample). The signature and params are derived without Spark jobs.
    */
   private void breakdown(double oursMedian, double bareMedian) {
     Dataset<Row> rows = read();
     Object[] box = new Object[1];
 
-    // 1. The facts pass: rows, null labels, label range, whole labels, time cutoff.
-    Column label = col(TrainerSteps.quote(TRAIN_LABEL)).cast(DataTypes.DoubleType);
-    Column missing = label.isNull().or(isnan(label));
-    List<Column> aggs =
-        new ArrayList<>(
-            List.of(
-                sum(when(missing, 1L).otherwise(0L)),
-                min(when(not(missing), label)),
-                max(when(not(missing), label)),
-                sum(when(not(missing).and(label.notEqual(floor(label))), 1L).otherwise(0L))));
-    if (timeSplit) {
-      aggs.add(percentile(when(not(missing), unix_micros(col("event_time"))), lit(1.0 - HOLDOUT)));
-    }
-    double tFacts =
-        Benchmarks.time(() -> box[0] = rows.agg(count(lit(1)), aggs.toArray(Column[]::new)).head());
-    Row facts = (Row) box[0];
-
-    // 2. The split, the training split persisted and counted.
-    Dataset<Row> labeled = rows.filter(label.isNotNull().and(not(isnan(label))));
-    Dataset<Row> train;
-    Dataset<Row> holdout;
-    if (timeSplit) {
-      Column micros = unix_micros(col("event_time"));
-      double cutoff = facts.getDouble(5);
-      train = labeled.filter(micros.leq(lit(cutoff)));
-      holdout = labeled.filter(micros.gt(lit(cutoff)));
-    } else {
-      Column held =
-          pmod(xxhash64(col(KEY), col("event_time"), lit(SEED)), lit(BUCKETS))
-              .lt(lit(Math.round(HOLDOUT * BUCKETS)));
-      train = labeled.filter(not(held));
-      holdout = labeled.filter(held);
-    }
-    Dataset<Row> persisted = train.persist(StorageLevel.MEMORY_AND_DISK());
+    double tFacts = Benchmarks.time(() -> box[0] = TrainerSteps.facts(spec, rows));
+    ModelTrainer.Split ourSplit = TrainerSteps.split(spec, rows, box[0]);
+    Dataset<Row> persisted = ourSplit.train().persist(StorageLevel.MEMORY_AND_DISK());
     double tPersist = Benchmarks.time(() -> box[0] = persisted.count());
     long trainRows = (Long) box[0];
     try {
-      // 3. The fit, on the persisted split, with the trainer's own pipeline.
       double tFit =
           Benchmarks.time(() -> box[0] = TrainerSteps.pipeline(spec, rows.schema()).fit(persisted));
       PipelineModel model = (PipelineModel) box[0];
-
-      // 4. The holdout metrics: AUC ROC and PR, accuracy, log loss, F1.
-      double tEval = Benchmarks.time(() -> box[0] = ModelTrainer.evaluate(spec, model, holdout));
+      double tEval =
+          Benchmarks.time(() -> box[0] = ModelTrainer.evaluate(spec, model, ourSplit.holdout()));
       @SuppressWarnings("unchecked")
       Map<String, Double> metrics = (Map<String, Double>) box[0];
-
-      // 5. The reference profile of the inputs and predictions on the training split.
-      Map<String, Column> columns = new LinkedHashMap<>();
-      for (String f : features) {
-        columns.put(f, col(TrainerSteps.quote(f)));
-      }
-      columns.put(ReferenceProfile.PREDICTION, col(TrainerSteps.PREDICTION));
-      columns.put(
-          ReferenceProfile.POSITIVE_PROBABILITY,
-          org.apache
-              .spark
-              .ml
-              .functions
-              .vector_to_array(col(TrainerSteps.PROBABILITY), "float64")
-              .getItem(1));
       double tProfile =
-          Benchmarks.time(
-              () ->
-                  TrainerSteps.profile(
-                      model.transform(persisted),
-                      columns,
-                      List.of(ReferenceProfile.PREDICTION),
-                      trainRows));
+          Benchmarks.time(() -> TrainerSteps.profile(spec, model, persisted, trainRows));
       double sum = tFacts + tPersist + tFit + tEval + tProfile;
       System.out.printf(
           "%s: breakdown of ours (one more run, step by step): facts pass (count, label checks%s)"
-              + " %.1f s, training split persisted + counted %.1f s, fit %.1f"
+              + " %.1f s, canonical training split persisted + counted %.1f s, fit %.1f"
               + " s, holdout metrics (AUC ROC+PR, accuracy, log loss, F1) %.1f s, reference"
-              + " profile (%s percentiles) %.1f s; sum %.1f s (median of the rounds %.1f s);"
-              + " AUC %.6f%n",
+              + " profile (at most %,d sampled rows) %.1f s; sum %.1f s (median of the rounds"
+              + " %.1f s); AUC %.6f%n",
           name,
           timeSplit ? ", exact time cutoff" : "",
           tFacts,
           tPersist,
           tFit,
           tEval,
-          trainRows <= dev.lakeops.spark.training.ReferenceProfiler.EXACT_QUANTILE_MAX_ROWS
-              ? "exact"
-              : "approximate",
+          ModelTrainer.PROFILE_SAMPLE_ROWS,
           tProfile,
           sum,
           oursMedian,

@@ -3,9 +3,8 @@ package dev.lakeops.spark.training;
 import dev.lakeops.common.training.ModelSpec;
 import dev.lakeops.common.training.ReferenceProfile;
 import java.util.List;
-import java.util.Map;
 import org.apache.spark.ml.Pipeline;
-import org.apache.spark.sql.Column;
+import org.apache.spark.ml.PipelineModel;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.StructType;
@@ -18,22 +17,26 @@ import org.apache.spark.sql.types.StructType;
 public final class TrainerSteps {
   private TrainerSteps() {}
 
+  /** The facts pass (rows, label checks, time cutoff): an opaque value for {@link #split}. */
+  public static Object facts(ModelSpec spec, Dataset<Row> rows) {
+    return ModelTrainer.facts(spec, rows);
+  }
+
+  /** The canonical train and holdout rows, as the trainer splits them after {@link #facts}. */
+  public static ModelTrainer.Split split(ModelSpec spec, Dataset<Row> rows, Object facts) {
+    return ModelTrainer.canonicalSplit(spec, rows, (ModelTrainer.Facts) facts);
+  }
+
   /** The pipeline {@link ModelTrainer} fits for {@code spec} (no categorical features). */
   public static Pipeline pipeline(ModelSpec spec, StructType schema) {
     return ModelPipelines.build(spec, schema, List.of()).pipeline();
   }
 
-  /** The profile step as the trainer calls it: the row count is already known. */
+  /** The profile step as the trainer calls it (binary classification, no categorical feature). */
   public static ReferenceProfile profile(
-      Dataset<Row> scored, Map<String, Column> columns, List<String> categorical, long rowCount) {
-    return ReferenceProfiler.profile(scored, columns, categorical, rowCount);
+      ModelSpec spec, PipelineModel model, Dataset<Row> train, long trainRows) {
+    return ModelProfiling.profile(spec, model, train, List.of(), 2, trainRows);
   }
 
-  public static String quote(String name) {
-    return ModelPipelines.quote(name);
-  }
-
-  public static final String PREDICTION = ModelPipelines.PREDICTION;
   public static final String PROBABILITY = ModelPipelines.PROBABILITY;
-  public static final String RAW_PREDICTION = ModelPipelines.RAW_PREDICTION;
 }

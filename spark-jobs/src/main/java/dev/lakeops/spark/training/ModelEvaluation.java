@@ -8,6 +8,7 @@ import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
 import dev.lakeops.common.training.ExactAuc;
+import dev.lakeops.common.training.ExactPrArea;
 import dev.lakeops.common.training.Metric;
 import dev.lakeops.common.training.ModelSpec;
 import dev.lakeops.common.training.Task;
@@ -15,6 +16,7 @@ import dev.lakeops.spark.SparkErrors;
 import dev.lakeops.spark.training.ModelTrainer.Pair;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,8 +24,6 @@ import org.apache.spark.ml.PipelineModel;
 import org.apache.spark.ml.Transformer;
 import org.apache.spark.ml.classification.ClassificationModel;
 import org.apache.spark.ml.linalg.Vector;
-import org.apache.spark.mllib.evaluation.BinaryClassificationMetrics;
-import org.apache.spark.mllib.evaluation.MulticlassMetrics;
 import org.apache.spark.mllib.evaluation.RegressionMetrics;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -31,17 +31,10 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.storage.StorageLevel;
 import scala.Tuple3;
-import scala.Tuple4;
 
 /** The holdout metrics of a model (or of a challenger and its champion on the same rows). */
 final class ModelEvaluation {
   private ModelEvaluation() {}
-
-  /**
-   * The bins of the PR curve: 0, no down-sampling. MLlib's default (1000) groups consecutive scores
-   * per partition, so the area would depend on the partitioning.
-   */
-  private static final int BINS = 0;
 
   /** The clipping of probabilities in log loss, as MulticlassClassificationEvaluator's default. */
   private static final double LOG_LOSS_EPS = 1e-15;
@@ -134,13 +127,20 @@ final class ModelEvaluation {
     return scored.select(out.toArray(Column[]::new));
   }
 
+  /** The two exact areas of binary labels: under the ROC curve and under the PR curve. */
+  record Areas(double roc, double pr) {}
+
   /**
-   * The exact (unbinned) area under the ROC curve of binary labels, from the score of class 1:
-   * Spark counts the positives and negatives of each distinct score, and {@link ExactAuc} (in
-   * {@code common}) adds them up in ascending order of score, streamed to the driver one partition
-   * at a time.
+   * The exact (unbinned) areas under the ROC and the precision-recall curves of binary labels, from
+   * the score of class 1: Spark counts the positives and negatives of each distinct score, and
+   * {@link ExactAuc} and {@link ExactPrArea} (in {@code common}) add them up in ascending order of
+   * score, streamed to the driver one partition at a time.
+   *
+   * @param positives the rows with label 1 (the PR curve's recall is relative to them)
+   * @param negatives the rows with label 0
    */
-  static double exactAuc(Dataset<Row> scored, Column score, Column label) {
+  static Areas exactAreas(
+      Dataset<Row> scored, Column score, Column label, long positives, long negatives) {
     Dataset<Row> counts =
         scored
             .select(score.as("s"), label.as("l"))
@@ -150,6 +150,7 @@ final class ModelEvaluation {
                 sum(when(col("l").equalTo(0.0), 1L).otherwise(0L)))
             .orderBy(col("s").asc_nulls_first());
     ExactAuc auc = new ExactAuc();
+    ExactPrArea pr = new ExactPrArea(positives, negatives);
     java.util.Iterator<Row> it = counts.toLocalIterator();
     while (it.hasNext()) {
       Row r = it.next();
@@ -157,14 +158,17 @@ final class ModelEvaluation {
         throw SparkErrors.nullRawPrediction();
       }
       auc.add(r.getDouble(0), r.getLong(1), r.getLong(2));
+      pr.add(r.getLong(1), r.getLong(2));
     }
-    return auc.value();
+    return new Areas(auc.value(), pr.value());
   }
 
   /**
-   * The task's metrics on scored rows, computed with the same MLlib metric classes (and the same
-   * settings) as the tuning evaluators, but each family in one pass: a binary curve for both AUCs,
-   * one confusion summary for accuracy, f1 and log loss, one summary for the regression errors.
+   * The task's metrics on scored rows, with the definitions (and settings) of MLlib's metric
+   * classes used by the tuning evaluators, in two passes over the scored rows: one summary of every
+   * row (the confusion counts per label and prediction, and the log loss) and, for binary labels,
+   * one stream of the counts per distinct score for both exact areas. Regression: one summary with
+   * MLlib's {@link RegressionMetrics}.
    */
   private static Map<String, Double> metrics(
       ModelSpec spec, int numClasses, Dataset<Row> scored, Outputs o) {
@@ -185,44 +189,134 @@ final class ModelEvaluation {
       out.put(Metric.R2.key(), m.r2());
       return out;
     }
+    Confusion c =
+        scored
+            .select(prediction, label, col(o.probability()))
+            .javaRDD()
+            .mapPartitions(rows -> List.of(Confusion.of(rows)).iterator())
+            .collect()
+            .stream()
+            .reduce(new Confusion(), Confusion::plus);
     if (numClasses == 2) {
-      out.put(
-          Metric.AUC_ROC.key(),
-          exactAuc(
+      Areas areas =
+          exactAreas(
               scored,
               org.apache.spark.ml.functions.vector_to_array(col(o.raw()), "float64").getItem(1),
-              label));
-      BinaryClassificationMetrics b =
-          new BinaryClassificationMetrics(
-              scored
-                  .select(col(o.raw()), label)
-                  .javaRDD()
-                  .map(
-                      r ->
-                          new Tuple3<Object, Object, Object>(
-                              ((Vector) r.get(0)).apply(1), r.getDouble(1), 1.0))
-                  .rdd(),
-              BINS);
-      try {
-        out.put(Metric.AUC_PR.key(), b.areaUnderPR());
-      } finally {
-        b.unpersist();
-      }
+              label,
+              c.labelCount(1.0),
+              c.labelCount(0.0));
+      out.put(Metric.AUC_ROC.key(), areas.roc());
+      out.put(Metric.AUC_PR.key(), areas.pr());
     }
-    MulticlassMetrics m =
-        new MulticlassMetrics(
-            scored
-                .select(prediction, label, col(o.probability()))
-                .javaRDD()
-                .map(
-                    r ->
-                        new Tuple4<Object, Object, Object, Object>(
-                            r.getDouble(0), r.getDouble(1), 1.0, ((Vector) r.get(2)).toArray()))
-                .rdd());
-    out.put(Metric.ACCURACY.key(), m.accuracy());
-    out.put(Metric.LOG_LOSS.key(), m.logLoss(LOG_LOSS_EPS));
-    out.put(Metric.F1.key(), numClasses == 2 ? m.fMeasure(1.0, 1.0) : m.weightedFMeasure());
+    out.put(Metric.ACCURACY.key(), c.accuracy());
+    out.put(Metric.LOG_LOSS.key(), c.logLoss());
+    out.put(Metric.F1.key(), numClasses == 2 ? c.fMeasure(1.0) : c.weightedFMeasure());
     return out;
+  }
+
+  /**
+   * One pass's summary of classified rows: the row count per (label, prediction) and the sum of the
+   * log losses, {@code -log(p)} with {@code p} the probability given to the row's label clipped to
+   * [{@value #LOG_LOSS_EPS}, 1 - {@value #LOG_LOSS_EPS}]. The metrics read from it are MLlib's
+   * {@code MulticlassMetrics}' (unit weights): the counts are whole numbers, so they come out the
+   * same; the log loss adds the same terms, per partition in row order, then the partitions in
+   * their order.
+   */
+  static final class Confusion implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
+
+    /** (label, prediction) to rows. */
+    private final Map<List<Double>, Long> counts = new HashMap<>();
+
+    private double loss;
+
+    static Confusion of(java.util.Iterator<Row> rows) {
+      Confusion c = new Confusion();
+      while (rows.hasNext()) {
+        Row r = rows.next();
+        double label = r.getDouble(1);
+        c.counts.merge(List.of(label, r.getDouble(0)), 1L, Long::sum);
+        double p = ((Vector) r.get(2)).apply((int) label);
+        // As MulticlassMetrics.logLoss: the clipped terms are -log(eps) and -log1p(-eps).
+        c.loss +=
+            p < LOG_LOSS_EPS
+                ? -Math.log(LOG_LOSS_EPS)
+                : p > 1 - LOG_LOSS_EPS ? -Math.log1p(-LOG_LOSS_EPS) : -Math.log(p);
+      }
+      return c;
+    }
+
+    Confusion plus(Confusion o) {
+      Confusion c = new Confusion();
+      c.counts.putAll(counts);
+      o.counts.forEach((k, v) -> c.counts.merge(k, v, Long::sum));
+      c.loss = loss + o.loss;
+      return c;
+    }
+
+    private double total() {
+      return counts.values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    /** The rows with this label. */
+    long labelCount(double label) {
+      long n = 0;
+      for (Map.Entry<List<Double>, Long> e : counts.entrySet()) {
+        if (e.getKey().get(0) == label) {
+          n += e.getValue();
+        }
+      }
+      return n;
+    }
+
+    private long truePositives(double label) {
+      return counts.getOrDefault(List.of(label, label), 0L);
+    }
+
+    private long falsePositives(double label) {
+      long n = 0;
+      for (Map.Entry<List<Double>, Long> e : counts.entrySet()) {
+        if (e.getKey().get(1) == label && e.getKey().get(0) != label) {
+          n += e.getValue();
+        }
+      }
+      return n;
+    }
+
+    double accuracy() {
+      long tp = 0;
+      for (Map.Entry<List<Double>, Long> e : counts.entrySet()) {
+        if (e.getKey().get(0).equals(e.getKey().get(1))) {
+          tp += e.getValue();
+        }
+      }
+      return tp / total();
+    }
+
+    double logLoss() {
+      return loss / total();
+    }
+
+    /** F1 of one label: 0 when its precision and recall are both 0 (or it has no rows). */
+    double fMeasure(double label) {
+      double tp = truePositives(label);
+      double fp = falsePositives(label);
+      long rows = labelCount(label);
+      double precision = tp + fp == 0 ? 0 : tp / (tp + fp);
+      double recall = rows == 0 ? 0 : tp / rows;
+      return precision + recall == 0 ? 0 : 2 * precision * recall / (precision + recall);
+    }
+
+    /** The labels' F1 weighted by their share of the rows. */
+    double weightedFMeasure() {
+      double total = total();
+      double f = 0;
+      for (double label :
+          counts.keySet().stream().map(k -> k.get(0)).distinct().sorted().toList()) {
+        f += fMeasure(label) * labelCount(label) / total;
+      }
+      return f;
+    }
   }
 
   /** The number of classes of a classification pipeline, 0 for regression. */

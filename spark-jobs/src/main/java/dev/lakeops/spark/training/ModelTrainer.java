@@ -91,8 +91,68 @@ public final class ModelTrainer {
     }
   }
 
-  private static TrainResult trainChecked(ModelSpec spec, Dataset<Row> trainingSet) {
+  /**
+   * What the trainer learns of a training set in its first pass (and checks before training).
+   *
+   * @param rows all rows
+   * @param nullLabels rows with a null or NaN label (dropped)
+   * @param numClasses classification: the number of classes; regression: 0
+   * @param cutoff the time split's cutoff (epoch µs); null for a random split or no labeled row
+   */
+  record Facts(long rows, long nullLabels, int numClasses, Double cutoff) {
+    long labeled() {
+      return rows - nullLabels;
+    }
+  }
 
+  private static TrainResult trainChecked(ModelSpec spec, Dataset<Row> trainingSet) {
+    Facts facts = facts(spec, trainingSet);
+    Split split = canonicalSplit(spec, trainingSet, facts);
+    Dataset<Row> train = split.train().persist(StorageLevel.MEMORY_AND_DISK());
+    try {
+      long trainRows = train.count();
+      long holdoutRows = facts.labeled() - trainRows;
+      checkSplit(spec, facts.labeled(), trainRows, holdoutRows);
+
+      List<String> categorical = categorical(spec, trainingSet.schema());
+      ModelPipelines.Built built = ModelPipelines.build(spec, trainingSet.schema(), categorical);
+      PipelineModel model = fit(spec, built, train, facts.numClasses());
+
+      Map<String, Double> metrics = evaluate(spec, model, split.holdout());
+      Map<String, String> params = params(model);
+      ReferenceProfile profile =
+          profile(spec, model, train, categorical, facts.numClasses(), trainRows);
+      Signature signature = signature(spec, trainingSet.schema(), categorical, facts.numClasses());
+      return new TrainResult(
+          model,
+          metrics,
+          params,
+          split.train(),
+          split.holdout(),
+          profile,
+          signature,
+          trainRows,
+          holdoutRows,
+          facts.nullLabels());
+    } finally {
+      train.unpersist();
+    }
+  }
+
+  /** The labeled rows in their canonical order and partitioning, split by {@code facts}. */
+  static Split canonicalSplit(ModelSpec spec, Dataset<Row> trainingSet, Facts facts) {
+    Dataset<Row> canonical = canonical(spec, labeled(spec, trainingSet), facts.labeled());
+    return split(spec, canonical, facts.cutoff());
+  }
+
+  /**
+   * One pass over the training set: rows, null labels, the label range, the time split's cutoff,
+   * and per numeric feature its infinite and present values; then the checks on them.
+   *
+   * @throws LakeOpsException when the set is empty, every label is null, or the labels or values do
+   *     not fit the task ({@link TrainingPreflight})
+   */
+  static Facts facts(ModelSpec spec, Dataset<Row> trainingSet) {
     // One pass: rows, null labels, label range, and the time split's cutoff.
     Column label = col(ModelPipelines.quote(spec.label())).cast(DataTypes.DoubleType);
     Column missing = label.isNull().or(isnan(label));
@@ -149,37 +209,7 @@ public final class ModelTrainer {
         spec.split().method() == ModelSpec.SplitMethod.TIME && !facts.isNullAt(5)
             ? facts.getDouble(5)
             : null;
-
-    Dataset<Row> canonical = canonical(spec, labeled(spec, trainingSet), rows - nullLabels);
-    Split split = split(spec, canonical, cutoff);
-    Dataset<Row> train = split.train().persist(StorageLevel.MEMORY_AND_DISK());
-    try {
-      long trainRows = train.count();
-      long holdoutRows = rows - nullLabels - trainRows;
-      checkSplit(spec, rows - nullLabels, trainRows, holdoutRows);
-
-      List<String> categorical = categorical(spec, trainingSet.schema());
-      ModelPipelines.Built built = ModelPipelines.build(spec, trainingSet.schema(), categorical);
-      PipelineModel model = fit(spec, built, train, numClasses);
-
-      Map<String, Double> metrics = evaluate(spec, model, split.holdout());
-      Map<String, String> params = params(model);
-      ReferenceProfile profile = profile(spec, model, train, categorical, numClasses, trainRows);
-      Signature signature = signature(spec, trainingSet.schema(), categorical, numClasses);
-      return new TrainResult(
-          model,
-          metrics,
-          params,
-          split.train(),
-          split.holdout(),
-          profile,
-          signature,
-          trainRows,
-          holdoutRows,
-          nullLabels);
-    } finally {
-      train.unpersist();
-    }
+    return new Facts(rows, nullLabels, numClasses, cutoff);
   }
 
   /**

@@ -131,8 +131,14 @@ public final class ReferenceProfiler {
             exact
                 ? percentile(v, lit(PERCENTAGES))
                 : percentile_approx(v, lit(PERCENTAGES), lit(APPROX_ACCURACY)));
-        decilesAt.put(keys.get(i), aggs.size());
-        aggs.add(deciles(alias(i), exact));
+        if (exact) {
+          decilesAt.put(keys.get(i), aggs.size());
+          aggs.add(deciles(alias(i)));
+        } else {
+          // percentile_approx's deciles are its percentiles 10, 20, .. 90 (the same sketch
+          // queried at the same ranks): read from the 101 percentiles, not sketched twice.
+          decilesAt.put(keys.get(i), aggs.size() - 1);
+        }
       }
     }
     Row stats = data.agg(aggs.get(0), aggs.subList(1, aggs.size()).toArray(Column[]::new)).head();
@@ -142,7 +148,8 @@ public final class ReferenceProfiler {
     Map<String, Long> distinct = new LinkedHashMap<>();
     valueCounts(data, keys, categorical, tops, distinct);
     Map<String, DecileBins> bins = new LinkedHashMap<>();
-    decilesAt.forEach((key, at) -> bins.put(key, DecileBins.ofDeciles(deciles(stats, at))));
+    decilesAt.forEach(
+        (key, at) -> bins.put(key, DecileBins.ofDeciles(deciles(stats, at, exact ? 1 : 10))));
     Map<String, Summary> summaries = summaries(data, keys, categorical, bins);
 
     Map<String, ColumnProfile> out = new LinkedHashMap<>();
@@ -170,7 +177,9 @@ public final class ReferenceProfiler {
         }
       }
       at++;
-      at++; // the deciles, read above
+      if (exact) {
+        at++; // the deciles, read above
+      }
       Summary summary = summaries.get(key);
       ColumnProfile column =
           ColumnProfile.numeric(total, total - present, mean, stddev, lo, hi, quantiles)
@@ -229,19 +238,13 @@ public final class ReferenceProfiler {
   }
 
   /**
-   * The inverted-CDF deciles (ranks 1/10 .. 9/10) of a column as one array: exact ({@code
-   * percentile_disc}, the smallest value v with F(v) ≥ p) or, for large inputs, {@code
-   * percentile_approx}'s (the smallest value with at most p of the values at or below it, within
-   * rows / {@value #APPROX_ACCURACY}); null when the column has no present value.
+   * The exact inverted-CDF deciles (ranks 1/10 .. 9/10) of a column as one array ({@code
+   * percentile_disc}, the smallest value v with F(v) ≥ p); null when the column has no present
+   * value. Above {@value #EXACT_QUANTILE_MAX_ROWS} rows the deciles are {@code percentile_approx}'s
+   * (the smallest value with at most p of the values at or below it, within rows / {@value
+   * #APPROX_ACCURACY}), read from the column's 101 approximate percentiles.
    */
-  private static Column deciles(String alias, boolean exact) {
-    if (!exact) {
-      double[] p = new double[9];
-      for (int i = 0; i < 9; i++) {
-        p[i] = (i + 1) / 10.0;
-      }
-      return percentile_approx(col(alias), lit(p), lit(APPROX_ACCURACY));
-    }
+  private static Column deciles(String alias) {
     StringBuilder sql = new StringBuilder("array(");
     for (int i = 1; i <= 9; i++) {
       sql.append(i > 1 ? ", " : "")
@@ -254,18 +257,23 @@ public final class ReferenceProfiler {
     return expr(sql.append(")").toString());
   }
 
-  /** The deciles at {@code at} of the statistics row, ascending; none when no value is present. */
-  private static double[] deciles(Row stats, int at) {
+  /**
+   * The deciles in the array at {@code at} of the statistics row, ascending: its elements {@code
+   * step}, {@code 2 step}, .. {@code 9 step} (1-based: the deciles' own array, or the 101
+   * percentiles); none when no value is present.
+   */
+  private static double[] deciles(Row stats, int at, int step) {
     if (stats.isNullAt(at)) {
       return new double[0];
     }
     List<?> d = stats.getList(at);
-    double[] out = new double[d.size()];
+    double[] out = new double[9];
     for (int i = 0; i < out.length; i++) {
-      if (d.get(i) == null) {
+      Object v = d.get(step == 1 ? i : (i + 1) * step);
+      if (v == null) {
         return new double[0]; // no present value
       }
-      out[i] = ((Number) d.get(i)).doubleValue();
+      out[i] = ((Number) v).doubleValue();
     }
     return out;
   }

@@ -229,6 +229,65 @@ class ModelTrainerIT {
     again.forEach((k, v) -> assertThat(v).as(k).isCloseTo(r.metrics().get(k), within(1e-6)));
   }
 
+  /**
+   * The holdout metrics, computed from one summary pass and one stream of score counts, are those
+   * of MLlib's metric classes (exact PR curve, confusion-based accuracy and F1, log loss) on the
+   * same scored rows.
+   */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("classifiers")
+  void holdoutMetricsAreMllibs(Algorithm algorithm) {
+    TrainResult r = trained(algorithm, Task.CLASSIFICATION).result();
+    Dataset<Row> scored = r.model().transform(r.holdout()).cache();
+    try {
+      org.apache.spark.mllib.evaluation.BinaryClassificationMetrics b =
+          new org.apache.spark.mllib.evaluation.BinaryClassificationMetrics(
+              scored
+                  .select("rawPrediction", "label")
+                  .javaRDD()
+                  .map(
+                      x ->
+                          new scala.Tuple2<Object, Object>(
+                              ((Vector) x.get(0)).apply(1), x.getDouble(1)))
+                  .rdd(),
+              0);
+      org.apache.spark.mllib.evaluation.MulticlassMetrics m =
+          new org.apache.spark.mllib.evaluation.MulticlassMetrics(
+              scored
+                  .select("prediction", "label", "probability")
+                  .javaRDD()
+                  .map(
+                      x ->
+                          new scala.Tuple4<Object, Object, Object, Object>(
+                              x.getDouble(0), x.getDouble(1), 1.0, ((Vector) x.get(2)).toArray()))
+                  .rdd());
+      assertThat(r.metrics().get("auc_pr")).isCloseTo(b.areaUnderPR(), within(1e-12));
+      assertThat(r.metrics().get("auc_roc"))
+          .isCloseTo(
+              new org.apache.spark.mllib.evaluation.BinaryClassificationMetrics(
+                      scored
+                          .select("rawPrediction", "label")
+                          .javaRDD()
+                          .map(
+                              x ->
+                                  new scala.Tuple2<Object, Object>(
+                                      ((Vector) x.get(0)).apply(1), x.getDouble(1)))
+                          .rdd(),
+                      0)
+                  .areaUnderROC(),
+              within(1e-12));
+      assertThat(r.metrics().get("accuracy")).isEqualTo(m.accuracy());
+      assertThat(r.metrics().get("f1")).isEqualTo(m.fMeasure(1.0, 1.0));
+      assertThat(r.metrics().get("log_loss")).isCloseTo(m.logLoss(1e-15), within(1e-12));
+    } finally {
+      scored.unpersist();
+    }
+  }
+
+  static Stream<Algorithm> classifiers() {
+    return Stream.of(Algorithm.LOGISTIC_REGRESSION, Algorithm.DECISION_TREE);
+  }
+
   @Test
   void unseenCategoriesAndMissingValuesAreScored() {
     TrainResult r = trained(Algorithm.LOGISTIC_REGRESSION, Task.CLASSIFICATION).result();
@@ -391,6 +450,37 @@ class ModelTrainerIT {
     assertThat(s.distinctCount()).isEqualTo(187);
     assertThat(s.otherCount()).isEqualTo(87);
     assertThat(s.frequencies().keySet()).startsWith("v0", "v1", "v10"); // ties by value
+  }
+
+  /**
+   * Above the exact limit, a numeric column's drift bins are percentile_approx's deciles (Spark's
+   * own query of the same column, made here independently), however they are computed.
+   */
+  @Test
+  void approximateProfileBinsArePercentileApproxDeciles() {
+    Dataset<Row> data =
+        spark
+            .range(ReferenceProfiler.EXACT_QUANTILE_MAX_ROWS + 2_000)
+            .select(
+                org.apache.spark.sql.functions.sin(col("id").multiply(0.37)).multiply(40).as("v"))
+            .repartition(3);
+    Map<String, Column> columns = new LinkedHashMap<>();
+    columns.put("v", col("v"));
+
+    ColumnProfile v = ReferenceProfiler.profile(data, columns, List.of()).column("v").get();
+
+    double[] p = {0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9};
+    List<?> deciles =
+        data.agg(
+                org.apache.spark.sql.functions.percentile_approx(
+                    col("v"), lit(p), lit(ReferenceProfiler.APPROX_ACCURACY)))
+            .head()
+            .getList(0);
+    assertThat(v.binEdges())
+        .containsExactlyElementsOf(
+            deciles.stream().map(x -> ((Number) x).doubleValue()).distinct().toList());
+    assertThat(v.binCounts().stream().mapToLong(Long::longValue).sum())
+        .isEqualTo(ReferenceProfiler.EXACT_QUANTILE_MAX_ROWS + 2_000);
   }
 
   /**
