@@ -47,6 +47,10 @@ public final class SqliteOnlineStore implements OnlineStore {
 
   private static final String TABLE = "lakeops_online_history";
 
+  static final long MMAP_BYTES = Long.getLong("lakeops.sqlite.mmap", 0L);
+  static final boolean READ_TX =
+      Boolean.parseBoolean(System.getProperty("lakeops.sqlite.readtx", "false"));
+
   private static final String UPSERT =
       "INSERT INTO "
           + TABLE
@@ -62,6 +66,8 @@ public final class SqliteOnlineStore implements OnlineStore {
   private final PreparedStatement readStmt;
   private final PreparedStatement upsertStmt;
   private final PreparedStatement countStmt;
+  private final PreparedStatement beginStmt;
+  private final PreparedStatement commitStmt;
   private boolean closed;
 
   /**
@@ -88,6 +94,8 @@ public final class SqliteOnlineStore implements OnlineStore {
               "SELECT history FROM " + TABLE + " WHERE view = ? AND entity_key = ?");
       upsertStmt = conn.prepareStatement(UPSERT);
       countStmt = conn.prepareStatement("SELECT count(*) FROM " + TABLE + " WHERE view = ?");
+      beginStmt = conn.prepareStatement("BEGIN DEFERRED");
+      commitStmt = conn.prepareStatement("COMMIT");
     } catch (SQLException e) {
       throw failure("open", e);
     }
@@ -113,6 +121,9 @@ public final class SqliteOnlineStore implements OnlineStore {
             }
           }
           s.execute("PRAGMA synchronous = NORMAL");
+          if (MMAP_BYTES > 0) {
+            s.execute("PRAGMA mmap_size = " + MMAP_BYTES);
+          }
           s.execute(
               "CREATE TABLE IF NOT EXISTS "
                   + TABLE
@@ -189,15 +200,61 @@ public final class SqliteOnlineStore implements OnlineStore {
     checkOpen();
     byte[] stored;
     try {
-      readStmt.setString(1, view);
-      readStmt.setString(2, entityKey);
-      try (ResultSet rs = readStmt.executeQuery()) {
-        stored = rs.next() ? rs.getBytes(1) : null;
-      }
+      stored = stored(view, entityKey);
     } catch (SQLException e) {
       throw failure("read view '" + view + "' from", e);
     }
     return reader(view).read(entityKey, stored, asOfMillis);
+  }
+
+  private byte[] stored(String view, String entityKey) throws SQLException {
+    readStmt.setString(1, view);
+    readStmt.setString(2, entityKey);
+    try (ResultSet rs = readStmt.executeQuery()) {
+      return rs.next() ? rs.getBytes(1) : null;
+    }
+  }
+
+  /** Reads the (view, key) pairs in one read transaction: one snapshot, one lock acquisition. */
+  @Override
+  public synchronized List<OnlineRead> lookupViews(
+      List<String> views, List<String> entityKeys, long asOfMillis) {
+    OnlineStore.checkSameSize(views, entityKeys);
+    checkOpen();
+    if (views.size() == 1 || !READ_TX) {
+      List<OnlineRead> out = new ArrayList<>(views.size());
+      for (int i = 0; i < views.size(); i++) {
+        out.add(lookup(views.get(i), entityKeys.get(i), asOfMillis));
+      }
+      return out;
+    }
+    byte[][] stored = new byte[views.size()][];
+    try {
+      beginStmt.execute();
+      boolean done = false;
+      try {
+        for (int i = 0; i < stored.length; i++) {
+          stored[i] = stored(views.get(i), entityKeys.get(i));
+        }
+        commitStmt.execute();
+        done = true;
+      } finally {
+        if (!done) {
+          try (Statement s = conn.createStatement()) {
+            s.execute("ROLLBACK");
+          } catch (SQLException ignored) {
+            // no transaction left to roll back
+          }
+        }
+      }
+    } catch (SQLException e) {
+      throw failure("read views " + views + " from", e);
+    }
+    List<OnlineRead> out = new ArrayList<>(stored.length);
+    for (int i = 0; i < stored.length; i++) {
+      out.add(reader(views.get(i)).read(entityKeys.get(i), stored[i], asOfMillis));
+    }
+    return out;
   }
 
   private HistoryReader reader(String view) {
