@@ -26,9 +26,11 @@ import java.util.Properties;
  * <p>Layout: {@code lakeops_online_history(view, entity_key, latest_micros, history)} keyed by
  * (view, key): the entity's latest event time (epoch µs) and its stored feature history ({@link
  * dev.lakeops.common.features.FeatureHistory}'s versioned binary form, or a values snapshot). A
- * read is one primary-key lookup, one decode and the read rule of {@link OnlineStore} (in {@code
- * HistoryReader}). The table of the earlier layout ({@code lakeops_online}, latest rows only) is
- * left alone and no longer read: re-run {@code materialize} or the online-store job.
+ * read is one primary-key lookup, one pass over the stored history and the read rule of {@link
+ * OnlineStore} (in {@code HistoryReader}); {@link #lookupViews} reads an event's views in one read
+ * transaction (one snapshot, one lock acquisition). Reads map the file into memory ({@code
+ * mmap_size}, up to 1 GiB). The table of the earlier layout ({@code lakeops_online}, latest rows
+ * only) is left alone and no longer read: re-run {@code materialize} or the online-store job.
  *
  * <p>Writes: one {@code BEGIN IMMEDIATE} transaction per write call, one atomic upsert per entry
  * that replaces the stored entry only when the new latest time is at or after the stored one.
@@ -47,9 +49,12 @@ public final class SqliteOnlineStore implements OnlineStore {
 
   private static final String TABLE = "lakeops_online_history";
 
-  static final long MMAP_BYTES = Long.getLong("lakeops.sqlite.mmap", 0L);
-  static final boolean READ_TX =
-      Boolean.parseBoolean(System.getProperty("lakeops.sqlite.readtx", "false"));
+  /**
+   * How much of the file reads map into memory ({@code PRAGMA mmap_size}, address space only): a
+   * page read is then a memory access, not a {@code pread} call into a buffer of the connection's
+   * page cache, which also holds when a commit of another connection empties that cache.
+   */
+  static final long MMAP_BYTES = 1L << 30;
 
   private static final String UPSERT =
       "INSERT INTO "
@@ -121,9 +126,7 @@ public final class SqliteOnlineStore implements OnlineStore {
             }
           }
           s.execute("PRAGMA synchronous = NORMAL");
-          if (MMAP_BYTES > 0) {
-            s.execute("PRAGMA mmap_size = " + MMAP_BYTES);
-          }
+          s.execute("PRAGMA mmap_size = " + MMAP_BYTES);
           s.execute(
               "CREATE TABLE IF NOT EXISTS "
                   + TABLE
@@ -221,7 +224,7 @@ public final class SqliteOnlineStore implements OnlineStore {
       List<String> views, List<String> entityKeys, long asOfMillis) {
     OnlineStore.checkSameSize(views, entityKeys);
     checkOpen();
-    if (views.size() == 1 || !READ_TX) {
+    if (views.size() == 1) {
       List<OnlineRead> out = new ArrayList<>(views.size());
       for (int i = 0; i < views.size(); i++) {
         out.add(lookup(views.get(i), entityKeys.get(i), asOfMillis));
