@@ -1,5 +1,6 @@
 package dev.lakeops.bench.online;
 
+import dev.lakeops.bench.PeakHeap;
 import dev.lakeops.common.config.ColumnSpec;
 import dev.lakeops.common.config.EventTime;
 import dev.lakeops.common.config.FeatureSpec;
@@ -66,6 +67,10 @@ public final class OnlineReadBenchmark {
         --write-rate N rows/s the writer thread writes (batches of 100) during the second
                        measurement, the same for both stores; 0 = as fast as it can; default 5000
         --redis URI    the Redis server; default redis://127.0.0.1:6379 (env LAKEOPS_REDIS_HOST/PORT)
+        --runs N       measurements of each store and condition (medians and spread); default 5
+        --redis-benchmark PATH  redis-benchmark, run on one of the same hashes (HGETALL, 1
+                       client) after each Redis measurement, idle and under the same writer;
+                       default redis-benchmark on the PATH ("none" to skip)
         --work-dir DIR where the embedded store file goes; default a new temp directory (deleted)
       """;
 
@@ -75,12 +80,17 @@ public final class OnlineReadBenchmark {
   private final int features;
   private final int writeRate;
   private final int events;
+  private final int runs;
+  private final String redisBenchmark;
   private final FeatureViewConfig view;
   private final IncrementalFeatures incremental;
   private final OnlineStoreConfig.Redis redis;
   private final Path workDir;
   private final List<String> names = new ArrayList<>();
   private final String[] keys;
+
+  /** The latest time (epoch µs) of the writer's last write: after every version loaded. */
+  private final AtomicLong writerLatest = new AtomicLong((BASE + 1_000_000_000L) * 1000);
 
   OnlineReadBenchmark(
       int entities,
@@ -90,7 +100,11 @@ public final class OnlineReadBenchmark {
       int writeRate,
       int events,
       OnlineStoreConfig.Redis redis,
-      Path dir) {
+      Path dir,
+      int runs,
+      String redisBenchmark) {
+    this.runs = runs;
+    this.redisBenchmark = redisBenchmark;
     this.writeRate = writeRate;
     this.events = events;
     this.entities = entities;
@@ -209,6 +223,8 @@ public final class OnlineReadBenchmark {
     int features = 50;
     int writeRate = 5000;
     int events = 5;
+    int runs = 5;
+    String redisBenchmark = "redis-benchmark";
     String host = System.getenv().getOrDefault("LAKEOPS_REDIS_HOST", "127.0.0.1");
     String port = System.getenv().getOrDefault("LAKEOPS_REDIS_PORT", "6379");
     String redisUri = "redis://" + host + ":" + port;
@@ -227,6 +243,8 @@ public final class OnlineReadBenchmark {
           case "--features" -> features = Integer.parseInt(v);
           case "--write-rate" -> writeRate = Integer.parseInt(v);
           case "--events" -> events = Integer.parseInt(v);
+          case "--runs" -> runs = Integer.parseInt(v);
+          case "--redis-benchmark" -> redisBenchmark = args[i];
           case "--redis" -> redisUri = args[i];
           case "--work-dir" -> work = Path.of(args[i]).toAbsolutePath();
           default -> throw new IllegalArgumentException("unknown option '" + a + "'");
@@ -237,10 +255,11 @@ public final class OnlineReadBenchmark {
           || warmup < 0
           || features < 1
           || writeRate < 0
-          || events < 0) {
+          || events < 0
+          || runs < 1) {
         throw new IllegalArgumentException(
-            "--entities, --features >= 1, --reads >= 100, --warmup, --write-rate and --events"
-                + " >= 0");
+            "--entities, --features, --runs >= 1, --reads >= 100, --warmup, --write-rate and"
+                + " --events >= 0");
       }
     } catch (IllegalArgumentException e) {
       System.err.println(e.getMessage());
@@ -256,7 +275,9 @@ public final class OnlineReadBenchmark {
     Path dir = temp ? Files.createTempDirectory("lakeops-bench-online-") : work;
     Files.createDirectories(dir);
     try {
-      new OnlineReadBenchmark(entities, reads, warmup, features, writeRate, events, r, dir).run();
+      new OnlineReadBenchmark(
+              entities, reads, warmup, features, writeRate, events, r, dir, runs, redisBenchmark)
+          .run();
     } finally {
       if (temp) {
         try (var walk = Files.walk(dir)) {
@@ -287,26 +308,31 @@ public final class OnlineReadBenchmark {
     }
   }
 
-  void run() throws IOException {
+  /** One measurement: the latency figures and the peak heap while it ran (MiB). */
+  record Measured(Stats stats, long peakHeapMiB) {}
+
+  void run() throws IOException, InterruptedException {
     System.out.printf(
         Locale.ROOT,
         "lakeops bench online: %,d entities x %d features (%s), %,d timed reads after %,d"
-            + " warm-up reads, 1 reader thread, %d cores, load average %.2f%n",
+            + " warm-up reads, 1 reader thread, %d runs, %d cores, load average %s%n",
         entities,
         features,
         events == 0 ? "value rows" : "histories of " + events + " events, 30d windows",
         reads,
         warmup,
+        runs,
         Runtime.getRuntime().availableProcessors(),
-        java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+        loadAverage());
     Path file = workDir.resolve("online-bench.db");
     Files.deleteIfExists(file);
     String prefix = "lakeops-bench-" + UUID.randomUUID() + ":";
     Map<String, OnlineView> ttls = Map.of(VIEW, OnlineView.of(view));
+    List<StoredHistory> writes = writerEntries();
 
-    Map<String, Stats> quiet = new LinkedHashMap<>();
-    Map<String, Stats> busy = new LinkedHashMap<>();
-    Map<String, String> writes = new LinkedHashMap<>();
+    // Per cell ("embedded idle", "redis writer", "redis-benchmark idle", ...), one figure per run.
+    Map<String, List<Measured>> cells = new LinkedHashMap<>();
+    Map<String, String> writerRates = new LinkedHashMap<>();
     try (SqliteOnlineStore sqlite = new SqliteOnlineStore(file, ttls);
         RedisOnlineStore redisStore =
             new RedisOnlineStore(redis.host(), redis.port(), prefix, ttls)) {
@@ -315,14 +341,35 @@ public final class OnlineReadBenchmark {
         load("redis", redisStore);
         System.out.printf(
             "embedded file: %,d bytes (%s)%n", Files.size(file) + walSize(file), file);
-        quiet.put("embedded", measure("embedded", sqlite));
-        quiet.put("redis", measure("redis", redisStore));
-        try (SqliteOnlineStore writer = new SqliteOnlineStore(file, ttls)) {
-          busy.put("embedded", measureWhileWriting("embedded", sqlite, writer, writes));
-        }
-        try (RedisOnlineStore writer =
-            new RedisOnlineStore(redis.host(), redis.port(), prefix, ttls)) {
-          busy.put("redis", measureWhileWriting("redis", redisStore, writer, writes));
+        String benchKey = redisStore.key(VIEW, keys[0]);
+        for (int run = 1; run <= runs; run++) {
+          System.out.printf(Locale.ROOT, "run %d of %d (load %s)%n", run, runs, loadAverage());
+          add(cells, "embedded idle", measure("embedded", sqlite));
+          try (SqliteOnlineStore writer = new SqliteOnlineStore(file, ttls)) {
+            add(
+                cells,
+                "embedded writer",
+                measureWhileWriting("embedded", sqlite, writer, writes, writerRates, null));
+          }
+          add(cells, "redis idle", measure("redis", redisStore));
+          if (!"none".equals(redisBenchmark)) {
+            add(cells, "redis-benchmark idle", redisBenchmark(benchKey));
+          }
+          try (RedisOnlineStore writer =
+              new RedisOnlineStore(redis.host(), redis.port(), prefix, ttls)) {
+            add(
+                cells,
+                "redis writer",
+                measureWhileWriting(
+                    "redis",
+                    redisStore,
+                    writer,
+                    writes,
+                    writerRates,
+                    "none".equals(redisBenchmark)
+                        ? null
+                        : () -> add(cells, "redis-benchmark writer", redisBenchmark(benchKey))));
+          }
         }
       } finally {
         redisStore.deleteAll();
@@ -331,34 +378,174 @@ public final class OnlineReadBenchmark {
 
     System.out.println();
     System.out.printf(
+        Locale.ROOT,
         "online read latency, 1 entity x %d features, %,d entities, %,d random-key reads, 1"
-            + " thread (µs)%n",
-        features, entities, reads);
-    System.out.printf("%-44s %10s %10s %16s%n", "", "embedded", "redis", "redis/embedded");
-    table("idle store", quiet);
-    table(
-        "while a writer writes "
-            + (writeRate == 0 ? "flat out" : String.format(Locale.ROOT, "%,d rows/s", writeRate)),
-        busy);
-    writes.forEach((k, v) -> System.out.printf("writer during the %s reads: %s%n", k, v));
+            + " thread, median of %d runs (µs; in brackets the spread, slowest / fastest run's"
+            + " figure); load average %s%n",
+        features,
+        entities,
+        reads,
+        runs,
+        loadAverage());
+    boolean rb = cells.containsKey("redis-benchmark idle");
+    System.out.printf(
+        "%-36s %18s %18s %18s %14s%n",
+        "", "embedded", "redis", rb ? "redis-benchmark" : "", rb ? "redis / r-b" : "");
+    for (String cond : List.of("idle", "writer")) {
+      String title =
+          cond.equals("idle")
+              ? "idle store"
+              : "while a writer writes "
+                  + (writeRate == 0
+                      ? "flat out"
+                      : String.format(Locale.ROOT, "%,d rows/s", writeRate));
+      for (String q : List.of("p50", "p99", "p99.9", "mean")) {
+        StringBuilder line = new StringBuilder(String.format("%-36s", title + ": " + q));
+        for (String store : List.of("embedded", "redis", "redis-benchmark")) {
+          List<Measured> m = cells.get(store + " " + cond);
+          if (m == null) {
+            line.append(String.format("%18s", ""));
+            continue;
+          }
+          double[] v = m.stream().mapToDouble(x -> quantile(x.stats(), q)).toArray();
+          line.append(
+              String.format(
+                  Locale.ROOT,
+                  "%18s",
+                  String.format(Locale.ROOT, "%.1f (%.2fx)", median(v), spread(v))));
+        }
+        if (rb && !q.equals("mean")) {
+          line.append(String.format(Locale.ROOT, "%14.2f", medianRatio(cells, cond, q)));
+        }
+        System.out.println(line);
+      }
+    }
+    StringBuilder heap = new StringBuilder("peak heap (MiB, largest of the runs):");
+    cells.forEach(
+        (cell, m) -> {
+          if (!cell.startsWith("redis-benchmark")) {
+            heap.append(' ')
+                .append(cell)
+                .append(' ')
+                .append(m.stream().mapToLong(Measured::peakHeapMiB).max().orElse(0))
+                .append(',');
+          }
+        });
+    System.out.println(heap.substring(0, heap.length() - 1));
+    writerRates.forEach((k, v) -> System.out.printf("writer during the %s reads: %s%n", k, v));
+  }
+
+  private static void add(Map<String, List<Measured>> cells, String cell, Measured m) {
+    cells.computeIfAbsent(cell, c -> new ArrayList<>()).add(m);
+  }
+
+  private static double quantile(Stats s, String q) {
+    return switch (q) {
+      case "p50" -> s.p50();
+      case "p99" -> s.p99();
+      case "p99.9" -> s.p999();
+      default -> s.mean();
+    };
+  }
+
+  static double median(double[] v) {
+    double[] s = v.clone();
+    Arrays.sort(s);
+    return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+  }
+
+  static double spread(double[] v) {
+    return Arrays.stream(v).max().orElse(0) / Arrays.stream(v).min().orElse(1);
+  }
+
+  /** The median over runs of (our Redis read's quantile / redis-benchmark's, same run). */
+  private static double medianRatio(Map<String, List<Measured>> cells, String cond, String q) {
+    List<Measured> ours = cells.get("redis " + cond);
+    List<Measured> theirs = cells.get("redis-benchmark " + cond);
+    int n = Math.min(ours.size(), theirs.size());
+    double[] r = new double[n];
+    for (int i = 0; i < n; i++) {
+      r[i] = quantile(ours.get(i).stats(), q) / quantile(theirs.get(i).stats(), q);
+    }
+    return median(r);
+  }
+
+  static String loadAverage() {
+    try {
+      String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split(" ");
+      return f[0] + " " + f[1] + " " + f[2];
+    } catch (IOException | RuntimeException e) {
+      return String.format(
+          Locale.ROOT,
+          "%.2f",
+          java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+    }
+  }
+
+  /**
+   * redis-benchmark's latency of HGETALL on one of the same hashes: 1 client, no pipelining, as
+   * many requests as our timed reads; its CSV line gives p50, p99 (ms, 3 decimals) and the mean. It
+   * has no p99.9: that column repeats its max.
+   */
+  private Measured redisBenchmark(String key) {
+    List<String> cmd =
+        List.of(
+            redisBenchmark,
+            "-h",
+            redis.host(),
+            "-p",
+            Integer.toString(redis.port()),
+            "-c",
+            "1",
+            "-n",
+            Integer.toString(reads),
+            "--csv",
+            "HGETALL",
+            key);
+    try {
+      Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+      String out =
+          new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      if (p.waitFor() != 0) {
+        throw new IllegalStateException("redis-benchmark failed: " + out);
+      }
+      // "test","rps","avg_latency_ms","min_latency_ms","p50_latency_ms","p95_latency_ms",
+      // "p99_latency_ms","max_latency_ms"
+      for (String line : out.split("\n")) {
+        if (line.startsWith("\"HGETALL")) {
+          String[] f = line.replace("\"", "").split(",");
+          Stats st =
+              new Stats(
+                  Double.parseDouble(f[4]) * 1e3,
+                  Double.parseDouble(f[6]) * 1e3,
+                  Double.parseDouble(f[7]) * 1e3,
+                  Double.parseDouble(f[2]) * 1e3,
+                  Double.parseDouble(f[7]) * 1e3);
+          System.out.printf(
+              Locale.ROOT,
+              "redis-benchmark HGETALL %s: p50 %.1f µs, p99 %.1f µs, mean %.1f µs, max %.0f µs%n",
+              key,
+              st.p50(),
+              st.p99(),
+              st.mean(),
+              st.max());
+          return new Measured(st, 0);
+        }
+      }
+      throw new IllegalStateException("no HGETALL line in redis-benchmark's output: " + out);
+    } catch (IOException e) {
+      throw new IllegalStateException(
+          "cannot run " + redisBenchmark + " (--redis-benchmark none skips it): " + e.getMessage(),
+          e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
   }
 
   private static long walSize(Path file) throws IOException {
     Path wal = Path.of(file + "-wal");
     return Files.exists(wal) ? Files.size(wal) : 0;
-  }
-
-  private static void table(String title, Map<String, Stats> s) {
-    Stats e = s.get("embedded");
-    Stats r = s.get("redis");
-    row(title + ": p50", e.p50(), r.p50());
-    row(title + ": p99", e.p99(), r.p99());
-    row(title + ": p99.9", e.p999(), r.p999());
-    row(title + ": mean", e.mean(), r.mean());
-  }
-
-  private static void row(String name, double e, double r) {
-    System.out.printf(Locale.ROOT, "%-44s %10.1f %10.1f %15.1fx%n", name, e, r, r / e);
   }
 
   private void load(String name, OnlineStore store) {
@@ -385,7 +572,15 @@ public final class OnlineReadBenchmark {
         entities / s);
   }
 
-  private Stats measure(String name, OnlineStore store) {
+  private Measured measure(String name, OnlineStore store) {
+    System.gc(); // each measurement's peak heap starts from the live set
+    try (PeakHeap heap = PeakHeap.start()) {
+      Stats s = measureReads(name, store);
+      return new Measured(s, heap.peakMiB());
+    }
+  }
+
+  private Stats measureReads(String name, OnlineStore store) {
     SplittableRandom rnd = new SplittableRandom(42);
     long asOf = AS_OF;
     for (int i = 0; i < warmup; i++) {
@@ -428,11 +623,34 @@ public final class OnlineReadBenchmark {
   }
 
   /**
-   * The reads again while another thread writes batches of 100 newer rows at {@code writeRate}
-   * rows/s (as fast as it can when 0).
+   * What the writer writes, computed before any measurement so that the writer thread only writes
+   * (computing feature histories is the writing job's work, not the store's): 5,000 entries of
+   * random entities at versions 1,001 onwards (a new version per 100), cycled; {@link
+   * #measureWhileWriting} gives every write a newer latest time than the entity's stored one.
    */
-  private Stats measureWhileWriting(
-      String name, OnlineStore reader, OnlineStore writer, Map<String, String> writes) {
+  private List<StoredHistory> writerEntries() {
+    SplittableRandom rnd = new SplittableRandom(7);
+    List<StoredHistory> out = new ArrayList<>(5000);
+    for (int i = 0; i < 5000; i++) {
+      out.add(entry(rnd.nextInt(entities), 1_001L + i / 100));
+    }
+    return out;
+  }
+
+  /**
+   * The reads again while another thread writes batches of 100 rows at {@code writeRate} rows/s (as
+   * fast as it can when 0), cycling through the precomputed {@code entries}; each write's latest
+   * time is newer than any before it (the history's values stay those of its version, which the
+   * reads check), so every write replaces the stored entry. {@code alsoDuring}, when given, runs
+   * (and completes) under the writer before the reads.
+   */
+  private Measured measureWhileWriting(
+      String name,
+      OnlineStore reader,
+      OnlineStore writer,
+      List<StoredHistory> entries,
+      Map<String, String> writes,
+      Runnable alsoDuring) {
     AtomicBoolean stop = new AtomicBoolean();
     AtomicLong written = new AtomicLong();
     AtomicLong batches = new AtomicLong();
@@ -440,9 +658,9 @@ public final class OnlineReadBenchmark {
     Thread w =
         new Thread(
             () -> {
-              SplittableRandom rnd = new SplittableRandom(7);
-              long t = 1_001L;
+              int next = 0;
               long begin = System.nanoTime();
+              List<StoredHistory> batch = new ArrayList<>(100);
               try {
                 while (!stop.get()) {
                   if (writeRate > 0) {
@@ -453,12 +671,15 @@ public final class OnlineReadBenchmark {
                       continue;
                     }
                   }
-                  List<StoredHistory> batch = new ArrayList<>(100);
+                  batch.clear();
                   for (int i = 0; i < 100; i++) {
-                    batch.add(entry(rnd.nextInt(entities), t));
+                    StoredHistory e = entries.get(next);
+                    next = (next + 1) % entries.size();
+                    batch.add(
+                        new StoredHistory(
+                            e.entityKey(), writerLatest.incrementAndGet(), e.history()));
                   }
                   writer.writeHistories(VIEW, batch);
-                  t++;
                   written.addAndGet(batch.size());
                   batches.incrementAndGet();
                 }
@@ -469,8 +690,11 @@ public final class OnlineReadBenchmark {
             "bench-writer");
     w.start();
     long start = System.nanoTime();
-    Stats s;
+    Measured s;
     try {
+      if (alsoDuring != null) {
+        alsoDuring.run();
+      }
       s = measure(name + " while writing", reader);
     } finally {
       stop.set(true);

@@ -1,5 +1,6 @@
 package dev.lakeops.bench.serve;
 
+import dev.lakeops.bench.PeakHeap;
 import dev.lakeops.common.config.ProjectConfig;
 import dev.lakeops.common.config.ProjectLoader;
 import dev.lakeops.common.online.OnlineStore;
@@ -14,6 +15,7 @@ import dev.lakeops.flink.serving.ServeJob;
 import dev.lakeops.flink.serving.ServingPlan;
 import dev.lakeops.flink.serving.StoreOpener;
 import dev.lakeops.flink.serving.StoreOpeners;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -48,7 +50,16 @@ public final class ServeBenchmark {
 
   private ServeBenchmark() {}
 
-  record Variant(String name, boolean scorer, boolean store) {}
+  /**
+   * One measured configuration.
+   *
+   * @param store the store read (null: no lookups)
+   * @param keys the entity keys events name: 0 = Elec2's one market "NSW", else that many keys of
+   *     the many-key store
+   * @param share the fraction of {@code --events} this variant runs (a Redis round trip per event
+   *     makes it slow)
+   */
+  record Variant(String name, boolean scorer, StoreOpener store, int keys, double share) {}
 
   public static void main(String[] args) throws Exception {
     Map<String, String> opts = new LinkedHashMap<>();
@@ -62,6 +73,15 @@ public final class ServeBenchmark {
     String model = opts.getOrDefault("--model", "price_direction");
     long events = Long.parseLong(opts.getOrDefault("--events", "2000000"));
     int rounds = Integer.parseInt(opts.getOrDefault("--rounds", "1"));
+    int keys = Integer.parseInt(opts.getOrDefault("--keys", "100000").replace("_", ""));
+    int keyEvents = Integer.parseInt(opts.getOrDefault("--key-events", "4"));
+    String redisHost = System.getenv().getOrDefault("LAKEOPS_REDIS_HOST", "127.0.0.1");
+    String redisPort = System.getenv().getOrDefault("LAKEOPS_REDIS_PORT", "6379");
+    String redisUri = opts.getOrDefault("--redis", "redis://" + redisHost + ":" + redisPort);
+    // Elec2's one market holds 27 days of half-hourly readings (0.5 MB a read): few events do.
+    double oneKeyShare = Double.parseDouble(opts.getOrDefault("--one-key-share", "0.05"));
+    double sqliteShare = Double.parseDouble(opts.getOrDefault("--sqlite-share", "0.25"));
+    double redisShare = Double.parseDouble(opts.getOrDefault("--redis-share", "0.25"));
     List<Integer> parallelisms = new ArrayList<>();
     for (String p : opts.getOrDefault("--parallelism", "1,2").split(",")) {
       parallelisms.add(Integer.parseInt(p.trim()));
@@ -95,51 +115,91 @@ public final class ServeBenchmark {
         java.time.Instant.ofEpochMilli(at),
         Runtime.getRuntime().availableProcessors());
 
-    List<Variant> variants =
-        List.of(
-            new Variant("scorer + online store", true, true),
-            new Variant("no-op scorer + online store", false, true),
-            new Variant("scorer, no store lookup", true, false),
-            new Variant("no-op scorer, no store lookup", false, false));
+    Path work = Files.createTempDirectory("lakeops-bench-serve-");
+    ManyKeys many = keys > 0 ? ManyKeys.build(project, work, keys, keyEvents, at, redisUri) : null;
+    List<Variant> variants = new ArrayList<>();
+    variants.add(new Variant("scorer + SQLite, 1 key", true, store, 0, oneKeyShare));
+    variants.add(new Variant("no-op scorer + SQLite, 1 key", false, store, 0, oneKeyShare));
+    if (many != null) {
+      String k = String.format(Locale.ROOT, "%dk keys", keys / 1000);
+      variants.add(new Variant("scorer + SQLite, " + k, true, many.sqlite(), keys, sqliteShare));
+      variants.add(
+          new Variant("no-op scorer + SQLite, " + k, false, many.sqlite(), keys, sqliteShare));
+      if (many.redis() != null) {
+        variants.add(new Variant("scorer + Redis, " + k, true, many.redis(), keys, redisShare));
+        variants.add(
+            new Variant("no-op scorer + Redis, " + k, false, many.redis(), keys, redisShare));
+      }
+    }
+    variants.add(new Variant("scorer, no store lookup", true, null, 0, 1));
+    variants.add(new Variant("no-op scorer, no store lookup", false, null, 0, 1));
+    try {
+      measure(project, warehouse, model, champion, key, at, variants, parallelisms, events, rounds);
+    } finally {
+      if (many != null) {
+        many.close();
+      }
+      try (var walk = Files.walk(work)) {
+        walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
+    }
+  }
+
+  private static void measure(
+      ProjectConfig project,
+      String warehouse,
+      String model,
+      Champion champion,
+      String key,
+      long at,
+      List<Variant> variants,
+      List<Integer> parallelisms,
+      long events,
+      int rounds)
+      throws Exception {
     // Warm-up: JIT, class loading, the store's page cache.
     run(
         project,
         warehouse,
         model,
         champion,
-        store,
         key,
         at,
         variants.get(0),
         1,
         Math.min(events, 200_000));
     Map<String, double[]> rates = new LinkedHashMap<>();
+    Map<String, long[]> heaps = new LinkedHashMap<>();
     for (Variant v : variants) {
       double[] r = new double[parallelisms.size()];
+      long[] heap = new long[parallelisms.size()];
+      long n = Math.max(1000, (long) (events * v.share()));
       for (int i = 0; i < parallelisms.size(); i++) {
         for (int round = 0; round < rounds; round++) { // best of the rounds: least disturbed
-          r[i] =
-              Math.max(
-                  r[i],
-                  run(
-                      project,
-                      warehouse,
-                      model,
-                      champion,
-                      store,
-                      key,
-                      at,
-                      v,
-                      parallelisms.get(i),
-                      events));
+          System.gc(); // each run's peak heap starts from the live set, not the last run's garbage
+          try (PeakHeap h = PeakHeap.start()) {
+            r[i] =
+                Math.max(
+                    r[i],
+                    run(project, warehouse, model, champion, key, at, v, parallelisms.get(i), n));
+            heap[i] = Math.max(heap[i], h.peakMiB());
+          }
         }
         System.out.printf(
-            Locale.ROOT, "  %-32s p=%d  %,12.0f events/s%n", v.name(), parallelisms.get(i), r[i]);
+            Locale.ROOT,
+            "  %-36s p=%d  %,12.0f events/s  (%,d events, peak heap %,d MiB, load %s)%n",
+            v.name(),
+            parallelisms.get(i),
+            r[i],
+            n,
+            heap[i],
+            loadAverage());
       }
       rates.put(v.name(), r);
+      heaps.put(v.name(), heap);
     }
     System.out.println();
-    StringBuilder head = new StringBuilder(String.format("%-32s", "events/s"));
+    StringBuilder head = new StringBuilder(String.format("%-36s", "events/s"));
     for (int p : parallelisms) {
       head.append(String.format("%14s", "p=" + p));
     }
@@ -149,25 +209,52 @@ public final class ServeBenchmark {
     System.out.println(head);
     rates.forEach(
         (name, r) -> {
-          StringBuilder line = new StringBuilder(String.format("%-32s", name));
+          StringBuilder line = new StringBuilder(String.format("%-36s", name));
           for (double x : r) {
             line.append(String.format(Locale.ROOT, "%,14.0f", x));
           }
           if (r.length == 2) {
             line.append(String.format(Locale.ROOT, "%10.2f", r[1] / r[0]));
           }
+          line.append("   peak heap MiB");
+          for (long m : heaps.get(name)) {
+            line.append(String.format(Locale.ROOT, " %,6d", m));
+          }
           System.out.println(line);
         });
+    System.out.println("load average at the end: " + loadAverage());
     System.out.println();
     for (int i = 0; i < parallelisms.size(); i++) {
-      System.out.printf(
+      StringBuilder line =
+          new StringBuilder(
+              String.format(Locale.ROOT, "p=%d: scorer / no-op =", parallelisms.get(i)));
+      for (Variant v : variants) {
+        if (!v.scorer()) {
+          continue;
+        }
+        String noOp = "no-op " + v.name();
+        if (rates.containsKey(noOp)) {
+          line.append(
+              String.format(
+                  Locale.ROOT,
+                  " %.2f (%s)",
+                  rates.get(v.name())[i] / rates.get(noOp)[i],
+                  v.store() == null ? "no lookup" : v.name().substring("scorer + ".length())));
+        }
+      }
+      System.out.println(line);
+    }
+  }
+
+  private static String loadAverage() {
+    try {
+      String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split(" ");
+      return f[0] + " " + f[1] + " " + f[2];
+    } catch (java.io.IOException | RuntimeException e) {
+      return String.format(
           Locale.ROOT,
-          "p=%d: scorer / no-op = %.2f with the store lookups, %.2f without; store lookups cost"
-              + " %.2fx with the scorer%n",
-          parallelisms.get(i),
-          rates.get("scorer + online store")[i] / rates.get("no-op scorer + online store")[i],
-          rates.get("scorer, no store lookup")[i] / rates.get("no-op scorer, no store lookup")[i],
-          rates.get("scorer, no store lookup")[i] / rates.get("scorer + online store")[i]);
+          "%.2f",
+          java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
     }
   }
 
@@ -198,7 +285,6 @@ public final class ServeBenchmark {
       String warehouse,
       String model,
       Champion champion,
-      StoreOpener store,
       String key,
       long at,
       Variant v,
@@ -210,7 +296,7 @@ public final class ServeBenchmark {
             project,
             model,
             POLL,
-            v.store() ? store : StoreOpener.none(),
+            v.store() == null ? StoreOpener.none() : v.store(),
             v.scorer() ? ModelLoader.pipeline() : ModelLoader.noOp(),
             ChampionSource.fixed(champion));
     Configuration conf = new Configuration();
@@ -219,7 +305,7 @@ public final class ServeBenchmark {
         StreamExecutionEnvironment.createLocalEnvironment(parallelism, conf);
     env.getConfig().enableObjectReuse();
     DataGeneratorSource<String> source =
-        new DataGeneratorSource<>(new Events(key, at), events, Types.STRING);
+        new DataGeneratorSource<>(new Events(key, at, v.keys()), events, Types.STRING);
     env.fromSource(source, WatermarkStrategy.noWatermarks(), "generated-events")
         .process(new ScoreFunction(plan))
         .returns(Prediction.class)
@@ -228,26 +314,33 @@ public final class ServeBenchmark {
     return events * 1000.0 / result.getNetRuntime();
   }
 
-  /** Event i: one entity, times within the views' TTL, a request-time price every other event. */
+  /**
+   * Event i: times within the views' TTL, a request-time price every other event; the entity is
+   * "NSW" (keys 0) or one of {@code keys} keys of the many-key store ({@link ManyKeys#key}), spread
+   * over them by a multiplicative hash of i (every key equally often, in no order).
+   */
   static final class Events implements GeneratorFunction<Long, String> {
     private static final long serialVersionUID = 1L;
     private final String key;
     private final long at;
+    private final int keys;
 
-    Events(String key, long at) {
+    Events(String key, long at, int keys) {
       this.key = key;
       this.at = at;
+      this.keys = keys;
     }
 
     @Override
     public String map(Long i) {
       StringBuilder sb = new StringBuilder(128);
-      sb.append("{\"event_id\":\"e-")
-          .append(i)
-          .append("\",\"")
-          .append(key)
-          .append("\":\"NSW\",\"event_time\":")
-          .append(at + (i % 1000));
+      sb.append("{\"event_id\":\"e-").append(i).append("\",\"").append(key).append("\":\"");
+      if (keys == 0) {
+        sb.append("NSW");
+      } else {
+        ManyKeys.appendKey(sb, (int) Math.floorMod(i * 0x9E3779B1L, (long) keys));
+      }
+      sb.append("\",\"event_time\":").append(at + (i % 1000));
       if ((i & 1) == 0) {
         sb.append(",\"nswprice\":").append(0.01 + (i % 97) / 1000.0);
       }

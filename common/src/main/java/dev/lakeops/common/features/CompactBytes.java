@@ -69,6 +69,10 @@ public final class CompactBytes {
   }
 
   /** A cursor over bytes; {@code pos} is the next byte to read. */
+  private static final java.lang.invoke.VarHandle LONG_BE =
+      java.lang.invoke.MethodHandles.byteArrayViewVarHandle(
+          long[].class, java.nio.ByteOrder.BIG_ENDIAN);
+
   public static final class In {
     public final byte[] b;
     public int pos;
@@ -97,10 +101,8 @@ public final class CompactBytes {
     }
 
     public long getLong() {
-      long v = 0;
-      for (int i = 0; i < 8; i++) {
-        v = (v << 8) | (b[pos++] & 0xFF);
-      }
+      long v = (long) LONG_BE.get(b, pos);
+      pos += 8;
       return v;
     }
   }

@@ -100,6 +100,11 @@ public final class FeatureHistory implements Serializable {
    * reach ≥ completeAfter}, or nothing was dropped.
    */
   public boolean reaches(long tMicros, long reachMicros) {
+    return reaches(completeAfter, tMicros, reachMicros);
+  }
+
+  /** {@link #reaches(long, long)} of a history complete after {@code completeAfter}. */
+  public static boolean reaches(long completeAfter, long tMicros, long reachMicros) {
     return completeAfter == Long.MIN_VALUE || tMicros - reachMicros >= completeAfter;
   }
 
@@ -240,54 +245,175 @@ public final class FeatureHistory implements Serializable {
     h.completeAfter = r.zigzag();
     int count = (int) r.varint();
     long t = 0;
-    Slot before = null;
+    // Slots before fromMicros are only stepped over (a read needs the latest of them alone): its
+    // position is kept and it is decoded at the end.
+    int beforePos = -1;
     long beforeTime = 0;
     for (int k = 0; k < count; k++) {
       t = k == 0 ? r.zigzag() : t + r.zigzag();
-      Slot s = new Slot(features);
-      for (int i = 0; i < features; i++) {
-        byte tag = stored[r.pos++];
-        if (tag == EMPTY) {
-          continue;
-        }
-        if (tag == MOMENTS) {
-          s.n[i] = r.varint();
-          s.s[i] = Double.longBitsToDouble(r.getLong());
-          s.mean[i] = Double.longBitsToDouble(r.getLong());
-          s.m2[i] = Double.longBitsToDouble(r.getLong());
-          continue;
-        }
-        s.pick[i] =
-            switch (tag - PICK) {
-              case P_NULL -> null;
-              case P_DOUBLE -> Double.longBitsToDouble(r.getLong());
-              case P_LONG -> r.zigzag();
-              case P_STRING -> {
-                int n = (int) r.varint();
-                String str = new String(stored, r.pos, n, StandardCharsets.UTF_8);
-                r.pos += n;
-                yield str;
-              }
-              case P_TRUE -> Boolean.TRUE;
-              case P_FALSE -> Boolean.FALSE;
-              default -> throw Errors.corruptFeatureHistory("tag " + tag);
-            };
-      }
       if (t < fromMicros) {
-        before = s;
+        beforePos = r.pos;
         beforeTime = t;
+        skipSlot(r, features);
       } else {
-        h.slots.put(t, s);
+        h.slots.put(t, readSlot(r, features));
       }
-    }
-    if (before != null) {
-      h.slots.put(beforeTime, before);
     }
     if (r.pos != stored.length) {
       throw Errors.corruptFeatureHistory((stored.length - r.pos) + " bytes after the last slot");
     }
+    if (beforePos >= 0) {
+      h.slots.put(beforeTime, readSlot(new CompactBytes.In(stored, beforePos), features));
+    }
     h.emittedUpTo = h.slots.isEmpty() ? Long.MIN_VALUE : h.slots.lastKey();
     return h;
+  }
+
+  private static Slot readSlot(CompactBytes.In r, int features) {
+    Slot s = new Slot(features);
+    for (int i = 0; i < features; i++) {
+      readValue(r, s, i);
+    }
+    return s;
+  }
+
+  /** Reads one feature's stored partials into {@code s}'s feature {@code i}. */
+  private static void readValue(CompactBytes.In r, Slot s, int i) {
+    byte[] stored = r.b;
+    byte tag = stored[r.pos++];
+    if (tag == EMPTY) {
+      return;
+    }
+    if (tag == MOMENTS) {
+      s.n[i] = r.varint();
+      s.s[i] = Double.longBitsToDouble(r.getLong());
+      s.mean[i] = Double.longBitsToDouble(r.getLong());
+      s.m2[i] = Double.longBitsToDouble(r.getLong());
+      return;
+    }
+    s.pick[i] = readPick(r, tag);
+  }
+
+  /** A picked value whose tag was just read. */
+  private static Object readPick(CompactBytes.In r, byte tag) {
+    return switch (tag - PICK) {
+      case P_NULL -> null;
+      case P_DOUBLE -> Double.longBitsToDouble(r.getLong());
+      case P_LONG -> r.zigzag();
+      case P_STRING -> {
+        int n = (int) r.varint();
+        String str = new String(r.b, r.pos, n, StandardCharsets.UTF_8);
+        r.pos += n;
+        yield str;
+      }
+      case P_TRUE -> Boolean.TRUE;
+      case P_FALSE -> Boolean.FALSE;
+      default -> throw Errors.corruptFeatureHistory("tag " + tag);
+    };
+  }
+
+  /** Moves past one slot's features as {@link #readSlot} reads them, building nothing. */
+  private static void skipSlot(CompactBytes.In r, int features) {
+    byte[] stored = r.b;
+    for (int i = 0; i < features; i++) {
+      byte tag = stored[r.pos++];
+      if (tag == EMPTY) {
+        continue;
+      }
+      if (tag == MOMENTS) {
+        r.varint();
+        r.pos += 24;
+        continue;
+      }
+      switch (tag - PICK) {
+        case P_NULL, P_TRUE, P_FALSE -> {}
+        case P_DOUBLE -> r.pos += 8;
+        case P_LONG -> r.varint();
+        case P_STRING -> {
+          int n = (int) r.varint();
+          r.pos += n;
+        }
+        default -> throw Errors.corruptFeatureHistory("tag " + tag);
+      }
+    }
+    if (r.pos > stored.length) {
+      throw new ArrayIndexOutOfBoundsException(
+          "Index " + (r.pos - 1) + " out of bounds for length " + stored.length);
+    }
+  }
+
+  /**
+   * A forward reader of a stored history's slots (for {@link IncrementalFeatures#readStored}): the
+   * header is read on construction; then per slot {@link #nextTime} and either {@link #skipSlot} or
+   * one {@link #skipValue} / {@link #addValue} per feature; then {@link #end}.
+   */
+  static final class Cursor {
+    private final CompactBytes.In r;
+    final int features;
+    final long completeAfter;
+    final int count;
+    private long t;
+    private boolean first = true;
+
+    Cursor(byte[] stored) {
+      checkVersion(stored);
+      r = new CompactBytes.In(stored, 5);
+      features = (int) r.varint();
+      completeAfter = r.zigzag();
+      count = (int) r.varint();
+    }
+
+    int pos() {
+      return r.pos;
+    }
+
+    long nextTime() {
+      t = first ? r.zigzag() : t + r.zigzag();
+      first = false;
+      return t;
+    }
+
+    void skipSlot(int n) {
+      FeatureHistory.skipSlot(r, n);
+    }
+
+    void skipValue() {
+      FeatureHistory.skipSlot(r, 1);
+    }
+
+    /** Feeds the next feature's partials to {@code a}, reading the picked value only if needed. */
+    void addValue(IncrementalFeatures.Aggregate a) {
+      byte tag = r.b[r.pos];
+      if (tag == EMPTY) {
+        r.pos++;
+        a.add(0, 0, 0, 0, null);
+      } else if (tag == MOMENTS) {
+        r.pos++;
+        long n = r.varint();
+        double s = Double.longBitsToDouble(r.getLong());
+        double mean = Double.longBitsToDouble(r.getLong());
+        double m2 = Double.longBitsToDouble(r.getLong());
+        a.add(n, s, mean, m2, null);
+      } else if (a.picks()) {
+        r.pos++;
+        a.add(0, 0, 0, 0, readPick(r, tag));
+      } else {
+        FeatureHistory.skipSlot(r, 1);
+        a.add(0, 0, 0, 0, null);
+      }
+    }
+
+    /** Checks that the last slot ends the stored form. */
+    void end() {
+      if (r.pos != r.b.length) {
+        throw Errors.corruptFeatureHistory((r.b.length - r.pos) + " bytes after the last slot");
+      }
+    }
+  }
+
+  /** The picked values of the slot whose features start at {@code pos}. */
+  static Object[] picksAt(byte[] stored, int pos, int features) {
+    return readSlot(new CompactBytes.In(stored, pos), features).pick;
   }
 
   /** The latest event time (epoch µs) of a stored history, or null when it has no slot. */

@@ -351,51 +351,150 @@ public final class IncrementalFeatures {
     }
     NavigableMap<Long, FeatureHistory.Slot> window =
         h.slots.subMap(t - windowMicros[i], false, t, true);
-    switch (a) {
-      case COUNT, SUM, MEAN, STDDEV -> {
-        long n = 0;
-        Double s = null;
-        Moments moments = new Moments();
-        for (FeatureHistory.Slot slot : window.values()) {
-          if (slot.n[i] == 0) {
-            continue;
-          }
-          n += slot.n[i];
-          // Spark's Sum: coalesce(sum, 0) + x, folded left in frame order.
-          s = (s == null ? 0.0 : s) + slot.s[i];
-          moments.merge(slot.n[i], slot.mean[i], slot.m2[i]);
-        }
-        return switch (a) {
-          case COUNT -> n;
-          case SUM -> s;
-          case MEAN -> n > 0 ? s / (double) n : null;
-          default -> moments.sampleStddev();
-        };
-      }
-      case MIN -> {
-        Object best = null;
-        for (FeatureHistory.Slot slot : window.values()) {
-          best = least(best, slot.pick[i]);
-        }
-        return best;
-      }
-      case MAX -> {
-        Object best = null;
-        for (FeatureHistory.Slot slot : window.values()) {
-          best = greatest(best, slot.pick[i]);
-        }
-        return best;
-      }
-      case LAST -> {
-        for (FeatureHistory.Slot slot : window.descendingMap().values()) {
-          if (slot.pick[i] != null) {
-            return slot.pick[i];
-          }
-        }
-        return null;
-      }
-      default -> throw new IllegalStateException("unhandled aggregation " + a);
+    Aggregate acc = new Aggregate(a);
+    for (FeatureHistory.Slot slot : window.values()) {
+      acc.add(slot.n[i], slot.s[i], slot.mean[i], slot.m2[i], slot.pick[i]);
     }
+    return acc.result();
+  }
+
+  /**
+   * One window feature's aggregate over the slots of its window, fed in ascending time: the one
+   * rule of every window aggregation (rows at event times, reads at any time, reads straight from
+   * the stored form).
+   */
+  static final class Aggregate {
+    private final Aggregation a;
+    private long n;
+    private Double s;
+    private final Moments moments;
+    private Object best;
+
+    Aggregate(Aggregation a) {
+      this.a = a;
+      this.moments =
+          switch (a) {
+            case COUNT, SUM, MEAN, STDDEV -> new Moments();
+            case MIN, MAX, LAST -> null;
+            default -> throw new IllegalStateException("unhandled aggregation " + a);
+          };
+    }
+
+    /** Whether {@link #add} reads the slot's picked value (else it may be null). */
+    boolean picks() {
+      return moments == null;
+    }
+
+    /** Adds one slot's partials of the feature: its moments and its picked value. */
+    void add(long sn, double ss, double smean, double sm2, Object pick) {
+      switch (a) {
+        case COUNT, SUM, MEAN, STDDEV -> {
+          if (sn == 0) {
+            return;
+          }
+          n += sn;
+          // Spark's Sum: coalesce(sum, 0) + x, folded left in frame order.
+          s = (s == null ? 0.0 : s) + ss;
+          moments.merge(sn, smean, sm2);
+        }
+        case MIN -> best = least(best, pick);
+        case MAX -> best = greatest(best, pick);
+        default -> {
+          // LAST: the latest non-null value
+          if (pick != null) {
+            best = pick;
+          }
+        }
+      }
+    }
+
+    Object result() {
+      return switch (a) {
+        case COUNT -> n;
+        case SUM -> s;
+        case MEAN -> n > 0 ? s / (double) n : null;
+        case STDDEV -> moments.sampleStddev();
+        default -> best;
+      };
+    }
+  }
+
+  /**
+   * What a read at {@code t} finds in a stored history ({@link #readStored}).
+   *
+   * @param completeAfter the history's {@link FeatureHistory#completeAfter()}
+   * @param latestAtOrBefore the latest slot at or before {@code t} (epoch µs), or null
+   * @param values the view's values at {@code t} as {@link #valuesAt} gives them on the decoded
+   *     history (meaningful when {@code latestAtOrBefore} is not null)
+   */
+  public record StoredRead(long completeAfter, Long latestAtOrBefore, Map<String, Object> values) {}
+
+  /**
+   * {@code valuesAt(FeatureHistory.decode(stored, t − reach), 0, t)}, with the history's
+   * completeness and {@link #latestAtOrBefore}, computed in one pass over the stored form of a
+   * reader of one view ({@link #forView}) without building the slots: each window feature
+   * aggregates the slots in {@code (t − window, t]} in ascending time as {@link #valuesAt} does, so
+   * the values are the same to the bit; slots outside every window are stepped over.
+   *
+   * @throws dev.lakeops.common.error.LakeOpsException for an unknown version or a corrupt history,
+   *     as {@link FeatureHistory#decode} does
+   */
+  public StoredRead readStored(byte[] bytes, long tMicros) {
+    int nf = viewStart[1];
+    Aggregate[] acc = new Aggregate[nf];
+    long[] from = new long[nf];
+    boolean anyPick = false;
+    for (int i = 0; i < nf; i++) {
+      FeatureSpec f = features.get(i);
+      if (!f.derived() && f.aggregation() != null) {
+        acc[i] = new Aggregate(f.aggregation());
+        from[i] = tMicros - windowMicros[i];
+      } else if (!f.derived()) {
+        anyPick = true;
+      }
+    }
+    long lowest = tMicros - reachMicros;
+    FeatureHistory.Cursor c = new FeatureHistory.Cursor(bytes);
+    int stored = c.features;
+    int latestPos = -1;
+    long latest = 0;
+    for (int k = 0; k < c.count; k++) {
+      long t = c.nextTime();
+      if (t > tMicros) {
+        c.skipSlot(stored);
+        continue;
+      }
+      latestPos = c.pos();
+      latest = t;
+      if (t <= lowest) {
+        c.skipSlot(stored);
+        continue;
+      }
+      for (int i = 0; i < stored; i++) {
+        Aggregate a = i < nf && t > from[i] ? acc[i] : null;
+        if (a == null) {
+          c.skipValue();
+        } else {
+          c.addValue(a);
+        }
+      }
+    }
+    c.end();
+    Long at = latestPos < 0 ? null : latest;
+    Object[] picks =
+        anyPick && latestPos >= 0 ? FeatureHistory.picksAt(bytes, latestPos, stored) : null;
+    Map<String, Object> out = new LinkedHashMap<>();
+    for (int i = 0; i < nf; i++) {
+      FeatureSpec f = features.get(i);
+      if (f.derived()) {
+        out.put(f.name(), derive(f, out));
+      } else if (f.aggregation() == null) {
+        out.put(f.name(), picks == null ? null : picks[i]);
+      } else {
+        out.put(f.name(), acc[i].result());
+      }
+    }
+    return new StoredRead(c.completeAfter, at, out);
   }
 
   /** The greater of two values (null loses), in Spark's order. */

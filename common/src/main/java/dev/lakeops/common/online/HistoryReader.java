@@ -66,15 +66,17 @@ final class HistoryReader {
         || FeatureHistory.layoutHash(stored) != layoutHash) {
       return OnlineRead.STALE;
     }
-    FeatureHistory h = FeatureHistory.decode(stored, t - reach);
-    if (!h.reaches(t, reach)) {
+    // One pass over the stored form (IncrementalFeatures.readStored): what decoding the slots from
+    // t - reach and valuesAt would give, without building the slots.
+    IncrementalFeatures.StoredRead r = features.readStored(stored, t);
+    if (!FeatureHistory.reaches(r.completeAfter(), t, reach)) {
       return OnlineRead.NOT_REACHED;
     }
-    Long at = features.latestAtOrBefore(h, t);
+    Long at = r.latestAtOrBefore();
     if (at == null) {
       // With an online lookback a read may fall before every kept slot: the latest event at or
       // before t was dropped (it is not "none"), so the answer is unknown.
-      return h.completeAfter() == Long.MIN_VALUE
+      return r.completeAfter() == Long.MIN_VALUE
           ? OnlineRead.NONE_AT_OR_BEFORE
           : OnlineRead.NOT_REACHED;
     }
@@ -82,8 +84,8 @@ final class HistoryReader {
     if (!Freshness.isFresh(at, t, view.ttl())) {
       return new OnlineRead(OnlineRead.Status.EXPIRED, null, atMillis);
     }
-    Map<String, Object> values = features.valuesAt(h, 0, t);
-    return new OnlineRead(OnlineRead.Status.FOUND, new FeatureRow(key, atMillis, values), atMillis);
+    return new OnlineRead(
+        OnlineRead.Status.FOUND, new FeatureRow(key, atMillis, r.values()), atMillis);
   }
 
   private OnlineRead readSnapshot(String key, byte[] stored, long t) {

@@ -63,6 +63,35 @@ public interface OnlineStore extends AutoCloseable {
   }
 
   /**
+   * {@link #lookup} of several (view, key) pairs at one time, as one event needs them: answer i is
+   * that of {@code lookup(views.get(i), entityKeys.get(i), asOfMillis)}. Redis reads them in one
+   * round trip (a pipeline); the embedded store in one read transaction (one snapshot of the file,
+   * one lock acquisition).
+   *
+   * @param views view names, any order, repeats allowed
+   * @param entityKeys the key read in each view, as many as {@code views}
+   * @throws IllegalArgumentException when the two lists differ in size
+   * @throws dev.lakeops.common.error.LakeOpsException when the store cannot be reached
+   */
+  default List<OnlineRead> lookupViews(
+      List<String> views, List<String> entityKeys, long asOfMillis) {
+    checkSameSize(views, entityKeys);
+    List<OnlineRead> out = new ArrayList<>(views.size());
+    for (int i = 0; i < views.size(); i++) {
+      out.add(lookup(views.get(i), entityKeys.get(i), asOfMillis));
+    }
+    return out;
+  }
+
+  /** Fails unless a {@link #lookupViews} call names one key per view. */
+  static void checkSameSize(List<String> views, List<String> entityKeys) {
+    if (views.size() != entityKeys.size()) {
+      throw new IllegalArgumentException(
+          views.size() + " views but " + entityKeys.size() + " keys: give one key per view");
+    }
+  }
+
+  /**
    * The key's values at {@code asOfMillis} (epoch ms), or empty when {@link #lookup} finds none (no
    * row, none at or before that time, history not reaching back, expired, stale). The row's event
    * time is the latest event at or before {@code asOfMillis}; never later.

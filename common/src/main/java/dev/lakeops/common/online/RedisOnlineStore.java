@@ -163,6 +163,33 @@ public final class RedisOnlineStore implements OnlineStore {
     return out;
   }
 
+  /** Reads the (view, key) pairs in one pipeline round trip (one HMGET each). */
+  @Override
+  public List<OnlineRead> lookupViews(
+      List<String> views, List<String> entityKeys, long asOfMillis) {
+    OnlineStore.checkSameSize(views, entityKeys);
+    if (views.size() == 1) {
+      return List.of(lookup(views.get(0), entityKeys.get(0), asOfMillis));
+    }
+    List<Response<List<byte[]>>> responses = new ArrayList<>(views.size());
+    try (Pipeline p = (Pipeline) client.pipelined()) {
+      for (int i = 0; i < views.size(); i++) {
+        responses.add(p.hmget(keyBytes(views.get(i), entityKeys.get(i)), HISTORY_B));
+      }
+      p.sync();
+    } catch (JedisException e) {
+      throw failure("read views " + views + " from", e);
+    }
+    List<OnlineRead> out = new ArrayList<>(views.size());
+    for (int i = 0; i < views.size(); i++) {
+      List<byte[]> fields = responses.get(i).get();
+      out.add(
+          reader(views.get(i))
+              .read(entityKeys.get(i), fields == null ? null : fields.get(0), asOfMillis));
+    }
+    return out;
+  }
+
   private HistoryReader reader(String view) {
     return readers.computeIfAbsent(view, HistoryReader::unknown);
   }

@@ -26,9 +26,11 @@ import java.util.Properties;
  * <p>Layout: {@code lakeops_online_history(view, entity_key, latest_micros, history)} keyed by
  * (view, key): the entity's latest event time (epoch µs) and its stored feature history ({@link
  * dev.lakeops.common.features.FeatureHistory}'s versioned binary form, or a values snapshot). A
- * read is one primary-key lookup, one decode and the read rule of {@link OnlineStore} (in {@code
- * HistoryReader}). The table of the earlier layout ({@code lakeops_online}, latest rows only) is
- * left alone and no longer read: re-run {@code materialize} or the online-store job.
+ * read is one primary-key lookup, one pass over the stored history and the read rule of {@link
+ * OnlineStore} (in {@code HistoryReader}); {@link #lookupViews} reads an event's views in one read
+ * transaction (one snapshot, one lock acquisition). Reads map the file into memory ({@code
+ * mmap_size}, up to 1 GiB). The table of the earlier layout ({@code lakeops_online}, latest rows
+ * only) is left alone and no longer read: re-run {@code materialize} or the online-store job.
  *
  * <p>Writes: one {@code BEGIN IMMEDIATE} transaction per write call, one atomic upsert per entry
  * that replaces the stored entry only when the new latest time is at or after the stored one.
@@ -47,6 +49,13 @@ public final class SqliteOnlineStore implements OnlineStore {
 
   private static final String TABLE = "lakeops_online_history";
 
+  /**
+   * How much of the file reads map into memory ({@code PRAGMA mmap_size}, address space only): a
+   * page read is then a memory access, not a {@code pread} call into a buffer of the connection's
+   * page cache, which also holds when a commit of another connection empties that cache.
+   */
+  static final long MMAP_BYTES = 1L << 30;
+
   private static final String UPSERT =
       "INSERT INTO "
           + TABLE
@@ -62,6 +71,8 @@ public final class SqliteOnlineStore implements OnlineStore {
   private final PreparedStatement readStmt;
   private final PreparedStatement upsertStmt;
   private final PreparedStatement countStmt;
+  private final PreparedStatement beginStmt;
+  private final PreparedStatement commitStmt;
   private boolean closed;
 
   /**
@@ -88,6 +99,8 @@ public final class SqliteOnlineStore implements OnlineStore {
               "SELECT history FROM " + TABLE + " WHERE view = ? AND entity_key = ?");
       upsertStmt = conn.prepareStatement(UPSERT);
       countStmt = conn.prepareStatement("SELECT count(*) FROM " + TABLE + " WHERE view = ?");
+      beginStmt = conn.prepareStatement("BEGIN DEFERRED");
+      commitStmt = conn.prepareStatement("COMMIT");
     } catch (SQLException e) {
       throw failure("open", e);
     }
@@ -113,6 +126,7 @@ public final class SqliteOnlineStore implements OnlineStore {
             }
           }
           s.execute("PRAGMA synchronous = NORMAL");
+          s.execute("PRAGMA mmap_size = " + MMAP_BYTES);
           s.execute(
               "CREATE TABLE IF NOT EXISTS "
                   + TABLE
@@ -189,15 +203,61 @@ public final class SqliteOnlineStore implements OnlineStore {
     checkOpen();
     byte[] stored;
     try {
-      readStmt.setString(1, view);
-      readStmt.setString(2, entityKey);
-      try (ResultSet rs = readStmt.executeQuery()) {
-        stored = rs.next() ? rs.getBytes(1) : null;
-      }
+      stored = stored(view, entityKey);
     } catch (SQLException e) {
       throw failure("read view '" + view + "' from", e);
     }
     return reader(view).read(entityKey, stored, asOfMillis);
+  }
+
+  private byte[] stored(String view, String entityKey) throws SQLException {
+    readStmt.setString(1, view);
+    readStmt.setString(2, entityKey);
+    try (ResultSet rs = readStmt.executeQuery()) {
+      return rs.next() ? rs.getBytes(1) : null;
+    }
+  }
+
+  /** Reads the (view, key) pairs in one read transaction: one snapshot, one lock acquisition. */
+  @Override
+  public synchronized List<OnlineRead> lookupViews(
+      List<String> views, List<String> entityKeys, long asOfMillis) {
+    OnlineStore.checkSameSize(views, entityKeys);
+    checkOpen();
+    if (views.size() == 1) {
+      List<OnlineRead> out = new ArrayList<>(views.size());
+      for (int i = 0; i < views.size(); i++) {
+        out.add(lookup(views.get(i), entityKeys.get(i), asOfMillis));
+      }
+      return out;
+    }
+    byte[][] stored = new byte[views.size()][];
+    try {
+      beginStmt.execute();
+      boolean done = false;
+      try {
+        for (int i = 0; i < stored.length; i++) {
+          stored[i] = stored(views.get(i), entityKeys.get(i));
+        }
+        commitStmt.execute();
+        done = true;
+      } finally {
+        if (!done) {
+          try (Statement s = conn.createStatement()) {
+            s.execute("ROLLBACK");
+          } catch (SQLException ignored) {
+            // no transaction left to roll back
+          }
+        }
+      }
+    } catch (SQLException e) {
+      throw failure("read views " + views + " from", e);
+    }
+    List<OnlineRead> out = new ArrayList<>(stored.length);
+    for (int i = 0; i < stored.length; i++) {
+      out.add(reader(views.get(i)).read(entityKeys.get(i), stored[i], asOfMillis));
+    }
+    return out;
   }
 
   private HistoryReader reader(String view) {

@@ -171,6 +171,85 @@ class FeatureHistoryTest {
     assertThat(compared).isGreaterThan(500);
   }
 
+  // Every aggregation, for the one-pass read of the stored form.
+  private static final FeatureViewConfig ALL_AGGREGATIONS =
+      new FeatureViewConfig(
+          "a",
+          "e",
+          "s",
+          Duration.ofMinutes(45),
+          List.of(
+              f("n10", Aggregation.COUNT, null, Duration.ofMinutes(10)),
+              f("sum30", Aggregation.SUM, "x", Duration.ofMinutes(30)),
+              f("mean20", Aggregation.MEAN, "x", Duration.ofMinutes(20)),
+              f("sd30", Aggregation.STDDEV, "x", Duration.ofMinutes(30)),
+              f("min5", Aggregation.MIN, "x", Duration.ofMinutes(5)),
+              f("max10", Aggregation.MAX, "x", Duration.ofMinutes(10)),
+              f("minc30", Aggregation.MIN, "c", Duration.ofMinutes(30)),
+              f("lastc30", Aggregation.LAST, "c", Duration.ofMinutes(30)),
+              f("x_now", null, "x", null),
+              f("c_now", null, "c", null)),
+          Duration.ofMinutes(50));
+
+  @Test
+  void theOnePassReadOfTheStoredFormGivesWhatDecodingAndValuesAtGive() {
+    Random rnd = new Random(13);
+    int compared = 0;
+    List<FeatureViewConfig> views = List.of(WINDOWED, ROW_LEVEL, ALL_AGGREGATIONS);
+    for (int round = 0; round < 80; round++) {
+      List<SourceEvent> events = randomEvents(rnd, 1 + rnd.nextInt(60));
+      long latest = events.get(events.size() - 1).eventTimeMicros();
+      for (FeatureViewConfig view : views) {
+        IncrementalFeatures writer = new IncrementalFeatures(SOURCE, List.of(view));
+        FeatureHistory all = new FeatureHistory();
+        events.forEach(e -> writer.add(all, e));
+        // as stored at the latest event, and (some rounds) at an earlier one: its lookback and
+        // anchor drop slots, so reads before them are "not reached"
+        long upTo =
+            rnd.nextBoolean()
+                ? Long.MAX_VALUE
+                : events.get(rnd.nextInt(events.size())).eventTimeMicros();
+        byte[] stored = writer.encodeView(all, 0, upTo);
+        IncrementalFeatures reader = IncrementalFeatures.forView(view);
+        for (int probe = 0; probe < 12; probe++) {
+          long t = latest + (rnd.nextInt(800) - 600) * MIN + rnd.nextInt(3) - 1;
+          FeatureHistory h = FeatureHistory.decode(stored, t - reader.reachMicros());
+          IncrementalFeatures.StoredRead r = reader.readStored(stored, t);
+          assertThat(r.completeAfter()).isEqualTo(h.completeAfter());
+          assertThat(FeatureHistory.reaches(r.completeAfter(), t, reader.reachMicros()))
+              .isEqualTo(h.reaches(t, reader.reachMicros()));
+          assertThat(r.latestAtOrBefore()).isEqualTo(reader.latestAtOrBefore(h, t));
+          if (r.latestAtOrBefore() != null) {
+            // equal to the bit: the same doubles, folded in the same order
+            assertThat(r.values())
+                .as("round %d view %s at %d", round, view.name(), t)
+                .containsExactlyEntriesOf(reader.valuesAt(h, 0, t));
+            compared++;
+          }
+        }
+      }
+    }
+    assertThat(compared).isGreaterThan(1000);
+  }
+
+  @Test
+  void theOnePassReadRefusesWhatDecodeRefuses() {
+    IncrementalFeatures inc = new IncrementalFeatures(SOURCE, List.of(WINDOWED));
+    FeatureHistory h = new FeatureHistory();
+    inc.add(h, ev(10, 1.5, "a"));
+    byte[] stored = inc.encodeView(h, 0, Long.MAX_VALUE);
+    IncrementalFeatures reader = IncrementalFeatures.forView(WINDOWED);
+    byte[] longer = Arrays.copyOf(stored, stored.length + 1);
+    assertThatThrownBy(() -> reader.readStored(longer, 20 * MIN))
+        .isInstanceOf(dev.lakeops.common.error.LakeOpsException.class)
+        .hasMessageContaining("corrupt feature history");
+    byte[] future = stored.clone();
+    future[0] = 9;
+    assertThatThrownBy(() -> reader.readStored(future, 20 * MIN))
+        .isInstanceOf(dev.lakeops.common.error.LakeOpsException.class)
+        .hasMessageContaining("format version 9");
+  }
+
   /** The feature over the raw events, read at {@code t}, written out by definition. */
   private static Object bruteForce(FeatureSpec f, List<SourceEvent> events, long t) {
     int col = "c".equals(f.expr() == null ? null : f.expr().toString()) ? 2 : 1;

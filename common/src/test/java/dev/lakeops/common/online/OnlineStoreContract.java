@@ -199,6 +199,32 @@ abstract class OnlineStoreContract {
   }
 
   @Test
+  void lookupViewsAnswersEachPairAsLookupDoes() {
+    OnlineStore s = store();
+    s.write(VIEW, List.of(row("a", T0, 1.0), row("b", T0 - TTL.toMillis() - 1, 2.0)));
+    s.write(OTHER, List.of(row("a", T0 + 5, 3.0)));
+    List<String> views = List.of(VIEW, OTHER, VIEW, VIEW, OTHER, "no_such_view");
+    List<String> keys = List.of("a", "a", "b", "zz", "b", "a");
+    List<OnlineRead> got = s.lookupViews(views, keys, T0);
+    assertThat(got).hasSize(views.size());
+    for (int i = 0; i < views.size(); i++) {
+      assertThat(got.get(i)).as("pair %d", i).isEqualTo(s.lookup(views.get(i), keys.get(i), T0));
+    }
+    assertThat(got.get(0).row()).isEqualTo(row("a", T0, 1.0));
+    assertThat(got.get(1).status())
+        .as("later than the read")
+        .isEqualTo(OnlineRead.Status.NOT_REACHED);
+    assertThat(got.get(2).status()).isEqualTo(OnlineRead.Status.EXPIRED);
+    assertThat(got.get(3).status()).isEqualTo(OnlineRead.Status.NO_ROW);
+    assertThat(s.lookupViews(List.of(VIEW), List.of("a"), T0)).containsExactly(got.get(0));
+    assertThatThrownBy(() -> s.lookupViews(List.of(VIEW, OTHER), List.of("a"), T0))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("one key per view");
+    // the store still reads after the refused call
+    assertThat(s.lookup(VIEW, "a", T0).row()).isEqualTo(row("a", T0, 1.0));
+  }
+
+  @Test
   void dataSurvivesCloseAndReopen() {
     OnlineStore s = store();
     s.write(VIEW, List.of(row("k", T0, 1.0)));

@@ -3,16 +3,17 @@ package dev.lakeops.flink.serving;
 import dev.lakeops.common.error.LakeOpsException;
 import dev.lakeops.common.features.Freshness;
 import dev.lakeops.common.online.FeatureRow;
+import dev.lakeops.common.online.OnlineRead;
 import dev.lakeops.common.online.OnlineStore;
 import dev.lakeops.common.scoring.MissingViews;
 import dev.lakeops.common.scoring.Scored;
 import dev.lakeops.common.training.Signature;
 import dev.lakeops.common.types.ColumnType;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.apache.flink.api.common.accumulators.LongCounter;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
@@ -208,7 +209,9 @@ public final class ScoreFunction extends ProcessFunction<String, Prediction> {
   }
 
   /**
-   * {@link #features}, given the store (null: no lookups) and the routing of inputs to views.
+   * {@link #features}, given the store (null: no lookups) and the routing of inputs to views. The
+   * views some input needs (in the order of their first such input) are read in one call ({@link
+   * OnlineStore#lookupViews}: one Redis round trip, one SQLite read transaction).
    *
    * @throws EventParser.BadEvent when a request-time value does not fit the signature
    */
@@ -220,8 +223,7 @@ public final class ScoreFunction extends ProcessFunction<String, Prediction> {
       ServeEvent event)
       throws EventParser.BadEvent {
     Map<String, Object> row = new HashMap<>(inputs.size() * 2);
-    Map<String, Optional<FeatureRow>> read = store == null ? null : new HashMap<>(4);
-    long asOf = event.eventTimeMillis();
+    List<String> views = store == null ? null : new ArrayList<>(4);
     for (Signature.Field f : inputs) {
       String name = f.name();
       if (event.fields().containsKey(name)) {
@@ -229,28 +231,42 @@ public final class ScoreFunction extends ProcessFunction<String, Prediction> {
         continue;
       }
       String view = viewOfInput.get(name);
-      Object value = null;
-      if (view != null && read != null) {
-        Optional<FeatureRow> r =
-            read.computeIfAbsent(
-                view,
-                v ->
-                    store
-                        .read(v, event.key(plan.viewKeys().get(v)), asOf)
-                        .filter(x -> Freshness.isFreshMillis(x.eventTimeMillis(), asOf, null)));
-        if (r.isPresent()) {
-          value = r.get().values().get(name);
-        }
+      if (view != null && views != null && !views.contains(view)) {
+        views.add(view);
       }
-      row.put(name, value);
     }
-    if (read == null || read.isEmpty()) {
+    if (views == null || views.isEmpty()) {
+      for (Signature.Field f : inputs) {
+        row.putIfAbsent(f.name(), null);
+      }
       return new Features(row, List.of(), 0);
     }
+    long asOf = event.eventTimeMillis();
+    List<String> keys = new ArrayList<>(views.size());
+    for (String v : views) {
+      keys.add(event.key(plan.viewKeys().get(v)));
+    }
+    List<OnlineRead> answers = store.lookupViews(views, keys, asOf);
+    Map<String, FeatureRow> found = new HashMap<>(views.size() * 2);
+    for (int i = 0; i < views.size(); i++) {
+      FeatureRow r = answers.get(i).row();
+      // Defensively: a row later than the event is a missing view.
+      if (r != null && Freshness.isFreshMillis(r.eventTimeMillis(), asOf, null)) {
+        found.put(views.get(i), r);
+      }
+    }
+    for (Signature.Field f : inputs) {
+      String name = f.name();
+      if (row.containsKey(name)) {
+        continue;
+      }
+      String view = viewOfInput.get(name);
+      FeatureRow r = view == null ? null : found.get(view);
+      row.put(name, r == null ? null : r.values().get(name));
+    }
     List<String> missing =
-        MissingViews.missing(
-            plan.views().keySet(), read::containsKey, v -> read.get(v).isPresent());
-    return new Features(row, missing, read.size());
+        MissingViews.missing(plan.views().keySet(), views::contains, found::containsKey);
+    return new Features(row, missing, views.size());
   }
 
   /** A request-time value in the signature's type, or why it does not fit. */
