@@ -59,6 +59,16 @@ final class SyntheticData {
    * ts ({@value #TS_FORMAT}, uniform over the year, UTC), amount (0.01-500.00), quantity (1-10).
    */
   static void writeTransactionsCsv(Path file, long rows, int entities, long seed) {
+    writeTransactionsCsv(file, rows, entities, seed, START_SECOND, YEAR_SECONDS);
+  }
+
+  /**
+   * As {@link #writeTransactionsCsv(Path, long, int, long)}, with event times uniform over {@code
+   * spanSeconds} from {@code startSecond} (epoch seconds, UTC): the features benchmark's later file
+   * for an incremental run.
+   */
+  static void writeTransactionsCsv(
+      Path file, long rows, int entities, long seed, long startSecond, long spanSeconds) {
     String[] ids = new String[entities];
     for (int i = 0; i < entities; i++) {
       ids[i] = customerId(i, entities);
@@ -71,7 +81,7 @@ final class SyntheticData {
         String id = ids[r.nextInt(entities)];
         LocalDateTime ts =
             LocalDateTime.ofEpochSecond(
-                START_SECOND + (long) (r.nextDouble() * YEAR_SECONDS), 0, ZoneOffset.UTC);
+                startSecond + (long) (r.nextDouble() * spanSeconds), 0, ZoneOffset.UTC);
         int cents = 1 + r.nextInt(50_000);
         int quantity = 1 + r.nextInt(10);
         line.setLength(0);
