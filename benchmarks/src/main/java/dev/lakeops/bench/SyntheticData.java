@@ -323,10 +323,15 @@ final class SyntheticData {
     return keyedRows(spark, rows, entities, v.seed()).select(cols.toArray(Column[]::new));
   }
 
-  /** The label source's events table: key, event_time and amount in [0, 500). */
+  /** The label source's events table: key, event_time, ts (its text) and amount in [0, 500). */
   static Dataset<Row> labelEvents(SparkSession spark, long rows, int entities) {
+    // Every declared column of the source (ts too), as the events table holds them (EventRows).
     return keyedRows(spark, rows, entities, 7)
-        .select(col(KEY), col("event_time"), value(8).divide(2).as("amount"));
+        .select(
+            col(KEY),
+            col("event_time"),
+            org.apache.spark.sql.functions.date_format(col("event_time"), TS_FORMAT).as("ts"),
+            value(8).divide(2).as("amount"));
   }
 
   // ---- train: a labeled training set ----------------------------------------------------
