@@ -51,6 +51,9 @@ public final class Benchmarks {
         --keep          keep the work directory afterwards (a temp one is deleted by default)
         --full-check    also compare every row of both outputs (a full outer join), not only the
                   rows of a few sample entities
+        --sizes A,B,C   features / training-set: a size curve instead, the full refresh (or the
+                        training set) side by side at each of these row counts (entities: rows /
+                        10), then a table of time and cost per row at each size
         --algorithm A   train: lr (logistic_regression: maxIter 20, regParam 0.01; the default) or
                         gbt (maxIter 10, maxDepth 4)
         --split S       train: time (the latest 20% by event_time are the holdout; the default)
@@ -72,7 +75,8 @@ public final class Benchmarks {
       boolean keep,
       boolean fullCheck,
       String algorithm,
-      String split) {}
+      String split,
+      List<Long> sizes) {}
 
   public static void main(String[] args) throws Exception {
     if (args.length > 0 && (args[0].equals("--help") || args[0].equals("-h"))) {
@@ -106,13 +110,16 @@ public final class Benchmarks {
     List<String> summary = new ArrayList<>();
     SparkSession spark = session(o.workDir());
     try {
-      if (o.command().equals("features") || o.command().equals("all")) {
+      if (!o.sizes().isEmpty()) {
+        summary.addAll(SizeCurves.run(spark, o));
+      } else if (o.command().equals("features") || o.command().equals("all")) {
         summary.add(new FeaturePipelineBenchmark(spark, o).run());
       }
-      if (o.command().equals("training-set") || o.command().equals("all")) {
+      if (o.sizes().isEmpty()
+          && (o.command().equals("training-set") || o.command().equals("all"))) {
         summary.add(new TrainingSetBenchmark(spark, o).run());
       }
-      if (o.command().equals("train") || o.command().equals("all")) {
+      if (o.sizes().isEmpty() && (o.command().equals("train") || o.command().equals("all"))) {
         summary.add(new TrainingBenchmark(spark, o).run());
       }
       if (o.command().equals("materialize")) {
@@ -144,6 +151,7 @@ public final class Benchmarks {
     boolean fullCheck = false;
     String algorithm = "lr";
     String split = "time";
+    List<Long> sizes = List.of();
     for (int i = 1; i < args.length; i++) {
       String a = args[i];
       switch (a) {
@@ -155,6 +163,12 @@ public final class Benchmarks {
         case "--full-check" -> fullCheck = true;
         case "--algorithm" -> algorithm = value(args, ++i, a);
         case "--split" -> split = value(args, ++i, a);
+        case "--sizes" ->
+            sizes =
+                java.util.Arrays.stream(value(args, ++i, a).replace("_", "").split(","))
+                    .map(String::trim)
+                    .map(Long::parseLong)
+                    .toList();
         default -> throw new IllegalArgumentException("unknown option '" + a + "'");
       }
     }
@@ -179,7 +193,15 @@ public final class Benchmarks {
         throw new UncheckedIOException(ex);
       }
     }
-    return new Options(command, rows, e, rounds, work, temp, keep, fullCheck, algorithm, split);
+    if (sizes.stream().anyMatch(n -> n < 10)) {
+      throw new IllegalArgumentException(
+          "--sizes takes row counts of at least 10, e.g. 250000,1000000");
+    }
+    if (!sizes.isEmpty() && command.equals("train")) {
+      throw new IllegalArgumentException("--sizes is for features, training-set and all");
+    }
+    return new Options(
+        command, rows, e, rounds, work, temp, keep, fullCheck, algorithm, split, sizes);
   }
 
   private static String value(String[] args, int i, String option) {

@@ -32,16 +32,26 @@ import org.apache.spark.sql.types.StructType;
 
 /**
  * {@code features}: our {@link FeaturePipeline} (full refresh: read, validate, quarantine, events
- * table, feature view table, run log) against a hand-written Spark job computing the same feature
- * view from the same CSV (typed read, window functions, Delta write).
+ * table, feature view table, ingest and run logs) against a hand-written Spark job computing the
+ * same feature view from the same CSV (typed read, window functions, Delta write); then our
+ * incremental run over a new file of 1% later rows against our full refresh.
  */
 final class FeaturePipelineBenchmark {
   /** Relative tolerance for doubles: sums and means may add in another order. */
   static final double TOLERANCE = 1e-9;
 
+  /** The incremental run's new rows, as a share of the full refresh's. */
+  static final double NEW_SHARE = 0.01;
+
+  /** The incremental run's new events: the week after the year of the full refresh's. */
+  static final long LATER_DAYS = 7;
+
   private final SparkSession spark;
   private final Benchmarks.Options options;
+  private final Path input;
   private final Path csv;
+  private final Path laterStaged;
+  private final Path later;
   private final Path projectDir;
   private final String warehouseA;
   private final String baselineTable;
@@ -50,45 +60,125 @@ final class FeaturePipelineBenchmark {
     this.spark = spark;
     this.options = options;
     Path dir = options.workDir().resolve("features");
-    this.csv = dir.resolve("transactions.csv");
+    this.input = dir.resolve("input");
+    this.csv = input.resolve("part-00000.csv");
+    this.laterStaged = dir.resolve("later.csv");
+    this.later = input.resolve("part-00001.csv");
     this.projectDir = dir.resolve("project");
     this.warehouseA = dir.resolve("warehouse-ours").toString();
     this.baselineTable = dir.resolve("warehouse-baseline").resolve(SyntheticData.VIEW).toString();
   }
 
+  /** The full refresh side by side with bare Spark, then the incremental case; summary lines. */
   String run() throws Exception {
+    Outcome full = fullRefresh();
+    return full.result().line()
+        + " [load "
+        + loadAverage()
+        + "]\n"
+        + full.heapLine()
+        + "\n"
+        + incremental();
+  }
+
+  /** Writes the data, then times our full refresh against bare Spark (the source: one file). */
+  Outcome fullRefresh() throws Exception {
     long t0 = System.nanoTime();
-    Files.createDirectories(csv.getParent());
+    Files.createDirectories(input);
     SyntheticData.writeTransactionsCsv(csv, options.rows(), options.entities(), 42);
-    SyntheticData.writeFeaturesProject(projectDir, csv);
+    SyntheticData.writeFeaturesProject(projectDir, input);
     System.out.printf(
         "features: wrote %,d rows (%,d entities, %.1f MB CSV) and the project in %.1f s%n",
         options.rows(), options.entities(), Files.size(csv) / 1e6, (System.nanoTime() - t0) / 1e9);
 
+    HeapTracked ours = new HeapTracked(this::ours);
+    HeapTracked bare = new HeapTracked(this::baseline);
     Benchmarks.Result r =
         Benchmarks.sideBySide(
-            "features",
-            "bare Spark",
-            options.rounds(),
-            this::ours,
-            this::baseline,
-            () -> verify(false));
+            "features", "bare Spark", options.rounds(), ours, bare, () -> verify(false));
     if (options.fullCheck()) {
       verify(true);
     }
-    return r.line();
+    Outcome out = new Outcome(r, ours, bare);
+    System.out.println(out.heapLine() + " [load " + loadAverage() + "]");
+    return out;
+  }
+
+  /**
+   * The incremental case: per round (after a warm-up round), a full refresh over the first file,
+   * then a run that finds one new file of {@link #NEW_SHARE} new rows, all later than the first
+   * file's; the ratio is the incremental run's time over the full refresh's. Afterwards the view is
+   * compared with bare Spark's over both files (a full refresh would give those rows).
+   */
+  private String incremental() throws Exception {
+    long newRows = Math.max(1, Math.round(options.rows() * NEW_SHARE));
+    SyntheticData.writeTransactionsCsv(
+        laterStaged,
+        newRows,
+        options.entities(),
+        43,
+        SyntheticData.START_SECOND + SyntheticData.YEAR_SECONDS,
+        LATER_DAYS * 86_400);
+    List<Double> full = new ArrayList<>();
+    List<Double> inc = new ArrayList<>();
+    HeapTracked fullHeap = new HeapTracked(() -> runOurs(true, options.rows()));
+    HeapTracked incHeap = new HeapTracked(() -> runOurs(false, newRows));
+    for (int r = 0; r <= options.rounds(); r++) {
+      Files.deleteIfExists(later);
+      double tf = Benchmarks.time(fullHeap);
+      Files.copy(laterStaged, later);
+      double ti = Benchmarks.time(incHeap);
+      String round = r == 0 ? "warm-up" : "round " + r + "/" + options.rounds();
+      System.out.printf(
+          "features incremental: %s: full refresh %.1f s, then +%,d rows in a new file %.2f s,"
+              + " ratio %.3f [load %s]%n",
+          round, tf, newRows, ti, ti / tf, loadAverage());
+      if (r > 0) {
+        full.add(tf);
+        inc.add(ti);
+      }
+    }
+    baseline(); // over both files now
+    verify(options.fullCheck());
+    Benchmarks.Result res =
+        new Benchmarks.Result("features incremental", "full refresh", inc, full);
+    return String.format(
+        java.util.Locale.ROOT,
+        "features incremental (+%,d rows, %.0f%%): incremental %.2f s, full refresh %.1f s, ratio"
+            + " %.3f (median of %d) [load %s]%n%s",
+        newRows,
+        NEW_SHARE * 100,
+        Benchmarks.median(inc),
+        Benchmarks.median(full),
+        res.ratio(),
+        inc.size(),
+        loadAverage(),
+        HeapTracked.line("features incremental", "incremental", "full refresh", incHeap, fullHeap));
+  }
+
+  /** The load average over 1, 5 and 15 minutes ({@code /proc/loadavg}), or "?" elsewhere. */
+  static String loadAverage() {
+    try {
+      String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+      return f[0] + " " + f[1] + " " + f[2];
+    } catch (java.io.IOException | RuntimeException e) {
+      return "?";
+    }
   }
 
   /** (a) Our pipeline, full refresh. */
   private void ours() {
+    runOurs(true, options.rows());
+  }
+
+  /** One run of our pipeline; checks it succeeded with {@code rows} new rows, none quarantined. */
+  private void runOurs(boolean fullRefresh, long rows) {
     ProjectConfig project = ProjectLoader.load(projectDir);
     RunRecord r =
         new FeaturePipeline(spark, project, Warehouse.of(warehouseA, project))
-            .run(project.sources().get(SyntheticData.SOURCE), true);
+            .run(project.sources().get(SyntheticData.SOURCE), fullRefresh);
     Benchmarks.check(
-        r.status().equals("succeeded")
-            && r.rowsWritten() == options.rows()
-            && r.rowsQuarantined() == 0,
+        r.status().equals("succeeded") && r.rowsWritten() == rows && r.rowsQuarantined() == 0,
         () -> "our pipeline's run: " + r);
   }
 
@@ -105,7 +195,7 @@ final class FeaturePipelineBenchmark {
             .read()
             .option("header", "true")
             .schema(schema)
-            .csv(csv.toString())
+            .csv(input.toString())
             .withColumn("event_time", to_timestamp(col("ts"), SyntheticData.TS_FORMAT))
             .withColumn("ts_us", unix_micros(col("event_time")));
     List<Column> out = new ArrayList<>(List.of(col(KEY), col("event_time")));

@@ -59,6 +59,16 @@ final class SyntheticData {
    * ts ({@value #TS_FORMAT}, uniform over the year, UTC), amount (0.01-500.00), quantity (1-10).
    */
   static void writeTransactionsCsv(Path file, long rows, int entities, long seed) {
+    writeTransactionsCsv(file, rows, entities, seed, START_SECOND, YEAR_SECONDS);
+  }
+
+  /**
+   * As {@link #writeTransactionsCsv(Path, long, int, long)}, with event times uniform over {@code
+   * spanSeconds} from {@code startSecond} (epoch seconds, UTC): the features benchmark's later file
+   * for an incremental run.
+   */
+  static void writeTransactionsCsv(
+      Path file, long rows, int entities, long seed, long startSecond, long spanSeconds) {
     String[] ids = new String[entities];
     for (int i = 0; i < entities; i++) {
       ids[i] = customerId(i, entities);
@@ -71,7 +81,7 @@ final class SyntheticData {
         String id = ids[r.nextInt(entities)];
         LocalDateTime ts =
             LocalDateTime.ofEpochSecond(
-                START_SECOND + (long) (r.nextDouble() * YEAR_SECONDS), 0, ZoneOffset.UTC);
+                startSecond + (long) (r.nextDouble() * spanSeconds), 0, ZoneOffset.UTC);
         int cents = 1 + r.nextInt(50_000);
         int quantity = 1 + r.nextInt(10);
         line.setLength(0);
@@ -313,10 +323,15 @@ final class SyntheticData {
     return keyedRows(spark, rows, entities, v.seed()).select(cols.toArray(Column[]::new));
   }
 
-  /** The label source's events table: key, event_time and amount in [0, 500). */
+  /** The label source's events table: key, event_time, ts (its text) and amount in [0, 500). */
   static Dataset<Row> labelEvents(SparkSession spark, long rows, int entities) {
+    // Every declared column of the source (ts too), as the events table holds them (EventRows).
     return keyedRows(spark, rows, entities, 7)
-        .select(col(KEY), col("event_time"), value(8).divide(2).as("amount"));
+        .select(
+            col(KEY),
+            col("event_time"),
+            org.apache.spark.sql.functions.date_format(col("event_time"), TS_FORMAT).as("ts"),
+            value(8).divide(2).as("amount"));
   }
 
   // ---- train: a labeled training set ----------------------------------------------------

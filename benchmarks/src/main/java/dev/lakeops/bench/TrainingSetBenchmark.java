@@ -52,6 +52,16 @@ final class TrainingSetBenchmark {
   }
 
   String run() {
+    Outcome o = measure();
+    return o.result().line()
+        + " [load "
+        + FeaturePipelineBenchmark.loadAverage()
+        + "]\n"
+        + o.heapLine();
+  }
+
+  /** Writes the inputs, then times ours against the naive join, with each side's peak heap. */
+  Outcome measure() {
     long t0 = System.nanoTime();
     SyntheticData.writeTrainingProject(projectDir);
     ProjectConfig project = ProjectLoader.load(projectDir);
@@ -74,18 +84,17 @@ final class TrainingSetBenchmark {
         options.entities(),
         (System.nanoTime() - t0) / 1e9);
 
+    HeapTracked ours = new HeapTracked(this::ours);
+    HeapTracked bare = new HeapTracked(this::baseline);
     Benchmarks.Result r =
         Benchmarks.sideBySide(
-            "training-set",
-            "naive join",
-            options.rounds(),
-            this::ours,
-            this::baseline,
-            () -> verify(false));
+            "training-set", "naive join", options.rounds(), ours, bare, () -> verify(false));
     if (options.fullCheck()) {
       verify(true);
     }
-    return r.line();
+    Outcome out = new Outcome(r, ours, bare);
+    System.out.println(out.heapLine() + " [load " + FeaturePipelineBenchmark.loadAverage() + "]");
+    return out;
   }
 
   /** Ours: the whole training-set command, Delta write and run record included. */

@@ -42,6 +42,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -162,10 +164,9 @@ public final class FeaturePipeline {
       read = new SourceReader(spark).readTable(source, label, table);
       replace = true;
     } else {
-      if (fullRefresh) {
-        ingestLog.forget(source.name());
-      }
-      Map<InputFile, Long> done = ingestLog.ingested(source.name());
+      // A full refresh reads every file whatever the log says; its record replaces the source's
+      // files in the log in the same commit (no DELETE before, no read of the log).
+      Map<InputFile, Long> done = fullRefresh ? Map.of() : ingestLog.ingested(source.name());
       List<InputFile> listed =
           InputFiles.list(
               source.name(),
@@ -201,15 +202,27 @@ public final class FeaturePipeline {
       long quarantined = 0;
       Long earliest = null;
       Long latest = null;
+      Long earliestClean = null;
+      Map<String, Long> perFile = new java.util.HashMap<>();
       Column t = unix_micros(col(RowValidator.EVENT_TIME));
-      // One pass for the counts and the run's event-time range (for the plausibility warning).
+      // One pass for the counts (in all, quarantined, per file for the ingest log) and the run's
+      // event-time range (for the plausibility warning; of the clean rows, for the append test).
       for (Row c :
-          validated.groupBy(ok.as("ok")).agg(count(lit(1)), min(t), max(t)).collectAsList()) {
-        total += c.getLong(1);
-        quarantined += c.getBoolean(0) ? 0 : c.getLong(1);
-        if (!c.isNullAt(2)) {
-          earliest = earliest == null ? c.getLong(2) : Math.min(earliest, c.getLong(2));
-          latest = latest == null ? c.getLong(3) : Math.max(latest, c.getLong(3));
+          validated
+              .groupBy(ok.as("ok"), col(SourceReader.SOURCE_FILE))
+              .agg(count(lit(1)), min(t), max(t))
+              .collectAsList()) {
+        long n = c.getLong(2);
+        total += n;
+        quarantined += c.getBoolean(0) ? 0 : n;
+        perFile.merge(c.getString(1), n, Long::sum);
+        if (!c.isNullAt(3)) {
+          earliest = earliest == null ? c.getLong(3) : Math.min(earliest, c.getLong(3));
+          latest = latest == null ? c.getLong(4) : Math.max(latest, c.getLong(4));
+          if (c.getBoolean(0)) {
+            earliestClean =
+                earliestClean == null ? c.getLong(3) : Math.min(earliestClean, c.getLong(3));
+          }
         }
       }
       if (earliest != null) {
@@ -218,36 +231,21 @@ public final class FeaturePipeline {
       }
       Dataset<Row> clean = events(source, validated.filter(ok), runId);
       Dataset<Row> bad = quarantine(source, validated.filter(ok.equalTo(false)), runId);
+      Dataset<Row> cleanOut = clean;
+      Dataset<Row> badOut = bad;
       if (!newFiles.isEmpty()) { // text is read one partition per file; written by size instead
-        int parts = writePartitions(newFiles);
-        clean = clean.coalesce(parts);
-        bad = bad.coalesce(parts);
+        int parts = Math.max(writePartitions(newFiles), spark.sparkContext().defaultParallelism());
+        cleanOut = clean.coalesce(parts);
+        badOut = bad.coalesce(parts);
       }
 
       long t0 = System.nanoTime();
       LOG.info(
           "source {}: validated {} rows in {} ms", source.name(), total, (t0 - phase) / 1_000_000);
-      Map<String, Long> outputs = new LinkedHashMap<>();
       TableRef q = warehouse.quarantine(source.name());
-      if (replace || quarantined > 0 || !tables.exists(q)) { // no empty commit per clean run
-        outputs.put(q.name(), replace ? tables.overwrite(q, bad) : tables.append(q, bad));
-      }
       TableRef ev = warehouse.events(source.name());
       // Then all events are this run's, and the validated rows do not depend on the table.
       boolean onlyThisRun = replace || !tables.exists(ev);
-      outputs.put(ev.name(), replace ? tables.overwrite(ev, clean) : tables.append(ev, clean));
-
-      long t1 = System.nanoTime();
-      LOG.info(
-          "source {}: quarantine and events written in {} ms",
-          source.name(),
-          (t1 - t0) / 1_000_000);
-      // Writing the events table invalidates cached plans that read it (the duplicate check
-      // does on incremental runs), so this run's rows are read back from the table by run id.
-      Dataset<Row> newEvents = tables.read(ev).filter(col(RUN_ID).equalTo(lit(runId)));
-      // New events later than every earlier event of their entity change no existing view row:
-      // the usual case of a stream, where appending the new rows equals the merge, at a fraction
-      // of its cost (a merge reads and rewrites the files it touches).
       List<FeatureViewConfig> views = project.viewsOf(source.name());
       // The views updated in place; the others (all of them on a replacing run) are written whole.
       Set<String> incremental =
@@ -257,40 +255,84 @@ public final class FeaturePipeline {
                   .map(FeatureViewConfig::name)
                   .filter(v -> tables.exists(warehouse.featureView(v)))
                   .collect(Collectors.toSet());
-      // Per key column of the source's views (a source may carry several entities' keys).
-      Map<String, Boolean> after = new java.util.HashMap<>();
-      if (!incremental.isEmpty() && !onlyThisRun) {
-        views.stream()
-            .filter(v -> incremental.contains(v.name()))
-            .map(this::key)
-            .distinct()
-            .forEach(k -> after.put(k, onlyAfterEarlier(tables.read(ev), newEvents, k, runId)));
+      // The latest event of the earlier runs, read before this run's rows are appended: new events
+      // all later than it are later than every earlier event of their entity.
+      boolean updateInPlace = !incremental.isEmpty() && !onlyThisRun;
+      // Without a unique key the validated rows do not read the events table (the duplicate check
+      // does), so the views take this run's rows from the cache and the earlier ones from the
+      // table as of its version before this run: they need not wait for the events write, and
+      // nothing is read back. With a unique key, the events write invalidates the cached plans
+      // that read the table, so the views read this run's rows back from it by run id.
+      Long pinned = !onlyThisRun && source.uniqueKey().isEmpty() ? tables.version(ev) : null;
+      Supplier<Dataset<Row>> allEvents =
+          () -> pinned == null ? tables.read(ev) : tables.read(ev, pinned).unionByName(clean);
+      Supplier<Dataset<Row>> newEvents =
+          () -> pinned == null ? tables.read(ev).filter(col(RUN_ID).equalTo(lit(runId))) : clean;
+      boolean allLater =
+          updateInPlace && earliestClean != null && laterThanAll(ev, pinned, earliestClean);
+
+      boolean replacing = replace;
+      Map<String, LongSupplier> tableWrites = new LinkedHashMap<>();
+      if (replace || quarantined > 0 || !tables.exists(q)) { // no empty commit per clean run
+        Dataset<Row> rows = badOut;
+        tableWrites.put(
+            q.name(), () -> replacing ? tables.overwrite(q, rows) : tables.append(q, rows));
       }
-      Dataset<Row> viewInput = onlyThisRun ? clean : tables.read(ev);
-      Map<String, Long> written =
-          ViewWrites.inParallel(
-              views,
-              view -> {
-                TableRef out = warehouse.featureView(view.name());
-                String key = key(view);
-                long v;
-                if (!incremental.contains(view.name())) {
-                  v = tables.overwrite(out, FeatureComputer.compute(view, key, viewInput));
-                } else {
-                  Dataset<Row> rows = incremental(view, key, tables.read(ev), newEvents);
-                  v =
-                      after.getOrDefault(key, false)
-                          ? tables.append(out, rows)
-                          : tables.merge(out, rows, List.of(key, RowValidator.EVENT_TIME));
-                }
-                LOG.info(
-                    "view {}: written in {} ms", view.name(), (System.nanoTime() - t1) / 1_000_000);
-                return v;
-              });
-      views.forEach(
-          v -> outputs.put(warehouse.featureView(v.name()).name(), written.get(v.name())));
+      Dataset<Row> eventRows = cleanOut;
+      tableWrites.put(
+          ev.name(),
+          () -> replacing ? tables.overwrite(ev, eventRows) : tables.append(ev, eventRows));
+      Map<String, LongSupplier> viewWrites = new LinkedHashMap<>();
+      // Per key column of the source's views (a source may carry several entities' keys).
+      Map<String, Boolean> after = new java.util.concurrent.ConcurrentHashMap<>();
+      for (FeatureViewConfig view : views) {
+        TableRef out = warehouse.featureView(view.name());
+        String key = key(view);
+        viewWrites.put(
+            out.name(),
+            () -> {
+              long v;
+              if (!incremental.contains(view.name())) {
+                // A whole view from this run's rows (in cache) or from all events.
+                Dataset<Row> input = onlyThisRun ? clean : allEvents.get();
+                v = tables.overwrite(out, FeatureComputer.compute(view, key, input));
+              } else {
+                Dataset<Row> rows = incremental(view, key, allEvents.get(), newEvents.get());
+                boolean later =
+                    allLater
+                        || after.computeIfAbsent(
+                            key, k -> onlyAfterEarlier(allEvents.get(), newEvents.get(), k, runId));
+                // New events later than every earlier event of their entity change no existing
+                // view row: the usual case of a stream, where appending the new rows equals the
+                // merge, at a fraction of its cost (a merge reads and rewrites the files it
+                // touches).
+                v =
+                    later
+                        ? tables.append(out, rows)
+                        : tables.merge(out, rows, List.of(key, RowValidator.EVENT_TIME));
+              }
+              LOG.info(
+                  "view {}: written in {} ms", view.name(), (System.nanoTime() - t0) / 1_000_000);
+              return v;
+            });
+      }
+      // Separate Delta tables: their commits never conflict, so they are written side by side
+      // (a write is partly driver work: planning, the log, the commit). Views that read this run's
+      // rows back from the events table wait for it.
+      Map<String, Long> outputs = new LinkedHashMap<>();
+      if ((incremental.isEmpty() && onlyThisRun) || pinned != null) {
+        tableWrites.putAll(viewWrites);
+        outputs.putAll(ViewWrites.inParallel(tableWrites));
+      } else {
+        outputs.putAll(ViewWrites.inParallel(tableWrites));
+        LOG.info(
+            "source {}: quarantine and events written in {} ms",
+            source.name(),
+            (System.nanoTime() - t0) / 1_000_000);
+        outputs.putAll(ViewWrites.inParallel(viewWrites));
+      }
       if (!newFiles.isEmpty()) {
-        ingestLog.record(source.name(), runId, newFiles, validated);
+        ingestLog.record(source.name(), runId, newFiles, perFile, fullRefresh);
       }
       return record(
           runId,
@@ -339,6 +381,16 @@ public final class FeaturePipeline {
   static int writePartitions(List<InputFile> files) {
     long bytes = files.stream().mapToLong(InputFile::size).sum();
     return (int) Math.max(1, (bytes + WRITE_BYTES - 1) / WRITE_BYTES);
+  }
+
+  /**
+   * Whether {@code micros} is later than every event in the events table (true for an empty table):
+   * one aggregate of the event-time column, where the per-entity test groups and joins.
+   */
+  private boolean laterThanAll(TableRef events, Long version, long micros) {
+    Dataset<Row> all = version == null ? tables.read(events) : tables.read(events, version);
+    Row latest = all.agg(max(unix_micros(col(RowValidator.EVENT_TIME)))).head();
+    return latest.isNullAt(0) || micros > latest.getLong(0);
   }
 
   /**

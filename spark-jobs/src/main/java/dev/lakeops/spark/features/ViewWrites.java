@@ -9,6 +9,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.LongSupplier;
 import java.util.function.ToLongFunction;
 
 /**
@@ -33,21 +34,37 @@ final class ViewWrites {
    */
   static Map<String, Long> inParallel(
       List<FeatureViewConfig> views, ToLongFunction<FeatureViewConfig> write) {
+    Map<String, LongSupplier> writes = new LinkedHashMap<>();
+    views.forEach(v -> writes.put(v.name(), () -> write.applyAsLong(v)));
+    return inParallel(writes);
+  }
+
+  /**
+   * Runs every write (by table or view name), at most {@link #MAX_CONCURRENT} at once, and returns
+   * each one's result by name, in the order of {@code writes}. Used for any set of writes to
+   * distinct Delta tables of one run (quarantine, events and views on a full refresh).
+   *
+   * @throws RuntimeException the first failure in the order of {@code writes} (the others still end
+   *     first)
+   */
+  static Map<String, Long> inParallel(Map<String, LongSupplier> writes) {
     Map<String, Long> out = new LinkedHashMap<>();
-    if (views.size() <= 1) {
-      views.forEach(v -> out.put(v.name(), write.applyAsLong(v)));
+    if (writes.size() <= 1) {
+      writes.forEach((name, w) -> out.put(name, w.getAsLong()));
       return out;
     }
-    ExecutorService pool = Executors.newFixedThreadPool(Math.min(views.size(), MAX_CONCURRENT));
+    List<String> names = new ArrayList<>(writes.keySet());
+    ExecutorService pool = Executors.newFixedThreadPool(Math.min(writes.size(), MAX_CONCURRENT));
     try {
       List<Future<Long>> futures = new ArrayList<>();
-      for (FeatureViewConfig v : views) {
-        futures.add(pool.submit(() -> write.applyAsLong(v)));
+      for (String name : names) {
+        LongSupplier w = writes.get(name);
+        futures.add(pool.submit(w::getAsLong));
       }
       RuntimeException failure = null;
-      for (int i = 0; i < views.size(); i++) {
+      for (int i = 0; i < names.size(); i++) {
         try {
-          out.put(views.get(i).name(), futures.get(i).get());
+          out.put(names.get(i), futures.get(i).get());
         } catch (ExecutionException e) {
           if (e.getCause() instanceof Error err) {
             throw err;

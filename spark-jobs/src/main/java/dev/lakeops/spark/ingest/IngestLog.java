@@ -1,7 +1,6 @@
 package dev.lakeops.spark.ingest;
 
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
 
 import dev.lakeops.common.warehouse.TableRef;
@@ -13,6 +12,7 @@ import java.util.stream.Collectors;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
@@ -22,6 +22,9 @@ import org.apache.spark.sql.types.StructType;
  * count), so a run reads only new files and a re-run on the same input does nothing.
  */
 public final class IngestLog {
+  /** The log's partition column: the source's name. */
+  static final String SOURCE = "source";
+
   private static final StructType SCHEMA =
       new StructType()
           .add("source", DataTypes.StringType, false)
@@ -54,11 +57,17 @@ public final class IngestLog {
                 Long::sum));
   }
 
-  /** Records the files of a run, counting each one's rows in {@code read}. */
-  public void record(String source, String runId, List<InputFile> files, Dataset<Row> read) {
-    Map<String, Long> rows =
-        read.groupBy(SourceReader.SOURCE_FILE).agg(count(lit(1))).collectAsList().stream()
-            .collect(Collectors.toMap(r -> r.getString(0), r -> r.getLong(1)));
+  /**
+   * Records the files of a run with the rows each held ({@code rows} by path; a file missing from
+   * it held none), in one commit. With {@code replace} (a full refresh) the source's earlier files
+   * are forgotten in the same commit: the log is partitioned by source, so Delta's {@code
+   * replaceWhere} on the source drops that partition's files whole (no DELETE, no rewrite of the
+   * other sources' rows), and the log never shows the source with no files. A log written
+   * unpartitioned (before this layout) is rewritten partitioned once, on the first full refresh
+   * that finds it so.
+   */
+  public void record(
+      String source, String runId, List<InputFile> files, Map<String, Long> rows, boolean replace) {
     List<Row> out = new ArrayList<>();
     for (InputFile f : files) {
       out.add(
@@ -70,14 +79,30 @@ public final class IngestLog {
               rows.getOrDefault(f.path(), 0L),
               runId));
     }
-    tables.append(table, spark.createDataFrame(out, SCHEMA));
-  }
-
-  /** Forgets the source's files (before a full refresh re-reads them all). */
-  public void forget(String source) {
-    if (tables.exists(table)) {
-      io.delta.tables.DeltaTable.forPath(spark, table.path())
-          .delete(col("source").equalTo(lit(source)));
+    Dataset<Row> df = spark.createDataFrame(out, SCHEMA).coalesce(1);
+    if (!tables.exists(table)) {
+      df.write().format("delta").partitionBy(SOURCE).mode(SaveMode.Append).save(table.path());
+    } else if (!replace) {
+      df.write().format("delta").mode(SaveMode.Append).save(table.path());
+    } else {
+      if (!tables.partitionColumns(table).equals(List.of(SOURCE))) {
+        tables
+            .read(table)
+            .localCheckpoint()
+            .write()
+            .format("delta")
+            .partitionBy(SOURCE)
+            .mode(SaveMode.Overwrite)
+            .option("overwriteSchema", "true")
+            .save(table.path());
+      }
+      df.write()
+          .format("delta")
+          .partitionBy(SOURCE)
+          .mode(SaveMode.Overwrite)
+          .option("replaceWhere", SOURCE + " = '" + source.replace("'", "\\'") + "'")
+          .save(table.path());
     }
+    tables.register(table);
   }
 }

@@ -87,13 +87,26 @@ public final class DeltaTables {
    * @throws IllegalStateException when there is no table at the path
    */
   public long version(TableRef table) {
+    return snapshot(table).getVersion();
+  }
+
+  private io.delta.kernel.Snapshot snapshot(TableRef table) {
     if (kernel == null) {
       kernel = new KernelReader(spark.sparkContext().hadoopConfiguration());
     }
     return kernel
         .snapshot(table.path())
-        .orElseThrow(() -> new IllegalStateException("no Delta table at " + table.path()))
-        .getVersion();
+        .orElseThrow(() -> new IllegalStateException("no Delta table at " + table.path()));
+  }
+
+  /**
+   * The table's partition columns, read from its log on the driver with Delta Kernel (no Spark
+   * job); empty for an unpartitioned table.
+   *
+   * @throws IllegalStateException when there is no table at the path
+   */
+  public List<String> partitionColumns(TableRef table) {
+    return snapshot(table).getPartitionColumnNames();
   }
 
   /**
@@ -132,10 +145,20 @@ public final class DeltaTables {
     }
   }
 
+  /**
+   * The location the session catalog holds for a table, from its metadata alone (no Spark job and
+   * no read of the Delta log, where {@code DESCRIBE DETAIL} runs both); null when it has none.
+   */
   private String location(String name) {
     try {
-      return spark.sql("DESCRIBE DETAIL " + quoted(name)).head().getAs("location");
-    } catch (Exception e) { // a stale entry whose files are gone
+      int dot = name.indexOf('.');
+      org.apache.spark.sql.catalyst.TableIdentifier id =
+          new org.apache.spark.sql.catalyst.TableIdentifier(
+              name.substring(dot + 1), scala.Option.apply(name.substring(0, dot)));
+      scala.Option<java.net.URI> uri =
+          spark.sessionState().catalog().getTableMetadata(id).storage().locationUri();
+      return uri.isDefined() ? uri.get().toString() : null;
+    } catch (Exception e) { // a stale entry
       return null;
     }
   }
