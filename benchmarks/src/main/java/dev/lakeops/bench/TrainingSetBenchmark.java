@@ -168,9 +168,7 @@ final class TrainingSetBenchmark {
             .read()
             .format("delta")
             .load(
-                Warehouse.of(warehouseRoot, project)
-                    .trainingSet(SyntheticData.TRAINING_SET)
-                    .path())
+                Warehouse.of(warehouseRoot, project).trainingSet(SyntheticData.TRAINING_SET).path())
             // the audit column of one row per label row; the label events are unique per key and
             // time, so the baseline's one row per (key, time) is the same set of rows
             .drop(LabelBuilder.LABEL_ID);
