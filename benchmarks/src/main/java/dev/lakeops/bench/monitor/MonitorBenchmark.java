@@ -19,7 +19,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -71,23 +70,16 @@ public final class MonitorBenchmark {
   private MonitorBenchmark() {}
 
   public static void main(String[] args) throws Exception {
-    Map<String, String> opts = new LinkedHashMap<>();
-    boolean keep = false;
-    for (int i = 0; i < args.length; i++) {
-      if (args[i].equals("--keep")) {
-        keep = true;
-      } else if (args[i].equals("--help")) {
-        System.out.println(
-            "submit/bench monitor [--predictions 50000] [--features 12,50] [--rounds 3]"
-                + " [--window-rows 1000] [--ttl-windows 3] [--micro-batches 15] [--micro-windows 20]"
-                + " [--work-dir DIR] [--keep]");
-        return;
-      } else if (i + 1 < args.length) {
-        opts.put(args[i], args[++i]);
-      } else {
-        throw new IllegalArgumentException("option " + args[i] + " needs a value");
-      }
+    dev.lakeops.bench.FlagArgs parsed = dev.lakeops.bench.FlagArgs.parse(args);
+    if (parsed.help()) {
+      System.out.println(
+          "submit/bench monitor [--predictions 50000] [--features 12,50] [--rounds 3]"
+              + " [--window-rows 1000] [--ttl-windows 3] [--micro-batches 15] [--micro-windows 20]"
+              + " [--work-dir DIR] [--keep]");
+      return;
     }
+    Map<String, String> opts = parsed.options();
+    boolean keep = parsed.keep();
     long n = Long.parseLong(opts.getOrDefault("--predictions", "50000"));
     int rounds = Integer.parseInt(opts.getOrDefault("--rounds", "3"));
     int windowRows = Integer.parseInt(opts.getOrDefault("--window-rows", "1000"));

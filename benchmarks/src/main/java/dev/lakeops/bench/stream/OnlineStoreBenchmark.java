@@ -17,7 +17,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -68,24 +67,17 @@ public final class OnlineStoreBenchmark {
   private OnlineStoreBenchmark() {}
 
   public static void main(String[] args) throws Exception {
-    Map<String, String> opts = new LinkedHashMap<>();
-    boolean keep = false;
-    for (int i = 0; i < args.length; i++) {
-      if (args[i].equals("--keep")) {
-        keep = true;
-      } else if (args[i].equals("--help")) {
-        System.out.println(
-            "submit/bench online-store-job [--events 1000000] [--entities 100000] [--span-days 180]"
-                + " [--windows 7,30] [--rounds 3] [--parallelism 1] [--checkpoint-ms 10000]"
-                + " [--batch 1000] [--seed 42] [--verify-sample 2000] [--state-windows 7,30,90]"
-                + " [--work-dir DIR] [--keep]");
-        return;
-      } else if (i + 1 < args.length) {
-        opts.put(args[i], args[++i]);
-      } else {
-        throw new IllegalArgumentException("option " + args[i] + " needs a value");
-      }
+    dev.lakeops.bench.FlagArgs parsed = dev.lakeops.bench.FlagArgs.parse(args);
+    if (parsed.help()) {
+      System.out.println(
+          "submit/bench online-store-job [--events 1000000] [--entities 100000] [--span-days 180]"
+              + " [--windows 7,30] [--rounds 3] [--parallelism 1] [--checkpoint-ms 10000]"
+              + " [--batch 1000] [--seed 42] [--verify-sample 2000] [--state-windows 7,30,90]"
+              + " [--work-dir DIR] [--keep]");
+      return;
     }
+    Map<String, String> opts = parsed.options();
+    boolean keep = parsed.keep();
     long events = Long.parseLong(opts.getOrDefault("--events", "1000000"));
     int entities = Integer.parseInt(opts.getOrDefault("--entities", "100000"));
     Duration span = Duration.ofDays(Long.parseLong(opts.getOrDefault("--span-days", "180")));
