@@ -187,20 +187,32 @@ final class SyntheticData {
           key: customer_id
       """;
 
-  // ---- training set: feature view tables and label events ---------------------------------
+  // ---- training set: the events of a feature source and of a label source -------------------
 
-  /** A synthetic feature view of the training-set benchmark. */
-  record View(String name, int ttlDays, List<String> features, long seed) {}
+  /**
+   * A synthetic feature view of the training-set benchmark: feature {@code i} (from 0) is the mean
+   * of {@code amount} over the last {@link #windowDays(int)} days of the feature source's events.
+   */
+  record View(String name, int ttlDays, List<String> features) {
+    /** The window of feature {@code i}, in days: 7, 14, 21, 28 (within every view's TTL). */
+    static int windowDays(int i) {
+      return 7 * (i + 1);
+    }
+  }
 
   static final String LABEL_SOURCE = "purchases";
+
+  /** The source the views are computed from (events unrelated to the label events' times). */
+  static final String FEATURE_SOURCE = "transactions";
+
   static final String TRAINING_SET = "bench_set";
 
   /** Three views with 4, 3 and 4 double features and TTLs of 30, 90 and 365 days. */
   static final List<View> VIEWS =
       List.of(
-          new View("spend_short", 30, names("spend_short", 4), 101),
-          new View("spend_medium", 90, names("spend_medium", 3), 202),
-          new View("spend_long", 365, names("spend_long", 4), 303));
+          new View("spend_short", 30, names("spend_short", 4)),
+          new View("spend_medium", 90, names("spend_medium", 3)),
+          new View("spend_long", 365, names("spend_long", 4)));
 
   private static List<String> names(String view, int n) {
     List<String> out = new ArrayList<>();
@@ -211,10 +223,10 @@ final class SyntheticData {
   }
 
   /**
-   * The training-set benchmark's project: a purchases source (its events table is written directly,
-   * the CSV path is never read), the three views (declared as means of amount; their tables are
-   * written directly), a label {@code if(amount > 250, 1, 0)} and a training set of all three
-   * views.
+   * The training-set benchmark's project: a purchases source for the label and a transactions
+   * source for the features (both events tables are written directly; the CSV paths are never
+   * read), the three views (means of amount over 7-28 days), a label {@code if(amount > 250, 1, 0)}
+   * and a training set of all three views.
    */
   static void writeTrainingProject(Path dir) {
     write(
@@ -226,31 +238,32 @@ final class SyntheticData {
         description: Synthetic feature views and labels for the training-set benchmark.
         """);
     write(dir, "entities.yaml", ENTITIES);
-    write(
-        dir,
-        "sources.yaml",
-        """
-        sources:
-          - name: %s
-            format: csv
-            path: purchases.csv
-            header: true
-            entity: customer
-            entity_key: customer_id
-            event_time: {column: ts, format: "%s"}
-            schema:
-              - {name: customer_id, type: string, nullable: false}
-              - {name: ts, type: string, nullable: false}
-              - {name: amount, type: double, nullable: false, min: 0, max: 100000}
-        """
-            .formatted(LABEL_SOURCE, TS_FORMAT));
+    StringBuilder sources = new StringBuilder("sources:\n");
+    for (String source : List.of(LABEL_SOURCE, FEATURE_SOURCE)) {
+      sources.append(
+          """
+            - name: %s
+              format: csv
+              path: %s.csv
+              header: true
+              entity: customer
+              entity_key: customer_id
+              event_time: {column: ts, format: "%s"}
+              schema:
+                - {name: customer_id, type: string, nullable: false}
+                - {name: ts, type: string, nullable: false}
+                - {name: amount, type: double, nullable: false, min: 0, max: 100000}
+          """
+              .formatted(source, source, TS_FORMAT));
+    }
+    write(dir, "sources.yaml", sources.toString());
     StringBuilder views = new StringBuilder("feature_views:\n");
     for (View v : VIEWS) {
       views
           .append("  - name: ")
           .append(v.name())
           .append("\n    entity: customer\n    source: ")
-          .append(LABEL_SOURCE)
+          .append(FEATURE_SOURCE)
           .append("\n    ttl: ")
           .append(v.ttlDays())
           .append("d\n    features:\n");
@@ -259,7 +272,7 @@ final class SyntheticData {
             .append("      - {name: ")
             .append(v.features().get(i))
             .append(", agg: mean, expr: amount, window: ")
-            .append(7 * (i + 1))
+            .append(View.windowDays(i))
             .append("d}\n");
       }
     }
@@ -314,24 +327,18 @@ final class SyntheticData {
         .divide(100);
   }
 
-  /** The rows of a synthetic feature view table: key, event_time and the view's features. */
-  static Dataset<Row> viewRows(SparkSession spark, View v, long rows, int entities) {
-    List<Column> cols = new ArrayList<>(List.of(col(KEY), col("event_time")));
-    for (int i = 0; i < v.features().size(); i++) {
-      cols.add(value(v.seed() * 100 + i).as(v.features().get(i)));
-    }
-    return keyedRows(spark, rows, entities, v.seed()).select(cols.toArray(Column[]::new));
-  }
-
-  /** The label source's events table: key, event_time, ts (its text) and amount in [0, 500). */
-  static Dataset<Row> labelEvents(SparkSession spark, long rows, int entities) {
+  /**
+   * A source's events table: key, event_time, ts (its text) and amount in [0, 500); {@code seed}
+   * picks the times and amounts (the same seed gives the same rows).
+   */
+  static Dataset<Row> sourceEvents(SparkSession spark, long rows, int entities, long seed) {
     // Every declared column of the source (ts too), as the events table holds them (EventRows).
-    return keyedRows(spark, rows, entities, 7)
+    return keyedRows(spark, rows, entities, seed)
         .select(
             col(KEY),
             col("event_time"),
             org.apache.spark.sql.functions.date_format(col("event_time"), TS_FORMAT).as("ts"),
-            value(8).divide(2).as("amount"));
+            value(seed + 1).divide(2).as("amount"));
   }
 
   // ---- train: a labeled training set ----------------------------------------------------

@@ -1,12 +1,11 @@
 package dev.lakeops.bench;
 
 import static dev.lakeops.bench.SyntheticData.KEY;
+import static org.apache.spark.sql.functions.avg;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
-import static org.apache.spark.sql.functions.row_number;
-import static org.apache.spark.sql.functions.timestamp_micros;
 import static org.apache.spark.sql.functions.unix_micros;
 import static org.apache.spark.sql.functions.when;
 
@@ -26,15 +25,18 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.expressions.Window;
 
 /**
- * {@code training-set}: our {@link TrainingSetBuilder#build} (labels from the events table, the
- * point-in-time join of three feature views, Delta write, read-back count, run log) against a naive
- * but correct hand-written join: per view, a join on the key with feature time in [label time -
- * ttl, label time], then {@code row_number()} over the label row by feature time descending = 1.
+ * {@code training-set}: our {@link TrainingSetBuilder#build} (labels from one source's events, the
+ * point-in-time join of three feature views computed from another source's events, Delta write,
+ * read-back count, run log) against a naive but correct hand-written join: per view, the label rows
+ * joined on the key with the feature source's events at times in [label time - ttl, label time],
+ * then per label row the latest such event time and each feature's mean of {@code amount} over the
+ * events in (label time - window, label time].
  */
 final class TrainingSetBenchmark {
+  private static final long DAY_MICROS = 86_400L * 1_000_000L;
+
   private final SparkSession spark;
   private final Benchmarks.Options options;
   private final Path projectDir;
@@ -67,19 +69,17 @@ final class TrainingSetBenchmark {
     ProjectConfig project = ProjectLoader.load(projectDir);
     Warehouse warehouse = Warehouse.of(warehouseRoot, project);
     DeltaTables tables = new DeltaTables(spark);
-    for (SyntheticData.View v : SyntheticData.VIEWS) {
-      tables.overwrite(
-          warehouse.featureView(v.name()),
-          SyntheticData.viewRows(spark, v, options.rows(), options.entities()));
-    }
+    tables.overwrite(
+        warehouse.events(SyntheticData.FEATURE_SOURCE),
+        SyntheticData.sourceEvents(spark, options.rows(), options.entities(), 11));
     tables.overwrite(
         warehouse.events(SyntheticData.LABEL_SOURCE),
-        SyntheticData.labelEvents(spark, options.rows(), options.entities()));
+        SyntheticData.sourceEvents(spark, options.rows(), options.entities(), 7));
     System.out.printf(
-        "training-set: wrote %d feature views of %,d rows and %,d label events (%,d entities)"
-            + " in %.1f s%n",
-        SyntheticData.VIEWS.size(),
+        "training-set: wrote %,d feature source events (%d views over them) and %,d label events"
+            + " (%,d entities) in %.1f s%n",
         options.rows(),
+        SyntheticData.VIEWS.size(),
         options.rows(),
         options.entities(),
         (System.nanoTime() - t0) / 1e9);
@@ -108,7 +108,7 @@ final class TrainingSetBenchmark {
         () -> "our training-set run: " + r);
   }
 
-  /** Naive but correct: one range join and row_number() per view, on the same inputs. */
+  /** Naive but correct: one range join and aggregation per view, on the same inputs. */
   private void baseline() {
     ProjectConfig project = ProjectLoader.load(projectDir);
     Warehouse warehouse = Warehouse.of(warehouseRoot, project);
@@ -120,38 +120,36 @@ final class TrainingSetBenchmark {
             .agg(
                 max(when(col("amount").gt(lit(250.0)), lit(1.0)).otherwise(lit(0.0)))
                     .as(LabelBuilder.LABEL));
+    Dataset<Row> source =
+        spark
+            .read()
+            .format("delta")
+            .load(warehouse.events(SyntheticData.FEATURE_SOURCE).path())
+            .select(col(KEY).as("_f_key"), col("event_time").as("_f_time"), col("amount"));
+    Column labelMicros = unix_micros(col("event_time"));
+    Column featureMicros = unix_micros(col("_f_time"));
     for (SyntheticData.View v : SyntheticData.VIEWS) {
-      String fKey = "_f_key";
-      String fTime = "_f_time";
-      List<Column> side = new ArrayList<>(List.of(col(KEY).as(fKey), col("event_time").as(fTime)));
-      v.features().forEach(f -> side.add(col(f)));
-      Dataset<Row> features =
-          spark
-              .read()
-              .format("delta")
-              .load(warehouse.featureView(v.name()).path())
-              .select(side.toArray(Column[]::new));
-      long ttl = v.ttlDays() * 86_400L * 1_000_000L;
       Column on =
           col(KEY)
-              .equalTo(col(fKey))
-              .and(col(fTime).leq(col("event_time")))
-              .and(
-                  col(fTime).geq(timestamp_micros(unix_micros(col("event_time")).minus(lit(ttl)))));
-      Column latest =
-          row_number()
-              .over(Window.partitionBy(col(KEY), col("event_time")).orderBy(col(fTime).desc()));
-      List<Column> keep = new ArrayList<>();
-      for (String c : rows.columns()) {
-        keep.add(col(c));
+              .equalTo(col("_f_key"))
+              .and(featureMicros.leq(labelMicros))
+              .and(featureMicros.geq(labelMicros.minus(lit(v.ttlDays() * DAY_MICROS))));
+      List<Column> aggs = new ArrayList<>();
+      for (int i = 0; i < v.features().size(); i++) {
+        long window = SyntheticData.View.windowDays(i) * DAY_MICROS;
+        aggs.add(
+            avg(when(featureMicros.gt(labelMicros.minus(lit(window))), col("amount")))
+                .as(v.features().get(i)));
       }
-      v.features().forEach(f -> keep.add(col(f)));
-      keep.add(col(fTime).as(PointInTimeJoin.viewTimeColumn(v.name())));
+      aggs.add(max(col("_f_time")).as(PointInTimeJoin.viewTimeColumn(v.name())));
+      List<Column> group = new ArrayList<>();
+      for (String c : rows.columns()) {
+        group.add(col(c));
+      }
       rows =
-          rows.join(features, on, "left")
-              .withColumn("_rn", latest)
-              .filter(col("_rn").equalTo(1))
-              .select(keep.toArray(Column[]::new));
+          rows.join(source, on, "left")
+              .groupBy(group.toArray(Column[]::new))
+              .agg(aggs.get(0), aggs.subList(1, aggs.size()).toArray(Column[]::new));
     }
     rows.write()
         .format("delta")
