@@ -211,8 +211,8 @@ public final class FeatureHistory implements Serializable {
    */
   static byte[] encode(
       NavigableMap<Long, Slot> slots, int from, int to, long completeAfter, int layoutHash) {
-    // Room for every slot's time and moments (tag, count, three doubles), so it rarely grows.
-    CompactBytes.Out b = new CompactBytes.Out(32 + slots.size() * (10 + (to - from) * 28));
+    // Sized exactly, so the buffer neither grows nor is copied at the end.
+    CompactBytes.Out b = new CompactBytes.Out(encodedSize(slots, from, to, completeAfter));
     b.put(FORMAT_VERSION);
     b.putInt(layoutHash);
     b.varint(to - from);
@@ -241,6 +241,48 @@ public final class FeatureHistory implements Serializable {
       }
     }
     return b.toArray();
+  }
+
+  /** The exact length of {@link #encode}'s result for the same arguments. */
+  private static int encodedSize(
+      NavigableMap<Long, Slot> slots, int from, int to, long completeAfter) {
+    int n =
+        5
+            + CompactBytes.varintSize(to - from)
+            + CompactBytes.zigzagSize(completeAfter)
+            + CompactBytes.varintSize(slots.size());
+    long prev = 0;
+    boolean first = true;
+    for (Map.Entry<Long, Slot> e : slots.entrySet()) {
+      long t = e.getKey();
+      n += CompactBytes.zigzagSize(first ? t : t - prev);
+      first = false;
+      prev = t;
+      Slot s = e.getValue();
+      for (int i = from; i < to; i++) {
+        if (s.n[i] != 0) {
+          n += 25 + CompactBytes.varintSize(s.n[i]);
+        } else if (s.pick[i] != null) {
+          n += pickSize(s.pick[i]);
+        } else {
+          n++;
+        }
+      }
+    }
+    return n;
+  }
+
+  /** The length {@link #putPick} writes for {@code v} (1 for a type it refuses). */
+  private static int pickSize(Object v) {
+    if (v instanceof Double) {
+      return 9;
+    } else if (v instanceof Long l) {
+      return 1 + CompactBytes.zigzagSize(l);
+    } else if (v instanceof String str) {
+      int utf8 = CompactBytes.utf8Size(str);
+      return 1 + CompactBytes.varintSize(utf8) + utf8;
+    }
+    return 1;
   }
 
   private static void putPick(CompactBytes.Out b, Object v) {
