@@ -532,7 +532,9 @@ public final class OnlineStoreJob {
           keyed
               .keyBy(SourceEvent::entityKey, Types.STRING)
               // Only the feature log reads the rows' values; the store needs only the history.
-              .process(new FeatureFunction(source, g.getValue(), o.featureLogDir() != null))
+              .process(
+                  new FeatureFunction(source, g.getValue(), o.featureLogDir() != null),
+                  ViewRowSerializer.TYPE)
               .name(own ? "features" : "features " + g.getKey())
               .uid(own ? "features" : "features-" + g.getKey());
       rows = rows == null ? computed : rows.union(computed);

@@ -2,10 +2,8 @@ package dev.lakeops.flink.io;
 
 import dev.lakeops.common.events.SourceEvent;
 import java.io.IOException;
-import org.apache.flink.api.common.serialization.SerializerConfig;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
-import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.base.TypeSerializerSingleton;
 import org.apache.flink.core.memory.DataInputView;
@@ -17,11 +15,10 @@ import org.apache.flink.types.StringValue;
  * the record's POJO serializer with Kryo over its {@code Object[]} values.
  *
  * <p>Layout: entity key, {@code int64} event time (epoch µs), {@code int32} value count ({@code -1}
- * for a null array), per value a tag byte ({@value #NULL} null, {@value #STRING} String, {@value
- * #INT} Integer, {@value #LONG} Long, {@value #DOUBLE} Double as raw bits, {@value #TRUE} / {@value
- * #FALSE} Boolean) and its value, then origin and raw record, then {@code int32} key count and the
- * keys; strings as Flink's {@link StringValue} strings (null allowed). Values of any other type are
- * refused with an {@link IOException} naming it (a decoder gives only these).
+ * for a null array), the values ({@link TaggedValues}), then origin and raw record, then {@code
+ * int32} key count and the keys; strings as Flink's {@link StringValue} strings (null allowed).
+ * Values of any other type are refused with an {@link IOException} naming it (a decoder gives only
+ * String, Integer, Long, Double, Boolean).
  *
  * <p>{@link #copy(SourceEvent)} gives a new event with its own value and key arrays (the values
  * themselves are immutable and shared). Events are not kept in state, so the snapshot ({@link
@@ -34,15 +31,8 @@ public final class SourceEventSerializer extends TypeSerializerSingleton<SourceE
   public static final SourceEventSerializer INSTANCE = new SourceEventSerializer();
 
   /** The type of a stream of {@link SourceEvent}s written by this serializer. */
-  public static final TypeInformation<SourceEvent> TYPE = new Info();
-
-  static final byte NULL = 0;
-  static final byte STRING = 1;
-  static final byte INT = 2;
-  static final byte LONG = 3;
-  static final byte DOUBLE = 4;
-  static final byte TRUE = 5;
-  static final byte FALSE = 6;
+  public static final TypeInformation<SourceEvent> TYPE =
+      new SerializerTypeInfo<>(SourceEvent.class, INSTANCE);
 
   private SourceEventSerializer() {}
 
@@ -87,7 +77,7 @@ public final class SourceEventSerializer extends TypeSerializerSingleton<SourceE
     } else {
       out.writeInt(values.length);
       for (Object v : values) {
-        writeValue(v, out);
+        TaggedValues.write(v, out);
       }
     }
     StringValue.writeString(e.origin(), out);
@@ -96,29 +86,6 @@ public final class SourceEventSerializer extends TypeSerializerSingleton<SourceE
     out.writeInt(keys.length);
     for (String k : keys) {
       StringValue.writeString(k, out);
-    }
-  }
-
-  private static void writeValue(Object v, DataOutputView out) throws IOException {
-    if (v == null) {
-      out.writeByte(NULL);
-    } else if (v instanceof String s) {
-      out.writeByte(STRING);
-      StringValue.writeString(s, out);
-    } else if (v instanceof Integer i) {
-      out.writeByte(INT);
-      out.writeInt(i);
-    } else if (v instanceof Long l) {
-      out.writeByte(LONG);
-      out.writeLong(l);
-    } else if (v instanceof Double d) {
-      out.writeByte(DOUBLE);
-      out.writeLong(Double.doubleToRawLongBits(d));
-    } else if (v instanceof Boolean b) {
-      out.writeByte(b ? TRUE : FALSE);
-    } else {
-      throw new IOException(
-          "a source event's value of type " + v.getClass().getName() + " cannot be serialized");
     }
   }
 
@@ -131,7 +98,7 @@ public final class SourceEventSerializer extends TypeSerializerSingleton<SourceE
     if (n >= 0) {
       values = new Object[n];
       for (int i = 0; i < n; i++) {
-        values[i] = readValue(in);
+        values[i] = TaggedValues.read(in);
       }
     }
     String origin = StringValue.readString(in);
@@ -141,20 +108,6 @@ public final class SourceEventSerializer extends TypeSerializerSingleton<SourceE
       keys[i] = StringValue.readString(in);
     }
     return new SourceEvent(entityKey, t, values, origin, raw, keys);
-  }
-
-  private static Object readValue(DataInputView in) throws IOException {
-    byte tag = in.readByte();
-    return switch (tag) {
-      case NULL -> null;
-      case STRING -> StringValue.readString(in);
-      case INT -> in.readInt();
-      case LONG -> in.readLong();
-      case DOUBLE -> Double.longBitsToDouble(in.readLong());
-      case TRUE -> Boolean.TRUE;
-      case FALSE -> Boolean.FALSE;
-      default -> throw new IOException("unknown source event value tag " + tag);
-    };
   }
 
   @Override
@@ -181,66 +134,6 @@ public final class SourceEventSerializer extends TypeSerializerSingleton<SourceE
   public static final class Snapshot extends SimpleTypeSerializerSnapshot<SourceEvent> {
     public Snapshot() {
       super(() -> INSTANCE);
-    }
-  }
-
-  /** The type information of {@link #TYPE}: a type of one field, not a key type. */
-  private static final class Info extends TypeInformation<SourceEvent> {
-    private static final long serialVersionUID = 1L;
-
-    @Override
-    public boolean isBasicType() {
-      return false;
-    }
-
-    @Override
-    public boolean isTupleType() {
-      return false;
-    }
-
-    @Override
-    public int getArity() {
-      return 1;
-    }
-
-    @Override
-    public int getTotalFields() {
-      return 1;
-    }
-
-    @Override
-    public Class<SourceEvent> getTypeClass() {
-      return SourceEvent.class;
-    }
-
-    @Override
-    public boolean isKeyType() {
-      return false;
-    }
-
-    @Override
-    public TypeSerializer<SourceEvent> createSerializer(SerializerConfig config) {
-      return INSTANCE;
-    }
-
-    @Override
-    public String toString() {
-      return "SourceEvent (SourceEventSerializer)";
-    }
-
-    @Override
-    public boolean equals(Object o) {
-      return o instanceof Info;
-    }
-
-    @Override
-    public int hashCode() {
-      return Info.class.hashCode();
-    }
-
-    @Override
-    public boolean canEqual(Object o) {
-      return o instanceof Info;
     }
   }
 }
