@@ -9,6 +9,7 @@ import dev.lakeops.common.events.SourceDecoder;
 import dev.lakeops.common.events.SourceEvent;
 import dev.lakeops.common.features.FeatureHistory;
 import dev.lakeops.common.features.IncrementalFeatures;
+import dev.lakeops.flink.features.FeatureHistorySerializer;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -140,8 +141,7 @@ final class StateSize {
     }
     gc();
     long both = usedHeap();
-    TypeSerializer<FeatureHistory> ser =
-        TypeInformation.of(FeatureHistory.class).createSerializer(new SerializerConfigImpl());
+    TypeSerializer<FeatureHistory> ser = FeatureHistorySerializer.INSTANCE;
     TypeSerializer<BareWindowJob.Buffer> bareSer =
         TypeInformation.of(BareWindowJob.Buffer.class).createSerializer(new SerializerConfigImpl());
     DataOutputSerializer out = new DataOutputSerializer(4096);

@@ -63,9 +63,43 @@ public final class CompactBytes {
       varint((v << 1) ^ (v >> 63));
     }
 
+    /** The bytes written; the buffer itself when they fill it exactly (write no more after). */
     public byte[] toArray() {
-      return Arrays.copyOf(buf, pos);
+      return pos == buf.length ? buf : Arrays.copyOf(buf, pos);
     }
+  }
+
+  /** How many bytes {@link Out#varint} writes for {@code v} (1 to 10). */
+  public static int varintSize(long v) {
+    return v == 0 ? 1 : (64 - Long.numberOfLeadingZeros(v) + 6) / 7;
+  }
+
+  /** How many bytes {@link Out#zigzag} writes for {@code v}. */
+  public static int zigzagSize(long v) {
+    return varintSize((v << 1) ^ (v >> 63));
+  }
+
+  /** How many bytes {@code s} takes in UTF-8 (unpaired surrogates as the 1-byte '?'). */
+  public static int utf8Size(String s) {
+    int n = 0;
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c < 0x80) {
+        n++;
+      } else if (c < 0x800) {
+        n += 2;
+      } else if (Character.isHighSurrogate(c)
+          && i + 1 < s.length()
+          && Character.isLowSurrogate(s.charAt(i + 1))) {
+        n += 4;
+        i++;
+      } else if (Character.isSurrogate(c)) {
+        n++;
+      } else {
+        n += 3;
+      }
+    }
+    return n;
   }
 
   /** A cursor over bytes; {@code pos} is the next byte to read. */

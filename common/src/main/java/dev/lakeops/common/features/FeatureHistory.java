@@ -109,6 +109,45 @@ public final class FeatureHistory implements Serializable {
   }
 
   /**
+   * A deep copy: its own map and slots (the slots' arrays are copied; their picked values are
+   * immutable and shared), so changing either history leaves the other as it was. Linear in the
+   * slots.
+   */
+  public FeatureHistory copy() {
+    FeatureHistory c = new FeatureHistory();
+    c.slots = new TreeMap<>(slots); // built from the sorted map in linear time
+    c.slots.replaceAll((t, s) -> s.copy());
+    c.emittedUpTo = emittedUpTo;
+    c.completeAfter = completeAfter;
+    return c;
+  }
+
+  /**
+   * The whole history in the stored form (see the class comment): every kept slot, every feature of
+   * every view it holds, its completeness, layout hash 0 — for a streaming engine's keyed state,
+   * with {@link #emittedUpTo()} kept beside it ({@link #restore}). An empty history has 0 features.
+   *
+   * @throws IllegalArgumentException when a picked value has no stored form (not Double, Long,
+   *     String, Boolean)
+   */
+  public byte[] encodeAll() {
+    int features = slots.isEmpty() ? 0 : slots.firstEntry().getValue().n.length;
+    return encode(slots, 0, features, completeAfter, 0);
+  }
+
+  /**
+   * The history {@link #encodeAll} wrote, with rows produced up to {@code emittedUpTo} (epoch µs,
+   * {@link Long#MIN_VALUE} before the first): equal slot for slot, doubles to the bit.
+   *
+   * @throws dev.lakeops.common.error.LakeOpsException for an unknown version or corrupt bytes
+   */
+  public static FeatureHistory restore(byte[] all, long emittedUpTo) {
+    FeatureHistory h = decode(all, Long.MIN_VALUE);
+    h.emittedUpTo = emittedUpTo;
+    return h;
+  }
+
+  /**
    * Drops the slots before the latest slot at or before {@code cut} (the anchor), keeping
    * completeness: the anchor stays, so a read at any time after {@code cut} still finds the latest
    * event at or before it (its time for the TTL, its row-level values) even when that event is
@@ -151,6 +190,17 @@ public final class FeatureHistory implements Serializable {
       m2 = new double[features];
       pick = new Object[features];
     }
+
+    /** A copy with its own arrays (the picked values, immutable, are shared). */
+    Slot copy() {
+      Slot c = new Slot();
+      c.n = n.clone();
+      c.s = s.clone();
+      c.mean = mean.clone();
+      c.m2 = m2.clone();
+      c.pick = pick.clone();
+      return c;
+    }
   }
 
   // ---- stored form -------------------------------------------------------------------------
@@ -161,8 +211,8 @@ public final class FeatureHistory implements Serializable {
    */
   static byte[] encode(
       NavigableMap<Long, Slot> slots, int from, int to, long completeAfter, int layoutHash) {
-    // Room for every slot's time and moments (tag, count, three doubles), so it rarely grows.
-    CompactBytes.Out b = new CompactBytes.Out(32 + slots.size() * (10 + (to - from) * 28));
+    // Sized exactly, so the buffer neither grows nor is copied at the end.
+    CompactBytes.Out b = new CompactBytes.Out(encodedSize(slots, from, to, completeAfter));
     b.put(FORMAT_VERSION);
     b.putInt(layoutHash);
     b.varint(to - from);
@@ -191,6 +241,48 @@ public final class FeatureHistory implements Serializable {
       }
     }
     return b.toArray();
+  }
+
+  /** The exact length of {@link #encode}'s result for the same arguments. */
+  private static int encodedSize(
+      NavigableMap<Long, Slot> slots, int from, int to, long completeAfter) {
+    int n =
+        5
+            + CompactBytes.varintSize(to - from)
+            + CompactBytes.zigzagSize(completeAfter)
+            + CompactBytes.varintSize(slots.size());
+    long prev = 0;
+    boolean first = true;
+    for (Map.Entry<Long, Slot> e : slots.entrySet()) {
+      long t = e.getKey();
+      n += CompactBytes.zigzagSize(first ? t : t - prev);
+      first = false;
+      prev = t;
+      Slot s = e.getValue();
+      for (int i = from; i < to; i++) {
+        if (s.n[i] != 0) {
+          n += 25 + CompactBytes.varintSize(s.n[i]);
+        } else if (s.pick[i] != null) {
+          n += pickSize(s.pick[i]);
+        } else {
+          n++;
+        }
+      }
+    }
+    return n;
+  }
+
+  /** The length {@link #putPick} writes for {@code v} (1 for a type it refuses). */
+  private static int pickSize(Object v) {
+    if (v instanceof Double) {
+      return 9;
+    } else if (v instanceof Long l) {
+      return 1 + CompactBytes.zigzagSize(l);
+    } else if (v instanceof String str) {
+      int utf8 = CompactBytes.utf8Size(str);
+      return 1 + CompactBytes.varintSize(utf8) + utf8;
+    }
+    return 1;
   }
 
   private static void putPick(CompactBytes.Out b, Object v) {

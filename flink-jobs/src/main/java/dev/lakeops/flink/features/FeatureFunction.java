@@ -12,7 +12,6 @@ import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
@@ -34,7 +33,7 @@ import org.apache.flink.util.OutputTag;
  *
  * <p>State: per entity, the slots within the longest window of the watermark, then only the latest
  * slot (a few hundred bytes per idle entity, as the store keeps per key), so a later event's
- * history knows what came before it.
+ * history knows what came before it; checkpointed and copied by {@link FeatureHistorySerializer}.
  */
 final class FeatureFunction extends KeyedProcessFunction<String, SourceEvent, ViewRow> {
   private static final long serialVersionUID = 1L;
@@ -70,10 +69,15 @@ final class FeatureFunction extends KeyedProcessFunction<String, SourceEvent, Vi
   public void open(OpenContext ctx) {
     features = new IncrementalFeatures(source, views);
     viewNames = views.stream().map(FeatureViewConfig::name).toList();
-    state =
-        getRuntimeContext()
-            .getState(
-                new ValueStateDescriptor<>("history", TypeInformation.of(FeatureHistory.class)));
+    state = getRuntimeContext().getState(historyState());
+  }
+
+  /**
+   * The keyed state's descriptor: one {@link FeatureHistory} per entity, written by {@link
+   * FeatureHistorySerializer} (not Kryo).
+   */
+  static ValueStateDescriptor<FeatureHistory> historyState() {
+    return new ValueStateDescriptor<>("history", FeatureHistorySerializer.INSTANCE);
   }
 
   @Override

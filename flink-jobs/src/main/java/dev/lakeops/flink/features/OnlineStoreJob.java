@@ -10,6 +10,7 @@ import dev.lakeops.flink.io.DeadLetter;
 import dev.lakeops.flink.io.OptionChecks;
 import dev.lakeops.flink.io.PerEventBound;
 import dev.lakeops.flink.io.RawRecord;
+import dev.lakeops.flink.io.SourceEventSerializer;
 import dev.lakeops.flink.io.StreamSources;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -19,7 +20,6 @@ import java.util.Map;
 import java.util.function.UnaryOperator;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -492,7 +492,9 @@ public final class OnlineStoreJob {
     }
 
     SingleOutputStreamOperator<SourceEvent> decoded =
-        raw.process(new DecodeFunction(o.sourceConfig(), format)).name("decode").uid("decode");
+        raw.process(new DecodeFunction(o.sourceConfig(), format), SourceEventSerializer.TYPE)
+            .name("decode")
+            .uid("decode");
     DataStream<Rejection> rejected = decoded.getSideOutput(DecodeFunction.REJECTED);
 
     DataStream<SourceEvent> events = decoded;
@@ -523,14 +525,16 @@ public final class OnlineStoreJob {
           own
               ? timed
               : timed
-                  .map(e -> e.forEntity(k), TypeInformation.of(SourceEvent.class))
+                  .map(e -> e.forEntity(k), SourceEventSerializer.TYPE)
                   .name("key " + g.getKey())
                   .uid("key-" + g.getKey());
       SingleOutputStreamOperator<ViewRow> computed =
           keyed
               .keyBy(SourceEvent::entityKey, Types.STRING)
               // Only the feature log reads the rows' values; the store needs only the history.
-              .process(new FeatureFunction(source, g.getValue(), o.featureLogDir() != null))
+              .process(
+                  new FeatureFunction(source, g.getValue(), o.featureLogDir() != null),
+                  ViewRowSerializer.TYPE)
               .name(own ? "features" : "features " + g.getKey())
               .uid(own ? "features" : "features-" + g.getKey());
       rows = rows == null ? computed : rows.union(computed);

@@ -7,25 +7,34 @@ import dev.lakeops.common.config.ProjectConfig;
 import dev.lakeops.common.config.ProjectLoader;
 import dev.lakeops.common.events.Rejection;
 import dev.lakeops.common.events.SourceEvent;
+import dev.lakeops.common.features.FeatureHistory;
+import dev.lakeops.common.features.IncrementalFeatures;
 import dev.lakeops.flink.testing.Harnesses;
 import dev.lakeops.flink.testing.SparkRuns;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.util.Collector;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * The online-store job's keyed feature operator in Flink's operator harness (no cluster):
  * event-time timers emit each time's rows once the watermark passes it, events at or behind the
- * watermark go to the late side output, the per-entity history survives a snapshot and restore, and
- * an entity whose events left every window keeps no timer.
+ * watermark go to the late side output, the per-entity history survives a snapshot and restore
+ * (also a snapshot of the Kryo state of jobs before {@link FeatureHistorySerializer}), and an
+ * entity whose events left every window keeps no timer.
  *
  * <p>The project is the cdnow example: view {@code customer_purchases} (counts over 30/90/365 days,
  * {@code cds_90d} = sum of CDs, {@code last_cds}) and {@code customer_spend} (sums, mean, max over
@@ -226,5 +235,57 @@ class FeatureFunctionHarnessTest {
     // D1 and D3 are more than 365 days before: no window reaches them
     assertThat(p.get("purchases_365d")).isEqualTo(1L);
     assertThat(num(p, "cds_90d")).isEqualTo(3.0);
+  }
+
+  /**
+   * The keyed state as jobs before {@link FeatureHistorySerializer} kept it (a Kryo generic type
+   * under the same name), holding each event's history with no timers.
+   */
+  private static final class KryoHistoryFunction
+      extends KeyedProcessFunction<String, SourceEvent, ViewRow> {
+    private transient IncrementalFeatures features;
+    private transient ValueState<FeatureHistory> state;
+
+    @Override
+    public void open(OpenContext ctx) {
+      features =
+          new IncrementalFeatures(CDNOW.sources().get("purchases"), CDNOW.viewsOf("purchases"));
+      state =
+          getRuntimeContext()
+              .getState(
+                  new ValueStateDescriptor<>("history", TypeInformation.of(FeatureHistory.class)));
+    }
+
+    @Override
+    public void processElement(SourceEvent e, Context ctx, Collector<ViewRow> out)
+        throws Exception {
+      FeatureHistory h = state.value() == null ? new FeatureHistory() : state.value();
+      features.add(h, e);
+      state.update(h);
+    }
+  }
+
+  @Test
+  void aSnapshotOfTheKryoStateOfEarlierJobsIsRestored() throws Exception {
+    var old =
+        harnesses.open(
+            new KeyedOneInputStreamOperatorTestHarness<>(
+                new KeyedProcessOperator<>(new KryoHistoryFunction()),
+                SourceEvent::entityKey,
+                Types.STRING),
+            null);
+    old.processElement(purchase("c1", D1, 2, 10.0));
+    OperatorSubtaskState snapshot = old.snapshot(1L, D1);
+
+    var after = harness(snapshot);
+    after.processElement(purchase("c1", D3, 1, 12.0));
+    after.processWatermark(D3);
+    List<ViewRow> rows = rows(after);
+    // the restored D1 purchase is emitted (no row was produced for it before) and counted at D3
+    assertThat(rows).extracting(ViewRow::eventTimeMicros).contains(D1 * 1000, D3 * 1000);
+    Map<String, Object> c1 = only(rows, "customer_purchases", D3).values();
+    assertThat(c1.get("purchases_30d")).isEqualTo(2L);
+    assertThat(num(c1, "cds_90d")).isEqualTo(3.0);
+    assertThat(num(only(rows, "customer_spend", D3).values(), "spend_30d")).isEqualTo(22.0);
   }
 }
