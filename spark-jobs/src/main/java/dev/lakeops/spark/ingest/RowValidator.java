@@ -91,6 +91,12 @@ public final class RowValidator {
     private final int fields;
     private final int rowIndex;
 
+    /**
+     * Where a line's split offset is, when the lines still hold their file's header (see {@link
+     * SourceReader}); -1 when the header is already dropped or there is none.
+     */
+    private final int blockStart;
+
     Decode(SourceConfig source, List<Integer> undeclared, StructType in, boolean hasRowIndex) {
       this.source = source;
       this.undeclared = List.copyOf(undeclared);
@@ -105,6 +111,10 @@ public final class RowValidator {
               ? in.fieldIndex(SourceReader.FIELDS)
               : -1;
       this.rowIndex = hasRowIndex ? in.fieldIndex(SourceReader.ROW_INDEX) : -1;
+      this.blockStart =
+          in.getFieldIndex(SourceReader.BLOCK_START).isDefined()
+              ? in.fieldIndex(SourceReader.BLOCK_START)
+              : -1;
     }
 
     @Override
@@ -113,13 +123,24 @@ public final class RowValidator {
       List<ColumnSpec> schema = source.schema();
       return new Iterator<>() {
         private Row next;
+        private boolean headerDropped = blockStart < 0;
 
         @Override
         public boolean hasNext() {
           while (next == null && rows.hasNext()) {
-            next = convert(rows.next());
+            Row r = rows.next();
+            if (!headerDropped && isHeader(r)) {
+              headerDropped = true;
+              continue;
+            }
+            next = convert(r);
           }
           return next != null;
+        }
+
+        /** The file's first non-blank line: in the split at offset 0, its split's first one. */
+        private boolean isHeader(Row r) {
+          return r.getLong(blockStart) == 0 && !r.getString(raw).isBlank();
         }
 
         @Override

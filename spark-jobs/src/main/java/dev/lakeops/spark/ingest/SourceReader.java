@@ -3,6 +3,7 @@ package dev.lakeops.spark.ingest;
 import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.date_format;
+import static org.apache.spark.sql.functions.input_file_block_start;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.to_json;
@@ -39,6 +40,8 @@ import org.apache.spark.sql.types.StructType;
  *       {@code _header} (the file's first non-blank line when the source declares a header, which
  *       is not a record itself; otherwise null) and {@code _row_index} (the line's index among the
  *       data records of all the source's files, for row-index event time; -1 for other sources);
+ *       with a header and no row index, also {@code _block_start} (the offset of the line's file
+ *       split), by which the validator drops the header line;
  *   <li>Parquet files and Delta tables: {@code _fields} (each declared column as text: Spark's cast
  *       to string; timestamps as ISO-8601 instants) and {@code _raw} (the row as JSON).
  * </ul>
@@ -52,6 +55,9 @@ public final class SourceReader {
   public static final String HEADER = "_header";
   public static final String FIELDS = "_fields";
   public static final String ROW_INDEX = "_row_index";
+
+  /** The byte offset of a text line's file split (0 for the split holding the file's start). */
+  public static final String BLOCK_START = "_block_start";
 
   static final StructType TEXT_RECORDS =
       new StructType()
@@ -83,6 +89,9 @@ public final class SourceReader {
     }
     boolean header = source.format() == SourceFormat.CSV && source.header();
     boolean rowIndex = source.eventTime() instanceof EventTime.FromRowIndex;
+    if (!rowIndex) {
+      return readLines(source, files, header);
+    }
     List<JavaRDD<String>> nonBlank = new ArrayList<>();
     for (InputFile f : files) {
       nonBlank.add(
@@ -112,6 +121,38 @@ public final class SourceReader {
         offset += Math.max(0, lineCounts[i] - skip);
       }
       Dataset<Row> one = spark.createDataFrame(records, TEXT_RECORDS);
+      all = all == null ? one : all.union(one);
+    }
+    return all;
+  }
+
+  /**
+   * The files' lines as a DataFrame straight from Spark's text reader, without the row index: no
+   * job of its own and no conversion through an RDD. With a header, each row also carries {@value
+   * #BLOCK_START} (the byte offset of its file split), and {@link RowValidator} drops the first
+   * non-blank line of the split that starts at 0: the file's header. Blank lines are left to the
+   * decoder, which skips them.
+   */
+  private Dataset<Row> readLines(SourceConfig source, List<InputFile> files, boolean header) {
+    Dataset<Row> all = null;
+    for (InputFile f : files) {
+      String path = f.path();
+      String first =
+          header
+              ? InputFiles.firstNonBlankLine(
+                  source.name(), path, spark.sparkContext().hadoopConfiguration())
+              : null;
+      List<Column> cols =
+          new ArrayList<>(
+              List.of(
+                  lit(path).as(SOURCE_FILE),
+                  col("value").as(RAW),
+                  lit(first).cast(DataTypes.StringType).as(HEADER),
+                  lit(-1L).as(ROW_INDEX)));
+      if (header) {
+        cols.add(input_file_block_start().as(BLOCK_START));
+      }
+      Dataset<Row> one = spark.read().text(path).select(cols.toArray(Column[]::new));
       all = all == null ? one : all.union(one);
     }
     return all;
