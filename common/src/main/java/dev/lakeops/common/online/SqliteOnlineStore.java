@@ -56,6 +56,17 @@ public final class SqliteOnlineStore implements OnlineStore {
    */
   static final long MMAP_BYTES = 1L << 30;
 
+  /**
+   * The page size of a new store file, in bytes (SQLite's default is 4,096). In this table (WITHOUT
+   * ROWID, so its rows are index cells) a row keeps at most about a quarter of a page in its B-tree
+   * cell and the rest on overflow pages: with 8 KB pages a history of up to 2 KB stays in its cell
+   * and one of 10 KB needs one overflow page, where 4 KB pages need eight (each found and copied on
+   * a read, and each rewritten on an update). Larger pages read faster still but multiply what
+   * every update writes to the WAL (measured in benchmarks/README.md, "online"). A file created
+   * with another page size keeps it.
+   */
+  static final int PAGE_BYTES = 8_192;
+
   private static final String UPSERT =
       "INSERT INTO "
           + TABLE
@@ -108,7 +119,6 @@ public final class SqliteOnlineStore implements OnlineStore {
 
   private static Connection connect(Path file) throws SQLException {
     Properties props = new Properties();
-    props.setProperty("journal_mode", "WAL");
     props.setProperty("synchronous", "NORMAL");
     props.setProperty("busy_timeout", Long.toString(BUSY_TIMEOUT.toMillis()));
     SQLException last = null;
@@ -119,6 +129,8 @@ public final class SqliteOnlineStore implements OnlineStore {
         c = DriverManager.getConnection("jdbc:sqlite:" + file, props);
         try (Statement s = c.createStatement()) {
           s.execute("PRAGMA busy_timeout = " + BUSY_TIMEOUT.toMillis());
+          // Only a new, empty file takes it (before WAL is on); an existing file keeps its own.
+          s.execute("PRAGMA page_size = " + PAGE_BYTES);
           try (ResultSet rs = s.executeQuery("PRAGMA journal_mode = WAL")) {
             rs.next();
             if (!"wal".equalsIgnoreCase(rs.getString(1))) {
