@@ -150,22 +150,11 @@ final class SyntheticData {
     write(
         dir,
         "sources.yaml",
-        """
-        sources:
-          - name: %s
-            format: csv
-            path: %s
-            header: true
-            entity: customer
-            entity_key: customer_id
-            event_time: {column: ts, format: "%s"}
-            schema:
-              - {name: customer_id, type: string, nullable: false}
-              - {name: ts, type: string, nullable: false}
-              - {name: amount, type: double, nullable: false, min: 0, max: 100000}
-              - {name: quantity, type: int, nullable: false, min: 1, max: 1000}
-        """
-            .formatted(SOURCE, csv.toAbsolutePath(), TS_FORMAT));
+        "sources:\n"
+            + csvSource(
+                SOURCE,
+                csv.toAbsolutePath().toString(),
+                "{name: quantity, type: int, nullable: false, min: 1, max: 1000}"));
     write(
         dir,
         "feature_views.yaml",
@@ -178,6 +167,34 @@ final class SyntheticData {
             features:
         %s"""
             .formatted(VIEW, SOURCE, features));
+  }
+
+  /**
+   * One entry of {@code sources.yaml}: a headed CSV source of customers' rows with {@code
+   * customer_id}, {@code ts} ({@value #TS_FORMAT}) and {@code amount}, then {@code extraColumns}
+   * (schema entries in YAML flow style).
+   */
+  private static String csvSource(String name, String path, String... extraColumns) {
+    StringBuilder out =
+        new StringBuilder(
+            """
+              - name: %s
+                format: csv
+                path: %s
+                header: true
+                entity: customer
+                entity_key: customer_id
+                event_time: {column: ts, format: "%s"}
+                schema:
+                  - {name: customer_id, type: string, nullable: false}
+                  - {name: ts, type: string, nullable: false}
+                  - {name: amount, type: double, nullable: false, min: 0, max: 100000}
+            """
+                .formatted(name, path, TS_FORMAT));
+    for (String c : extraColumns) {
+      out.append("      - ").append(c).append('\n');
+    }
+    return out.toString();
   }
 
   private static final String ENTITIES =
@@ -240,21 +257,7 @@ final class SyntheticData {
     write(dir, "entities.yaml", ENTITIES);
     StringBuilder sources = new StringBuilder("sources:\n");
     for (String source : List.of(LABEL_SOURCE, FEATURE_SOURCE)) {
-      sources.append(
-          """
-            - name: %s
-              format: csv
-              path: %s.csv
-              header: true
-              entity: customer
-              entity_key: customer_id
-              event_time: {column: ts, format: "%s"}
-              schema:
-                - {name: customer_id, type: string, nullable: false}
-                - {name: ts, type: string, nullable: false}
-                - {name: amount, type: double, nullable: false, min: 0, max: 100000}
-          """
-              .formatted(source, source, TS_FORMAT));
+      sources.append(csvSource(source, source + ".csv"));
     }
     write(dir, "sources.yaml", sources.toString());
     StringBuilder views = new StringBuilder("feature_views:\n");
