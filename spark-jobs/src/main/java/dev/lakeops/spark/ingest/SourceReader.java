@@ -88,38 +88,29 @@ public final class SourceReader {
       return withRowIndex(source, all, rowOffset);
     }
     boolean header = source.format() == SourceFormat.CSV && source.header();
-    boolean rowIndex = source.eventTime() instanceof EventTime.FromRowIndex;
-    if (!rowIndex) {
+    if (!(source.eventTime() instanceof EventTime.FromRowIndex)) {
       return readLines(source, files, header);
     }
+    // With a row index: each file's non-blank lines numbered, the header (index 0) left out.
     List<JavaRDD<String>> nonBlank = new ArrayList<>();
     for (InputFile f : files) {
       nonBlank.add(
           spark.read().text(f.path()).javaRDD().map(r -> r.getString(0)).filter(l -> !l.isBlank()));
     }
     long skip = header ? 1 : 0;
-    long[] lineCounts = rowIndex ? lineCounts(nonBlank) : null;
+    long[] lineCounts = lineCounts(nonBlank);
     Dataset<Row> all = null;
     long offset = rowOffset;
     for (int i = 0; i < files.size(); i++) {
       String path = files.get(i).path();
       JavaPairRDD<String, Long> lines = nonBlank.get(i).zipWithIndex();
-      String first =
-          header
-              ? InputFiles.firstNonBlankLine(
-                  source.name(), path, spark.sparkContext().hadoopConfiguration())
-              : null;
+      String first = header ? headerLine(source, path) : null;
       long base = offset;
       JavaRDD<Row> records =
           lines
               .filter(t -> t._2() >= skip)
-              .map(
-                  t ->
-                      RowFactory.create(
-                          path, t._1(), first, rowIndex ? base + t._2() - skip : -1L));
-      if (rowIndex) {
-        offset += Math.max(0, lineCounts[i] - skip);
-      }
+              .map(t -> RowFactory.create(path, t._1(), first, base + t._2() - skip));
+      offset += Math.max(0, lineCounts[i] - skip);
       Dataset<Row> one = spark.createDataFrame(records, TEXT_RECORDS);
       all = all == null ? one : all.union(one);
     }
@@ -137,11 +128,7 @@ public final class SourceReader {
     Dataset<Row> all = null;
     for (InputFile f : files) {
       String path = f.path();
-      String first =
-          header
-              ? InputFiles.firstNonBlankLine(
-                  source.name(), path, spark.sparkContext().hadoopConfiguration())
-              : null;
+      String first = header ? headerLine(source, path) : null;
       List<Column> cols =
           new ArrayList<>(
               List.of(
@@ -156,6 +143,12 @@ public final class SourceReader {
       all = all == null ? one : all.union(one);
     }
     return all;
+  }
+
+  /** A headed file's header: its first non-blank line, read on the driver. */
+  private String headerLine(SourceConfig source, String path) {
+    return InputFiles.firstNonBlankLine(
+        source.name(), path, spark.sparkContext().hadoopConfiguration());
   }
 
   /**
