@@ -244,8 +244,7 @@ public final class FeatureHistory implements Serializable {
   }
 
   /** The exact length of {@link #encode}'s result for the same arguments. */
-  private static int encodedSize(
-      NavigableMap<Long, Slot> slots, int from, int to, long completeAfter) {
+  static int encodedSize(NavigableMap<Long, Slot> slots, int from, int to, long completeAfter) {
     int n =
         5
             + CompactBytes.varintSize(to - from)

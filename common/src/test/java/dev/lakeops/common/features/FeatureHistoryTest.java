@@ -132,6 +132,24 @@ class FeatureHistoryTest {
     }
   }
 
+  @Test
+  void theStoredFormIsSizedExactlyBeforeItIsWritten() {
+    Random rnd = new Random(11);
+    for (int round = 0; round < 40; round++) {
+      IncrementalFeatures inc = new IncrementalFeatures(SOURCE, VIEWS);
+      FeatureHistory h = new FeatureHistory();
+      randomEvents(rnd, 1 + rnd.nextInt(40)).forEach(e -> inc.add(h, e));
+      int features = h.slots.firstEntry().getValue().n.length;
+      int from = rnd.nextInt(features);
+      int to = from + 1 + rnd.nextInt(features - from);
+      long completeAfter = rnd.nextBoolean() ? Long.MIN_VALUE : rnd.nextLong();
+      byte[] stored = FeatureHistory.encode(h.slots, from, to, completeAfter, 7);
+      assertThat(FeatureHistory.encodedSize(h.slots, from, to, completeAfter))
+          .as("round %d, features [%d, %d)", round, from, to)
+          .isEqualTo(stored.length);
+    }
+  }
+
   private static byte[] fold(List<SourceEvent> events, int view) {
     IncrementalFeatures one = new IncrementalFeatures(SOURCE, List.of(VIEWS.get(view)));
     FeatureHistory h = new FeatureHistory();
