@@ -424,12 +424,14 @@ public final class Errors {
   }
 
   /** A stored feature history has another format version than this build reads. */
-  public static LakeOpsException featureHistoryVersion(String found, int reads) {
+  public static LakeOpsException featureHistoryVersion(String found, int oldest, int newest) {
     return new LakeOpsException(
         "a stored feature history has format version "
             + found
-            + "; this build reads version "
-            + reads
+            + "; this build reads versions "
+            + oldest
+            + " to "
+            + newest
             + ". Fix: re-run 'mlops materialize' (or the online-store job) with this build.");
   }
 

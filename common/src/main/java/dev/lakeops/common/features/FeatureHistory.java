@@ -33,8 +33,18 @@ import java.util.TreeMap;
  * per slot, ascending time:
  *   zigzag  time (epoch µs), the first absolute, then the difference to the previous slot's
  *   per feature: tag 0 empty | 1 moments: varint n, double s, double mean, double m2 (raw IEEE
- *                bits, big-endian) | 16 + value tag: a picked value as {@code FeatureValues}
+ *                bits, big-endian) | 2 one event (version 2 on): double x, read as n = 1, s = x,
+ *                mean = x, m2 = +0.0 | 3 the same partials as an earlier feature of the slot
+ *                (version 2 on): varint its index | 16 + value tag: a picked value as {@code
+ *                FeatureValues}
  * </pre>
+ *
+ * <p>Tags 2 and 3 are written only where they are exact (tag 2: the moments of one event whose raw
+ * bits are s = mean and m2 = +0.0; tag 3: partials equal as raw bits to those of an earlier feature
+ * written in full), so a decoded history equals the encoded one bit for bit. Tag 2 takes 9 bytes
+ * where tag 1 takes 26 (a slot holds one event in the common case of one event per time); tag 3
+ * takes 2 where views aggregate one expression several ways or over several windows. Version 1
+ * (tags 0, 1, 16+) is a subset of version 2 and is still read.
  *
  * <p>Not Java serialization: the format is versioned here and read by any process of any version
  * that knows it; an unknown version is refused with a message that says to re-materialize.
@@ -43,10 +53,15 @@ public final class FeatureHistory implements Serializable {
   private static final long serialVersionUID = 2L;
 
   /** The version byte of the stored form. */
-  public static final byte FORMAT_VERSION = 1;
+  public static final byte FORMAT_VERSION = 2;
+
+  /** The oldest version of the stored form this build reads. */
+  static final byte OLDEST_READ_VERSION = 1;
 
   static final byte EMPTY = 0;
   static final byte MOMENTS = 1;
+  static final byte ONE_EVENT = 2;
+  static final byte SAME_AS = 3;
   static final byte PICK = 16;
   static final byte P_NULL = 0;
   static final byte P_DOUBLE = 1;
@@ -226,8 +241,15 @@ public final class FeatureHistory implements Serializable {
       first = false;
       prev = t;
       Slot s = e.getValue();
+      int[] same = sameAs(s, from, to);
       for (int i = from; i < to; i++) {
-        if (s.n[i] != 0) {
+        if (same != null && same[i - from] >= 0) {
+          b.put(SAME_AS);
+          b.varint(same[i - from]);
+        } else if (isOneEvent(s, i)) {
+          b.put(ONE_EVENT);
+          b.putLong(Double.doubleToRawLongBits(s.s[i]));
+        } else if (s.n[i] != 0) {
           b.put(MOMENTS);
           b.varint(s.n[i]);
           b.putLong(Double.doubleToRawLongBits(s.s[i]));
@@ -258,17 +280,94 @@ public final class FeatureHistory implements Serializable {
       first = false;
       prev = t;
       Slot s = e.getValue();
+      int[] same = sameAs(s, from, to);
       for (int i = from; i < to; i++) {
-        if (s.n[i] != 0) {
-          n += 25 + CompactBytes.varintSize(s.n[i]);
-        } else if (s.pick[i] != null) {
-          n += pickSize(s.pick[i]);
-        } else {
-          n++;
-        }
+        n +=
+            same != null && same[i - from] >= 0
+                ? 1 + CompactBytes.varintSize(same[i - from])
+                : valueSize(s, i);
       }
     }
     return n;
+  }
+
+  /** The length of feature {@code i}'s own encoding (not a {@link #SAME_AS} reference). */
+  private static int valueSize(Slot s, int i) {
+    if (isOneEvent(s, i)) {
+      return 9;
+    } else if (s.n[i] != 0) {
+      return 25 + CompactBytes.varintSize(s.n[i]);
+    } else if (s.pick[i] != null) {
+      return pickSize(s.pick[i]);
+    }
+    return 1;
+  }
+
+  /**
+   * Per feature of {@code [from, to)} of {@code s}, the earlier feature (numbered from {@code
+   * from}) whose partials it repeats bit for bit, which tag {@link #SAME_AS} then names instead of
+   * repeating them, or -1; null when no feature repeats one. Views often aggregate one expression
+   * several ways over several windows (sum, mean and stddev share their moments; a slot holds the
+   * same partials whatever the window), so a slot often repeats partials. A reference always names
+   * a feature written in full, and is taken only where it is shorter than the feature's own form.
+   */
+  private static int[] sameAs(Slot s, int from, int to) {
+    int[] same = null;
+    int[] written = new int[to - from]; // features written in full that a later one may repeat
+    int count = 0;
+    for (int i = from; i < to; i++) {
+      int own = valueSize(s, i);
+      int found = -1;
+      if (own > 2) {
+        for (int k = 0; k < count && found < 0; k++) {
+          if (samePartials(s, i, written[k])
+              && 1 + CompactBytes.varintSize(written[k] - from) < own) {
+            found = written[k] - from;
+          }
+        }
+      }
+      if (found >= 0) {
+        if (same == null) {
+          same = new int[to - from];
+          java.util.Arrays.fill(same, -1);
+        }
+        same[i - from] = found;
+      } else if (own > 2) {
+        written[count++] = i;
+      }
+    }
+    return same;
+  }
+
+  /** Whether features {@code i} and {@code j} of {@code s} hold the same partials, as raw bits. */
+  private static boolean samePartials(Slot s, int i, int j) {
+    return s.n[i] == s.n[j]
+        && Double.doubleToRawLongBits(s.s[i]) == Double.doubleToRawLongBits(s.s[j])
+        && Double.doubleToRawLongBits(s.mean[i]) == Double.doubleToRawLongBits(s.mean[j])
+        && Double.doubleToRawLongBits(s.m2[i]) == Double.doubleToRawLongBits(s.m2[j])
+        && samePick(s.pick[i], s.pick[j]);
+  }
+
+  private static boolean samePick(Object a, Object b) {
+    if (a == null || b == null) {
+      return a == b;
+    }
+    if (a.getClass() != b.getClass()) {
+      return false;
+    }
+    return a instanceof Double da
+        ? Double.doubleToRawLongBits(da) == Double.doubleToRawLongBits((Double) b)
+        : a.equals(b);
+  }
+
+  /**
+   * Whether feature {@code i} of {@code s} holds exactly the moments one event gives (n = 1, mean =
+   * s, m2 = +0.0, compared as raw bits), so that tag {@link #ONE_EVENT} restores them bit for bit.
+   */
+  private static boolean isOneEvent(Slot s, int i) {
+    return s.n[i] == 1
+        && Double.doubleToRawLongBits(s.mean[i]) == Double.doubleToRawLongBits(s.s[i])
+        && Double.doubleToRawLongBits(s.m2[i]) == 0L;
   }
 
   /** The length {@link #putPick} writes for {@code v} (1 for a type it refuses). */
@@ -313,10 +412,17 @@ public final class FeatureHistory implements Serializable {
         | (stored[4] & 0xFF);
   }
 
+  /** Whether this build reads a stored form whose first byte is {@code version}. */
+  public static boolean readsVersion(byte version) {
+    return version >= OLDEST_READ_VERSION && version <= FORMAT_VERSION;
+  }
+
   private static void checkVersion(byte[] stored) {
-    if (stored.length < 5 || stored[0] != FORMAT_VERSION) {
+    if (stored.length < 5 || !readsVersion(stored[0])) {
       throw Errors.featureHistoryVersion(
-          stored.length == 0 ? "(empty)" : Byte.toString(stored[0]), FORMAT_VERSION);
+          stored.length == 0 ? "(empty)" : Byte.toString(stored[0]),
+          OLDEST_READ_VERSION,
+          FORMAT_VERSION);
     }
   }
 
@@ -363,9 +469,28 @@ public final class FeatureHistory implements Serializable {
   private static Slot readSlot(CompactBytes.In r, int features) {
     Slot s = new Slot(features);
     for (int i = 0; i < features; i++) {
-      readValue(r, s, i);
+      if (r.b[r.pos] == SAME_AS) {
+        r.pos++;
+        int j = sameAsIndex(r, i);
+        s.n[i] = s.n[j];
+        s.s[i] = s.s[j];
+        s.mean[i] = s.mean[j];
+        s.m2[i] = s.m2[j];
+        s.pick[i] = s.pick[j];
+      } else {
+        readValue(r, s, i);
+      }
     }
     return s;
+  }
+
+  /** The feature index after tag {@link #SAME_AS} read for feature {@code i}: an earlier one. */
+  private static int sameAsIndex(CompactBytes.In r, int i) {
+    long j = r.varint();
+    if (j < 0 || j >= i) {
+      throw Errors.corruptFeatureHistory("feature " + i + " repeats feature " + j);
+    }
+    return (int) j;
   }
 
   /** Reads one feature's stored partials into {@code s}'s feature {@code i}. */
@@ -380,6 +505,14 @@ public final class FeatureHistory implements Serializable {
       s.s[i] = Double.longBitsToDouble(r.getLong());
       s.mean[i] = Double.longBitsToDouble(r.getLong());
       s.m2[i] = Double.longBitsToDouble(r.getLong());
+      return;
+    }
+    if (tag == ONE_EVENT) {
+      double x = Double.longBitsToDouble(r.getLong());
+      s.n[i] = 1;
+      s.s[i] = x;
+      s.mean[i] = x;
+      s.m2[i] = 0.0;
       return;
     }
     s.pick[i] = readPick(r, tag);
@@ -416,6 +549,14 @@ public final class FeatureHistory implements Serializable {
         r.pos += 24;
         continue;
       }
+      if (tag == ONE_EVENT) {
+        r.pos += 8;
+        continue;
+      }
+      if (tag == SAME_AS) {
+        r.varint();
+        continue;
+      }
       switch (tag - PICK) {
         case P_NULL, P_TRUE, P_FALSE -> {}
         case P_DOUBLE -> r.pos += 8;
@@ -445,6 +586,9 @@ public final class FeatureHistory implements Serializable {
     final int count;
     private long t;
     private boolean first = true;
+    // Where each feature of the current slot starts, for a later feature's SAME_AS reference.
+    private final int[] at;
+    private int next;
 
     Cursor(byte[] stored) {
       checkVersion(stored);
@@ -452,6 +596,7 @@ public final class FeatureHistory implements Serializable {
       features = (int) r.varint();
       completeAfter = r.zigzag();
       count = (int) r.varint();
+      at = new int[features];
     }
 
     int pos() {
@@ -461,6 +606,7 @@ public final class FeatureHistory implements Serializable {
     long nextTime() {
       t = first ? r.zigzag() : t + r.zigzag();
       first = false;
+      next = 0;
       return t;
     }
 
@@ -469,11 +615,27 @@ public final class FeatureHistory implements Serializable {
     }
 
     void skipValue() {
+      at[next++] = r.pos;
       FeatureHistory.skipSlot(r, 1);
     }
 
     /** Feeds the next feature's partials to {@code a}, reading the picked value only if needed. */
     void addValue(IncrementalFeatures.Aggregate a) {
+      int i = next++;
+      at[i] = r.pos;
+      if (r.b[r.pos] == SAME_AS) {
+        r.pos++;
+        int j = sameAsIndex(r, i);
+        feed(new CompactBytes.In(r.b, at[j]), a);
+      } else {
+        feed(r, a);
+      }
+    }
+
+    /**
+     * Feeds the partials written in full at {@code r}'s position to {@code a}, moving past them.
+     */
+    private static void feed(CompactBytes.In r, IncrementalFeatures.Aggregate a) {
       byte tag = r.b[r.pos];
       if (tag == EMPTY) {
         r.pos++;
@@ -485,6 +647,10 @@ public final class FeatureHistory implements Serializable {
         double mean = Double.longBitsToDouble(r.getLong());
         double m2 = Double.longBitsToDouble(r.getLong());
         a.add(n, s, mean, m2, null);
+      } else if (tag == ONE_EVENT) {
+        r.pos++;
+        double x = Double.longBitsToDouble(r.getLong());
+        a.add(1, x, x, 0.0, null);
       } else if (a.picks()) {
         r.pos++;
         a.add(0, 0, 0, 0, readPick(r, tag));

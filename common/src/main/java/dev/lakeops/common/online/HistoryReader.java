@@ -61,7 +61,7 @@ final class HistoryReader {
     if (FeatureValues.isSnapshot(stored)) {
       return readSnapshot(key, stored, t);
     }
-    if (stored[0] != FeatureHistory.FORMAT_VERSION
+    if (!FeatureHistory.readsVersion(stored[0])
         || view.features().isEmpty()
         || FeatureHistory.layoutHash(stored) != layoutHash) {
       return OnlineRead.STALE;

@@ -68,7 +68,7 @@ class ErrorsTest {
     assertThat(r.exitCode()).isEqualTo(CliFailures.JOB_FAILED);
     assertThat(r.err())
         .isEqualTo(
-            "error: a stored feature history has format version 9; this build reads version 1."
+            "error: a stored feature history has format version 9; this build reads versions 1 to 2."
                 + " Fix: re-run 'mlops materialize' (or the online-store job) with this build."
                 + System.lineSeparator());
   }

@@ -150,6 +150,100 @@ class FeatureHistoryTest {
     }
   }
 
+  /** A slot of one feature holding the moments of {@code xs} added in order, as ingest does. */
+  private static FeatureHistory.Slot momentsOf(double... xs) {
+    FeatureHistory.Slot slot = new FeatureHistory.Slot(1);
+    Moments m = new Moments();
+    for (double x : xs) {
+      slot.s[0] = slot.n[0] == 0 ? x : slot.s[0] + x;
+      m.add(x);
+      slot.n[0]++;
+    }
+    slot.mean[0] = m.rawMean();
+    slot.m2[0] = m.m2();
+    return slot;
+  }
+
+  @Test
+  void oneEventsMomentsAreStoredShortAndRestoredBitForBit() {
+    // One event of x has mean x and m2 +0.0 (tag 2, 9 bytes) unless the arithmetic changes them:
+    // -0.0 gets mean +0.0 (0.0 + -0.0), NaN and infinity get m2 NaN; those keep tag 1.
+    double[] xs = {2.5, -3.0, 0.0, 1e-310, -0.0, Double.NaN, Double.POSITIVE_INFINITY};
+    byte[] tags = {2, 2, 2, 2, 1, 1, 1};
+    for (int k = 0; k < xs.length; k++) {
+      assertStoredAs(momentsOf(xs[k]), tags[k], "x = " + xs[k]);
+    }
+    assertStoredAs(momentsOf(1.0, 1.0), (byte) 1, "two events");
+  }
+
+  private static void assertStoredAs(FeatureHistory.Slot slot, byte tag, String what) {
+    java.util.TreeMap<Long, FeatureHistory.Slot> slots = new java.util.TreeMap<>();
+    slots.put(600L, slot);
+    byte[] stored = FeatureHistory.encode(slots, 0, 1, Long.MIN_VALUE, 7);
+    // header: version, int32 hash, varint 1, zigzag(MIN_VALUE) = 10 bytes, varint 1; time 600 = 2
+    int tagAt = 5 + 1 + 10 + 1 + 2;
+    assertThat(stored[tagAt]).as(what).isEqualTo(tag);
+    assertThat(stored.length).as(what).isEqualTo(tagAt + (tag == 2 ? 9 : 1 + 1 + 24));
+    assertSameSlot(FeatureHistory.decode(stored, Long.MIN_VALUE).slots.get(600L), slot, what);
+  }
+
+  /** Every partial of {@code read} equals {@code written}'s, doubles as raw bits. */
+  private static void assertSameSlot(
+      FeatureHistory.Slot read, FeatureHistory.Slot written, String what) {
+    assertThat(read.n).as(what).isEqualTo(written.n);
+    assertThat(bits(read.s)).as(what).isEqualTo(bits(written.s));
+    assertThat(bits(read.mean)).as(what).isEqualTo(bits(written.mean));
+    assertThat(bits(read.m2)).as(what).isEqualTo(bits(written.m2));
+    assertThat(read.pick).as(what).containsExactly(written.pick);
+  }
+
+  private static long[] bits(double[] d) {
+    return Arrays.stream(d).mapToLong(Double::doubleToRawLongBits).toArray();
+  }
+
+  @Test
+  void aSlotNamesPartialsItRepeatsInsteadOfWritingThemAgain() {
+    IncrementalFeatures inc = new IncrementalFeatures(SOURCE, List.of(ALL_AGGREGATIONS));
+    FeatureHistory h = new FeatureHistory();
+    inc.add(h, ev(10, 2.5, "b"));
+    byte[] stored = inc.encodeView(h, 0, Long.MAX_VALUE);
+    // header 5 + features 1 + completeAfter (MIN_VALUE) 10 + slots 1 + time (6e8 µs) 5 = 22; then
+    // n10 one event (1.0) 9, sum30 one event (2.5) 9, mean20 and sd30 as sum30 2 + 2, min5 a
+    // double 9, max10 as min5 2, minc30 "b" 3, lastc30 as minc30 2, x_now as min5 2, c_now as
+    // minc30 2: 42
+    assertThat(stored).hasSize(22 + 42);
+    assertSameSlot(
+        FeatureHistory.decode(stored, Long.MIN_VALUE).slots.get(10 * MIN),
+        h.slots.firstEntry().getValue(),
+        "one event");
+  }
+
+  @Test
+  void aVersionOneStoredFormIsStillRead() {
+    // written as version 1 did (its layout has no tag 2): one slot at 10 min, moments of 2 events
+    CompactBytes.Out b = new CompactBytes.Out(64);
+    b.put((byte) 1);
+    b.putInt(7);
+    b.varint(1);
+    b.zigzag(Long.MIN_VALUE);
+    b.varint(1);
+    b.zigzag(10 * MIN);
+    b.put((byte) 1);
+    b.varint(2);
+    b.putLong(Double.doubleToRawLongBits(3.0));
+    b.putLong(Double.doubleToRawLongBits(1.5));
+    b.putLong(Double.doubleToRawLongBits(0.5));
+    byte[] v1 = b.toArray();
+    FeatureHistory h = FeatureHistory.decode(v1, Long.MIN_VALUE);
+    FeatureHistory.Slot slot = h.slots.get(10 * MIN);
+    assertThat(slot.n).containsExactly(2);
+    assertThat(slot.s).containsExactly(3.0);
+    assertThat(slot.mean).containsExactly(1.5);
+    assertThat(slot.m2).containsExactly(0.5);
+    assertThat(FeatureHistory.layoutHash(v1)).isEqualTo(7);
+    assertThat(FeatureHistory.latestOf(v1)).isEqualTo(10 * MIN);
+  }
+
   private static byte[] fold(List<SourceEvent> events, int view) {
     IncrementalFeatures one = new IncrementalFeatures(SOURCE, List.of(VIEWS.get(view)));
     FeatureHistory h = new FeatureHistory();
@@ -391,6 +485,7 @@ class FeatureHistoryTest {
     assertThatThrownBy(() -> FeatureHistory.decode(future, 0))
         .isInstanceOf(dev.lakeops.common.error.LakeOpsException.class)
         .hasMessageContaining("format version 9")
+        .hasMessageContaining("reads versions 1 to 2")
         .hasMessageContaining("re-run 'mlops materialize'");
     byte[] longer = Arrays.copyOf(stored, stored.length + 1);
     assertThatThrownBy(() -> FeatureHistory.decode(longer, 0))

@@ -87,8 +87,8 @@ class FeatureHistorySerializerTest {
       0,
       0,
       17,
-      // version 1, layout hash 0, 0 features
-      1,
+      // version 2, layout hash 0, 0 features
+      2,
       0,
       0,
       0,
