@@ -290,7 +290,7 @@ public final class IncrementalFeatures {
    * Boolean} otherwise, or null.
    */
   public Map<String, Object> compute(FeatureHistory h, int view, long t) {
-    Map<String, Object> out = new LinkedHashMap<>();
+    Map<String, Object> out = valuesMap(viewStart[view + 1] - viewStart[view]);
     for (int i = viewStart[view]; i < viewStart[view + 1]; i++) {
       FeatureSpec f = features.get(i);
       out.put(f.name(), f.derived() ? derive(f, out) : finish(h, i, f, t));
@@ -328,7 +328,7 @@ public final class IncrementalFeatures {
    * from what is kept.
    */
   public Map<String, Object> valuesAt(FeatureHistory h, int view, long tMicros) {
-    Map<String, Object> out = new LinkedHashMap<>();
+    Map<String, Object> out = valuesMap(viewStart[view + 1] - viewStart[view]);
     Long latest = h.slots.floorKey(tMicros);
     for (int i = viewStart[view]; i < viewStart[view + 1]; i++) {
       FeatureSpec f = features.get(i);
@@ -365,24 +365,28 @@ public final class IncrementalFeatures {
    */
   static final class Aggregate {
     private final Aggregation a;
+    private final boolean picks;
     private long n;
-    private Double s;
+    // The sum, meaningful once n > 0 (a primitive: no boxing per slot added).
+    private double s;
+    // Only the standard deviation needs the merged moments; the others read n and s.
     private final Moments moments;
     private Object best;
 
     Aggregate(Aggregation a) {
       this.a = a;
-      this.moments =
+      this.picks =
           switch (a) {
-            case COUNT, SUM, MEAN, STDDEV -> new Moments();
-            case MIN, MAX, LAST -> null;
+            case COUNT, SUM, MEAN, STDDEV -> false;
+            case MIN, MAX, LAST -> true;
             default -> throw new IllegalStateException("unhandled aggregation " + a);
           };
+      this.moments = a == Aggregation.STDDEV ? new Moments() : null;
     }
 
     /** Whether {@link #add} reads the slot's picked value (else it may be null). */
     boolean picks() {
-      return moments == null;
+      return picks;
     }
 
     /** Adds one slot's partials of the feature: its moments and its picked value. */
@@ -392,10 +396,12 @@ public final class IncrementalFeatures {
           if (sn == 0) {
             return;
           }
-          n += sn;
           // Spark's Sum: coalesce(sum, 0) + x, folded left in frame order.
-          s = (s == null ? 0.0 : s) + ss;
-          moments.merge(sn, smean, sm2);
+          s = n == 0 ? 0.0 + ss : s + ss;
+          n += sn;
+          if (moments != null) {
+            moments.merge(sn, smean, sm2);
+          }
         }
         case MIN -> best = least(best, pick);
         case MAX -> best = greatest(best, pick);
@@ -411,8 +417,8 @@ public final class IncrementalFeatures {
     Object result() {
       return switch (a) {
         case COUNT -> n;
-        case SUM -> s;
-        case MEAN -> n > 0 ? s / (double) n : null;
+        case SUM -> n > 0 ? (Double) s : null;
+        case MEAN -> n > 0 ? (Double) (s / (double) n) : null;
         case STDDEV -> moments.sampleStddev();
         default -> best;
       };
@@ -483,7 +489,7 @@ public final class IncrementalFeatures {
     Long at = latestPos < 0 ? null : latest;
     Object[] picks =
         anyPick && latestPos >= 0 ? FeatureHistory.picksAt(bytes, latestPos, stored) : null;
-    Map<String, Object> out = new LinkedHashMap<>();
+    Map<String, Object> out = valuesMap(nf);
     for (int i = 0; i < nf; i++) {
       FeatureSpec f = features.get(i);
       if (f.derived()) {
@@ -495,6 +501,11 @@ public final class IncrementalFeatures {
       }
     }
     return new StoredRead(c.completeAfter, at, out);
+  }
+
+  /** An empty values map for {@code features} values, sized so that filling it never rehashes. */
+  private static Map<String, Object> valuesMap(int features) {
+    return new LinkedHashMap<>((int) (features / 0.75f) + 1);
   }
 
   /** The greater of two values (null loses), in Spark's order. */
