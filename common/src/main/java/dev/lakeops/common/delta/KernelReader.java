@@ -15,9 +15,13 @@ import io.delta.kernel.defaults.engine.DefaultEngine;
 import io.delta.kernel.engine.Engine;
 import io.delta.kernel.engine.FileReadResult;
 import io.delta.kernel.exceptions.TableNotFoundException;
+import io.delta.kernel.expressions.Column;
+import io.delta.kernel.expressions.Literal;
 import io.delta.kernel.expressions.Predicate;
 import io.delta.kernel.internal.InternalScanFileUtils;
+import io.delta.kernel.internal.ScanImpl;
 import io.delta.kernel.internal.data.ScanStateRow;
+import io.delta.kernel.statistics.DataFileStatistics;
 import io.delta.kernel.types.ArrayType;
 import io.delta.kernel.types.BooleanType;
 import io.delta.kernel.types.ByteType;
@@ -179,6 +183,74 @@ public final class KernelReader {
       throw Errors.cannotReadDeltaTable(snapshot.getPath(), e);
     }
     return out;
+  }
+
+  /**
+   * The snapshot of the table at {@code path} as of {@code version}, or the latest when {@code
+   * version} is null; empty when there is no Delta table there.
+   */
+  public Optional<Snapshot> snapshot(String path, Long version) {
+    if (version == null) {
+      return snapshot(path);
+    }
+    try {
+      return Optional.of(TableManager.loadSnapshot(path).atVersion(version).build(engine));
+    } catch (TableNotFoundException e) {
+      return Optional.empty();
+    }
+  }
+
+  /**
+   * The largest of the per-file maximum statistics of a top-level column over a snapshot's data
+   * files, as Kernel parses Delta's statistics (a timestamp in epoch µs; Delta writes timestamp
+   * statistics to the millisecond, truncated, so every value of the column is below the result +
+   * 1,000 µs). {@link Long#MIN_VALUE} when no file holds a non-null value; empty when a file with
+   * non-null values has no maximum for the column (statistics not collected), so the caller must
+   * read the data. Reads the log only, no data file.
+   *
+   * @throws dev.lakeops.common.error.LakeOpsException when the log cannot be read
+   */
+  public Optional<Long> maxStatistic(Snapshot snapshot, String column) {
+    StructType schema = snapshot.getSchema();
+    Column ref = new Column(column);
+    long max = Long.MIN_VALUE;
+    try (CloseableIterator<FilteredColumnarBatch> files =
+        ((ScanImpl) snapshot.getScanBuilder().build()).getScanFiles(engine, true)) {
+      while (files.hasNext()) {
+        try (CloseableIterator<Row> rows = files.next().getRows()) {
+          while (rows.hasNext()) {
+            Row add = rows.next().getStruct(InternalScanFileUtils.ADD_FILE_ORDINAL);
+            int at = InternalScanFileUtils.ADD_FILE_STATS_ORDINAL;
+            if (add.isNullAt(at)) {
+              return Optional.empty();
+            }
+            Optional<DataFileStatistics> stats =
+                DataFileStatistics.deserializeFromJson(add.getString(at), schema);
+            if (stats.isEmpty()) {
+              return Optional.empty();
+            }
+            if (stats.get().getNumRecords() == 0) {
+              continue;
+            }
+            Literal value = stats.get().getMaxValues().get(ref);
+            if (value == null) {
+              Long nulls = stats.get().getNullCount().get(ref);
+              if (nulls != null && nulls == stats.get().getNumRecords()) {
+                continue; // every value of the file is null: no maximum, nothing to bound
+              }
+              return Optional.empty();
+            }
+            if (!(value.getValue() instanceof Long l)) {
+              return Optional.empty();
+            }
+            max = Math.max(max, l);
+          }
+        }
+      }
+    } catch (IOException e) {
+      throw Errors.cannotReadDeltaTable(snapshot.getPath(), e);
+    }
+    return Optional.of(max);
   }
 
   /**

@@ -40,6 +40,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.LongSupplier;
@@ -384,10 +385,16 @@ public final class FeaturePipeline {
   }
 
   /**
-   * Whether {@code micros} is later than every event in the events table (true for an empty table):
-   * one aggregate of the event-time column, where the per-entity test groups and joins.
+   * Whether {@code micros} is later than every event in the events table (true for an empty table).
+   * First from the data files' statistics in the log (no Spark job: the usual case of new events
+   * later than the table's latest by more than Delta's millisecond truncation of them); else one
+   * aggregate of the event-time column, where the per-entity test groups and joins.
    */
   private boolean laterThanAll(TableRef events, Long version, long micros) {
+    Optional<Long> bound = tables.timestampBound(events, version, RowValidator.EVENT_TIME);
+    if (bound.isPresent() && micros >= bound.get()) {
+      return true;
+    }
     Dataset<Row> all = version == null ? tables.read(events) : tables.read(events, version);
     Row latest = all.agg(max(unix_micros(col(RowValidator.EVENT_TIME)))).head();
     return latest.isNullAt(0) || micros > latest.getLong(0);

@@ -1,8 +1,5 @@
 package dev.lakeops.spark.ingest;
 
-import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.lit;
-
 import dev.lakeops.common.warehouse.TableRef;
 import dev.lakeops.spark.store.DeltaTables;
 import java.util.ArrayList;
@@ -44,16 +41,21 @@ public final class IngestLog {
     this.table = table;
   }
 
-  /** The files the source has ingested, with the rows each held (a small driver-side list). */
+  /**
+   * The files the source has ingested, with the rows each held (a small driver-side list), read
+   * with Delta Kernel on the driver (no Spark job); none when there is no log yet.
+   */
   public Map<InputFile, Long> ingested(String source) {
-    if (!tables.exists(table)) {
-      return Map.of();
-    }
-    return tables.read(table).filter(col("source").equalTo(lit(source))).collectAsList().stream()
+    return tables.readSmall(table).stream()
+        .filter(r -> source.equals(r.get(SOURCE)))
         .collect(
             Collectors.toMap(
-                r -> new InputFile(r.getString(1), r.getLong(2), r.getLong(3)),
-                r -> r.getLong(4),
+                r ->
+                    new InputFile(
+                        (String) r.get("path"),
+                        (Long) r.get("size"),
+                        (Long) r.get("modification_time")),
+                r -> (Long) r.get("rows"),
                 Long::sum));
   }
 

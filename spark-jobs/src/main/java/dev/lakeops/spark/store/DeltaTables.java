@@ -9,6 +9,8 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
@@ -91,12 +93,47 @@ public final class DeltaTables {
   }
 
   private io.delta.kernel.Snapshot snapshot(TableRef table) {
+    return kernel()
+        .snapshot(table.path())
+        .orElseThrow(() -> new IllegalStateException("no Delta table at " + table.path()));
+  }
+
+  private KernelReader kernel() {
     if (kernel == null) {
       kernel = new KernelReader(spark.sparkContext().hadoopConfiguration());
     }
-    return kernel
-        .snapshot(table.path())
-        .orElseThrow(() -> new IllegalStateException("no Delta table at " + table.path()));
+    return kernel;
+  }
+
+  /**
+   * Every row of a small table's current version (the bookkeeping tables), read on the driver with
+   * Delta Kernel: no Spark job and no Delta snapshot in Spark, which on a run that reads one small
+   * table costs about a second. Values as {@link KernelReader} gives them (timestamps as epoch µs);
+   * empty when there is no table.
+   *
+   * @throws dev.lakeops.common.error.LakeOpsException when a data file cannot be read
+   */
+  public List<Map<String, Object>> readSmall(TableRef table) {
+    return kernel().readAll(table.path());
+  }
+
+  /**
+   * An exclusive upper bound (epoch µs) of a timestamp column's values in the table as of {@code
+   * version} (the latest when null), from the data files' statistics in the log: Delta writes them
+   * to the millisecond, truncated, so every value is below the largest file maximum + 1,000 µs.
+   * {@link Long#MIN_VALUE} when the table holds no non-null value; empty when a file lacks the
+   * statistic (the data must be read then). No data file is read.
+   *
+   * @throws IllegalStateException when there is no table at the path
+   */
+  public Optional<Long> timestampBound(TableRef table, Long version, String column) {
+    io.delta.kernel.Snapshot snapshot =
+        kernel()
+            .snapshot(table.path(), version)
+            .orElseThrow(() -> new IllegalStateException("no Delta table at " + table.path()));
+    return kernel()
+        .maxStatistic(snapshot, column)
+        .map(max -> max == Long.MIN_VALUE ? max : max + 1000);
   }
 
   /**
