@@ -73,7 +73,10 @@ public final class FeatureComputer {
         values.add(value(view.features().get(i)).as(v(i)));
       }
     }
-    Dataset<Row> valued = events.select(values.toArray(Column[]::new));
+    // Hash-partitioned by the key alone: the per-time aggregate (clustered by key and time) and
+    // the windows (by key) both find their rows where they need them, so the rows are shuffled
+    // once, not once per step.
+    Dataset<Row> valued = events.select(values.toArray(Column[]::new)).repartition(key);
 
     List<Column> partials = new ArrayList<>();
     for (int i = 0; i < view.features().size(); i++) {
