@@ -211,9 +211,52 @@ public final class KernelReader {
    * @throws dev.lakeops.common.error.LakeOpsException when the log cannot be read
    */
   public Optional<Long> maxStatistic(Snapshot snapshot, String column) {
-    StructType schema = snapshot.getSchema();
     Column ref = new Column(column);
     long max = Long.MIN_VALUE;
+    for (Optional<DataFileStatistics> stats : fileStatistics(snapshot)) {
+      if (stats.isEmpty()) {
+        return Optional.empty();
+      }
+      if (stats.get().getNumRecords() == 0) {
+        continue;
+      }
+      Literal value = stats.get().getMaxValues().get(ref);
+      if (value == null) {
+        Long nulls = stats.get().getNullCount().get(ref);
+        if (nulls != null && nulls == stats.get().getNumRecords()) {
+          continue; // every value of the file is null: no maximum, nothing to bound
+        }
+        return Optional.empty();
+      }
+      if (!(value.getValue() instanceof Long l)) {
+        return Optional.empty();
+      }
+      max = Math.max(max, l);
+    }
+    return Optional.of(max);
+  }
+
+  /**
+   * The rows of a snapshot, summed from its data files' statistics in the log (no data file read);
+   * empty when a file has no statistics.
+   *
+   * @throws dev.lakeops.common.error.LakeOpsException when the log cannot be read
+   */
+  public Optional<Long> rowCount(Snapshot snapshot) {
+    long rows = 0;
+    for (Optional<DataFileStatistics> stats : fileStatistics(snapshot)) {
+      if (stats.isEmpty()) {
+        return Optional.empty();
+      }
+      rows += stats.get().getNumRecords();
+    }
+    return Optional.of(rows);
+  }
+
+  /** Each data file's statistics as the log holds them (empty for a file without). */
+  private List<Optional<DataFileStatistics>> fileStatistics(Snapshot snapshot) {
+    StructType schema = snapshot.getSchema();
+    List<Optional<DataFileStatistics>> out = new ArrayList<>();
     try (CloseableIterator<FilteredColumnarBatch> files =
         ((ScanImpl) snapshot.getScanBuilder().build()).getScanFiles(engine, true)) {
       while (files.hasNext()) {
@@ -221,36 +264,17 @@ public final class KernelReader {
           while (rows.hasNext()) {
             Row add = rows.next().getStruct(InternalScanFileUtils.ADD_FILE_ORDINAL);
             int at = InternalScanFileUtils.ADD_FILE_STATS_ORDINAL;
-            if (add.isNullAt(at)) {
-              return Optional.empty();
-            }
-            Optional<DataFileStatistics> stats =
-                DataFileStatistics.deserializeFromJson(add.getString(at), schema);
-            if (stats.isEmpty()) {
-              return Optional.empty();
-            }
-            if (stats.get().getNumRecords() == 0) {
-              continue;
-            }
-            Literal value = stats.get().getMaxValues().get(ref);
-            if (value == null) {
-              Long nulls = stats.get().getNullCount().get(ref);
-              if (nulls != null && nulls == stats.get().getNumRecords()) {
-                continue; // every value of the file is null: no maximum, nothing to bound
-              }
-              return Optional.empty();
-            }
-            if (!(value.getValue() instanceof Long l)) {
-              return Optional.empty();
-            }
-            max = Math.max(max, l);
+            out.add(
+                add.isNullAt(at)
+                    ? Optional.empty()
+                    : DataFileStatistics.deserializeFromJson(add.getString(at), schema));
           }
         }
       }
     } catch (IOException e) {
       throw Errors.cannotReadDeltaTable(snapshot.getPath(), e);
     }
-    return Optional.of(max);
+    return out;
   }
 
   /**

@@ -274,7 +274,8 @@ public final class FeaturePipeline {
 
       boolean replacing = replace;
       Map<String, LongSupplier> tableWrites = new LinkedHashMap<>();
-      if (replace || quarantined > 0 || !tables.exists(q)) { // no empty commit per clean run
+      // No empty commit per clean run: a full refresh clears the quarantine only when it has rows.
+      if (quarantined > 0 || !tables.exists(q) || (replace && tables.mayHaveRows(q))) {
         Dataset<Row> rows = badOut;
         tableWrites.put(
             q.name(), () -> replacing ? tables.overwrite(q, rows) : tables.append(q, rows));

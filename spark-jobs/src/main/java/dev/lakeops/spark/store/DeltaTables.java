@@ -118,6 +118,16 @@ public final class DeltaTables {
   }
 
   /**
+   * Whether the table's current version may hold rows: false only when the log's statistics say
+   * every data file is empty (no data file read; true when a file has no statistics).
+   *
+   * @throws IllegalStateException when there is no table at the path
+   */
+  public boolean mayHaveRows(TableRef table) {
+    return kernel().rowCount(snapshot(table)).map(n -> n > 0).orElse(true);
+  }
+
+  /**
    * An exclusive upper bound (epoch µs) of a timestamp column's values in the table as of {@code
    * version} (the latest when null), from the data files' statistics in the log: Delta writes them
    * to the millisecond, truncated, so every value is below the largest file maximum + 1,000 µs.

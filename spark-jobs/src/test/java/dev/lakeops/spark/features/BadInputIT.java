@@ -334,6 +334,28 @@ class BadInputIT {
     assertThat(failed.<String>getAs("error")).contains("changed after it was ingested");
   }
 
+  @Test
+  @Order(6)
+  void aFullRefreshClearsTheQuarantineOnceAndThenLeavesItAlone() throws IOException {
+    var q = warehouse.quarantine("clicks");
+    assertThat(tables.read(q).count()).as("the clicks' bad rows of the first run").isEqualTo(3);
+    // The file fixed: every line clean now.
+    Files.writeString(
+        dir.resolve("project/clicks/day-1.jsonl"),
+        """
+        {"item_id":"a","ts":"2024-01-01 00:05:00","amount":3.5}
+        {"item_id":"b","ts":"2024-01-01 00:08:00","amount":2}
+        """);
+    RunRecord fixed =
+        new FeaturePipeline(spark, project, warehouse).run(project.sources().get("clicks"), true);
+    assertThat(fixed.rowsQuarantined()).isZero();
+    assertThat(tables.read(q).count()).as("cleared by the full refresh").isZero();
+    long cleared = tables.version(q);
+    new FeaturePipeline(spark, project, warehouse).run(project.sources().get("clicks"), true);
+    assertThat(tables.version(q)).as("already empty: no commit").isEqualTo(cleared);
+    assertThat(tables.read(q).count()).isZero();
+  }
+
   /** The reading_stats view's rows of one item, in event-time order. */
   private static List<Row> readingStats(String item) {
     return tables

@@ -88,6 +88,17 @@ class DeltaTablesIT {
   }
 
   @Test
+  void anEmptyTableIsToldFromItsLog() {
+    SparkSession spark = TestSpark.session();
+    DeltaTables tables = new DeltaTables(spark);
+    TableRef t = new TableRef(dir.resolve("emptied").toString(), "tables_it.emptied");
+    tables.overwrite(t, rows(spark, new Object[] {"a", ts(1_500L)}));
+    assertThat(tables.mayHaveRows(t)).isTrue();
+    tables.overwrite(t, rows(spark));
+    assertThat(tables.mayHaveRows(t)).isFalse();
+  }
+
+  @Test
   void aSmallTableIsReadWholeOnTheDriver() {
     SparkSession spark = TestSpark.session();
     DeltaTables tables = new DeltaTables(spark);
