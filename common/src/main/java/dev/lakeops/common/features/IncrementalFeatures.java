@@ -367,7 +367,7 @@ public final class IncrementalFeatures {
     private final Aggregation a;
     private final boolean picks;
     private long n;
-    // The sum, meaningful once n > 0 (a primitive: no boxing per slot added).
+    // The sum from 0.0, meaningful once n > 0 (a primitive: no boxing per slot added).
     private double s;
     // Only the standard deviation needs the merged moments; the others read n and s.
     private final Moments moments;
@@ -396,8 +396,8 @@ public final class IncrementalFeatures {
           if (sn == 0) {
             return;
           }
-          // Spark's Sum: coalesce(sum, 0) + x, folded left in frame order.
-          s = n == 0 ? 0.0 + ss : s + ss;
+          // Spark's Sum: coalesce(sum, 0) + x, folded left in frame order (s starts at 0.0).
+          s += ss;
           n += sn;
           if (moments != null) {
             moments.merge(sn, smean, sm2);

@@ -58,6 +58,9 @@ class DeltaTablesIT {
     assertThat(bound).isPresent();
     // every value is below the bound, and the bound is at most a millisecond above the latest
     assertThat(bound.get()).isGreaterThan(latest).isLessThanOrEqualTo(latest + 1000);
+    // a file whose event times are all null bounds nothing (its statistics have no maximum)
+    tables.append(t, rows(spark, new Object[] {"d", null}).repartition(1));
+    assertThat(tables.timestampBound(t, null, "event_time")).isEqualTo(bound);
     // as of the first version, the first file only
     assertThat(tables.timestampBound(t, v0, "event_time").get())
         .isGreaterThan(early)
