@@ -24,7 +24,8 @@ public final class TrainerSteps {
 
   /** The canonical train and holdout rows, as the trainer splits them after {@link #facts}. */
   public static ModelTrainer.Split split(ModelSpec spec, Dataset<Row> rows, Object facts) {
-    return ModelTrainer.canonicalSplit(spec, rows, (ModelTrainer.Facts) facts);
+    ModelTrainer.Facts f = (ModelTrainer.Facts) facts;
+    return ModelTrainer.canonicalSplit(spec, rows, f, ModelTrainer.partitions(f.labeled()));
   }
 
   /** The pipeline {@link ModelTrainer} fits for {@code spec} (no categorical features). */

@@ -37,6 +37,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.LongToIntFunction;
 import org.apache.spark.ml.PipelineModel;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -76,6 +77,32 @@ public final class ModelTrainer {
    *     labels do not fit the task
    */
   public static TrainResult train(SparkSession spark, ModelSpec spec, Dataset<Row> trainingSet) {
+    return train(spark, spec, trainingSet, ModelTrainer::partitions);
+  }
+
+  /**
+   * The canonical partition count of a new run's {@code labeled} rows: one partition per {@value
+   * TrainingData#ROWS_PER_PARTITION} rows, at most {@value TrainingData#MAX_PARTITIONS}.
+   */
+  public static int partitions(long labeled) {
+    return TrainingData.partitions(labeled, TrainingData.ROWS_PER_PARTITION);
+  }
+
+  /**
+   * The canonical partition count of a run recorded without one (before the count was recorded):
+   * one partition per {@value TrainingData#UNRECORDED_ROWS_PER_PARTITION} labeled rows.
+   */
+  public static int unrecordedPartitions(long labeled) {
+    return TrainingData.partitions(labeled, TrainingData.UNRECORDED_ROWS_PER_PARTITION);
+  }
+
+  /**
+   * Trains as {@link #train(SparkSession, ModelSpec, Dataset)} does, on the canonical partition
+   * count that {@code partitions} gives for the number of labeled rows: a reproduction passes the
+   * count its run recorded, so that the same rows give the same model bits.
+   */
+  public static TrainResult train(
+      SparkSession spark, ModelSpec spec, Dataset<Row> trainingSet, LongToIntFunction partitions) {
     checkColumns(spec, trainingSet);
     List<TrainingPreflight.Finding> findings =
         TrainingPreflight.check(spec, kinds(trainingSet.schema()));
@@ -85,7 +112,7 @@ public final class ModelTrainer {
     String description = spark.sparkContext().getLocalProperty(JOB_DESCRIPTION);
     spark.sparkContext().setJobDescription("LakeOps: train model " + spec.name());
     try {
-      return trainChecked(spec, trainingSet);
+      return trainChecked(spec, trainingSet, partitions);
     } finally {
       spark.sparkContext().setJobDescription(description);
     }
@@ -105,9 +132,11 @@ public final class ModelTrainer {
     }
   }
 
-  private static TrainResult trainChecked(ModelSpec spec, Dataset<Row> trainingSet) {
+  private static TrainResult trainChecked(
+      ModelSpec spec, Dataset<Row> trainingSet, LongToIntFunction partitionsOf) {
     Facts facts = facts(spec, trainingSet);
-    Split split = canonicalSplit(spec, trainingSet, facts);
+    int partitions = partitionsOf.applyAsInt(facts.labeled());
+    Split split = canonicalSplit(spec, trainingSet, facts, partitions);
     Dataset<Row> train = split.train().persist(StorageLevel.MEMORY_AND_DISK());
     try {
       long trainRows = train.count();
@@ -133,15 +162,20 @@ public final class ModelTrainer {
           signature,
           trainRows,
           holdoutRows,
-          facts.nullLabels());
+          facts.nullLabels(),
+          partitions);
     } finally {
       train.unpersist();
     }
   }
 
-  /** The labeled rows in their canonical order and partitioning, split by {@code facts}. */
-  static Split canonicalSplit(ModelSpec spec, Dataset<Row> trainingSet, Facts facts) {
-    Dataset<Row> canonical = canonical(spec, labeled(spec, trainingSet), facts.labeled());
+  /**
+   * The labeled rows in their canonical order and partitioning ({@code partitions} partitions),
+   * split by {@code facts}.
+   */
+  static Split canonicalSplit(
+      ModelSpec spec, Dataset<Row> trainingSet, Facts facts, int partitions) {
+    Dataset<Row> canonical = canonical(spec, labeled(spec, trainingSet), partitions);
     return split(spec, canonical, facts.cutoff());
   }
 

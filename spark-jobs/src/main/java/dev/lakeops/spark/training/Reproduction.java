@@ -8,6 +8,7 @@ import static org.apache.spark.sql.functions.max;
 import dev.lakeops.common.config.ProjectConfig;
 import dev.lakeops.common.registry.ModelVersion;
 import dev.lakeops.common.training.ModelSpec;
+import dev.lakeops.common.warehouse.MetadataColumns;
 import dev.lakeops.common.warehouse.Warehouse;
 import dev.lakeops.spark.SparkErrors;
 import dev.lakeops.spark.metadata.RunLog;
@@ -19,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.LongToIntFunction;
 import org.apache.spark.ml.PipelineModel;
 import org.apache.spark.ml.functions;
 import org.apache.spark.sql.Column;
@@ -105,7 +107,7 @@ public final class Reproduction {
           rebuilt.count() == recorded.count()
               && rebuilt.exceptAll(recorded.select(sameOrder)).isEmpty();
 
-      TrainResult again = ModelTrainer.train(spark, spec, rebuilt);
+      TrainResult again = ModelTrainer.train(spark, spec, rebuilt, partitions(original));
       PipelineModel before =
           new ModelArtifacts(spark.sparkContext().hadoopConfiguration())
               .loadModel(version.artifact());
@@ -164,7 +166,9 @@ public final class Reproduction {
                       "model",
                       model,
                       "version",
-                      String.valueOf(version.version())),
+                      String.valueOf(version.version()),
+                      TrainResult.PARTITIONS_PARAM,
+                      String.valueOf(again.partitions())),
                   metrics);
       runs.record(run);
       return new Result(
@@ -172,6 +176,21 @@ public final class Reproduction {
     } finally {
       rebuilt.unpersist();
     }
+  }
+
+  /**
+   * The canonical partition count the original run trained on: its {@value
+   * TrainResult#PARTITIONS_PARAM} param, or for a run recorded before the count was, the rule of
+   * that time ({@link ModelTrainer#unrecordedPartitions}).
+   */
+  private static LongToIntFunction partitions(Row run) {
+    Map<String, String> params = run.getJavaMap(run.fieldIndex(MetadataColumns.PARAMS));
+    String recorded = params == null ? null : params.get(TrainResult.PARTITIONS_PARAM);
+    if (recorded == null) {
+      return ModelTrainer::unrecordedPartitions;
+    }
+    int count = Integer.parseInt(recorded);
+    return labeled -> count;
   }
 
   /** max |Δprediction| and max |Δprobability| of two models on the same rows. */

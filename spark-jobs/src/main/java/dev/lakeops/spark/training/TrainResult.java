@@ -21,6 +21,9 @@ import org.apache.spark.sql.Row;
  * @param signature the model's inputs, label and outputs
  * @param droppedNullLabels the rows of the training set left out because their label was null or
  *     NaN
+ * @param partitions the canonical training set's partition count (see {@code
+ *     TrainingData.canonical}): the model's bits depend on it, so a run records it as its param
+ *     {@value #PARTITIONS_PARAM} and a reproduction trains on the same count
  */
 public record TrainResult(
     PipelineModel model,
@@ -32,4 +35,9 @@ public record TrainResult(
     Signature signature,
     long trainRows,
     long holdoutRows,
-    long droppedNullLabels) {}
+    long droppedNullLabels,
+    int partitions) {
+
+  /** The run param that records {@link #partitions()}. */
+  public static final String PARTITIONS_PARAM = "training_partitions";
+}

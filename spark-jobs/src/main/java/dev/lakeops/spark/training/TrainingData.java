@@ -28,27 +28,43 @@ import org.apache.spark.sql.types.StructType;
 final class TrainingData {
   private TrainingData() {}
 
-  /** Training rows per partition of the canonical training set (see {@link #canonical}). */
-  static final long ROWS_PER_PARTITION = 1_000_000L;
+  /**
+   * Training rows per partition of the canonical training set (see {@link #canonical}): small
+   * enough that a million rows fill the two cores of a small machine, large enough that a pass of
+   * the fit is not dominated by task overhead.
+   */
+  static final long ROWS_PER_PARTITION = 250_000L;
+
+  /**
+   * Rows per canonical partition of the runs recorded before the partition count was (1,000,000): a
+   * reproduction of such a run, which has no {@value TrainResult#PARTITIONS_PARAM} param,
+   * partitions by this rule to rebuild the same model.
+   */
+  static final long UNRECORDED_ROWS_PER_PARTITION = 1_000_000L;
 
   /** At most this many partitions of the canonical training set. */
   static final int MAX_PARTITIONS = 200;
 
   /**
-   * The training rows in an order and partitioning that depend on their values only, so that the
-   * same rows give the same model bit for bit, however they were read (a Delta table's files, or a
-   * training set rebuilt by {@code reproduce}). MLlib's seeded steps (the tuner's randomSplit or
-   * k-fold, the trees' split sampling and subsampling, the profile's sample) draw per partition
-   * with {@code seed + partition index}, and its sums run partition by partition: both change with
-   * the partitioning and the row order. The rows are hash-partitioned on the entity key and event
-   * time into a number of partitions fixed by the row count ({@value #ROWS_PER_PARTITION} rows
-   * each, at most {@value #MAX_PARTITIONS}), and sorted within each partition by every column.
+   * The partition count of the canonical training set of {@code rows} labeled rows: one per {@code
+   * rowsPerPartition} rows (rounded up), at least 1 and at most {@value #MAX_PARTITIONS}.
    */
-  static Dataset<Row> canonical(ModelSpec spec, Dataset<Row> labeled, long rows) {
-    int partitions =
-        (int)
-            Math.max(
-                1, Math.min(MAX_PARTITIONS, (rows + ROWS_PER_PARTITION - 1) / ROWS_PER_PARTITION));
+  static int partitions(long rows, long rowsPerPartition) {
+    return (int)
+        Math.max(1, Math.min(MAX_PARTITIONS, (rows + rowsPerPartition - 1) / rowsPerPartition));
+  }
+
+  /**
+   * The training rows in an order and partitioning that depend on their values and the partition
+   * count only, so that the same rows give the same model bit for bit, however they were read (a
+   * Delta table's files, or a training set rebuilt by {@code reproduce}). MLlib's seeded steps (the
+   * tuner's randomSplit or k-fold, the trees' split sampling and subsampling, the profile's sample)
+   * draw per partition with {@code seed + partition index}, and its sums run partition by
+   * partition: both change with the partitioning and the row order. The rows are hash-partitioned
+   * on the entity key and event time into {@code partitions} partitions (a run records the count:
+   * {@link TrainResult#partitions()}), and sorted within each partition by every column.
+   */
+  static Dataset<Row> canonical(ModelSpec spec, Dataset<Row> labeled, int partitions) {
     List<Column> key = new ArrayList<>();
     if (spec.keyColumn() != null) {
       key.add(col(ModelPipelines.quote(spec.keyColumn())));

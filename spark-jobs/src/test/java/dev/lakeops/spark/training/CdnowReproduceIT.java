@@ -2,6 +2,8 @@ package dev.lakeops.spark.training;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.transform_values;
+import static org.apache.spark.sql.functions.when;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lakeops.common.config.ProjectConfig;
@@ -11,6 +13,7 @@ import dev.lakeops.common.warehouse.Warehouse;
 import dev.lakeops.spark.TestSpark;
 import dev.lakeops.spark.features.FeaturePipeline;
 import dev.lakeops.spark.store.DeltaTables;
+import io.delta.tables.DeltaTable;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,6 +42,7 @@ class CdnowReproduceIT {
   static Warehouse warehouse;
   static DeltaTables tables;
   static TrainingJob.Trained first;
+  static TrainingJob.Trained second;
 
   @BeforeAll
   static void features() throws IOException {
@@ -79,6 +83,11 @@ class CdnowReproduceIT {
     assertThat(r.maxPredictionDiff()).isZero();
     assertThat(r.maxProbabilityDiff()).isZero();
     assertThat(status(r.run().runId())).isEqualTo("succeeded");
+    // The training set is far below 250,000 labeled rows: one canonical partition, recorded by
+    // the run and used again by the reproduction.
+    assertThat(first.result().trainRows() + first.result().holdoutRows()).isLessThan(250_000);
+    assertThat(first.run().params()).containsEntry(TrainResult.PARTITIONS_PARAM, "1");
+    assertThat(r.run().params()).containsEntry(TrainResult.PARTITIONS_PARAM, "1");
     // The reproduced holdout metrics are the registered ones, to the bit.
     assertThat(r.run().metrics().get("reproduced_auc_roc"))
         .isEqualTo(first.version().metrics().get("auc_roc"));
@@ -87,7 +96,7 @@ class CdnowReproduceIT {
   @Test
   @Order(2)
   void theSameModelTwiceTiesExactlyAtTheGateAndIsAccepted() {
-    TrainingJob.Trained second = job().train("repeat_purchase", "bo");
+    second = job().train("repeat_purchase", "bo");
     assertThat(second.version().metrics()).isEqualTo(first.version().metrics());
 
     ModelPromotion promotion = new ModelPromotion(spark, warehouse);
@@ -126,6 +135,32 @@ class CdnowReproduceIT {
     Row run = run(r.run().runId());
     assertThat(run.<String>getAs("status")).isEqualTo("failed");
     assertThat(run.<String>getAs("error")).contains("differs from run " + first.run().runId());
+  }
+
+  @Test
+  @Order(4)
+  void aReproductionTrainsOnThePartitionCountItsRunRecorded() {
+    String id = second.run().runId();
+    // The run says it trained on 3 canonical partitions: the reproduction partitions the same
+    // rows into 3, whose model (seeded per partition: the validation split, the boosting) differs
+    // from the one-partition model the run really trained.
+    setRecordedPartitions(id, lit("3"));
+    Reproduction.Result three = new Reproduction(spark, warehouse).reproduce(id);
+    assertThat(three.run().params()).containsEntry(TrainResult.PARTITIONS_PARAM, "3");
+    assertThat(three.trainingSetIdentical()).isTrue();
+    assertThat(three.identical()).isFalse();
+  }
+
+  private static void setRecordedPartitions(String id, org.apache.spark.sql.Column count) {
+    DeltaTable.forPath(spark, warehouse.runs().path())
+        .update(
+            col("run_id").equalTo(lit(id)),
+            java.util.Map.of(
+                "params",
+                transform_values(
+                    col("params"),
+                    (k, v) ->
+                        when(k.equalTo(lit(TrainResult.PARTITIONS_PARAM)), count).otherwise(v))));
   }
 
   private static Row run(String id) {
