@@ -22,8 +22,11 @@ public final class TrainerSteps {
     return ModelTrainer.facts(spec, rows);
   }
 
-  /** The canonical train and holdout rows, as the trainer splits them after {@link #facts}. */
-  public static ModelTrainer.Split split(ModelSpec spec, Dataset<Row> rows, Object facts) {
+  /**
+   * The canonical rows (persisted: unpersist them when done) and their train and holdout split, as
+   * the trainer makes them after {@link #facts}.
+   */
+  public static ModelTrainer.Canonical split(ModelSpec spec, Dataset<Row> rows, Object facts) {
     ModelTrainer.Facts f = (ModelTrainer.Facts) facts;
     return ModelTrainer.canonicalSplit(spec, rows, f, ModelTrainer.partitions(f.labeled()));
   }

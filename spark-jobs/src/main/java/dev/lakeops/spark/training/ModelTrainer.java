@@ -19,7 +19,6 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.not;
-import static org.apache.spark.sql.functions.percentile;
 import static org.apache.spark.sql.functions.pmod;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.unix_micros;
@@ -136,8 +135,9 @@ public final class ModelTrainer {
       ModelSpec spec, Dataset<Row> trainingSet, LongToIntFunction partitionsOf) {
     Facts facts = facts(spec, trainingSet);
     int partitions = partitionsOf.applyAsInt(facts.labeled());
-    Split split = canonicalSplit(spec, trainingSet, facts, partitions);
-    Dataset<Row> train = split.train().persist(StorageLevel.MEMORY_AND_DISK());
+    Canonical canonical = canonicalSplit(spec, trainingSet, facts, partitions);
+    Split split = canonical.split();
+    Dataset<Row> train = split.train();
     try {
       long trainRows = train.count();
       long holdoutRows = facts.labeled() - trainRows;
@@ -165,18 +165,27 @@ public final class ModelTrainer {
           facts.nullLabels(),
           partitions);
     } finally {
-      train.unpersist();
+      canonical.rows().unpersist();
     }
   }
 
   /**
-   * The labeled rows in their canonical order and partitioning ({@code partitions} partitions),
-   * split by {@code facts}.
+   * The labeled rows in their canonical order and partitioning, persisted (memory and disk; the
+   * caller unpersists them), and their split: filters of those rows, so the fit, the holdout
+   * metrics and the profile read them from the cache.
    */
-  static Split canonicalSplit(
+  public record Canonical(Dataset<Row> rows, Split split) {}
+
+  /**
+   * The labeled rows in their canonical order and partitioning ({@code partitions} partitions),
+   * persisted, and split by {@code facts}.
+   */
+  static Canonical canonicalSplit(
       ModelSpec spec, Dataset<Row> trainingSet, Facts facts, int partitions) {
-    Dataset<Row> canonical = canonical(spec, labeled(spec, trainingSet), partitions);
-    return split(spec, canonical, facts.cutoff());
+    Dataset<Row> rows =
+        canonical(spec, labeled(spec, trainingSet), partitions)
+            .persist(StorageLevel.MEMORY_AND_DISK());
+    return new Canonical(rows, split(spec, rows, facts.cutoff()));
   }
 
   /**
@@ -198,7 +207,7 @@ public final class ModelTrainer {
                 max(when(not(missing), label)),
                 sum(when(not(missing).and(label.notEqual(floor(label))), 1L).otherwise(0L))));
     if (spec.split().method() == ModelSpec.SplitMethod.TIME) {
-      aggs.add(timeCutoff(spec, not(missing)));
+      aggs.addAll(TimeCutoff.sketch(not(missing), 1.0 - spec.split().holdout()));
     }
     // Per numeric feature, over the labeled rows: infinite values and present values, which
     // MLlib refuses and the imputer needs (TrainingPreflight.checkValues).
@@ -240,8 +249,9 @@ public final class ModelTrainer {
       throw SparkErrors.valuesRefused(spec, refused, rows - nullLabels);
     }
     Double cutoff =
-        spec.split().method() == ModelSpec.SplitMethod.TIME && !facts.isNullAt(5)
-            ? facts.getDouble(5)
+        spec.split().method() == ModelSpec.SplitMethod.TIME
+            ? TimeCutoff.fromSketch(
+                trainingSet, not(missing), 1.0 - spec.split().holdout(), facts, 5)
             : null;
     return new Facts(rows, nullLabels, numClasses, cutoff);
   }
@@ -261,19 +271,9 @@ public final class ModelTrainer {
     Dataset<Row> labeled = labeled(spec, trainingSet);
     Double cutoff = null;
     if (spec.split().method() == ModelSpec.SplitMethod.TIME) {
-      Row r = labeled.agg(timeCutoff(spec, lit(true))).head();
-      cutoff = r.isNullAt(0) ? null : r.getDouble(0);
+      cutoff = TimeCutoff.of(labeled, lit(true), 1.0 - spec.split().holdout());
     }
     return split(spec, labeled, cutoff);
-  }
-
-  /**
-   * The time split's cutoff in epoch microseconds: the exact {@code (1 - holdout)} percentile of
-   * the event times of the rows where {@code include} holds (the labeled rows).
-   */
-  private static Column timeCutoff(ModelSpec spec, Column include) {
-    return percentile(
-        when(include, unix_micros(col(ModelSpec.EVENT_TIME))), lit(1.0 - spec.split().holdout()));
   }
 
   private static Split split(ModelSpec spec, Dataset<Row> labeled, Double cutoff) {

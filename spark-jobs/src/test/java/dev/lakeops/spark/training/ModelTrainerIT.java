@@ -202,6 +202,54 @@ class ModelTrainerIT {
     assertThat(s.train().count() + holdout).isEqualTo(ROWS - NULL_LABELS);
   }
 
+  @Test
+  void theTimeCutoffIsSparksExactPercentileToTheBit() {
+    // Times as epoch µs with ties (pmod 5,000 seconds: ~12 rows per time) and without (a hash
+    // over 30 years), at sizes where the sketch's band holds the ranks (60,000 rows) and where it
+    // may miss them and the exact percentile answers (1, 2 and 50 rows, with ties).
+    for (long n : new long[] {60_000, 1, 2, 50}) {
+      for (boolean ties : n == 60_000 ? new boolean[] {true, false} : new boolean[] {true}) {
+        Column hash = org.apache.spark.sql.functions.xxhash64(col("id"), lit(ties ? 7 : 11));
+        Column micros =
+            ties
+                ? org.apache.spark.sql.functions.pmod(hash, lit(5_000L)).multiply(1_000_000L)
+                : org.apache.spark.sql.functions.pmod(hash, lit(946_080_000_000_000L));
+        Dataset<Row> rows =
+            spark
+                .range(n)
+                .select(
+                    org.apache
+                        .spark
+                        .sql
+                        .functions
+                        .timestamp_micros(micros.plus(1_577_836_800_000_000L))
+                        .as("event_time"));
+        for (double p : n == 60_000 ? new double[] {0.8, 0.9} : new double[] {0.8}) {
+          Double exact = TimeCutoff.exact(rows, lit(true), p);
+          assertThat(TimeCutoff.of(rows, lit(true), p)).as("n %d p %s", n, p).isEqualTo(exact);
+          if (n == 60_000) {
+            Row sketch =
+                rows.agg(
+                        TimeCutoff.sketch(lit(true), p).get(0),
+                        TimeCutoff.sketch(lit(true), p).get(1))
+                    .head();
+            List<Object> q = sketch.getList(1);
+            assertThat(
+                    TimeCutoff.banded(
+                        rows,
+                        lit(true),
+                        p,
+                        sketch.getLong(0),
+                        ((Number) q.get(0)).longValue(),
+                        ((Number) q.get(1)).longValue()))
+                .as("the band holds the ranks at n %d p %s", n, p)
+                .hasValue(exact);
+          }
+        }
+      }
+    }
+  }
+
   // ---- persistence and evaluation -------------------------------------------------------
 
   @Test
