@@ -265,12 +265,18 @@ public final class FeaturePipeline {
       // nothing is read back. With a unique key, the events write invalidates the cached plans
       // that read the table, so the views read this run's rows back from it by run id.
       Long pinned = !onlyThisRun && source.uniqueKey().isEmpty() ? tables.version(ev) : null;
+      // The earlier events are resolved now, while the pinned version is the table's latest, so
+      // Delta reuses its snapshot. Resolved after the events append has committed (the views are
+      // written side by side with it), the old version's snapshot would be rebuilt from the log.
+      Dataset<Row> earlier = pinned == null ? null : tables.read(ev, pinned);
       Supplier<Dataset<Row>> allEvents =
-          () -> pinned == null ? tables.read(ev) : tables.read(ev, pinned).unionByName(clean);
+          () -> pinned == null ? tables.read(ev) : earlier.unionByName(clean);
       Supplier<Dataset<Row>> newEvents =
           () -> pinned == null ? tables.read(ev).filter(col(RUN_ID).equalTo(lit(runId))) : clean;
       boolean allLater =
-          updateInPlace && earliestClean != null && laterThanAll(ev, pinned, earliestClean);
+          updateInPlace
+              && earliestClean != null
+              && laterThanAll(ev, pinned, earlier, earliestClean);
 
       boolean replacing = replace;
       Map<String, LongSupplier> tableWrites = new LinkedHashMap<>();
@@ -390,13 +396,16 @@ public final class FeaturePipeline {
    * First from the data files' statistics in the log (no Spark job: the usual case of new events
    * later than the table's latest by more than Delta's millisecond truncation of them); else one
    * aggregate of the event-time column, where the per-entity test groups and joins.
+   *
+   * @param version the events table's version to compare with; null: the latest
+   * @param atVersion the table read at {@code version} (unused when {@code version} is null)
    */
-  private boolean laterThanAll(TableRef events, Long version, long micros) {
+  private boolean laterThanAll(TableRef events, Long version, Dataset<Row> atVersion, long micros) {
     Optional<Long> bound = tables.timestampBound(events, version, RowValidator.EVENT_TIME);
     if (bound.isPresent() && micros >= bound.get()) {
       return true;
     }
-    Dataset<Row> all = version == null ? tables.read(events) : tables.read(events, version);
+    Dataset<Row> all = version == null ? tables.read(events) : atVersion;
     Row latest = all.agg(max(unix_micros(col(RowValidator.EVENT_TIME)))).head();
     return latest.isNullAt(0) || micros > latest.getLong(0);
   }

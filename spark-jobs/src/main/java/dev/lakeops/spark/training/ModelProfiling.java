@@ -36,8 +36,9 @@ final class ModelProfiling {
     // Distributions are estimated from a seeded sample of at most ~PROFILE_SAMPLE_ROWS rows:
     // quantiles of 200k rows are within ~0.1% in rank, far inside what drift tests resolve,
     // and the profile no longer costs more than the fit on large training sets.
+    boolean sampled = trainRows > PROFILE_SAMPLE_ROWS;
     Dataset<Row> profiled =
-        trainRows > PROFILE_SAMPLE_ROWS
+        sampled
             ? train.sample(false, (double) PROFILE_SAMPLE_ROWS / trainRows, spec.seed())
             : train;
     Dataset<Row> scored = model.transform(profiled);
@@ -63,7 +64,10 @@ final class ModelProfiling {
               .vector_to_array(col(ModelPipelines.PROBABILITY), "float64")
               .getItem(1));
     }
-    return ReferenceProfiler.profile(scored, columns, cat, trainRows);
+    // A sample's size is known once counted (the count also fills the profiler's cache).
+    return sampled
+        ? ReferenceProfiler.profile(scored, columns, cat)
+        : ReferenceProfiler.profile(scored, columns, cat, trainRows);
   }
 
   static Signature signature(

@@ -7,12 +7,10 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.desc;
 import static org.apache.spark.sql.functions.explode;
-import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.isnan;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.min;
-import static org.apache.spark.sql.functions.percentile;
 import static org.apache.spark.sql.functions.percentile_approx;
 import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.stddev_samp;
@@ -42,26 +40,40 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.storage.StorageLevel;
 
 /**
- * Computes a {@link ReferenceProfile}: one aggregation pass for every numeric column's moments,
- * extremes and 101 percentiles (and the categorical columns' present counts), then one grouping per
- * categorical column for its value counts.
+ * Computes a {@link ReferenceProfile}: one aggregation pass for every numeric column's moments and
+ * extremes (and every column's present count), one grouping of the categorical columns for their
+ * value counts, and one pass for the numeric columns' percentiles, drift bins and sketches.
  *
- * <p>Percentiles are exact (Spark's {@code percentile}: linear interpolation between the closest
- * ranks) up to {@value #EXACT_QUANTILE_MAX_ROWS} rows; above that, {@code percentile_approx} with
- * accuracy {@value #APPROX_ACCURACY} keeps memory bounded (rank error at most rows / accuracy).
+ * <p>Up to {@value #EXACT_QUANTILE_MAX_ROWS} rows and {@value #EXACT_QUANTILE_MAX_VALUES} numeric
+ * values (a trained model's profile, on its sample, unless it has more than 40 numeric columns),
+ * the numeric columns' present values are collected to the driver and sorted: the 101 percentiles
+ * are exact, by the rule of Spark SQL's {@code percentile} (linear interpolation between the
+ * closest ranks), and the drift bins are the exact inverted-CDF deciles of the values ({@link
+ * DecileBins#ofSorted}) with the count of present values in each bin by {@link DecileBins#index}:
+ * the rules the monitoring windows bin and count by. Above that, the percentiles are {@code
+ * percentile_approx}'s with accuracy {@value #APPROX_ACCURACY} (rank error at most rows /
+ * accuracy), the bins its deciles, counted in the executors.
  *
  * <p>Every numeric column also gets the KLL quantile sketch of its present values ({@link
- * QuantileSketches}, the same sketch the monitoring windows keep), built in the executors (one
- * sketch per column per partition, merged) and stored base64 in {@link ColumnProfile#sketch()}, so
- * drift monitoring compares live windows with it and never re-reads the training data; and its
- * drift bins ({@link DecileBins}): the inverted-CDF deciles (SQL's {@code percentile_disc}, exact
- * up to {@value #EXACT_QUANTILE_MAX_ROWS} rows, else {@code percentile_approx}'s deciles) with the
- * exact count of present values in each bin, counted in the sketches' pass by {@link
- * DecileBins#index}, the rule the monitoring windows count by.
+ * QuantileSketches}, the same sketch the monitoring windows keep), stored base64 in {@link
+ * ColumnProfile#sketch()}, so drift monitoring compares live windows with it and never re-reads the
+ * training data: built on the driver from the collected values, or above the limit one sketch per
+ * column per partition, merged.
  */
 public final class ReferenceProfiler {
-  /** Up to this many rows, percentiles are exact. */
-  public static final long EXACT_QUANTILE_MAX_ROWS = 10_000;
+  /**
+   * Up to this many rows (and {@link #EXACT_QUANTILE_MAX_VALUES} values), percentiles are exact:
+   * every numeric column's present values are collected to the driver and sorted there. A trained
+   * model's profile is computed on at most about {@link ModelTrainer#PROFILE_SAMPLE_ROWS} sampled
+   * rows.
+   */
+  public static final long EXACT_QUANTILE_MAX_ROWS = 250_000;
+
+  /**
+   * At most this many numeric values (rows times numeric columns) are collected to the driver for
+   * exact percentiles (8 bytes each: 64 MB); a wider profile takes {@code percentile_approx}.
+   */
+  public static final long EXACT_QUANTILE_MAX_VALUES = 8_000_000;
 
   /** The accuracy of approximate percentiles (relative rank error 1 / accuracy). */
   public static final int APPROX_ACCURACY = 10_000;
@@ -116,9 +128,8 @@ public final class ReferenceProfiler {
 
   private static ReferenceProfile profile(
       Dataset<Row> data, List<String> keys, List<String> categorical, long rowCount) {
-    boolean exact = rowCount <= EXACT_QUANTILE_MAX_ROWS;
+    boolean exact = exactQuantiles(rowCount, numeric(keys, categorical).size());
     List<Column> aggs = new ArrayList<>(List.of(count(lit(1))));
-    Map<String, Integer> decilesAt = new LinkedHashMap<>(); // a numeric column's deciles in the row
     for (int i = 0; i < keys.size(); i++) {
       Column v = col(alias(i));
       aggs.add(count(v));
@@ -127,17 +138,8 @@ public final class ReferenceProfiler {
         aggs.add(stddev_samp(v));
         aggs.add(min(v));
         aggs.add(max(v));
-        aggs.add(
-            exact
-                ? percentile(v, lit(PERCENTAGES))
-                : percentile_approx(v, lit(PERCENTAGES), lit(APPROX_ACCURACY)));
-        if (exact) {
-          decilesAt.put(keys.get(i), aggs.size());
-          aggs.add(deciles(alias(i)));
-        } else {
-          // percentile_approx's deciles are its percentiles 10, 20, .. 90 (the same sketch
-          // queried at the same ranks): read from the 101 percentiles, not sketched twice.
-          decilesAt.put(keys.get(i), aggs.size() - 1);
+        if (!exact) {
+          aggs.add(percentile_approx(v, lit(PERCENTAGES), lit(APPROX_ACCURACY)));
         }
       }
     }
@@ -147,10 +149,42 @@ public final class ReferenceProfiler {
     Map<String, Map<String, Long>> tops = new LinkedHashMap<>();
     Map<String, Long> distinct = new LinkedHashMap<>();
     valueCounts(data, keys, categorical, tops, distinct);
+
+    // Per numeric column: the 101 percentiles, the drift bins and their summary (sketch, counts).
+    Map<String, List<Double>> quantilesOf = new LinkedHashMap<>();
     Map<String, DecileBins> bins = new LinkedHashMap<>();
-    decilesAt.forEach(
-        (key, at) -> bins.put(key, DecileBins.ofDeciles(deciles(stats, at, exact ? 1 : 10))));
-    Map<String, Summary> summaries = summaries(data, keys, categorical, bins);
+    Map<String, Summary> summaries;
+    if (exact) {
+      summaries = new LinkedHashMap<>();
+      presentValues(data, keys, categorical)
+          .forEach(
+              (key, sorted) -> {
+                quantilesOf.put(key, percentiles(sorted));
+                bins.put(key, DecileBins.ofSorted(sorted));
+                summaries.put(key, summary(sorted, bins.get(key)));
+              });
+    } else {
+      int at = 1;
+      for (int i = 0; i < keys.size(); i++) {
+        at++; // the present count
+        if (categorical.contains(keys.get(i))) {
+          continue;
+        }
+        at += 4; // mean, stddev, min, max
+        List<Double> quantiles = new ArrayList<>();
+        if (!stats.isNullAt(at)) {
+          for (Object q : stats.getList(at)) {
+            quantiles.add(((Number) q).doubleValue());
+          }
+        }
+        quantilesOf.put(keys.get(i), quantiles);
+        // percentile_approx's deciles are its percentiles 10, 20, .. 90 (the same sketch
+        // queried at the same ranks): read from the 101 percentiles, not sketched twice.
+        bins.put(keys.get(i), DecileBins.ofDeciles(deciles(stats, at, 10)));
+        at++;
+      }
+      summaries = summaries(data, keys, categorical, bins);
+    }
 
     Map<String, ColumnProfile> out = new LinkedHashMap<>();
     int at = 1;
@@ -170,19 +204,12 @@ public final class ReferenceProfiler {
       Double stddev = nullableDouble(stats, at++);
       Double lo = nullableDouble(stats, at++);
       Double hi = nullableDouble(stats, at++);
-      List<Double> quantiles = new ArrayList<>();
-      if (!stats.isNullAt(at)) {
-        for (Object q : stats.getList(at)) {
-          quantiles.add(((Number) q).doubleValue());
-        }
-      }
-      at++;
-      if (exact) {
-        at++; // the deciles, read above
+      if (!exact) {
+        at++; // the percentiles, read above
       }
       Summary summary = summaries.get(key);
       ColumnProfile column =
-          ColumnProfile.numeric(total, total - present, mean, stddev, lo, hi, quantiles)
+          ColumnProfile.numeric(total, total - present, mean, stddev, lo, hi, quantilesOf.get(key))
               .withSketch(summary.sketch());
       if (present > 0) {
         column =
@@ -193,6 +220,121 @@ public final class ReferenceProfiler {
       out.put(key, column);
     }
     return new ReferenceProfile(total, exact, out);
+  }
+
+  /**
+   * Whether a profile of {@code rows} rows and {@code numericColumns} numeric columns has exact
+   * percentiles (its values collected to the driver): at most {@value #EXACT_QUANTILE_MAX_ROWS}
+   * rows and {@value #EXACT_QUANTILE_MAX_VALUES} values.
+   */
+  static boolean exactQuantiles(long rows, int numericColumns) {
+    return rows <= EXACT_QUANTILE_MAX_ROWS
+        && rows * Math.max(1, numericColumns) <= EXACT_QUANTILE_MAX_VALUES;
+  }
+
+  /**
+   * Every numeric column's present values, sorted ascending, collected to the driver in one pass
+   * (each partition sends one array per column): at most {@value #EXACT_QUANTILE_MAX_VALUES} values
+   * ({@link #exactQuantiles}), 8 bytes each.
+   */
+  private static Map<String, double[]> presentValues(
+      Dataset<Row> data, List<String> keys, List<String> categorical) {
+    List<String> numeric = numeric(keys, categorical);
+    Column[] selected = numericColumns(keys, categorical);
+    Map<String, double[]> out = new LinkedHashMap<>();
+    if (numeric.isEmpty()) {
+      return out;
+    }
+    int n = numeric.size();
+    List<double[][]> parts =
+        data.select(selected)
+            .javaRDD()
+            .mapPartitions(rows -> Collections.singletonList(values(rows, n)).iterator())
+            .collect();
+    for (int i = 0; i < n; i++) {
+      int size = 0;
+      for (double[][] part : parts) {
+        size += part[i].length;
+      }
+      double[] all = new double[size];
+      int at = 0;
+      for (double[][] part : parts) {
+        System.arraycopy(part[i], 0, all, at, part[i].length);
+        at += part[i].length;
+      }
+      Arrays.sort(all);
+      out.put(numeric.get(i), all);
+    }
+    return out;
+  }
+
+  /** The numeric (not categorical) profile keys, in order. */
+  private static List<String> numeric(List<String> keys, List<String> categorical) {
+    return keys.stream().filter(k -> !categorical.contains(k)).toList();
+  }
+
+  /** The projected columns of the numeric keys, in order. */
+  private static Column[] numericColumns(List<String> keys, List<String> categorical) {
+    List<Column> out = new ArrayList<>();
+    for (int i = 0; i < keys.size(); i++) {
+      if (!categorical.contains(keys.get(i))) {
+        out.add(col(alias(i)));
+      }
+    }
+    return out.toArray(Column[]::new);
+  }
+
+  /** One partition's present values per column (nulls skipped). */
+  private static double[][] values(Iterator<Row> rows, int columns) {
+    double[][] out = new double[columns][64];
+    int[] sizes = new int[columns];
+    while (rows.hasNext()) {
+      Row r = rows.next();
+      for (int i = 0; i < columns; i++) {
+        if (!r.isNullAt(i)) {
+          if (sizes[i] == out[i].length) {
+            out[i] = Arrays.copyOf(out[i], out[i].length * 2);
+          }
+          out[i][sizes[i]++] = r.getDouble(i);
+        }
+      }
+    }
+    for (int i = 0; i < columns; i++) {
+      out[i] = Arrays.copyOf(out[i], sizes[i]);
+    }
+    return out;
+  }
+
+  /**
+   * The 101 percentiles of sorted values by the rule of Spark SQL's {@code percentile} ({@link
+   * PercentileRule}); empty when there is no value.
+   */
+  static List<Double> percentiles(double[] sorted) {
+    List<Double> out = new ArrayList<>(PERCENTAGES.length);
+    if (sorted.length == 0) {
+      return out;
+    }
+    for (double p : PERCENTAGES) {
+      double position = PercentileRule.position(sorted.length, p);
+      out.add(
+          PercentileRule.value(
+              position,
+              sorted[(int) PercentileRule.lower(position)],
+              sorted[(int) PercentileRule.higher(position)]));
+    }
+    return out;
+  }
+
+  /** The KLL sketch of sorted present values and their counts per bin of {@code bins}. */
+  private static Summary summary(double[] sorted, DecileBins bins) {
+    KllDoublesSketch sketch = QuantileSketches.newSketch();
+    long[] counts = new long[bins.count()];
+    for (double v : sorted) {
+      sketch.update(v);
+      counts[bins.index(v)]++;
+    }
+    return new Summary(
+        Base64.getEncoder().encodeToString(QuantileSketches.toBytes(sketch)), counts);
   }
 
   /**
@@ -238,26 +380,6 @@ public final class ReferenceProfiler {
   }
 
   /**
-   * The exact inverted-CDF deciles (ranks 1/10 .. 9/10) of a column as one array ({@code
-   * percentile_disc}, the smallest value v with F(v) ≥ p); null when the column has no present
-   * value. Above {@value #EXACT_QUANTILE_MAX_ROWS} rows the deciles are {@code percentile_approx}'s
-   * (the smallest value with at most p of the values at or below it, within rows / {@value
-   * #APPROX_ACCURACY}), read from the column's 101 approximate percentiles.
-   */
-  private static Column deciles(String alias) {
-    StringBuilder sql = new StringBuilder("array(");
-    for (int i = 1; i <= 9; i++) {
-      sql.append(i > 1 ? ", " : "")
-          .append("percentile_disc(0.")
-          .append(i)
-          .append(") WITHIN GROUP (ORDER BY `")
-          .append(alias)
-          .append("`)");
-    }
-    return expr(sql.append(")").toString());
-  }
-
-  /**
    * The deciles in the array at {@code at} of the statistics row, ascending: its elements {@code
    * step}, {@code 2 step}, .. {@code 9 step} (1-based: the deciles' own array, or the 101
    * percentiles); none when no value is present.
@@ -295,21 +417,15 @@ public final class ReferenceProfiler {
       List<String> keys,
       List<String> categorical,
       Map<String, DecileBins> bins) {
-    List<String> numeric = new ArrayList<>();
-    List<Column> selected = new ArrayList<>();
-    for (int i = 0; i < keys.size(); i++) {
-      if (!categorical.contains(keys.get(i))) {
-        numeric.add(keys.get(i));
-        selected.add(col(alias(i)));
-      }
-    }
+    List<String> numeric = numeric(keys, categorical);
+    Column[] selected = numericColumns(keys, categorical);
     Map<String, Summary> out = new LinkedHashMap<>();
     if (numeric.isEmpty()) {
       return out;
     }
     DecileBins[] binsOf = numeric.stream().map(bins::get).toArray(DecileBins[]::new);
     Partial merged =
-        data.select(selected.toArray(Column[]::new))
+        data.select(selected)
             .javaRDD()
             .mapPartitions(rows -> Collections.singletonList(partial(rows, binsOf)).iterator())
             .fold(partial(Collections.emptyIterator(), binsOf), ReferenceProfiler::merge);

@@ -18,9 +18,8 @@ import org.apache.spark.sql.Row;
 
 /**
  * The time split's cutoff: the exact {@code p = 1 - holdout} percentile of the labeled rows' event
- * times, in epoch microseconds, by the rule of Spark SQL's {@code percentile} (the values sorted,
- * position {@code (n - 1) * p} counted from 0, linear interpolation between the values at the floor
- * and the ceiling of the position), bit for bit.
+ * times, in epoch microseconds, by the rule of Spark SQL's {@code percentile} ({@link
+ * PercentileRule}), bit for bit.
  *
  * <p>Spark's {@code percentile} merges a count per distinct value of every partition in one task
  * and sorts them all: about 2 s of a single core for a million distinct times. Here the facts pass
@@ -138,22 +137,14 @@ final class TimeCutoff {
    *     band[1]})
    */
   static OptionalDouble fromBand(long below, long[][] band, long n, double p) {
-    double position = (double) (n - 1) * p;
-    long lower = (long) Math.floor(position);
-    long higher = (long) Math.ceil(position);
-    int lowerAt = indexOfRank(below, band[1], lower);
-    int higherAt = indexOfRank(below, band[1], higher);
+    double position = PercentileRule.position(n, p);
+    int lowerAt = indexOfRank(below, band[1], PercentileRule.lower(position));
+    int higherAt = indexOfRank(below, band[1], PercentileRule.higher(position));
     if (lowerAt < 0 || higherAt < 0) {
       return OptionalDouble.empty();
     }
-    long lowerKey = band[0][lowerAt];
-    long higherKey = band[0][higherAt];
-    if (higher == lower || lowerKey == higherKey) {
-      return OptionalDouble.of((double) lowerKey);
-    }
     return OptionalDouble.of(
-        ((double) higher - position) * (double) lowerKey
-            + (position - (double) lower) * (double) higherKey);
+        PercentileRule.value(position, (double) band[0][lowerAt], (double) band[0][higherAt]));
   }
 
   /** The band index holding the value of 0-based rank {@code rank}, or -1 outside the band. */

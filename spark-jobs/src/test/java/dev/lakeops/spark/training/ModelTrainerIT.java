@@ -516,11 +516,19 @@ class ModelTrainerIT {
             deciles.stream().map(x -> ((Number) x).doubleValue()).distinct().toList());
     assertThat(v.binCounts().stream().mapToLong(Long::longValue).sum())
         .isEqualTo(ReferenceProfiler.EXACT_QUANTILE_MAX_ROWS + 2_000);
+    // The 3 partitions' sketches, merged, count every value once, between the extremes.
+    KllDoublesSketch sketch = QuantileSketches.fromBase64(v.sketch());
+    assertThat(sketch.getN()).isEqualTo(ReferenceProfiler.EXACT_QUANTILE_MAX_ROWS + 2_000);
+    assertThat(sketch.getMinItem()).isEqualTo(v.min());
+    assertThat(sketch.getMaxItem()).isEqualTo(v.max());
+    assertThat(v.quantiles()).hasSize(101);
   }
 
   /**
-   * The numeric columns' KLL sketches are built per partition and merged: the merged sketch counts
-   * every present value once and its CDF is within the documented rank error of the exact one.
+   * The numeric columns' KLL sketches count every present value of every partition once, and their
+   * CDF is within the documented rank error of the exact one (here, below the exact limit, built on
+   * the driver from the values collected from 4 partitions; above it, per partition and merged:
+   * {@link #approximateProfileBinsArePercentileApproxDeciles}).
    */
   @Test
   void profilerSketchesNumericColumnsAcrossPartitions() {
