@@ -89,12 +89,13 @@ public final class DeltaTables {
    * @throws IllegalStateException when there is no table at the path
    */
   public long version(TableRef table) {
-    return snapshot(table).getVersion();
+    return snapshot(table, null).getVersion();
   }
 
-  private io.delta.kernel.Snapshot snapshot(TableRef table) {
+  /** The table's Kernel snapshot as of {@code version} (the latest when null). */
+  private io.delta.kernel.Snapshot snapshot(TableRef table, Long version) {
     return kernel()
-        .snapshot(table.path())
+        .snapshot(table.path(), version)
         .orElseThrow(() -> new IllegalStateException("no Delta table at " + table.path()));
   }
 
@@ -124,7 +125,7 @@ public final class DeltaTables {
    * @throws IllegalStateException when there is no table at the path
    */
   public boolean mayHaveRows(TableRef table) {
-    return kernel().rowCount(snapshot(table)).map(n -> n > 0).orElse(true);
+    return kernel().rowCount(snapshot(table, null)).map(n -> n > 0).orElse(true);
   }
 
   /**
@@ -137,12 +138,8 @@ public final class DeltaTables {
    * @throws IllegalStateException when there is no table at the path
    */
   public Optional<Long> timestampBound(TableRef table, Long version, String column) {
-    io.delta.kernel.Snapshot snapshot =
-        kernel()
-            .snapshot(table.path(), version)
-            .orElseThrow(() -> new IllegalStateException("no Delta table at " + table.path()));
     return kernel()
-        .maxStatistic(snapshot, column)
+        .maxStatistic(snapshot(table, version), column)
         .map(max -> max == Long.MIN_VALUE ? max : max + 1000);
   }
 
@@ -153,7 +150,7 @@ public final class DeltaTables {
    * @throws IllegalStateException when there is no table at the path
    */
   public List<String> partitionColumns(TableRef table) {
-    return snapshot(table).getPartitionColumnNames();
+    return snapshot(table, null).getPartitionColumnNames();
   }
 
   /**

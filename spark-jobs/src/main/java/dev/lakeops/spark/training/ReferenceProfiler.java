@@ -180,7 +180,7 @@ public final class ReferenceProfiler {
         quantilesOf.put(keys.get(i), quantiles);
         // percentile_approx's deciles are its percentiles 10, 20, .. 90 (the same sketch
         // queried at the same ranks): read from the 101 percentiles, not sketched twice.
-        bins.put(keys.get(i), DecileBins.ofDeciles(deciles(stats, at, 10)));
+        bins.put(keys.get(i), DecileBins.ofDeciles(deciles(quantiles)));
         at++;
       }
       summaries = summaries(data, keys, categorical, bins);
@@ -328,13 +328,11 @@ public final class ReferenceProfiler {
   /** The KLL sketch of sorted present values and their counts per bin of {@code bins}. */
   private static Summary summary(double[] sorted, DecileBins bins) {
     KllDoublesSketch sketch = QuantileSketches.newSketch();
-    long[] counts = new long[bins.count()];
     for (double v : sorted) {
       sketch.update(v);
-      counts[bins.index(v)]++;
     }
     return new Summary(
-        Base64.getEncoder().encodeToString(QuantileSketches.toBytes(sketch)), counts);
+        Base64.getEncoder().encodeToString(QuantileSketches.toBytes(sketch)), bins.counts(sorted));
   }
 
   /**
@@ -379,23 +377,14 @@ public final class ReferenceProfiler {
     }
   }
 
-  /**
-   * The deciles in the array at {@code at} of the statistics row, ascending: its elements {@code
-   * step}, {@code 2 step}, .. {@code 9 step} (1-based: the deciles' own array, or the 101
-   * percentiles); none when no value is present.
-   */
-  private static double[] deciles(Row stats, int at, int step) {
-    if (stats.isNullAt(at)) {
+  /** The deciles among 101 percentiles (the 10th, 20th, .. 90th); none when there are none. */
+  private static double[] deciles(List<Double> percentiles) {
+    if (percentiles.isEmpty()) {
       return new double[0];
     }
-    List<?> d = stats.getList(at);
     double[] out = new double[9];
     for (int i = 0; i < out.length; i++) {
-      Object v = d.get(step == 1 ? i : (i + 1) * step);
-      if (v == null) {
-        return new double[0]; // no present value
-      }
-      out[i] = ((Number) v).doubleValue();
+      out[i] = percentiles.get((i + 1) * 10);
     }
     return out;
   }

@@ -11,7 +11,10 @@ import static org.apache.spark.sql.functions.when;
 
 import dev.lakeops.common.training.ModelSpec;
 import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
 import java.util.OptionalDouble;
+import java.util.TreeMap;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -26,10 +29,11 @@ import org.apache.spark.sql.Row;
  * carries {@link #sketch} instead: the count of the times and {@code percentile_approx} at the
  * ranks {@code p ± }{@value #BAND} (rank error at most {@code n / }{@value #ACCURACY}, so the two
  * values enclose the ranks wanted once {@code n} is above about {@code 2 * }{@value #ACCURACY}).
- * Then {@link #cutoff} counts the times below the lower value and groups those between the two (a
- * few hundred per million rows), and reads the exact values at the two ranks from them ({@link
- * #fromBand}). When the band misses a rank (small or heavily tied sets), it falls back to Spark's
- * {@code percentile}, whose merge is cheap at that size.
+ * Then {@link #fromSketch} counts the times below the lower value and groups those between the two
+ * (about {@code 2 * BAND} of the times by construction: some 600 per million, fewer with ties), and
+ * reads the exact values at the two ranks from them ({@link #fromBand}). When the band misses a
+ * rank (small or heavily tied sets), it falls back to Spark's {@code percentile}, whose merge is
+ * cheap at that size.
  */
 final class TimeCutoff {
   private TimeCutoff() {}
@@ -58,7 +62,7 @@ final class TimeCutoff {
             m, array(lit(Math.max(0.0, p - BAND)), lit(Math.min(1.0, p + BAND))), lit(ACCURACY)));
   }
 
-  /** The cutoff of {@code rows} alone: the {@link #sketch} pass, then {@link #cutoff}. */
+  /** The cutoff of {@code rows} alone: the {@link #sketch} pass, then {@link #fromSketch}. */
   static Double of(Dataset<Row> rows, Column include, double p) {
     List<Column> sketch = sketch(include, p);
     Row r = rows.agg(sketch.get(0), sketch.get(1)).head();
@@ -66,7 +70,14 @@ final class TimeCutoff {
   }
 
   /**
-   * The cutoff from the {@link #sketch} values at {@code at} and {@code at + 1} of {@code facts}.
+   * The exact cutoff from the {@link #sketch} values at {@code at} and {@code at + 1} of {@code
+   * facts}: one grouped pass over the times between the two approximate values ({@link #banded}),
+   * or Spark's {@code percentile} when they miss the ranks ({@link #exact}).
+   *
+   * @param rows the training set's rows
+   * @param include which rows count (the labeled ones)
+   * @param p the percentile, in [0, 1]
+   * @return the cutoff in epoch µs, or null when no time is included
    */
   static Double fromSketch(Dataset<Row> rows, Column include, double p, Row facts, int at) {
     long n = facts.getLong(at);
@@ -74,52 +85,34 @@ final class TimeCutoff {
       return null;
     }
     List<Object> q = facts.getList(at + 1);
-    return cutoff(
-        rows, include, p, n, ((Number) q.get(0)).longValue(), ((Number) q.get(1)).longValue());
-  }
-
-  /**
-   * The exact cutoff from the facts pass's {@link #sketch} values: one grouped pass over the times
-   * between {@code lo} and {@code hi} (or Spark's {@code percentile} when they miss the ranks).
-   *
-   * @param rows the training set's rows
-   * @param include which rows count (the labeled ones)
-   * @param p the percentile, in [0, 1]
-   * @param n the number of included non-null times (from the sketch); 0 gives null
-   * @return the cutoff in epoch µs, or null when no time is included
-   */
-  static Double cutoff(Dataset<Row> rows, Column include, double p, long n, long lo, long hi) {
-    if (n == 0) {
-      return null;
-    }
+    long lo = ((Number) q.get(0)).longValue();
+    long hi = ((Number) q.get(1)).longValue();
     OptionalDouble v = banded(rows, include, p, n, lo, hi);
     return v.isPresent() ? v.getAsDouble() : exact(rows, include, p);
   }
 
   /**
-   * The cutoff from the times between {@code lo} and {@code hi} (one grouped count); empty when
-   * they miss a rank it needs.
+   * The cutoff of {@code n} included times from those between {@code lo} and {@code hi} (one
+   * grouped count, the times below {@code lo} counted as one group); empty when they miss a rank it
+   * needs.
    */
   static OptionalDouble banded(
       Dataset<Row> rows, Column include, double p, long n, long lo, long hi) {
     Column m = micros(include);
-    List<Row> counted =
+    long below = 0;
+    TreeMap<Long, Long> band = new TreeMap<>();
+    for (Row r :
         rows.filter(m.leq(lit(hi)))
             .groupBy(when(m.geq(lit(lo)), m).as("t"))
             .count()
-            .collectAsList();
-    long below = 0;
-    long[][] band = new long[2][counted.size()];
-    int size = 0;
-    for (Row r : counted) {
+            .collectAsList()) {
       if (r.isNullAt(0)) {
         below = r.getLong(1);
       } else {
-        band[0][size] = r.getLong(0);
-        band[1][size++] = r.getLong(1);
+        band.put(r.getLong(0), r.getLong(1));
       }
     }
-    return fromBand(below, sorted(band, size), n, p);
+    return fromBand(below, band, n, p);
   }
 
   /** Spark's {@code percentile} of the included times (null when there is none). */
@@ -133,46 +126,30 @@ final class TimeCutoff {
    * band's distinct values with their counts, by Spark's {@code percentile} rule; empty when a rank
    * it needs lies outside the band.
    *
-   * @param band the band's distinct values ({@code band[0]}, ascending) and their counts ({@code
-   *     band[1]})
+   * @param band the band's distinct values, ascending, each with its count
    */
-  static OptionalDouble fromBand(long below, long[][] band, long n, double p) {
+  static OptionalDouble fromBand(long below, NavigableMap<Long, Long> band, long n, double p) {
     double position = PercentileRule.position(n, p);
-    int lowerAt = indexOfRank(below, band[1], PercentileRule.lower(position));
-    int higherAt = indexOfRank(below, band[1], PercentileRule.higher(position));
-    if (lowerAt < 0 || higherAt < 0) {
+    Long atLower = valueOfRank(below, band, PercentileRule.lower(position));
+    Long atHigher = valueOfRank(below, band, PercentileRule.higher(position));
+    if (atLower == null || atHigher == null) {
       return OptionalDouble.empty();
     }
-    return OptionalDouble.of(
-        PercentileRule.value(position, (double) band[0][lowerAt], (double) band[0][higherAt]));
+    return OptionalDouble.of(PercentileRule.value(position, atLower, atHigher));
   }
 
-  /** The band index holding the value of 0-based rank {@code rank}, or -1 outside the band. */
-  private static int indexOfRank(long below, long[] counts, long rank) {
+  /** The band's value of 0-based rank {@code rank}, or null outside the band. */
+  private static Long valueOfRank(long below, NavigableMap<Long, Long> band, long rank) {
     if (rank < below) {
-      return -1;
+      return null;
     }
     long through = below;
-    for (int i = 0; i < counts.length; i++) {
-      through += counts[i];
+    for (Map.Entry<Long, Long> e : band.entrySet()) {
+      through += e.getValue();
       if (through > rank) {
-        return i;
+        return e.getKey();
       }
     }
-    return -1;
-  }
-
-  private static long[][] sorted(long[][] band, int size) {
-    Integer[] order = new Integer[size];
-    for (int i = 0; i < size; i++) {
-      order[i] = i;
-    }
-    java.util.Arrays.sort(order, (a, b) -> Long.compare(band[0][a], band[0][b]));
-    long[][] out = new long[2][size];
-    for (int i = 0; i < size; i++) {
-      out[0][i] = band[0][order[i]];
-      out[1][i] = band[1][order[i]];
-    }
-    return out;
+    return null;
   }
 }

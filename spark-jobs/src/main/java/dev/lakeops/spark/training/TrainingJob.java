@@ -118,13 +118,13 @@ public final class TrainingJob {
                 m.put("train_rows", (double) r.trainRows());
                 m.put("holdout_rows", (double) r.holdoutRows());
                 m.put("dropped_null_labels", (double) r.droppedNullLabels());
-                params.put(TrainResult.PARTITIONS_PARAM, String.valueOf(r.partitions()));
                 Map<String, String> p = new LinkedHashMap<>(r.params());
                 p.put(TrainResult.PARTITIONS_PARAM, String.valueOf(r.partitions()));
                 return new TaskLog.Outcome<>(
                     r, p, m, Map.of(setTable.name(), "v" + setVersion), Map.of());
               });
 
+      params.put(TrainResult.PARTITIONS_PARAM, String.valueOf(result.partitions()));
       String artifact = warehouse.modelArtifact(model, runId);
       tasks.run(
           runId,

@@ -228,11 +228,8 @@ class ModelTrainerIT {
           Double exact = TimeCutoff.exact(rows, lit(true), p);
           assertThat(TimeCutoff.of(rows, lit(true), p)).as("n %d p %s", n, p).isEqualTo(exact);
           if (n == 60_000) {
-            Row sketch =
-                rows.agg(
-                        TimeCutoff.sketch(lit(true), p).get(0),
-                        TimeCutoff.sketch(lit(true), p).get(1))
-                    .head();
+            List<Column> aggs = TimeCutoff.sketch(lit(true), p);
+            Row sketch = rows.agg(aggs.get(0), aggs.get(1)).head();
             List<Object> q = sketch.getList(1);
             assertThat(
                     TimeCutoff.banded(

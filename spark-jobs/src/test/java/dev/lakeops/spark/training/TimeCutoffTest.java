@@ -2,6 +2,8 @@ package dev.lakeops.spark.training;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.Map;
+import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -14,7 +16,7 @@ class TimeCutoffTest {
   void interpolatesBetweenTheTwoRanksAroundThePosition() {
     // 11 values, 3 below the band, band 40 x2, 50 x1, 70 x3 (ranks 3-4, 5, 6-8), 2 above.
     // p = 0.55: position 10 * 0.55 = 5.5 -> ranks 5 (50) and 6 (70): 0.5 * 50 + 0.5 * 70 = 60.
-    long[][] band = {{40, 50, 70}, {2, 1, 3}};
+    TreeMap<Long, Long> band = new TreeMap<>(Map.of(40L, 2L, 50L, 1L, 70L, 3L));
     assertThat(TimeCutoff.fromBand(3, band, 11, 0.55)).hasValue(60.0);
     // p = 0.5: position 5, an integer: the value at rank 5.
     assertThat(TimeCutoff.fromBand(3, band, 11, 0.5)).hasValue(50.0);
@@ -28,11 +30,11 @@ class TimeCutoffTest {
 
   @Test
   void aRankOutsideTheBandGivesNothing() {
-    long[][] band = {{40, 50, 70}, {2, 1, 3}};
+    TreeMap<Long, Long> band = new TreeMap<>(Map.of(40L, 2L, 50L, 1L, 70L, 3L));
     // p = 0.25: position 2.5 -> rank 2 is below the band (ranks 0-2 are below).
     assertThat(TimeCutoff.fromBand(3, band, 11, 0.25)).isEmpty();
     // p = 0.85: position 8.5 -> rank 8 is in, rank 9 is above the band.
     assertThat(TimeCutoff.fromBand(3, band, 11, 0.85)).isEmpty();
-    assertThat(TimeCutoff.fromBand(0, new long[2][0], 5, 0.5)).isEmpty();
+    assertThat(TimeCutoff.fromBand(0, new TreeMap<>(), 5, 0.5)).isEmpty();
   }
 }
